@@ -1,0 +1,37 @@
+"""Sourcediff's algorithmic core: quotes extracted, aligned and diffed.
+
+Pure Python over the standard library and rapidfuzz: no web framework, no
+database, no network. Everything here is usable as a library::
+
+    >>> from service.core import compare_texts
+    >>> result = compare_texts('"We are ready," she said.', 'She said: "We are ready."')
+    >>> result.alignment.matches[0].relation
+    'identical'
+"""
+
+from .align import Alignment, Match, Relation, align_quotes, compare_quotes
+from .compare import Comparison, Side, compare_texts
+from .diff import DiffOp, rebuild, word_diff
+from .quotes import Quote, extract_quotes
+from .text import Token, fold_marks, normalize, tokenize, word_key
+
+__all__ = [
+    "Alignment",
+    "Comparison",
+    "DiffOp",
+    "Match",
+    "Quote",
+    "Relation",
+    "Side",
+    "Token",
+    "align_quotes",
+    "compare_quotes",
+    "compare_texts",
+    "extract_quotes",
+    "fold_marks",
+    "normalize",
+    "rebuild",
+    "tokenize",
+    "word_diff",
+    "word_key",
+]

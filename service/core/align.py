@@ -1,0 +1,254 @@
+"""Aligning the quotations of two texts.
+
+Public API:
+
+- ``Relation``: ``"identical" | "reworded" | "partial"``.
+- ``Match``: indexes of a left and a right quote, relation, score (0–100)
+  and the word diff from left to right.
+- ``Alignment``: the matches plus the quotes each side alone carries.
+- ``compare_quotes(left, right)``: the relation and score of one pair, or
+  ``None`` when they are not the same statement.
+- ``align_quotes(left, right)``: align two lists of quotes.
+
+How a pair is judged (on word keys, see ``text.word_key``):
+
+- *identical*: the same words, ignoring case, punctuation, quote style,
+  spacing and spelling variants;
+- *reworded*: most words shared in the same order (word-level Indel
+  similarity at least ``min_similarity``) and neither extends past the other
+  by ``partial_overhang`` words or more;
+- *partial*: one is a fragment of the other (at least ``min_cover`` of the
+  shorter found, in order and close together, inside the longer, and the
+  fragment carries a content word, so "all of them" or "OK" alone never
+  match), or they share a run of ``min_run`` words or more, or they would be
+  reworded but one extends past the other.
+
+Candidates are blocked with ``rapidfuzz.process.cdist`` (token-set ratio),
+then judged with ``rapidfuzz.distance.Indel`` opcodes on word keys.
+Identical and reworded matches are one to one (best score first); partial
+matches may be one to many, which is how an outlet that splits a statement,
+or quotes a fragment and the whole, is aligned. Repeats of a quote within
+one text are aligned once and every repeat shares its matches.
+
+>>> from service.core.quotes import Quote
+>>> a = [Quote("We will not export them.", 0, 24), Quote("fake", 30, 34)]
+>>> b = [Quote("But we will not export them", 0, 27), Quote("rumours", 30, 37)]
+>>> al = align_quotes(a, b)
+>>> [(m.left, m.right, m.relation) for m in al.matches], al.left_only, al.right_only
+([(0, 0, 'reworded')], (1,), (1,))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
+
+from .diff import DiffOp, words_diff
+from .quotes import Quote
+from .text import tokenize, word_key
+
+__all__ = ["Alignment", "Match", "Relation", "align_quotes", "compare_quotes"]
+
+Relation = Literal["identical", "reworded", "partial"]
+
+# Words that cannot carry a fragment match on their own.
+_STOP = frozenset(
+    """a about after all also am an and any are as at be been but by can could did do does
+    for from had has have he her him his how i if in into is it its just me more most my no
+    not now of ok okay on one or our out she so some than that the their them then there these
+    they this those to too up us very was we were what when where which who whom why will with
+    would yes yet you your""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    left: int
+    right: int
+    relation: Relation
+    score: float
+    diff: tuple[DiffOp, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    matches: tuple[Match, ...]
+    left_only: tuple[int, ...]
+    right_only: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Judgement:
+    relation: Relation
+    score: float
+    exclusive: bool  # identical/reworded: at most one per quote
+
+
+def _keys(text: str) -> list[str]:
+    return [k for k in (word_key(t.word) for t in tokenize(text)) if k]
+
+
+def _judge(
+    lk: Sequence[str],
+    rk: Sequence[str],
+    *,
+    min_similarity: float,
+    min_cover: float,
+    min_run: int,
+    partial_overhang: int,
+) -> _Judgement | None:
+    if not lk or not rk:
+        return None
+    if list(lk) == list(rk):
+        return _Judgement("identical", 100.0, True)
+    blocks = [b for b in Indel.opcodes(lk, rk).as_matching_blocks() if b.size]
+    if not blocks:
+        return None
+    matched = sum(b.size for b in blocks)
+    short, long_ = sorted((len(lk), len(rk)))
+    similarity = 2 * matched / (len(lk) + len(rk))
+    cover = matched / short
+    run = max(b.size for b in blocks)
+
+    first, last = blocks[0], blocks[-1]
+    lead = abs(first.a - first.b)
+    trail = abs((len(lk) - last.a - last.size) - (len(rk) - last.b - last.size))
+    overhang = max(lead, trail)
+
+    # The fragment's words must sit close together inside the longer quote.
+    frag_is_left = len(lk) <= len(rk)
+    spread = (last.b + last.size - first.b) if frag_is_left else (last.a + last.size - first.a)
+    fragment = lk if frag_is_left else rk
+    fragment_words = [
+        w for b in blocks for w in fragment[(b.a if frag_is_left else b.b) :][: b.size]
+    ]
+    has_content = any(w not in _STOP and len(w) >= 3 for w in fragment_words) and (
+        short > 1 or len(fragment_words[0]) >= 5
+    )
+    is_fragment = cover >= min_cover and spread <= 1.5 * short + 2
+
+    if not has_content:
+        # Shared function words alone ("all of them", "OK") are not a statement.
+        return None
+    if similarity >= min_similarity and matched >= 2:
+        if overhang >= partial_overhang or (overhang >= 2 and overhang >= short):
+            return _Judgement("partial", round(100 * cover, 1), False)
+        return _Judgement("reworded", round(100 * similarity, 1), True)
+    if is_fragment or run >= min_run:
+        return _Judgement("partial", round(100 * cover, 1), False)
+    return None
+
+
+def compare_quotes(
+    left: str,
+    right: str,
+    *,
+    min_similarity: float = 0.6,
+    min_cover: float = 0.8,
+    min_run: int = 6,
+    partial_overhang: int = 3,
+) -> tuple[Relation, float] | None:
+    """Relation and score of two quotations, ``None`` when they differ.
+
+    >>> compare_quotes("Says who?", "Says who? Says who?")
+    ('partial', 100.0)
+    >>> compare_quotes("All of them.", "Polls. Most of them. All of them?") is None
+    True
+    """
+    j = _judge(
+        _keys(left),
+        _keys(right),
+        min_similarity=min_similarity,
+        min_cover=min_cover,
+        min_run=min_run,
+        partial_overhang=partial_overhang,
+    )
+    return None if j is None else (j.relation, j.score)
+
+
+def _groups(keys: Sequence[list[str]]) -> list[list[int]]:
+    """Indexes of quotes with the same words, first occurrence first."""
+    by_key: dict[tuple[str, ...], list[int]] = {}
+    for i, k in enumerate(keys):
+        by_key.setdefault(tuple(k), []).append(i)
+    return sorted(by_key.values(), key=lambda g: g[0])
+
+
+def align_quotes(
+    left: Sequence[Quote],
+    right: Sequence[Quote],
+    *,
+    min_similarity: float = 0.6,
+    min_cover: float = 0.8,
+    min_run: int = 6,
+    partial_overhang: int = 3,
+    block_cutoff: float = 40.0,
+) -> Alignment:
+    """Align two texts' quotations (see the module docstring).
+
+    Keyword knobs: ``min_similarity`` (word-level similarity for *reworded*),
+    ``min_cover`` (share of a fragment found in the longer quote),
+    ``min_run`` (shared run of words that makes an overlap), and
+    ``partial_overhang`` (words one side must extend past the other for
+    *partial* to win over *reworded*); ``block_cutoff`` is the token-set
+    ratio below which a pair is not looked at.
+    """
+    lkeys = [_keys(q.text) for q in left]
+    rkeys = [_keys(q.text) for q in right]
+    lgroups = [g for g in _groups(lkeys) if lkeys[g[0]]]
+    rgroups = [g for g in _groups(rkeys) if rkeys[g[0]]]
+
+    candidates: list[tuple[float, int, int, int, _Judgement]] = []
+    if lgroups and rgroups:
+        scores = process.cdist(
+            [" ".join(lkeys[g[0]]) for g in lgroups],
+            [" ".join(rkeys[g[0]]) for g in rgroups],
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=block_cutoff,
+        )
+        for gi, gj in zip(*scores.nonzero(), strict=True):
+            j = _judge(
+                lkeys[lgroups[gi][0]],
+                rkeys[rgroups[gj][0]],
+                min_similarity=min_similarity,
+                min_cover=min_cover,
+                min_run=min_run,
+                partial_overhang=partial_overhang,
+            )
+            if j is not None:
+                rank = 2 if j.relation == "identical" else int(j.exclusive)
+                candidates.append((j.score, rank, int(gi), int(gj), j))
+
+    # Best first; ties broken by text order so the result is deterministic.
+    candidates.sort(key=lambda c: (-c[1], -c[0], c[2], c[3]))
+    taken_left: set[int] = set()
+    taken_right: set[int] = set()
+    chosen: list[tuple[int, int, _Judgement]] = []
+    for _, _, gi, gj, j in candidates:
+        if j.exclusive:
+            if gi in taken_left or gj in taken_right:
+                continue
+            taken_left.add(gi)
+            taken_right.add(gj)
+        chosen.append((gi, gj, j))
+
+    matches: list[Match] = []
+    for gi, gj, j in chosen:
+        lg, rg = lgroups[gi], rgroups[gj]
+        pairs = [(i, rg[0]) for i in lg] + [(lg[0], k) for k in rg[1:]]
+        for i, k in pairs:
+            lw = [t.word for t in tokenize(left[i].text)]
+            rw = [t.word for t in tokenize(right[k].text)]
+            matches.append(Match(i, k, j.relation, j.score, tuple(words_diff(lw, rw))))
+    matches.sort(key=lambda m: (m.left, m.right))
+    in_left = {m.left for m in matches}
+    in_right = {m.right for m in matches}
+    return Alignment(
+        tuple(matches),
+        tuple(i for i in range(len(left)) if i not in in_left),
+        tuple(k for k in range(len(right)) if k not in in_right),
+    )

@@ -1,0 +1,97 @@
+"""Two-text comparison: the core's entry point.
+
+Public API:
+
+- ``Side``: one compared text, its quotes and optional outlet name.
+- ``Comparison``: both sides and their ``Alignment``; ``as_dict()`` renders
+  the response body fixed by ``shared/API.md`` (ids ``L1``…, ``R1``…).
+- ``compare_texts(left, right)``: extract, align and diff in one call.
+
+>>> c = compare_texts('He said "no deal," firmly.', 'She heard "No deal!" twice.')
+>>> [(m.relation, m.score) for m in c.alignment.matches]
+[('identical', 100.0)]
+>>> c.as_dict()["matches"][0]["left"], c.as_dict()["matches"][0]["right"]
+('L1', 'R1')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .align import Alignment, align_quotes
+from .quotes import Quote, extract_quotes
+
+__all__ = ["Comparison", "Side", "compare_texts", "quote_ids"]
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    text: str
+    quotes: tuple[Quote, ...]
+    outlet: str | None = None
+
+    @classmethod
+    def of(cls, text: str, outlet: str | None = None) -> Side:
+        return cls(text, tuple(extract_quotes(text)), outlet)
+
+
+def quote_ids(prefix: str, count: int) -> list[str]:
+    """Stable ids for a side's quotes, in text order: ``L1``, ``L2`` …"""
+    return [f"{prefix}{i}" for i in range(1, count + 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    left: Side
+    right: Side
+    alignment: Alignment
+
+    def as_dict(self, *, include_text: bool = False) -> dict[str, Any]:
+        """The ``POST /v1/compare`` response body (see ``shared/API.md``).
+
+        ``include_text`` adds each side's compared text, which clients need
+        when it was extracted from HTML (the offsets point into it).
+        """
+        lids = quote_ids("L", len(self.left.quotes))
+        rids = quote_ids("R", len(self.right.quotes))
+
+        def side(s: Side, ids: list[str]) -> dict[str, Any]:
+            body: dict[str, Any] = {
+                "quotes": [q.as_dict(qid) for qid, q in zip(ids, s.quotes, strict=True)]
+            }
+            if s.outlet is not None:
+                body["outlet"] = s.outlet
+            if include_text:
+                body["text"] = s.text
+            return body
+
+        a = self.alignment
+        return {
+            "left": side(self.left, lids),
+            "right": side(self.right, rids),
+            "matches": [
+                {
+                    "left": lids[m.left],
+                    "right": rids[m.right],
+                    "relation": m.relation,
+                    "score": m.score,
+                    "diff": [op.as_dict() for op in m.diff],
+                }
+                for m in a.matches
+            ],
+            "left_only": [lids[i] for i in a.left_only],
+            "right_only": [rids[i] for i in a.right_only],
+        }
+
+
+def compare_texts(
+    left: str,
+    right: str,
+    *,
+    left_outlet: str | None = None,
+    right_outlet: str | None = None,
+) -> Comparison:
+    """Extract the quotes of both texts, align them and diff each pair."""
+    ls, rs = Side.of(left, left_outlet), Side.of(right, right_outlet)
+    return Comparison(ls, rs, align_quotes(ls.quotes, rs.quotes))

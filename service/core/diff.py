@@ -1,0 +1,95 @@
+"""Word-level diffs between two quotations.
+
+Public API:
+
+- ``DiffOp``: one operation, ``op`` in ``equal | insert | delete | replace``,
+  with the ``left`` and ``right`` words it covers (space-joined; ``""`` on
+  the side an insert or delete does not touch).
+- ``word_diff(left, right)``: the edit script from ``left`` to ``right``.
+- ``rebuild(ops)``: the two word sequences an edit script covers.
+
+Words are whitespace-delimited and compared by ``text.word_key`` (case,
+punctuation, quote style and spelling variants folded), so ``"remarks,"``
+against ``"remarks"`` is ``equal``, and each op keeps both spellings. The
+alignment is rapidfuzz's optimal Indel alignment (longest common
+subsequence), not difflib's heuristic with its junk rules; a delete run
+next to an insert run becomes one ``replace``. The script is deterministic
+and always rebuilds both sides:
+
+>>> ops = word_diff("But we take this opportunity", "We take the opportunity")
+>>> [(o.op, o.left, o.right) for o in ops]
+[('delete', 'But', ''), ('equal', 'we take', 'We take'), ('replace', 'this', 'the'), \
+('equal', 'opportunity', 'opportunity')]
+>>> rebuild(ops)
+('But we take this opportunity', 'We take the opportunity')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz.distance import Indel
+
+from .text import tokenize, word_key
+
+__all__ = ["DiffOp", "OpName", "rebuild", "word_diff", "words_diff"]
+
+OpName = Literal["equal", "insert", "delete", "replace"]
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOp:
+    op: OpName
+    left: str
+    right: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"op": self.op, "left": self.left, "right": self.right}
+
+
+def _keys(words: Sequence[str]) -> list[str]:
+    # Pure punctuation ("—") has an empty key; keep it distinct from other
+    # punctuation so a dash only equals a dash.
+    return [word_key(w) or w for w in words]
+
+
+def words_diff(left: Sequence[str], right: Sequence[str]) -> list[DiffOp]:
+    """Edit script between two word lists (see the module docstring)."""
+    ops: list[DiffOp] = []
+    pending_del: list[str] = []
+    pending_ins: list[str] = []
+
+    def flush() -> None:
+        if pending_del and pending_ins:
+            ops.append(DiffOp("replace", " ".join(pending_del), " ".join(pending_ins)))
+        elif pending_del:
+            ops.append(DiffOp("delete", " ".join(pending_del), ""))
+        elif pending_ins:
+            ops.append(DiffOp("insert", "", " ".join(pending_ins)))
+        pending_del.clear()
+        pending_ins.clear()
+
+    for tag, i1, i2, j1, j2 in Indel.opcodes(_keys(left), _keys(right)):
+        if tag == "equal":
+            flush()
+            ops.append(DiffOp("equal", " ".join(left[i1:i2]), " ".join(right[j1:j2])))
+        else:
+            # Indel yields only delete and insert; a run of both is a replace.
+            pending_del.extend(left[i1:i2])
+            pending_ins.extend(right[j1:j2])
+    flush()
+    return ops
+
+
+def word_diff(left: str, right: str) -> list[DiffOp]:
+    """Word-level edit script from the text ``left`` to the text ``right``."""
+    return words_diff([t.word for t in tokenize(left)], [t.word for t in tokenize(right)])
+
+
+def rebuild(ops: Sequence[DiffOp]) -> tuple[str, str]:
+    """The left and right word sequences, space-joined, that ``ops`` cover."""
+    left = " ".join(o.left for o in ops if o.left)
+    right = " ".join(o.right for o in ops if o.right)
+    return left, right

@@ -1,0 +1,248 @@
+"""Direct quotations in news text.
+
+Public API:
+
+- ``Quote``: frozen ``text``, ``start``, ``end``, ``speaker``, where
+  ``text == source[start:end]`` is the quotation without its marks.
+- ``extract_quotes(text)``: every quotation, in text order.
+
+What counts as a quotation mark, and how marks pair up:
+
+- Double marks: straight ``"``, curly ``“ ”``, low ``„``, guillemets
+  ``« »``, LaTeX/tokenised ``\\`\\` … ''``, and the mojibake ``�?`` that
+  a mis-decoded closing mark leaves behind. Mixed pairs (``“…"``) pair.
+  A straight mark is an opener or a closer by what flanks it (space before
+  and a word after opens; a word before and space after closes); when the
+  flanks do not tell, the current state does.
+- Each paragraph (line) is scanned on its own, so an unbalanced mark can
+  never swallow the rest of the article. A quotation still open at the end
+  of its paragraph is kept when the next paragraph opens with a mark (the
+  newspaper convention for a quotation running over paragraphs: one quote
+  per paragraph) or when it visibly introduces speech (at the paragraph's
+  start, or after ``:`` / ``,``); otherwise the stray mark is dropped.
+- Single marks (``' ‘ ’ ` ‹ ›``) inside a double-quoted quotation stay part
+  of it. Outside one they count as quotation marks in headlines and short
+  subheadings, next to an attribution (``'No,' he said``), and throughout
+  British-style text, where single marks are the main quotation marks.
+  Apostrophes (don't, the '90s, Koreas') are never marks: an opener must
+  start a word and a closer end one, and elisions are listed.
+- A quotation interrupted by its attribution (``"A," he said, "B."``) is
+  two quotations, because each closing mark ends one.
+
+>>> [q.text for q in extract_quotes('"A," he said, “B ‘c’ d.”')]
+['A,', 'B ‘c’ d.']
+>>> [q.text for q in extract_quotes("Don't call the '90s 'a lost decade', they said.")]
+['a lost decade']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .speakers import attribute_speakers
+
+__all__ = ["Quote", "extract_quotes"]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None
+
+    def as_dict(self, qid: str) -> dict[str, Any]:
+        return {
+            "id": qid,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "speaker": self.speaker,
+        }
+
+
+# Marks, longest first so `` and '' win over single backticks/apostrophes.
+_MARK = re.compile(r"``|''|\ufffd\?|[\"“”„‟«»]|[‘’'`‚‹›]")
+_DOUBLE_OPEN = frozenset({"“", "„", "‟", "«", "``"})
+_DOUBLE_CLOSE = frozenset({"”", "»", "\ufffd?"})
+_DOUBLE_AMBIGUOUS = frozenset({'"', "''"})
+_SINGLE = frozenset({"‘", "’", "'", "`", "‚", "‹", "›"})
+# What may stand before an opening mark / after a closing one.
+_OPEN_BEFORE = frozenset(" \t([{—–-/:;,|*\u00a0")
+_CLOSE_AFTER = frozenset(" \t)]}.,;:!?—–-/|*\u00a0")
+_ELISIONS = re.compile(
+    r"(?:\d\d?s?\b|em\b|n\b|til\b|cause\b|tis\b|twas\b|bout\b|round\b|n'\b)", re.IGNORECASE
+)
+_ATTRIBUTION_AFTER = re.compile(
+    r"\s*,?\s*(?:[A-Z][\w.'-]*\s+){0,4}(?:said|says|say|asked|added|told|wrote|insisted|"
+    r"explained|replied|continued|warned|argued|noted|declared|stated)\b"
+)
+_ATTRIBUTION_BEFORE = re.compile(r"(?:said|says|asked|added|told|wrote|stated)[^.!?]{0,40}[:,]\s*$")
+_MAX_SINGLE_WORDS = 60
+_HEADLINE_WORDS = 16
+
+
+def _is_space(ch: str) -> bool:
+    return ch == "" or ch.isspace()
+
+
+@dataclass(slots=True)
+class _Span:
+    start: int  # first character inside the marks
+    end: int  # first character after the inside
+
+
+def _double_role(mark: str, before: str, after: str, in_quote: bool) -> str:
+    """'open' or 'close' for a double mark, given its neighbours and state."""
+    opens = (before == "" or before in _OPEN_BEFORE or before.isspace()) and not _is_space(after)
+    closes = not _is_space(before) and (after == "" or after in _CLOSE_AFTER or after.isspace())
+    if mark in _DOUBLE_OPEN:
+        # German „…“ and Danish »…« reuse an opener as a closer.
+        return "close" if in_quote and closes and not opens else "open"
+    if mark in _DOUBLE_CLOSE:
+        # Swedish ”…” uses the closer both ways.
+        return "open" if not in_quote and opens and not closes else "close"
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    return "close" if in_quote else "open"
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each non-blank line."""
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if body.strip():
+            yield pos, pos + len(body)
+        pos += len(line)
+
+
+def _starts_with_open(text: str, start: int, end: int) -> bool:
+    i = start
+    while i < end and text[i].isspace():
+        i += 1
+    m = _MARK.match(text, i)
+    return bool(m) and m.group() in (_DOUBLE_OPEN | _DOUBLE_AMBIGUOUS)
+
+
+def _double_spans(text: str, start: int, end: int, next_opens: bool) -> list[_Span]:
+    spans: list[_Span] = []
+    open_at: int | None = None  # index just after the opening mark
+    open_mark_at = -1
+    for m in _MARK.finditer(text, start, end):
+        mark = m.group()
+        if mark in _SINGLE:
+            continue
+        if mark == "''" and open_at is None and text[m.start() - 1 : m.start()].isalpha():
+            # A possessive/closing single apostrophe followed by another one.
+            continue
+        before = text[m.start() - 1] if m.start() > start else ""
+        after = text[m.end()] if m.end() < end else ""
+        if mark == '"' and before.isdigit() and open_at is None:
+            continue  # an inch mark: 6'2"
+        role = _double_role(mark, before, after, open_at is not None)
+        if role == "open":
+            # A second opener while open: the first was stray; restart here.
+            open_at, open_mark_at = m.end(), m.start()
+        elif open_at is not None:
+            spans.append(_Span(open_at, m.start()))
+            open_at = None
+    if open_at is not None:
+        lead = text[start:open_mark_at].rstrip()
+        introduces = lead == "" or lead.endswith((":", ",")) or bool(_ATTRIBUTION_BEFORE.search(lead))
+        if next_opens or introduces:
+            spans.append(_Span(open_at, end))
+    return spans
+
+
+def _single_spans(text: str, start: int, end: int, blocked: list[_Span]) -> list[_Span]:
+    """Single-quoted spans of a paragraph outside its double-quoted spans."""
+    spans: list[_Span] = []
+    open_at: int | None = None
+    block_ends = [(b.start, b.end) for b in blocked]
+    for m in _MARK.finditer(text, start, end):
+        mark = m.group()
+        if mark not in _SINGLE and mark != "''":
+            continue
+        if any(bs - 1 <= m.start() <= be for bs, be in block_ends):
+            continue
+        before = text[m.start() - 1] if m.start() > start else ""
+        after = text[m.end()] if m.end() < end else ""
+        if before.isalnum() and after.isalnum():
+            continue  # don't, Jong-un's
+        can_open = (
+            (before == "" or before.isspace() or before in _OPEN_BEFORE)
+            and after != ""
+            and (after.isalnum() or after in "“\"(")
+            and mark not in ("’", "›")
+            and not _ELISIONS.match(text, m.end(), end)
+        )
+        can_close = (
+            before != ""
+            and not before.isspace()
+            and (after == "" or after.isspace() or after in _CLOSE_AFTER or after in "”\"")
+            and mark not in ("‘", "‚", "‹", "`")
+        )
+        if open_at is None:
+            if can_open:
+                open_at = m.end()
+        elif can_close:
+            spans.append(_Span(open_at, m.start()))
+            open_at = None
+        elif can_open:
+            open_at = m.end()
+    return [s for s in spans if len(text[s.start : s.end].split()) <= _MAX_SINGLE_WORDS]
+
+
+def _is_headline(text: str, start: int, end: int) -> bool:
+    line = text[start:end].strip()
+    if len(line.split()) > _HEADLINE_WORDS:
+        return False
+    return not line.rstrip("'’\"”").endswith(".")
+
+
+def _trim(text: str, span: _Span) -> _Span | None:
+    s, e = span.start, span.end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if not any(ch.isalnum() for ch in text[s:e]):
+        return None
+    return _Span(s, e)
+
+
+def extract_quotes(text: str) -> list[Quote]:
+    """Every direct quotation in ``text``, in order, with speakers where the
+    text names them (see the module docstring for the rules)."""
+    paragraphs = list(_paragraphs(text))
+    doubles: list[tuple[int, int, list[_Span]]] = []
+    for i, (start, end) in enumerate(paragraphs):
+        next_opens = i + 1 < len(paragraphs) and _starts_with_open(text, *paragraphs[i + 1])
+        doubles.append((start, end, _double_spans(text, start, end, next_opens)))
+
+    singles = [(start, end, _single_spans(text, start, end, spans)) for start, end, spans in doubles]
+    n_double = sum(len(s) for _, _, s in doubles)
+    n_single = sum(len(s) for _, _, s in singles)
+    british = n_single > 0 and n_single >= 2 * n_double
+
+    found: list[_Span] = []
+    for (start, end, dspans), (_, _, sspans) in zip(doubles, singles, strict=True):
+        found.extend(dspans)
+        if british or _is_headline(text, start, end):
+            found.extend(sspans)
+        else:
+            found.extend(s for s in sspans if _ATTRIBUTION_AFTER.match(text, s.end + 1))
+
+    quotes: list[Quote] = []
+    for span in sorted(found, key=lambda s: s.start):
+        trimmed = _trim(text, span)
+        if trimmed is not None:
+            quotes.append(Quote(text[trimmed.start : trimmed.end], trimmed.start, trimmed.end))
+    speakers = attribute_speakers(text, [(q.start, q.end) for q in quotes])
+    return [replace(q, speaker=who) for q, who in zip(quotes, speakers, strict=True)]

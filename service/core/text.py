@@ -1,0 +1,142 @@
+"""Text normalisation shared by extraction, alignment and diffs.
+
+Public API:
+
+- ``fold_marks(text)``: the same text, one code point for one code point, with
+  curly/guillemet/backtick quote marks folded to ASCII, NBSP and other spaces
+  to a plain space, and soft hyphens and zero-width characters to spaces.
+  Because the length never changes, every offset into the folded text is an
+  offset into the original.
+- ``Token``: one whitespace-delimited word with its offsets.
+- ``tokenize(text)``: the tokens of a text.
+- ``word_key(word)``: the comparison key of one word (case, punctuation and
+  common British/American spelling folded), ``""`` for pure punctuation.
+- ``normalize(text)``: the comparison key of a whole text, the word keys
+  joined by single spaces; two quotes are *identical* when these are equal.
+
+>>> normalize("“Jamaica’s own business,” he said")
+'jamaicas own business he said'
+>>> normalize("Criminal organisations") == normalize("criminal organizations")
+True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["Token", "fold_marks", "normalize", "tokenize", "word_key"]
+
+# One code point in, one code point out: offsets survive folding.
+_FOLD = str.maketrans(
+    {
+        "\u201c": '"',  # “
+        "\u201d": '"',  # ”
+        "\u201e": '"',  # „
+        "\u201f": '"',  # ‟
+        "\u00ab": '"',  # «
+        "\u00bb": '"',  # »
+        "\u2033": '"',  # ″
+        "\u2018": "'",  # ‘
+        "\u2019": "'",  # ’
+        "\u201a": "'",  # ‚
+        "\u201b": "'",  # ‛
+        "\u2039": "'",  # ‹
+        "\u203a": "'",  # ›
+        "\u2032": "'",  # ′
+        "`": "'",
+        "\u00b4": "'",  # ´
+        "\u00a0": " ",  # no-break space
+        "\u2007": " ",  # figure space
+        "\u202f": " ",  # narrow no-break space
+        "\u00ad": " ",  # soft hyphen
+        "\u200b": " ",  # zero-width space
+        "\u200c": " ",  # zero-width non-joiner
+        "\u200d": " ",  # zero-width joiner
+        "\u2060": " ",  # word joiner
+        "\ufeff": " ",  # byte-order mark / zero-width no-break space
+    }
+)
+
+_WORD = re.compile(r"\S+")
+_NON_WORD = re.compile(r"[\W_]+")
+
+# Spelling variants that an editor would not call a change of wording.
+# Applied to both sides, so they only need to map variants onto one form.
+_SPELLING = {"ok": "okay", "o.k.": "okay"}
+_SUFFIXES = (
+    ("isation", "ization"),
+    ("isations", "izations"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("ise", "ize"),
+    ("ogue", "og"),
+    ("our", "or"),
+    ("ours", "ors"),
+    ("oured", "ored"),
+    ("ouring", "oring"),
+    ("lled", "led"),
+    ("lling", "ling"),
+)
+
+
+def fold_marks(text: str) -> str:
+    """Fold quote styles, exotic spaces and invisible characters, keeping length.
+
+    >>> fold_marks("«Oui»\u00a0‘no’")
+    '"Oui" \\'no\\''
+    """
+    return text.translate(_FOLD)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A whitespace-delimited word of a text, ``text[start:end] == word``."""
+
+    word: str
+    start: int
+    end: int
+
+    @property
+    def key(self) -> str:
+        return word_key(self.word)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` on whitespace (including NBSP, soft hyphens and zero-width
+    characters), keeping each word as written.
+
+    >>> [t.word for t in tokenize("a\u00a0b  c")]
+    ['a', 'b', 'c']
+    """
+    return [Token(text[m.start() : m.end()], m.start(), m.end()) for m in _WORD.finditer(fold_marks(text))]
+
+
+@lru_cache(maxsize=65536)
+def word_key(word: str) -> str:
+    """Comparison key of one word: case, accents' composition, punctuation and
+    spelling variants folded. Pure punctuation gives ``""``.
+
+    >>> word_key("U.N.")
+    'un'
+    >>> word_key("Colour,")
+    'color'
+    """
+    folded = unicodedata.normalize("NFKC", word).casefold()
+    if folded in _SPELLING:
+        return _SPELLING[folded]
+    key = _NON_WORD.sub("", folded)
+    key = _SPELLING.get(key, key)
+    if len(key) >= 6:
+        for british, american in _SUFFIXES:
+            if key.endswith(british):
+                return key[: -len(british)] + american
+    return key
+
+
+def normalize(text: str) -> str:
+    """The comparison key of a text: its word keys joined by single spaces."""
+    return " ".join(k for k in (word_key(t.word) for t in tokenize(text)) if k)

@@ -7,18 +7,23 @@ Public API:
 
 Rules, tried in order for each quotation:
 
-1. right after the closing mark: ``," said X``, ``," X said``,
-   ``," X was quoted as saying``, ``, according to X``;
-2. right before the opening mark: a transcript prefix (``Keilar: "…"``),
-   or ``X said: "…"`` / ``X told the paper that … "…"`` in the same
-   sentence;
-3. a quotation with no attribution that forms its own paragraph, or whose
-   sentence has none, continues the previous quotation's speaker when that
-   one is within the previous paragraph (wire-copy convention).
+1. right after the closing mark, in the same sentence: ``," said X``,
+   ``," X said``, ``," X, a nurse, said``, ``," X was quoted as saying``,
+   ``…" KCNA quoted X as saying``, ``," according to X``;
+2. before the opening mark, in the same sentence: a transcript prefix
+   (``Keilar: "…"``), ``X said: "…"``, ``X told the paper that … "…"``,
+   ``according to X, "…"``;
+3. a quotation with no attribution of its own takes the speaker of the
+   previous quotation when that one is in the same sentence or paragraph
+   (``"A," said X. "B."``), or when it opens its paragraph right after a
+   paragraph with a quotation (the wire-copy convention for a speaker's
+   next paragraph).
 
-Pronouns (``he said``) resolve to the previous named speaker, or failing
-that to the nearest preceding full name. Speakers are returned as the text
-names them ("the official", "Mr Kirby"), trimmed of clauses.
+Pronouns (``he said``) resolve to the speaker of an earlier quotation in
+the same paragraph, else to the first person's name in the nearest
+preceding sentence that names one (the sentence's subject, usually), else
+to the previous speaker. Speakers are returned as the text names them
+("the official", "Mr Kirby"), trimmed of time and place phrases.
 
 >>> attribute_speakers('"Yes," said Ann Lee, a nurse.', [(1, 5)])
 ['Ann Lee']
@@ -33,114 +38,245 @@ from collections.abc import Sequence
 
 __all__ = ["attribute_speakers"]
 
+_VERB_WORDS = """said says say asked asks added adds told tells wrote writes insisted insists
+explained explains replied replies continued warned warns argued argues noted notes declared
+stated stressed stresses recalled recalls remarked responded answered claimed claims conceded
+admitted acknowledged tweeted posted joked quipped agreed cautioned complained predicted
+promised announced urged suggested observed shouted recounted confirmed clarified reiterated
+emphasised emphasized maintained vowed pledged demanded denied accused accusing blamed called
+described dismissed criticised criticized condemned countered testified wondered mused
+reported reassured concluded""".split()
 _VERBS = (
-    r"said|says|say|asked|asks|added|adds|told|tells|wrote|writes|insisted|explained|"
-    r"replied|replies|continued|warned|argued|noted|declared|stated|stressed|"
-    r"recalled|remarked|responded|answered|claimed|conceded|admitted|acknowledged|"
-    r"fired back|shot back|tweeted|posted|joked|quipped|agreed|cautioned|complained|"
-    r"predicted|promised|announced|urged|suggested|observed|shouted|recounted|"
-    r"confirmed|was quoted as saying|is quoted as saying|quoted .{1,80}? as saying"
+    r"(?:was|is|were|has been|had been)\s+quoted\s+as\s+saying|fired back|shot back|went on|"
+    + "|".join(sorted(_VERB_WORDS, key=len, reverse=True))
 )
-_PRONOUNS = {"he", "she", "they", "i", "we", "it", "him", "her"}
-_NAME_WORD = r"(?:[A-Z][\w'’.-]*|al|bin|de|van|von|der|da|di|le|la)"
-# An attribution noun phrase: up to 9 words, no clause punctuation.
-_NP = r"((?:the |a |an |[A-Za-z][\w'’.-]*\s+){0,8}?[A-Za-z][\w'’.-]*)"
+_AUX = r"(?:(?:later|again|also|then|once|simply|quickly|recently|previously|earlier|has|had|"
+_AUX += r"have|reportedly|would|will|had\s+previously|has\s+also|once\s+again)\s+)*"
+# One word of a name or description: abbreviations keep their dots.
+_W = r"(?:[A-Z][a-z]{0,3}\.|(?:[A-Z]\.){2,}|[\w'’-]+)"
+_NP = rf"({_W}(?:\s+{_W}){{0,15}})"
+_LEAD = r"^[\s,—–-]{0,4}"
 
-_AFTER_VERB_FIRST = re.compile(
-    r"^[\s,.!?—–-]{0,3}\s*(?:" + _VERBS + r")\s+" + _NP + r"(?=\s*(?:[,.;:!?(]|—|–|$|\s+(?:who|in|on|at|of|after|before|when|while|during|about|to|from|with|as)\b))"
+_QUOTED_AS = re.compile(rf"\bquoted\s+{_NP}\s+as\s+saying")
+_VERB_FIRST = re.compile(rf"{_LEAD}(?:{_VERBS})\s+{_NP}")
+_SUBJECT_FIRST = re.compile(
+    rf"{_LEAD}{_NP}(?:\s*,[^\"“”.;]{{1,90}}?,)?\s+{_AUX}(?:{_VERBS})\b"
 )
-_AFTER_SUBJECT_FIRST = re.compile(
-    r"^[\s,.!?—–-]{0,3}\s*" + _NP + r"\s+(?:later |again |also |then |once |simply |quickly |"
-    r"recently |previously |earlier |has |had |have |reportedly |)(?:" + _VERBS + r")\b"
+_ACCORDING = re.compile(rf"\baccording\s+to\s+{_NP}")
+_TRANSCRIPT = re.compile(rf"^\s*({_W}(?:\s+{_W}){{0,3}})\s*:\s*$")
+_SUBJECT_BEFORE = re.compile(rf"{_NP}\s*,?\s+{_AUX}(?:{_VERBS})\b[^.!?\"“”]*$")
+_CLAUSE_START = re.compile(r"(?:^|[;,]\s+|\s—\s|\s–\s)")
+_NAME = re.compile(
+    r"(?<![\w.])(?:(?:Mr|Mrs|Ms|Dr|Sgt|Capt|Gen|Col|Lt|Sen|Rep|Gov|Prof)\.?\s+)?"
+    r"[A-Z][a-z][\w'’-]*(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+)+"
 )
-_ACCORDING = re.compile(r"according to " + _NP + r"(?=\s*(?:[,.;:!?]|$))")
-_TRANSCRIPT = re.compile(r"(?:^|\n)\s*(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,3})\s*:\s*$")
-_SUBJECT_BEFORE = re.compile(
-    r"(?:^|[.!?]\s+|\n|,\s+)" + _NP + r"\s+(?:" + _VERBS + r")\b[^.!?\"“”]*$"
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|of|to|near|across|outside|inside|around)\s+$", re.I)
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“‘])|\n")
+
+_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "him", "her"})
+_LEAD_WORDS = frozenset(
+    {"but", "and", "so", "then", "however", "meanwhile", "later", "earlier", "also", "as", "yet"}
 )
-_FULL_NAME = re.compile(r"\b([A-Z][a-z][\w'’-]*(?:\s+[A-Z][\w'’-]+)+|(?:Mr|Mrs|Ms|Dr)\.?\s+[A-Z][\w'’-]+)")
-_LEAD_WORDS = {"but", "and", "so", "then", "however", "meanwhile", "later", "earlier", "also"}
+# A speaker phrase ends where time, place or a relative clause begins.
+_STOP_WORDS = frozenset(
+    """on in at last earlier later this that who which whose yesterday today tonight also has
+    had have was is were previously recently then again after before during when while since
+    with about over as by to for here there now monday tuesday wednesday thursday friday
+    saturday sunday reportedly and""".split()
+)
+_VERB_SET = frozenset(_VERB_WORDS)
+_SUBORDINATORS = frozenset(
+    "when if as after before while because although though once unless until whether".split()
+)
+_ORG_WORDS = frozenset(
+    """Authority Association Council Department Ministry University Police Church Court
+    Convention Agency Committee Office Party Press Service Services House Senate Congress
+    Government Commission Bureau Institute Organization Organisation Company Corporation
+    Group News Times Post Journal Television Network Division Center Centre Board Union
+    Nations Republic Federation Kingdom States Street Road Avenue Boulevard Hotel Casino
+    Strip County City Airport""".split()
+)
 
 
 def _clean(np: str) -> str | None:
-    words = np.strip(" ,.;:").split()
+    words = np.split()
     while words and words[0].lower() in _LEAD_WORDS:
         words = words[1:]
-    if not words or len(words) > 9:
+    for i, w in enumerate(words):
+        if i and (w.lower() in _STOP_WORDS or w.lower() in _VERB_SET):
+            words = words[:i]
+            break
+    words = [w.strip(",;:") for w in words]
+    if not words or len(words) > 10:
+        return None
+    first = words[0]
+    if first.lower() in _SUBORDINATORS:
+        return None
+    if first.lower() in _PRONOUNS:
+        return first.lower()
+    if all(w[:1].islower() for w in words) and first.lower() not in {
+        "a", "an", "the", "his", "her", "its", "their", "one", "another", "some", "two", "three",
+        "police", "officials", "authorities", "sources", "witnesses", "residents", "analysts",
+    }:
         return None
     return " ".join(words)
 
 
-def _sentence_tail(text: str, pos: int, limit: int = 220) -> str:
-    chunk = text[pos : pos + limit]
-    nl = chunk.find("\n")
-    return chunk if nl < 0 else chunk[:nl]
+def _paragraph_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
 
 
-def _sentence_head(text: str, pos: int, limit: int = 260) -> str:
-    start = max(0, pos - limit)
-    chunk = text[start:pos]
-    nl = chunk.rfind("\n")
-    return chunk if nl < 0 else chunk[nl + 1 :]
+def _paragraph_end(text: str, pos: int) -> int:
+    nl = text.find("\n", pos)
+    return len(text) if nl < 0 else nl
 
 
 def _closing_end(text: str, end: int) -> int:
     """Index after the closing mark(s) that follow a quotation's inside."""
     i = end
-    while i < len(text) and text[i] in "\"”»’'`\ufffd?" and i - end < 3:
+    while i < len(text) and i - end < 3 and text[i] in "\"”»’'`\ufffd?":
         i += 1
     return i
 
 
-def _after(text: str, end: int) -> str | None:
-    tail = _sentence_tail(text, _closing_end(text, end))
-    for pattern in (_AFTER_VERB_FIRST, _AFTER_SUBJECT_FIRST):
+def _after(text: str, end: int) -> tuple[str | None, bool]:
+    """Speaker named after the closing mark, and whether only as a source
+    (``according to X``), which a nearer attribution may override."""
+    start = _closing_end(text, end)
+    tail = text[start : min(_paragraph_end(text, start), start + 240)]
+    # Stop at the next quotation: its attribution is its own.
+    cut = re.search(r"[\"“”«»]", tail)
+    if cut:
+        tail = tail[: cut.start()]
+    sentence = _SENTENCE_END.search(tail)
+    head_of_tail = tail if sentence is None else tail[: sentence.start() + 1]
+    m = _QUOTED_AS.search(head_of_tail)
+    if m:
+        return _clean(m.group(1)), False
+    for pattern in (_VERB_FIRST, _SUBJECT_FIRST):
         m = pattern.match(tail)
         if m:
-            return _clean(m.group(1))
-    m = _ACCORDING.search(tail[:120])
-    if m and not re.search(r"[\"“”]", tail[: m.start()]):
-        return _clean(m.group(1))
-    return None
+            who = _clean(m.group(1))
+            if who:
+                return who, False
+    m = _ACCORDING.search(head_of_tail)
+    return (_clean(m.group(1)), True) if m else (None, False)
 
 
 def _before(text: str, start: int) -> str | None:
-    head = _sentence_head(text, max(0, start - 1))
-    m = _TRANSCRIPT.search(head)
+    opening = start - 1
+    while opening > 0 and text[opening - 1] in "\"“„«‘'`":
+        opening -= 1
+    para = _paragraph_start(text, opening)
+    head = text[max(para, opening - 300) : opening]
+    m = _TRANSCRIPT.match(head)
     if m:
         return _clean(m.group(1))
-    m = _SUBJECT_BEFORE.search(head)
-    if m:
-        return _clean(m.group(1))
+    # Only the current sentence of the head speaks for this quotation.
+    ends = list(_SENTENCE_END.finditer(head))
+    sentence = head[ends[-1].end() :] if ends else head
+    if re.search(r"[\"“”«»]", sentence):
+        sentence = sentence[max(sentence.rfind(c) for c in "\"“”«»") + 1 :]
+    for pattern in (_QUOTED_AS, _ACCORDING):
+        m = pattern.search(sentence)
+        if m:
+            return _clean(m.group(1))
+    # The clause closest to the quotation names its speaker.
+    for start_at in reversed([c.end() for c in _CLAUSE_START.finditer(sentence)]):
+        m = _SUBJECT_BEFORE.match(sentence, start_at)
+        if m:
+            who = _clean(m.group(1))
+            if who:
+                return who
     return None
 
 
-def _resolve(who: str, previous: str | None, text: str, start: int) -> str | None:
-    if who.lower() not in _PRONOUNS:
-        return who
-    if who.lower() in {"i", "we", "it"}:
-        return previous
-    if previous and previous.lower() not in _PRONOUNS:
-        return previous
-    names = _FULL_NAME.findall(text[max(0, start - 600) : start])
-    return names[-1] if names else None
+def _surnames(text: str) -> set[str]:
+    """Last words of the full person names in ``text``."""
+    return {name.split()[-1] for name in _person_names(text, set())}
+
+
+def _person_names(sentence: str, surnames: set[str]) -> list[str]:
+    """Person-like names in ``sentence``, in order; a lone word counts when
+    it is the surname of a full name met before ("Kalashnikov")."""
+    found: list[tuple[int, str]] = []
+    for m in re.finditer(r"\b[A-Z][\w-]+\b", sentence):
+        lone = not re.search(r"[A-Z][\w.'’-]*\s+$", sentence[: m.start()])
+        if lone and m.group() in surnames and not _PLACE_BEFORE.search(sentence, 0, m.start()):
+            found.append((m.start(), m.group()))
+    for m in _NAME.finditer(sentence):
+        if _PLACE_BEFORE.search(sentence, 0, m.start()):
+            continue  # "in Las Vegas", "from New York": places, not people
+        words = m.group().split()
+        # "Las Vegas Police Officer Jose Hernandez": the person follows the
+        # last organisation word; "the Associated Press" is no person.
+        org = [i for i, w in enumerate(words) if w in _ORG_WORDS]
+        if org:
+            words = words[org[-1] + 1 :]
+        elif sentence[max(0, m.start() - 4) : m.start()].lower().endswith("the "):
+            continue
+        if len(words) >= 2:
+            found.append((m.start(), " ".join(words)))
+    found.sort()
+    return [name for _, name in found]
+
+
+def _subject_before(text: str, pos: int, surnames: set[str]) -> str | None:
+    """First person's name in the nearest sentence before ``pos`` that has one."""
+    window = text[max(0, pos - 1500) : pos]
+    # Quoted words are not the narration's subjects.
+    window = re.sub(r"[\"“][^\"“”\n]*[\"”]", " ", window)
+    for sentence in reversed(_SENTENCE_END.split(window)):
+        names = _person_names(sentence, surnames)
+        if names:
+            return names[0]
+    return None
 
 
 def attribute_speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str | None]:
     """One speaker or ``None`` per quotation span (see the module docstring)."""
     out: list[str | None] = []
-    previous: str | None = None
-    previous_end = -1
+    surnames: set[str] | None = None
+    prev_who: str | None = None
+    prev_para, prev_end = -1, 0
     for start, end in spans:
-        who = _after(text, end) or _before(text, start)
-        if who is not None:
-            who = _resolve(who, previous, text, start)
-        elif previous is not None and text.count("\n\n", previous_end, start) <= 1 and (
-            "\n" in text[previous_end:start] or not text[previous_end:start].strip(" \"“”,")
-        ):
-            who = previous
+        para = _paragraph_start(text, start)
+        same_para = para == prev_para
+        same_sentence = same_para and _sentence_start(text, para, start) <= prev_end
+        who, source_only = _after(text, end)
+        from_after = who is not None
+        if who is None:
+            who = _before(text, start)
+        if source_only and same_sentence and prev_who:
+            who = prev_who  # '"A" and "B", according to the paper': A's speaker
+        if who in _PRONOUNS:
+            if who in {"i", "we", "it"} or (same_para and prev_who):
+                who = prev_who
+            else:
+                if surnames is None:
+                    surnames = _surnames(text)
+                # "…," he said: the narration before the quote names him;
+                # "He added that X was '…'": only sentences before this one do.
+                cut = start if from_after else _sentence_start(text, para, start)
+                who = _subject_before(text, cut, surnames) or prev_who
+        elif who is None and prev_who is not None:
+            opens_para = text[para:start].strip(" \t\"“„«‘'`") == ""
+            next_para = prev_para >= 0 and text[prev_end:para].count("\n") <= 2 and not same_para
+            if same_para or (opens_para and next_para and _is_quote_paragraph(text, prev_para)):
+                who = prev_who
         out.append(who)
-        if who is not None:
-            previous = who
-        previous_end = end
+        prev_who = who if who is not None else (prev_who if same_para else None)
+        prev_para, prev_end = para, end
     return out
+
+
+def _sentence_start(text: str, para: int, pos: int) -> int:
+    """Start of the sentence holding ``pos`` (within its paragraph)."""
+    ends = list(_SENTENCE_END.finditer(text, para, pos))
+    return ends[-1].end() if ends else para
+
+
+def _is_quote_paragraph(text: str, para: int) -> bool:
+    """Whether a paragraph carries a quotation (so the next may continue it)."""
+    line = text[para : _paragraph_end(text, para)]
+    return bool(re.search(r"[\"“”«»]", line))

@@ -23,8 +23,9 @@ How a pair is judged (on word keys, see ``text.word_key``):
   match), or they share a run of ``min_run`` words or more, or they would be
   reworded but one extends past the other.
 
-Candidates are blocked with ``rapidfuzz.process.cdist`` (token-set ratio),
-then judged with ``rapidfuzz.distance.Indel`` opcodes on word keys.
+Candidate pairs come from an inverted index of content words (a pair with
+none in common cannot match), then are judged with rapidfuzz's optimal
+``Indel`` alignment of their word keys.
 Identical and reworded matches are one to one (best score first); partial
 matches may be one to many, which is how an outlet that splits a statement,
 or quotes a fragment and the whole, is aligned. Repeats of a quote within
@@ -44,7 +45,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from .diff import DiffOp, words_diff
@@ -109,7 +109,7 @@ def _judge(
     if not blocks:
         return None
     matched = sum(b.size for b in blocks)
-    short, long_ = sorted((len(lk), len(rk)))
+    short = min(len(lk), len(rk))
     similarity = 2 * matched / (len(lk) + len(rk))
     cover = matched / short
     run = max(b.size for b in blocks)
@@ -126,7 +126,7 @@ def _judge(
     fragment_words = [
         w for b in blocks for w in fragment[(b.a if frag_is_left else b.b) :][: b.size]
     ]
-    has_content = any(w not in _STOP and len(w) >= 3 for w in fragment_words) and (
+    has_content = any(_is_content(w) for w in fragment_words) and (
         short > 1 or len(fragment_words[0]) >= 5
     )
     is_fragment = cover >= min_cover and spread <= 1.5 * short + 2
@@ -170,6 +170,31 @@ def compare_quotes(
     return None if j is None else (j.relation, j.score)
 
 
+def _is_content(word: str) -> bool:
+    return len(word) >= 3 and word not in _STOP
+
+
+def _blocked_pairs(left: Sequence[list[str]], right: Sequence[list[str]]) -> list[tuple[int, int]]:
+    """Pairs worth judging: same words, or at least one content word shared.
+
+    Every match needs a shared content word (see ``_judge``), so this
+    inverted index loses nothing and spares judging unrelated pairs.
+    """
+    index: dict[str, list[int]] = {}
+    for j, keys in enumerate(right):
+        for word in {w for w in keys if _is_content(w)}:
+            index.setdefault(word, []).append(j)
+    same = {tuple(keys): j for j, keys in enumerate(right)}
+    pairs: set[tuple[int, int]] = set()
+    for i, keys in enumerate(left):
+        twin = same.get(tuple(keys))
+        if twin is not None:
+            pairs.add((i, twin))
+        for word in {w for w in keys if _is_content(w)}:
+            pairs.update((i, j) for j in index.get(word, ()))
+    return sorted(pairs)
+
+
 def _groups(keys: Sequence[list[str]]) -> list[list[int]]:
     """Indexes of quotes with the same words, first occurrence first."""
     by_key: dict[tuple[str, ...], list[int]] = {}
@@ -186,7 +211,6 @@ def align_quotes(
     min_cover: float = 0.8,
     min_run: int = 6,
     partial_overhang: int = 3,
-    block_cutoff: float = 40.0,
 ) -> Alignment:
     """Align two texts' quotations (see the module docstring).
 
@@ -194,8 +218,7 @@ def align_quotes(
     ``min_cover`` (share of a fragment found in the longer quote),
     ``min_run`` (shared run of words that makes an overlap), and
     ``partial_overhang`` (words one side must extend past the other for
-    *partial* to win over *reworded*); ``block_cutoff`` is the token-set
-    ratio below which a pair is not looked at.
+    *partial* to win over *reworded*).
     """
     lkeys = [_keys(q.text) for q in left]
     rkeys = [_keys(q.text) for q in right]
@@ -203,25 +226,18 @@ def align_quotes(
     rgroups = [g for g in _groups(rkeys) if rkeys[g[0]]]
 
     candidates: list[tuple[float, int, int, int, _Judgement]] = []
-    if lgroups and rgroups:
-        scores = process.cdist(
-            [" ".join(lkeys[g[0]]) for g in lgroups],
-            [" ".join(rkeys[g[0]]) for g in rgroups],
-            scorer=fuzz.token_set_ratio,
-            score_cutoff=block_cutoff,
+    for gi, gj in _blocked_pairs([lkeys[g[0]] for g in lgroups], [rkeys[g[0]] for g in rgroups]):
+        j = _judge(
+            lkeys[lgroups[gi][0]],
+            rkeys[rgroups[gj][0]],
+            min_similarity=min_similarity,
+            min_cover=min_cover,
+            min_run=min_run,
+            partial_overhang=partial_overhang,
         )
-        for gi, gj in zip(*scores.nonzero(), strict=True):
-            j = _judge(
-                lkeys[lgroups[gi][0]],
-                rkeys[rgroups[gj][0]],
-                min_similarity=min_similarity,
-                min_cover=min_cover,
-                min_run=min_run,
-                partial_overhang=partial_overhang,
-            )
-            if j is not None:
-                rank = 2 if j.relation == "identical" else int(j.exclusive)
-                candidates.append((j.score, rank, int(gi), int(gj), j))
+        if j is not None:
+            rank = 2 if j.relation == "identical" else int(j.exclusive)
+            candidates.append((j.score, rank, gi, gj, j))
 
     # Best first; ties broken by text order so the result is deterministic.
     candidates.sort(key=lambda c: (-c[1], -c[0], c[2], c[3]))

@@ -71,8 +71,9 @@ def words_diff(left: Sequence[str], right: Sequence[str]) -> list[DiffOp]:
         pending_del.clear()
         pending_ins.clear()
 
-    for tag, i1, i2, j1, j2 in Indel.opcodes(_keys(left), _keys(right)):
-        if tag == "equal":
+    for op in Indel.opcodes(_keys(left), _keys(right)):
+        i1, i2, j1, j2 = op.src_start, op.src_end, op.dest_start, op.dest_end
+        if op.tag == "equal":
             flush()
             ops.append(DiffOp("equal", " ".join(left[i1:i2]), " ".join(right[j1:j2])))
         else:

@@ -38,6 +38,7 @@ What counts as a quotation mark, and how marks pair up:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -127,14 +128,16 @@ def _starts_with_open(text: str, start: int, end: int) -> bool:
     while i < end and text[i].isspace():
         i += 1
     m = _MARK.match(text, i)
-    return bool(m) and m.group() in (_DOUBLE_OPEN | _DOUBLE_AMBIGUOUS)
+    return m is not None and m.group() in (_DOUBLE_OPEN | _DOUBLE_AMBIGUOUS)
 
 
-def _double_spans(text: str, start: int, end: int, next_opens: bool) -> list[_Span]:
+def _double_spans(
+    text: str, start: int, end: int, marks: list[re.Match[str]], next_opens: bool
+) -> list[_Span]:
     spans: list[_Span] = []
     open_at: int | None = None  # index just after the opening mark
     open_mark_at = -1
-    for m in _MARK.finditer(text, start, end):
+    for m in marks:
         mark = m.group()
         if mark in _SINGLE:
             continue
@@ -154,18 +157,22 @@ def _double_spans(text: str, start: int, end: int, next_opens: bool) -> list[_Sp
             open_at = None
     if open_at is not None:
         lead = text[start:open_mark_at].rstrip()
-        introduces = lead == "" or lead.endswith((":", ",")) or bool(_ATTRIBUTION_BEFORE.search(lead))
+        introduces = (
+            lead == "" or lead.endswith((":", ",")) or bool(_ATTRIBUTION_BEFORE.search(lead))
+        )
         if next_opens or introduces:
             spans.append(_Span(open_at, end))
     return spans
 
 
-def _single_spans(text: str, start: int, end: int, blocked: list[_Span]) -> list[_Span]:
+def _single_spans(
+    text: str, start: int, end: int, marks: list[re.Match[str]], blocked: list[_Span]
+) -> list[_Span]:
     """Single-quoted spans of a paragraph outside its double-quoted spans."""
     spans: list[_Span] = []
     open_at: int | None = None
     block_ends = [(b.start, b.end) for b in blocked]
-    for m in _MARK.finditer(text, start, end):
+    for m in marks:
         mark = m.group()
         if mark not in _SINGLE and mark != "''":
             continue
@@ -178,14 +185,14 @@ def _single_spans(text: str, start: int, end: int, blocked: list[_Span]) -> list
         can_open = (
             (before == "" or before.isspace() or before in _OPEN_BEFORE)
             and after != ""
-            and (after.isalnum() or after in "“\"(")
+            and (after.isalnum() or after in '“"(')
             and mark not in ("’", "›")
             and not _ELISIONS.match(text, m.end(), end)
         )
         can_close = (
             before != ""
             and not before.isspace()
-            and (after == "" or after.isspace() or after in _CLOSE_AFTER or after in "”\"")
+            and (after == "" or after.isspace() or after in _CLOSE_AFTER or after in '”"')
             and mark not in ("‘", "‚", "‹", "`")
         )
         if open_at is None:
@@ -221,12 +228,20 @@ def extract_quotes(text: str) -> list[Quote]:
     """Every direct quotation in ``text``, in order, with speakers where the
     text names them (see the module docstring for the rules)."""
     paragraphs = list(_paragraphs(text))
-    doubles: list[tuple[int, int, list[_Span]]] = []
-    for i, (start, end) in enumerate(paragraphs):
-        next_opens = i + 1 < len(paragraphs) and _starts_with_open(text, *paragraphs[i + 1])
-        doubles.append((start, end, _double_spans(text, start, end, next_opens)))
+    # One scan for marks; paragraphs without any are never looked at again.
+    marks: dict[int, list[re.Match[str]]] = {}
+    starts = [p[0] for p in paragraphs]
+    for m in _MARK.finditer(text):
+        marks.setdefault(bisect_right(starts, m.start()) - 1, []).append(m)
 
-    singles = [(start, end, _single_spans(text, start, end, spans)) for start, end, spans in doubles]
+    doubles: list[tuple[int, int, list[_Span]]] = []
+    singles: list[tuple[int, int, list[_Span]]] = []
+    for i, pmarks in sorted(marks.items()):
+        start, end = paragraphs[i]
+        next_opens = i + 1 < len(paragraphs) and _starts_with_open(text, *paragraphs[i + 1])
+        dspans = _double_spans(text, start, end, pmarks, next_opens)
+        doubles.append((start, end, dspans))
+        singles.append((start, end, _single_spans(text, start, end, pmarks, dspans)))
     n_double = sum(len(s) for _, _, s in doubles)
     n_single = sum(len(s) for _, _, s in singles)
     british = n_single > 0 and n_single >= 2 * n_double

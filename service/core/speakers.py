@@ -34,6 +34,7 @@ to the previous speaker. Speakers are returned as the text names them
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 
 __all__ = ["attribute_speakers"]
@@ -59,11 +60,11 @@ _LEAD = r"^[\s,—–-]{0,4}"
 
 _QUOTED_AS = re.compile(rf"\bquoted\s+{_NP}\s+as\s+saying")
 _VERB_FIRST = re.compile(rf"{_LEAD}(?:{_VERBS})\s+{_NP}")
-_SUBJECT_FIRST = re.compile(
-    rf"{_LEAD}{_NP}(?:\s*,[^\"“”.;]{{1,90}}?,)?\s+{_AUX}(?:{_VERBS})\b"
-)
+_SUBJECT_FIRST = re.compile(rf"{_LEAD}{_NP}(?:\s*,[^\"“”.;]{{1,90}}?,)?\s+{_AUX}(?:{_VERBS})\b")
 _ACCORDING = re.compile(rf"\baccording\s+to\s+{_NP}")
-_TRANSCRIPT = re.compile(rf"^\s*({_W}(?:\s+{_W}){{0,3}})\s*:\s*$")
+_TRANSCRIPT = re.compile(
+    r"^\s*((?:Mr|Mrs|Ms|Dr)?\.?\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:\s*$"
+)
 _SUBJECT_BEFORE = re.compile(rf"{_NP}\s*,?\s+{_AUX}(?:{_VERBS})\b[^.!?\"“”]*$")
 _CLAUSE_START = re.compile(r"(?:^|[;,]\s+|\s—\s|\s–\s)")
 _NAME = re.compile(
@@ -71,6 +72,9 @@ _NAME = re.compile(
     r"[A-Z][a-z][\w'’-]*(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+)+"
 )
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|of|to|near|across|outside|inside|around)\s+$", re.I)
+_CAPITALISED = re.compile(r"\b[A-Z][\w-]+\b")
+_QUOTED = re.compile(r"[\"“][^\"“”\n]*[\"”]")
+_CAPITAL_BEFORE = re.compile(r"[A-Z][\w.'’-]*\s+$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“‘])|\n")
 
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "him", "her"})
@@ -85,6 +89,14 @@ _STOP_WORDS = frozenset(
     saturday sunday reportedly and""".split()
 )
 _VERB_SET = frozenset(_VERB_WORDS)
+_DETERMINERS = frozenset("a an the his her its their one another some two three this that".split())
+_GROUPS = frozenset("police officials authorities sources witnesses residents analysts".split())
+# Capitalised only because they open a sentence: never part of a name.
+_SENTENCE_OPENERS = frozenset(
+    """Yet But And So Then However Meanwhile Later Earlier Also As The A An In On At When If
+    While After Before Since Although Though Because For With By From Now This That These
+    Those It He She They We I""".split()
+)
 _SUBORDINATORS = frozenset(
     "when if as after before while because although though once unless until whether".split()
 )
@@ -107,17 +119,14 @@ def _clean(np: str) -> str | None:
             words = words[:i]
             break
     words = [w.strip(",;:") for w in words]
-    if not words or len(words) > 10:
+    if not words or len(words) > 10 or (len(words) == 1 and words[0].lower() in _DETERMINERS):
         return None
     first = words[0]
     if first.lower() in _SUBORDINATORS:
         return None
     if first.lower() in _PRONOUNS:
         return first.lower()
-    if all(w[:1].islower() for w in words) and first.lower() not in {
-        "a", "an", "the", "his", "her", "its", "their", "one", "another", "some", "two", "three",
-        "police", "officials", "authorities", "sources", "witnesses", "residents", "analysts",
-    }:
+    if all(w[:1].islower() for w in words) and first.lower() not in _DETERMINERS | _GROUPS:
         return None
     return " ".join(words)
 
@@ -176,7 +185,7 @@ def _before(text: str, start: int) -> str | None:
     ends = list(_SENTENCE_END.finditer(head))
     sentence = head[ends[-1].end() :] if ends else head
     if re.search(r"[\"“”«»]", sentence):
-        sentence = sentence[max(sentence.rfind(c) for c in "\"“”«»") + 1 :]
+        sentence = sentence[max(sentence.rfind(c) for c in '"“”«»') + 1 :]
     for pattern in (_QUOTED_AS, _ACCORDING):
         m = pattern.search(sentence)
         if m:
@@ -191,23 +200,22 @@ def _before(text: str, start: int) -> str | None:
     return None
 
 
-def _surnames(text: str) -> set[str]:
-    """Last words of the full person names in ``text``."""
-    return {name.split()[-1] for name in _person_names(text, set())}
-
-
 def _person_names(sentence: str, surnames: set[str]) -> list[str]:
     """Person-like names in ``sentence``, in order; a lone word counts when
     it is the surname of a full name met before ("Kalashnikov")."""
     found: list[tuple[int, str]] = []
-    for m in re.finditer(r"\b[A-Z][\w-]+\b", sentence):
-        lone = not re.search(r"[A-Z][\w.'’-]*\s+$", sentence[: m.start()])
-        if lone and m.group() in surnames and not _PLACE_BEFORE.search(sentence, 0, m.start()):
+    for m in _CAPITALISED.finditer(sentence) if surnames else ():
+        if m.group() not in surnames:
+            continue
+        before = sentence[max(0, m.start() - 30) : m.start()]
+        if not _CAPITAL_BEFORE.search(before) and not _PLACE_BEFORE.search(before):
             found.append((m.start(), m.group()))
     for m in _NAME.finditer(sentence):
-        if _PLACE_BEFORE.search(sentence, 0, m.start()):
+        if _PLACE_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]):
             continue  # "in Las Vegas", "from New York": places, not people
         words = m.group().split()
+        while words and words[0] in _SENTENCE_OPENERS:
+            words = words[1:]
         # "Las Vegas Police Officer Jose Hernandez": the person follows the
         # last organisation word; "the Associated Press" is no person.
         org = [i for i, w in enumerate(words) if w in _ORG_WORDS]
@@ -221,22 +229,39 @@ def _person_names(sentence: str, surnames: set[str]) -> list[str]:
     return [name for _, name in found]
 
 
-def _subject_before(text: str, pos: int, surnames: set[str]) -> str | None:
-    """First person's name in the nearest sentence before ``pos`` that has one."""
-    window = text[max(0, pos - 1500) : pos]
-    # Quoted words are not the narration's subjects.
-    window = re.sub(r"[\"“][^\"“”\n]*[\"”]", " ", window)
-    for sentence in reversed(_SENTENCE_END.split(window)):
-        names = _person_names(sentence, surnames)
-        if names:
-            return names[0]
-    return None
+class _Narration:
+    """The person names of a text's narration, sentence by sentence.
+
+    Built once per text, and only when a pronoun needs resolving. Quoted
+    words are masked (keeping offsets): they are not the narration's subjects.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = _QUOTED.sub(lambda m: " " * len(m.group()), text)
+        starts = [0] + [m.end() for m in _SENTENCE_END.finditer(self.text)]
+        self.starts = starts
+        self.surnames = {name.split()[-1] for name in _person_names(self.text, set())}
+        self._names: dict[int, list[str]] = {}
+
+    def subject_before(self, pos: int) -> str | None:
+        """First person's name in the nearest sentence before ``pos`` that
+        names one (the part of ``pos``'s own sentence before it counts)."""
+        k = bisect_right(self.starts, pos) - 1
+        names = _person_names(self.text[self.starts[k] : pos], self.surnames)
+        while not names and k > 0 and pos - self.starts[k] < 1500:
+            k -= 1
+            if k not in self._names:
+                self._names[k] = _person_names(
+                    self.text[self.starts[k] : self.starts[k + 1]], self.surnames
+                )
+            names = self._names[k]
+        return names[0] if names else None
 
 
 def attribute_speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str | None]:
     """One speaker or ``None`` per quotation span (see the module docstring)."""
     out: list[str | None] = []
-    surnames: set[str] | None = None
+    narration: _Narration | None = None
     prev_who: str | None = None
     prev_para, prev_end = -1, 0
     for start, end in spans:
@@ -253,12 +278,12 @@ def attribute_speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str 
             if who in {"i", "we", "it"} or (same_para and prev_who):
                 who = prev_who
             else:
-                if surnames is None:
-                    surnames = _surnames(text)
+                if narration is None:
+                    narration = _Narration(text)
                 # "…," he said: the narration before the quote names him;
                 # "He added that X was '…'": only sentences before this one do.
                 cut = start if from_after else _sentence_start(text, para, start)
-                who = _subject_before(text, cut, surnames) or prev_who
+                who = narration.subject_before(cut) or prev_who
         elif who is None and prev_who is not None:
             opens_para = text[para:start].strip(" \t\"“„«‘'`") == ""
             next_para = prev_para >= 0 and text[prev_end:para].count("\n") <= 2 and not same_para

@@ -112,7 +112,10 @@ def tokenize(text: str) -> list[Token]:
     >>> [t.word for t in tokenize("a\u00a0b  c")]
     ['a', 'b', 'c']
     """
-    return [Token(text[m.start() : m.end()], m.start(), m.end()) for m in _WORD.finditer(fold_marks(text))]
+    return [
+        Token(text[m.start() : m.end()], m.start(), m.end())
+        for m in _WORD.finditer(fold_marks(text))
+    ]
 
 
 @lru_cache(maxsize=65536)

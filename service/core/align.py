@@ -15,13 +15,15 @@ How a pair is judged (on word keys, see ``text.word_key``):
 - *identical*: the same words, ignoring case, punctuation, quote style,
   spacing and spelling variants;
 - *reworded*: most words shared in the same order (word-level Indel
-  similarity at least ``min_similarity``) and neither extends past the other
-  by ``partial_overhang`` words or more;
-- *partial*: one is a fragment of the other (at least ``min_cover`` of the
-  shorter found, in order and close together, inside the longer, and the
-  fragment carries a content word, so "all of them" or "OK" alone never
-  match), or they share a run of ``min_run`` words or more, or they would be
-  reworded but one extends past the other.
+  similarity at least ``min_similarity``, and at least
+  ``min_content_similarity`` over content words alone) and neither extends
+  past the other by ``partial_overhang`` words or more;
+- *partial*: one is a fragment of the other (its best window of the longer
+  quote, found word by word with rapidfuzz's ``partial_ratio_alignment``,
+  scores at least ``min_cover``), or they share a run of ``min_run`` words
+  or more, or they would be reworded but one extends past the other.
+  Every match needs a shared content word, so "all of them" or "OK" alone
+  never match.
 
 Candidate pairs come from an inverted index of content words (a pair with
 none in common cannot match), then are judged with rapidfuzz's optimal
@@ -45,6 +47,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .diff import DiffOp, words_diff
@@ -92,11 +95,29 @@ def _keys(text: str) -> list[str]:
     return [k for k in (word_key(t.word) for t in tokenize(text)) if k]
 
 
+def _best_window(short: Sequence[str], long_: Sequence[str]) -> tuple[float, int, int]:
+    """Score (0–100), start and end of ``short``'s best window in ``long_``.
+
+    rapidfuzz's partial ratio over words: each word is encoded as one
+    private-use character, so a window never starts or ends mid-word.
+    """
+    vocab: dict[str, str] = {}
+
+    def encode(words: Sequence[str]) -> str:
+        return "".join(vocab.setdefault(w, chr(0xE000 + len(vocab))) for w in words)
+
+    found = fuzz.partial_ratio_alignment(encode(short), encode(long_))
+    if found is None:  # only with a score_cutoff, which is not set
+        return 0.0, 0, len(long_)
+    return float(found.score), found.dest_start, found.dest_end
+
+
 def _judge(
     lk: Sequence[str],
     rk: Sequence[str],
     *,
     min_similarity: float,
+    min_content_similarity: float,
     min_cover: float,
     min_run: int,
     partial_overhang: int,
@@ -106,40 +127,47 @@ def _judge(
     if list(lk) == list(rk):
         return _Judgement("identical", 100.0, True)
     blocks = [b for b in Indel.opcodes(lk, rk).as_matching_blocks() if b.size]
-    if not blocks:
-        return None
-    matched = sum(b.size for b in blocks)
+    shared = [w for b in blocks for w in lk[b.a : b.a + b.size]]
     short = min(len(lk), len(rk))
+    # Shared function words alone ("all of them", "OK") are not a statement,
+    # and one short word is too little to tie two quotations together.
+    if not any(_is_content(w) for w in shared) or (short == 1 and len(shared[0]) < 5):
+        return None
+    matched = len(shared)
     similarity = 2 * matched / (len(lk) + len(rk))
-    cover = matched / short
-    run = max(b.size for b in blocks)
-
+    content_similarity = Indel.normalized_similarity(
+        [w for w in lk if _is_content(w)], [w for w in rk if _is_content(w)]
+    )
     first, last = blocks[0], blocks[-1]
     lead = abs(first.a - first.b)
     trail = abs((len(lk) - last.a - last.size) - (len(rk) - last.b - last.size))
     overhang = max(lead, trail)
 
-    # The fragment's words must sit close together inside the longer quote.
-    frag_is_left = len(lk) <= len(rk)
-    spread = (last.b + last.size - first.b) if frag_is_left else (last.a + last.size - first.a)
-    fragment = lk if frag_is_left else rk
-    fragment_words = [
-        w for b in blocks for w in fragment[(b.a if frag_is_left else b.b) :][: b.size]
-    ]
-    has_content = any(_is_content(w) for w in fragment_words) and (
-        short > 1 or len(fragment_words[0]) >= 5
-    )
-    is_fragment = cover >= min_cover and spread <= 1.5 * short + 2
-
-    if not has_content:
-        # Shared function words alone ("all of them", "OK") are not a statement.
-        return None
-    if similarity >= min_similarity and matched >= 2:
+    # Where the shorter quote sits inside the longer one, if it does: the
+    # longer's words outside that window are what it adds.
+    fragment, longer = (lk, rk) if len(lk) <= len(rk) else (rk, lk)
+    # (Only when the longer has words to spare: between near-equal lengths
+    # a sliding window is no better than the whole.)
+    window, w_start, w_end = 0.0, 0, len(longer)
+    if len(longer) - len(fragment) >= 2:
+        window, w_start, w_end = _best_window(fragment, longer)
+    if window >= 100 * min_cover:
+        overhang = max(w_start, len(longer) - w_end)
         if overhang >= partial_overhang or (overhang >= 2 and overhang >= short):
-            return _Judgement("partial", round(100 * cover, 1), False)
+            return _Judgement("partial", round(window, 1), False)
+
+    if (
+        similarity >= min_similarity
+        and content_similarity >= min_content_similarity
+        and matched >= 2
+    ):
+        if overhang >= partial_overhang or (overhang >= 2 and overhang >= short):
+            return _Judgement("partial", round(100 * matched / short, 1), False)
         return _Judgement("reworded", round(100 * similarity, 1), True)
-    if is_fragment or run >= min_run:
-        return _Judgement("partial", round(100 * cover, 1), False)
+    if window >= 100 * min_cover:
+        return _Judgement("partial", round(window, 1), False)
+    if max(b.size for b in blocks) >= min_run:
+        return _Judgement("partial", round(100 * matched / short, 1), False)
     return None
 
 
@@ -148,6 +176,7 @@ def compare_quotes(
     right: str,
     *,
     min_similarity: float = 0.6,
+    min_content_similarity: float = 0.5,
     min_cover: float = 0.8,
     min_run: int = 6,
     partial_overhang: int = 3,
@@ -163,6 +192,7 @@ def compare_quotes(
         _keys(left),
         _keys(right),
         min_similarity=min_similarity,
+        min_content_similarity=min_content_similarity,
         min_cover=min_cover,
         min_run=min_run,
         partial_overhang=partial_overhang,
@@ -208,6 +238,7 @@ def align_quotes(
     right: Sequence[Quote],
     *,
     min_similarity: float = 0.6,
+    min_content_similarity: float = 0.5,
     min_cover: float = 0.8,
     min_run: int = 6,
     partial_overhang: int = 3,
@@ -215,7 +246,9 @@ def align_quotes(
     """Align two texts' quotations (see the module docstring).
 
     Keyword knobs: ``min_similarity`` (word-level similarity for *reworded*),
-    ``min_cover`` (share of a fragment found in the longer quote),
+    ``min_content_similarity`` (the same over content words only, so shared
+    function words cannot make two statements one), ``min_cover`` (how well
+    a fragment matches its best window of the longer quote),
     ``min_run`` (shared run of words that makes an overlap), and
     ``partial_overhang`` (words one side must extend past the other for
     *partial* to win over *reworded*).
@@ -231,6 +264,7 @@ def align_quotes(
             lkeys[lgroups[gi][0]],
             rkeys[rgroups[gj][0]],
             min_similarity=min_similarity,
+            min_content_similarity=min_content_similarity,
             min_cover=min_cover,
             min_run=min_run,
             partial_overhang=partial_overhang,

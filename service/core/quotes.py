@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -113,14 +112,43 @@ def _double_role(mark: str, before: str, after: str, in_quote: bool) -> str:
     return "close" if in_quote else "open"
 
 
-def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each non-blank line."""
-    pos = 0
+def _lines(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, follows_a_blank_line) of each non-blank line."""
+    out: list[tuple[int, int, bool]] = []
+    pos, blank = 0, True
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         if body.strip():
-            yield pos, pos + len(body)
+            out.append((pos, pos + len(body), blank))
+            blank = False
+        else:
+            blank = True
         pos += len(line)
+    return out
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: a non-blank line, or, in hard-wrapped
+    text (blank lines between paragraphs, most lines short and followed by
+    another line), a block of lines between blank lines."""
+    lines = _lines(text)
+    joined = sum(not fresh for _, _, fresh in lines)
+    lengths = sorted(end - start for start, end, _ in lines)
+    hard_wrapped = (
+        len(lines) >= 6
+        and joined >= len(lines) / 2
+        and joined < len(lines) - 1
+        and 30 <= lengths[len(lengths) // 2] <= 100
+    )
+    if not hard_wrapped:
+        return [(start, end) for start, end, _ in lines]
+    blocks: list[tuple[int, int]] = []
+    for start, end, fresh in lines:
+        if fresh or not blocks:
+            blocks.append((start, end))
+        else:
+            blocks[-1] = (blocks[-1][0], end)
+    return blocks
 
 
 def _starts_with_open(text: str, start: int, end: int) -> bool:
@@ -198,12 +226,22 @@ def _single_spans(
         if open_at is None:
             if can_open:
                 open_at = m.end()
-        elif can_close:
+        elif can_close and not _possessive(text, m.start(), m.end(), end):
             spans.append(_Span(open_at, m.start()))
             open_at = None
         elif can_open:
             open_at = m.end()
     return [s for s in spans if len(text[s.start : s.end].split()) <= _MAX_SINGLE_WORDS]
+
+
+def _possessive(text: str, start: int, end: int, para_end: int) -> bool:
+    """A plural possessive (the Koreas' leaders): ``s'`` then a lower-case
+    word, with another closing candidate later in the paragraph."""
+    return (
+        text[start - 1 : start] == "s"
+        and bool(re.match(r" [a-z]", text[end : end + 2]))
+        and bool(re.search(r"\w[.,!?]?['’](?:\s|$|[.,;:!?])", text[end:para_end]))
+    )
 
 
 def _is_headline(text: str, start: int, end: int) -> bool:
@@ -224,10 +262,22 @@ def _trim(text: str, span: _Span) -> _Span | None:
     return _Span(s, e)
 
 
+def _outermost(spans: list[_Span]) -> list[_Span]:
+    """Spans in order, a span nested in another dropped (a nested quotation
+    stays part of the outer one: double in single in British style, single
+    in double elsewhere), and of two crossing spans the first kept."""
+    out: list[_Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if out and span.start < out[-1].end:
+            continue
+        out.append(span)
+    return out
+
+
 def extract_quotes(text: str) -> list[Quote]:
     """Every direct quotation in ``text``, in order, with speakers where the
     text names them (see the module docstring for the rules)."""
-    paragraphs = list(_paragraphs(text))
+    paragraphs = _paragraphs(text)
     # One scan for marks; paragraphs without any are never looked at again.
     marks: dict[int, list[re.Match[str]]] = {}
     starts = [p[0] for p in paragraphs]
@@ -255,7 +305,7 @@ def extract_quotes(text: str) -> list[Quote]:
             found.extend(s for s in sspans if _ATTRIBUTION_AFTER.match(text, s.end + 1))
 
     quotes: list[Quote] = []
-    for span in sorted(found, key=lambda s: s.start):
+    for span in _outermost(found):
         trimmed = _trim(text, span)
         if trimmed is not None:
             quotes.append(Quote(text[trimmed.start : trimmed.end], trimmed.start, trimmed.end))

@@ -119,6 +119,9 @@ def _clean(np: str) -> str | None:
             words = words[:i]
             break
     words = [w.strip(",;:") for w in words]
+    # "said Ann Lee." reads "Lee." as an abbreviation; initialisms keep dots.
+    if words and words[-1].endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|Jr\.|Sr\.", words[-1]):
+        words[-1] = words[-1].rstrip(".")
     if not words or len(words) > 10 or (len(words) == 1 and words[0].lower() in _DETERMINERS):
         return None
     first = words[0]

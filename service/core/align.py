@@ -95,6 +95,16 @@ def _keys(text: str) -> list[str]:
     return [k for k in (word_key(t.word) for t in tokenize(text)) if k]
 
 
+def _spelling_variant(a: str, b: str) -> bool:
+    """Two spellings of one word (defence/defense, theatre/theater,
+    judgement/judgment): long words, nearly all letters shared in order.
+
+    >>> _spelling_variant("programme", "program"), _spelling_variant("affect", "effect")
+    (True, False)
+    """
+    return min(len(a), len(b)) >= 6 and Indel.normalized_similarity(a, b) >= 0.85
+
+
 def _best_window(short: Sequence[str], long_: Sequence[str]) -> tuple[float, int, int]:
     """Score (0–100), start and end of ``short``'s best window in ``long_``.
 
@@ -124,7 +134,9 @@ def _judge(
 ) -> _Judgement | None:
     if not lk or not rk:
         return None
-    if list(lk) == list(rk):
+    if len(lk) == len(rk) and all(
+        a == b or _spelling_variant(a, b) for a, b in zip(lk, rk, strict=True)
+    ):
         return _Judgement("identical", 100.0, True)
     blocks = [b for b in Indel.opcodes(lk, rk).as_matching_blocks() if b.size]
     shared = [w for b in blocks for w in lk[b.a : b.a + b.size]]

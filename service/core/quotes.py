@@ -70,6 +70,8 @@ _DOUBLE_OPEN = frozenset({"“", "„", "‟", "«", "``"})
 _DOUBLE_CLOSE = frozenset({"”", "»", "\ufffd?"})
 _DOUBLE_AMBIGUOUS = frozenset({'"', "''"})
 _SINGLE = frozenset({"‘", "’", "'", "`", "‚", "‹", "›"})
+_DOUBLE_OPENERS = _DOUBLE_OPEN | _DOUBLE_AMBIGUOUS
+_SINGLE_OPENERS = frozenset({"‘", "'", "`", "‚", "‹"})
 # What may stand before an opening mark / after a closing one.
 _OPEN_BEFORE = frozenset(" \t([{—–-/:;,|*\u00a0")
 _CLOSE_AFTER = frozenset(" \t)]}.,;:!?—–-/|*\u00a0")
@@ -151,12 +153,13 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
-def _starts_with_open(text: str, start: int, end: int) -> bool:
+def _opening_mark(text: str, start: int, end: int) -> str:
+    """The quotation mark a paragraph opens with, or ``""``."""
     i = start
     while i < end and text[i].isspace():
         i += 1
     m = _MARK.match(text, i)
-    return m is not None and m.group() in (_DOUBLE_OPEN | _DOUBLE_AMBIGUOUS)
+    return m.group() if m is not None and text[m.end() : m.end() + 1].isalnum() else ""
 
 
 def _double_spans(
@@ -183,20 +186,29 @@ def _double_spans(
         elif open_at is not None:
             spans.append(_Span(open_at, m.start()))
             open_at = None
-    if open_at is not None:
-        lead = text[start:open_mark_at].rstrip()
-        introduces = (
-            lead == "" or lead.endswith((":", ",")) or bool(_ATTRIBUTION_BEFORE.search(lead))
-        )
-        if next_opens or introduces:
-            spans.append(_Span(open_at, end))
+    if open_at is not None and (next_opens or _introduces(text[start:open_mark_at])):
+        spans.append(_Span(open_at, end))
     return spans
 
 
+def _introduces(lead: str) -> bool:
+    """Whether the text before an opening mark introduces speech: nothing,
+    a colon or comma, or an attribution (``he said that``)."""
+    lead = lead.rstrip()
+    return lead == "" or lead.endswith((":", ",")) or bool(_ATTRIBUTION_BEFORE.search(lead))
+
+
 def _single_spans(
-    text: str, start: int, end: int, marks: list[re.Match[str]], blocked: list[_Span]
+    text: str,
+    start: int,
+    end: int,
+    marks: list[re.Match[str]],
+    blocked: list[_Span],
+    next_opens: bool,
 ) -> list[_Span]:
-    """Single-quoted spans of a paragraph outside its double-quoted spans."""
+    """Single-quoted spans of a paragraph outside its double-quoted spans.
+    ``next_opens``: the next paragraph opens with a single mark, so one left
+    open here runs on (the multi-paragraph convention)."""
     spans: list[_Span] = []
     open_at: int | None = None
     block_ends = [(b.start, b.end) for b in blocked]
@@ -231,6 +243,8 @@ def _single_spans(
             open_at = None
         elif can_open:
             open_at = m.end()
+    if open_at is not None and next_opens and _introduces(text[start : open_at - 1]):
+        spans.append(_Span(open_at, end))
     return [s for s in spans if len(text[s.start : s.end].split()) <= _MAX_SINGLE_WORDS]
 
 
@@ -288,10 +302,11 @@ def extract_quotes(text: str) -> list[Quote]:
     singles: list[tuple[int, int, list[_Span]]] = []
     for i, pmarks in sorted(marks.items()):
         start, end = paragraphs[i]
-        next_opens = i + 1 < len(paragraphs) and _starts_with_open(text, *paragraphs[i + 1])
-        dspans = _double_spans(text, start, end, pmarks, next_opens)
+        opener = _opening_mark(text, *paragraphs[i + 1]) if i + 1 < len(paragraphs) else ""
+        dspans = _double_spans(text, start, end, pmarks, opener in _DOUBLE_OPENERS)
+        sspans = _single_spans(text, start, end, pmarks, dspans, opener in _SINGLE_OPENERS)
         doubles.append((start, end, dspans))
-        singles.append((start, end, _single_spans(text, start, end, pmarks, dspans)))
+        singles.append((start, end, sspans))
     n_double = sum(len(s) for _, _, s in doubles)
     n_single = sum(len(s) for _, _, s in singles)
     british = n_single > 0 and n_single >= 2 * n_double

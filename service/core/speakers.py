@@ -290,7 +290,7 @@ def attribute_speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str 
         elif who is None and prev_who is not None:
             opens_para = text[para:start].strip(" \t\"“„«‘'`") == ""
             next_para = prev_para >= 0 and text[prev_end:para].count("\n") <= 2 and not same_para
-            if same_para or (opens_para and next_para and _is_quote_paragraph(text, prev_para)):
+            if same_para or (opens_para and next_para):
                 who = prev_who
         out.append(who)
         prev_who = who if who is not None else (prev_who if same_para else None)
@@ -302,9 +302,3 @@ def _sentence_start(text: str, para: int, pos: int) -> int:
     """Start of the sentence holding ``pos`` (within its paragraph)."""
     ends = list(_SENTENCE_END.finditer(text, para, pos))
     return ends[-1].end() if ends else para
-
-
-def _is_quote_paragraph(text: str, para: int) -> bool:
-    """Whether a paragraph carries a quotation (so the next may continue it)."""
-    line = text[para : _paragraph_end(text, para)]
-    return bool(re.search(r"[\"“”«»]", line))

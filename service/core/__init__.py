@@ -13,7 +13,7 @@ from .align import Alignment, Match, Relation, align_quotes, compare_quotes
 from .compare import Comparison, Side, compare_texts
 from .diff import DiffOp, rebuild, word_diff
 from .quotes import Quote, extract_quotes
-from .text import Token, fold_marks, normalize, tokenize, word_key
+from .text import Token, fingerprint, fold_marks, normalize, tokenize, word_key
 
 __all__ = [
     "Alignment",
@@ -28,6 +28,7 @@ __all__ = [
     "compare_quotes",
     "compare_texts",
     "extract_quotes",
+    "fingerprint",
     "fold_marks",
     "normalize",
     "rebuild",

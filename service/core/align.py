@@ -52,7 +52,7 @@ from rapidfuzz.distance import Indel
 
 from .diff import DiffOp, words_diff
 from .quotes import Quote
-from .text import tokenize, word_key
+from .text import keys, words
 
 __all__ = ["Alignment", "Match", "Relation", "align_quotes", "compare_quotes"]
 
@@ -91,10 +91,6 @@ class _Judgement:
     exclusive: bool  # identical/reworded: at most one per quote
 
 
-def _keys(text: str) -> list[str]:
-    return [k for k in (word_key(t.word) for t in tokenize(text)) if k]
-
-
 def _spelling_variant(a: str, b: str) -> bool:
     """Two spellings of one word (defence/defense, theatre/theater,
     judgement/judgment): long words, nearly all letters shared in order.
@@ -122,9 +118,15 @@ def _best_window(short: Sequence[str], long_: Sequence[str]) -> tuple[float, int
     return float(found.score), found.dest_start, found.dest_end
 
 
+def _content(words: Sequence[str]) -> list[str]:
+    return [w for w in words if len(w) >= 3 and w not in _STOP]
+
+
 def _judge(
     lk: Sequence[str],
     rk: Sequence[str],
+    lc: Sequence[str],
+    rc: Sequence[str],
     *,
     min_similarity: float,
     min_content_similarity: float,
@@ -143,13 +145,11 @@ def _judge(
     short = min(len(lk), len(rk))
     # Shared function words alone ("all of them", "OK") are not a statement,
     # and one short word is too little to tie two quotations together.
-    if not any(_is_content(w) for w in shared) or (short == 1 and len(shared[0]) < 5):
+    if not _content(shared) or (short == 1 and len(shared[0]) < 5):
         return None
     matched = len(shared)
     similarity = 2 * matched / (len(lk) + len(rk))
-    content_similarity = Indel.normalized_similarity(
-        [w for w in lk if _is_content(w)], [w for w in rk if _is_content(w)]
-    )
+    content_similarity = Indel.normalized_similarity(lc, rc)
     first, last = blocks[0], blocks[-1]
     lead = abs(first.a - first.b)
     trail = abs((len(lk) - last.a - last.size) - (len(rk) - last.b - last.size))
@@ -201,8 +201,10 @@ def compare_quotes(
     True
     """
     j = _judge(
-        _keys(left),
-        _keys(right),
+        (lk := keys(left)),
+        (rk := keys(right)),
+        _content(lk),
+        _content(rk),
         min_similarity=min_similarity,
         min_content_similarity=min_content_similarity,
         min_cover=min_cover,
@@ -212,27 +214,28 @@ def compare_quotes(
     return None if j is None else (j.relation, j.score)
 
 
-def _is_content(word: str) -> bool:
-    return len(word) >= 3 and word not in _STOP
-
-
-def _blocked_pairs(left: Sequence[list[str]], right: Sequence[list[str]]) -> list[tuple[int, int]]:
+def _blocked_pairs(
+    left: Sequence[list[str]],
+    right: Sequence[list[str]],
+    left_content: Sequence[list[str]],
+    right_content: Sequence[list[str]],
+) -> list[tuple[int, int]]:
     """Pairs worth judging: same words, or at least one content word shared.
 
     Every match needs a shared content word (see ``_judge``), so this
     inverted index loses nothing and spares judging unrelated pairs.
     """
     index: dict[str, list[int]] = {}
-    for j, keys in enumerate(right):
-        for word in {w for w in keys if _is_content(w)}:
+    for j, content in enumerate(right_content):
+        for word in set(content):
             index.setdefault(word, []).append(j)
-    same = {tuple(keys): j for j, keys in enumerate(right)}
+    same = {tuple(seq): j for j, seq in enumerate(right)}
     pairs: set[tuple[int, int]] = set()
-    for i, keys in enumerate(left):
-        twin = same.get(tuple(keys))
+    for i, seq in enumerate(left):
+        twin = same.get(tuple(seq))
         if twin is not None:
             pairs.add((i, twin))
-        for word in {w for w in keys if _is_content(w)}:
+        for word in set(left_content[i]):
             pairs.update((i, j) for j in index.get(word, ()))
     return sorted(pairs)
 
@@ -265,16 +268,22 @@ def align_quotes(
     ``partial_overhang`` (words one side must extend past the other for
     *partial* to win over *reworded*).
     """
-    lkeys = [_keys(q.text) for q in left]
-    rkeys = [_keys(q.text) for q in right]
+    lkeys = [keys(q.text) for q in left]
+    rkeys = [keys(q.text) for q in right]
     lgroups = [g for g in _groups(lkeys) if lkeys[g[0]]]
     rgroups = [g for g in _groups(rkeys) if rkeys[g[0]]]
+    lwords = [lkeys[g[0]] for g in lgroups]
+    rwords = [rkeys[g[0]] for g in rgroups]
+    lcontent = [_content(w) for w in lwords]
+    rcontent = [_content(w) for w in rwords]
 
     candidates: list[tuple[float, int, int, int, _Judgement]] = []
-    for gi, gj in _blocked_pairs([lkeys[g[0]] for g in lgroups], [rkeys[g[0]] for g in rgroups]):
+    for gi, gj in _blocked_pairs(lwords, rwords, lcontent, rcontent):
         j = _judge(
-            lkeys[lgroups[gi][0]],
-            rkeys[rgroups[gj][0]],
+            lwords[gi],
+            rwords[gj],
+            lcontent[gi],
+            rcontent[gj],
             min_similarity=min_similarity,
             min_content_similarity=min_content_similarity,
             min_cover=min_cover,
@@ -303,9 +312,8 @@ def align_quotes(
         lg, rg = lgroups[gi], rgroups[gj]
         pairs = [(i, rg[0]) for i in lg] + [(lg[0], k) for k in rg[1:]]
         for i, k in pairs:
-            lw = [t.word for t in tokenize(left[i].text)]
-            rw = [t.word for t in tokenize(right[k].text)]
-            matches.append(Match(i, k, j.relation, j.score, tuple(words_diff(lw, rw))))
+            diff = tuple(words_diff(words(left[i].text), words(right[k].text)))
+            matches.append(Match(i, k, j.relation, j.score, diff))
     matches.sort(key=lambda m: (m.left, m.right))
     in_left = {m.left for m in matches}
     in_right = {m.right for m in matches}

@@ -32,7 +32,7 @@ from typing import Literal
 
 from rapidfuzz.distance import Indel
 
-from .text import tokenize, word_key
+from .text import word_key, words
 
 __all__ = ["DiffOp", "OpName", "rebuild", "word_diff", "words_diff"]
 
@@ -86,7 +86,7 @@ def words_diff(left: Sequence[str], right: Sequence[str]) -> list[DiffOp]:
 
 def word_diff(left: str, right: str) -> list[DiffOp]:
     """Word-level edit script from the text ``left`` to the text ``right``."""
-    return words_diff([t.word for t in tokenize(left)], [t.word for t in tokenize(right)])
+    return words_diff(words(left), words(right))
 
 
 def rebuild(ops: Sequence[DiffOp]) -> tuple[str, str]:

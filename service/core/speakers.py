@@ -34,7 +34,7 @@ to the previous speaker. Speakers are returned as the text names them
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 __all__ = ["attribute_speakers"]
@@ -72,7 +72,6 @@ _NAME = re.compile(
     r"[A-Z][a-z][\w'’-]*(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+)+"
 )
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|of|to|near|across|outside|inside|around)\s+$", re.I)
-_CAPITALISED = re.compile(r"\b[A-Z][\w-]+\b")
 _QUOTED = re.compile(r"[\"“][^\"“”\n]*[\"”]")
 _CAPITAL_BEFORE = re.compile(r"[A-Z][\w.'’-]*\s+$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“‘])|\n")
@@ -203,18 +202,11 @@ def _before(text: str, start: int) -> str | None:
     return None
 
 
-def _person_names(sentence: str, surnames: set[str]) -> list[str]:
-    """Person-like names in ``sentence``, in order; a lone word counts when
-    it is the surname of a full name met before ("Kalashnikov")."""
-    found: list[tuple[int, str]] = []
-    for m in _CAPITALISED.finditer(sentence) if surnames else ():
-        if m.group() not in surnames:
-            continue
-        before = sentence[max(0, m.start() - 30) : m.start()]
-        if not _CAPITAL_BEFORE.search(before) and not _PLACE_BEFORE.search(before):
-            found.append((m.start(), m.group()))
-    for m in _NAME.finditer(sentence):
-        if _PLACE_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]):
+def _full_names(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, name)`` of the person-like full names in ``text``."""
+    found: list[tuple[int, int, str]] = []
+    for m in _NAME.finditer(text):
+        if _PLACE_BEFORE.search(text, max(0, m.start() - 30), m.start()):
             continue  # "in Las Vegas", "from New York": places, not people
         words = m.group().split()
         while words and words[0] in _SENTENCE_OPENERS:
@@ -224,41 +216,54 @@ def _person_names(sentence: str, surnames: set[str]) -> list[str]:
         org = [i for i, w in enumerate(words) if w in _ORG_WORDS]
         if org:
             words = words[org[-1] + 1 :]
-        elif sentence[max(0, m.start() - 4) : m.start()].lower().endswith("the "):
+        elif text[max(0, m.start() - 4) : m.start()].lower().endswith("the "):
             continue
         if len(words) >= 2:
-            found.append((m.start(), " ".join(words)))
-    found.sort()
-    return [name for _, name in found]
+            found.append((m.start(), m.end(), " ".join(words)))
+    return found
+
+
+def _lone_surnames(text: str, surnames: set[str]) -> list[tuple[int, int, str]]:
+    """A surname met alone ("Kalashnikov said"), not inside a longer name."""
+    found: list[tuple[int, int, str]] = []
+    if not surnames:
+        return found
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(surnames))) + r")\b")
+    for m in pattern.finditer(text):
+        start = max(0, m.start() - 30)
+        if not _CAPITAL_BEFORE.search(text, start, m.start()) and not _PLACE_BEFORE.search(
+            text, start, m.start()
+        ):
+            found.append((m.start(), m.end(), m.group()))
+    return found
 
 
 class _Narration:
-    """The person names of a text's narration, sentence by sentence.
+    """The person names of a text's narration, found in one pass.
 
     Built once per text, and only when a pronoun needs resolving. Quoted
     words are masked (keeping offsets): they are not the narration's subjects.
     """
 
     def __init__(self, text: str) -> None:
-        self.text = _QUOTED.sub(lambda m: " " * len(m.group()), text)
-        starts = [0] + [m.end() for m in _SENTENCE_END.finditer(self.text)]
-        self.starts = starts
-        self.surnames = {name.split()[-1] for name in _person_names(self.text, set())}
-        self._names: dict[int, list[str]] = {}
+        masked = _QUOTED.sub(lambda m: " " * len(m.group()), text)
+        self.sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(masked)]
+        full = _full_names(masked)
+        surnames = {name.split()[-1] for _, _, name in full}
+        self.names = sorted(full + _lone_surnames(masked, surnames))
+        self.name_starts = [start for start, _, _ in self.names]
 
     def subject_before(self, pos: int) -> str | None:
         """First person's name in the nearest sentence before ``pos`` that
         names one (the part of ``pos``'s own sentence before it counts)."""
-        k = bisect_right(self.starts, pos) - 1
-        names = _person_names(self.text[self.starts[k] : pos], self.surnames)
-        while not names and k > 0 and pos - self.starts[k] < 1500:
-            k -= 1
-            if k not in self._names:
-                self._names[k] = _person_names(
-                    self.text[self.starts[k] : self.starts[k + 1]], self.surnames
-                )
-            names = self._names[k]
-        return names[0] if names else None
+        i = bisect_right(self.name_starts, pos) - 1
+        while i >= 0 and self.names[i][1] > pos:
+            i -= 1
+        if i < 0 or pos - self.names[i][0] > 1500:
+            return None
+        sentence = self.sentence_starts[bisect_right(self.sentence_starts, self.name_starts[i]) - 1]
+        first = bisect_left(self.name_starts, sentence)
+        return self.names[first][2]
 
 
 def attribute_speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str | None]:

@@ -9,10 +9,16 @@ Public API:
   offset into the original.
 - ``Token``: one whitespace-delimited word with its offsets.
 - ``tokenize(text)``: the tokens of a text.
+- ``words(text)``: just the words, as written (faster than ``tokenize``).
+- ``keys(text)``: the non-empty word keys of a text, in order.
 - ``word_key(word)``: the comparison key of one word (case, punctuation and
   common British/American spelling folded), ``""`` for pure punctuation.
 - ``normalize(text)``: the comparison key of a whole text, the word keys
   joined by single spaces; two quotes are *identical* when these are equal.
+- ``fingerprint(text)``: SHA-256 (hex) of the text with quote styles,
+  invisible characters and whitespace runs folded, so resubmitting the same
+  article with different line wrapping or curly quotes is the same version,
+  while any change of words, case or punctuation is a new one.
 
 >>> normalize("“Jamaica’s own business,” he said")
 'jamaicas own business he said'
@@ -22,12 +28,22 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Token", "fold_marks", "normalize", "tokenize", "word_key"]
+__all__ = [
+    "Token",
+    "fingerprint",
+    "fold_marks",
+    "keys",
+    "normalize",
+    "tokenize",
+    "word_key",
+    "words",
+]
 
 # One code point in, one code point out: offsets survive folding.
 _FOLD = str.maketrans(
@@ -118,6 +134,27 @@ def tokenize(text: str) -> list[Token]:
     ]
 
 
+def words(text: str) -> list[str]:
+    """The words of ``text`` as written: ``[t.word for t in tokenize(text)]``.
+
+    >>> words("“Yes,”\u00a0she\u200bsaid")
+    ['“Yes,”', 'she', 'said']
+    """
+    folded = fold_marks(text)
+    if folded == text:
+        return text.split()
+    return [text[m.start() : m.end()] for m in _WORD.finditer(folded)]
+
+
+def keys(text: str) -> list[str]:
+    """The non-empty word keys of ``text``, in order (pure punctuation dropped).
+
+    >>> keys("“U.N.” — it’s colour!")
+    ['un', 'its', 'color']
+    """
+    return [k for k in map(word_key, fold_marks(text).split()) if k]
+
+
 @lru_cache(maxsize=65536)
 def word_key(word: str) -> str:
     """Comparison key of one word: case, accents' composition, punctuation and
@@ -142,4 +179,16 @@ def word_key(word: str) -> str:
 
 def normalize(text: str) -> str:
     """The comparison key of a text: its word keys joined by single spaces."""
-    return " ".join(k for k in (word_key(t.word) for t in tokenize(text)) if k)
+    return " ".join(keys(text))
+
+
+def fingerprint(text: str) -> str:
+    r"""Content hash of a text for deduplicating versions.
+
+    >>> fingerprint("“Yes,”  he said.\n") == fingerprint('"Yes," he said.')
+    True
+    >>> fingerprint("Yes, he said.") == fingerprint("yes, he said.")
+    False
+    """
+    folded = " ".join(fold_marks(unicodedata.normalize("NFC", text)).split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()

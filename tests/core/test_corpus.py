@@ -1,0 +1,63 @@
+"""The labelled corpus, scored in-process by the shared harness.
+
+``shared/eval/score.py`` is loaded unchanged (it is standard library only);
+its ``post`` is replaced by a call to the core, so the figures are the ones
+the HTTP harness reports, without a server.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from service.core import compare_texts
+
+
+@pytest.fixture(scope="module")
+def harness(shared_dir: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("sourcediff_score", shared_dir / "eval/score.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    def post(url: str, body: dict[str, Any], timeout: float) -> dict[str, Any]:
+        return compare_texts(body["left"]["text"], body["right"]["text"]).as_dict()
+
+    module.post = post  # type: ignore[attr-defined]
+    return module
+
+
+def score(harness: ModuleType, path: Path) -> Any:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return harness.score_cluster("in-process", data, 30.0, data.get("cluster", path.stem))
+
+
+def test_seeds_are_perfect(harness: ModuleType, shared_dir: Path) -> None:
+    tally = score(harness, shared_dir / "corpus/seeds.json")
+    figures = tally.figures()
+    assert tally.contract == []
+    assert figures["matching_f1"] == 1.0, tally.line()
+    assert figures["extraction_f1"] == 1.0, tally.line()
+    assert figures["relation_acc"] == 1.0, tally.line()
+
+
+def test_dev_clusters(harness: ModuleType, shared_dir: Path) -> None:
+    paths = sorted((shared_dir / "corpus/dev").glob("*.json"))
+    assert paths, "no dev clusters found"
+    total = harness.Tally()
+    lines = []
+    for path in paths:
+        tally = score(harness, path)
+        assert tally.contract == [], f"{path.name}: {tally.contract[:3]}"
+        lines.append(f"{path.name}: {tally.line()}")
+        total.merge(tally)
+    figures = total.figures()
+    report = "\n".join([*lines, "TOTAL " + total.line()])
+    assert figures["extraction_f1"] >= 0.95, report
+    assert figures["matching_f1"] >= 0.92, report
+    assert figures["relation_acc"] >= 0.90, report

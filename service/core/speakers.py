@@ -66,7 +66,8 @@ _TRANSCRIPT = re.compile(
     r"^\s*((?:Mr|Mrs|Ms|Dr)?\.?\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:\s*$"
 )
 _SUBJECT_BEFORE = re.compile(rf"{_NP}\s*,?\s+{_AUX}(?:{_VERBS})\b[^.!?\"“”]*$")
-_CLAUSE_START = re.compile(r"(?:^|[;,]\s+|\s—\s|\s–\s)")
+# Where a clause may start: a dateline's dash ("LONDON (Reuters) - ") too.
+_CLAUSE_START = re.compile(r"(?:^|[;,]\s+|\s[—–]\s|\s--?\s)")
 _NAME = re.compile(
     r"(?<![\w.])(?:(?:Mr|Mrs|Ms|Dr|Sgt|Capt|Gen|Col|Lt|Sen|Rep|Gov|Prof)\.?\s+)?"
     r"[A-Z][a-z][\w'’-]*(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+)+"
@@ -180,6 +181,12 @@ def _before(text: str, start: int) -> str | None:
         opening -= 1
     para = _paragraph_start(text, opening)
     head = text[max(para, opening - 300) : opening]
+    if not head.strip():
+        # A quotation paragraph introduced by the previous one ("…, the
+        # ministry said:").
+        previous = text[max(0, para - 300) : para].rstrip()
+        if previous.endswith(":"):
+            head = previous[previous.rfind("\n") + 1 :]
     m = _TRANSCRIPT.match(head)
     if m:
         return _clean(m.group(1))

@@ -1,0 +1,79 @@
+"""The FastAPI application.
+
+Public API:
+
+- ``create_app(settings=None)``: a new app; ``Settings()`` from the
+  environment by default. Importing this module builds nothing.
+- ``openapi_json(app)``: the app's OpenAPI document as stable JSON text
+  (sorted keys, two-space indent, final newline), as checked in.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from service.api.middleware import BodySizeLimit
+from service.api.problems import install_problem_handlers
+from service.api.routes import compare, health
+from service.config import Settings
+
+__all__ = ["create_app", "openapi_json"]
+
+logger = logging.getLogger(__name__)
+
+
+class _SourcediffAPI(FastAPI):
+    def openapi(self) -> dict[str, Any]:
+        # FastAPI documents every response model as application/json; errors
+        # are application/problem+json (see service.api.problems).
+        schema = super().openapi()
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if status[:1] in "45" and "application/json" in content:
+                        content["application/problem+json"] = content.pop("application/json")
+        return schema
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Process-wide resources open and close here (the storage engine, when
+    # there is one), never at import.
+    settings: Settings = app.state.settings
+    logger.info("sourcediff ready; bodies up to %s bytes", f"{settings.max_body_bytes:,}")
+    yield
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new Sourcediff app configured by ``settings``."""
+    app = _SourcediffAPI(
+        title="Sourcediff",
+        summary="Quotations extracted, aligned and diffed across news articles.",
+        version=version("sourcediff"),
+        lifespan=_lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings or Settings()
+    install_problem_handlers(app)
+    app.add_middleware(BodySizeLimit, max_body_bytes=app.state.settings.max_body_bytes)
+    app.include_router(health.router)
+    app.include_router(compare.router)
+    return app
+
+
+def openapi_json(app: FastAPI) -> str:
+    """``app``'s OpenAPI document, serialised the way ``openapi.json`` is."""
+    return json.dumps(app.openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,187 @@
+"""Every error as an RFC 9457 ``application/problem+json`` response.
+
+Public API:
+
+- ``ProblemResponse``: a JSON response with the problem media type.
+- ``problem_response(error, instance)``: render a ``SourcediffError``.
+- ``install_problem_handlers(app)``: register the handlers below.
+- ``PROBLEM_RESPONSES``: OpenAPI ``responses`` entries for routes.
+
+What maps to what:
+
+- ``SourcediffError`` (domain errors): its own status, type and title.
+- request validation: 422 ``invalid-request`` with an ``errors`` list of
+  ``{"pointer": "#/left/text", "detail", "type"}``; a body that does not
+  parse as JSON is a 400 ``malformed-body`` instead.
+- Starlette's ``HTTPException`` (unknown route 404, wrong method 405, a
+  body that is not UTF-8 400): the same types as the domain errors where one
+  exists, else one named after the status.
+- anything else: 500 ``internal-error``, logged with its traceback, which
+  never reaches the client.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from service.api.schemas import Problem
+from service.errors import (
+    FieldError,
+    InvalidRequest,
+    MalformedBody,
+    SourcediffError,
+    problem_type,
+)
+
+__all__ = [
+    "PROBLEM_RESPONSES",
+    "ProblemResponse",
+    "install_problem_handlers",
+    "problem_response",
+]
+
+logger = logging.getLogger(__name__)
+
+# One class per status: the direct subclasses (BadRequest, NotFound, …).
+_BY_STATUS = {cls.status: cls for cls in SourcediffError.__subclasses__()}
+
+
+class ProblemResponse(JSONResponse):
+    media_type = "application/problem+json"
+
+
+def _response(
+    status: int,
+    type_: str,
+    title: str,
+    detail: str | None,
+    instance: str,
+    *,
+    errors: Sequence[FieldError] = (),
+    headers: Mapping[str, str] | None = None,
+) -> ProblemResponse:
+    problem = Problem.model_validate(
+        {
+            "type": type_,
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "instance": instance,
+            "errors": list(errors) or None,
+        }
+    )
+    return ProblemResponse(problem.body(), status_code=status, headers=headers)
+
+
+def problem_response(
+    error: SourcediffError, instance: str, *, headers: Mapping[str, str] | None = None
+) -> ProblemResponse:
+    """``error`` as a problem response about the request for ``instance``."""
+    return _response(
+        error.status,
+        error.type,
+        error.title,
+        error.detail,
+        instance,
+        errors=error.errors,
+        headers=headers,
+    )
+
+
+def _pointer(loc: Iterable[int | str]) -> str:
+    """``("body", "left", "text")`` → ``"#/left/text"`` (RFC 6901 escapes)."""
+    parts = list(loc)
+    if parts[:1] == ["body"]:
+        parts = parts[1:]
+    escaped = (str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return "#" + "".join("/" + p for p in escaped)
+
+
+def _validation_error(exc: RequestValidationError) -> SourcediffError:
+    errors = list(exc.errors())
+    invalid_json = [e for e in errors if e.get("type") == "json_invalid"]
+    if invalid_json:
+        where = invalid_json[0]["loc"][-1]
+        reason = invalid_json[0].get("ctx", {}).get("error", "invalid JSON")
+        return MalformedBody(f"Request body is not valid JSON: {reason} at character {where}")
+    fields = [
+        {"pointer": _pointer(e["loc"]), "detail": e["msg"], "type": e["type"]} for e in errors
+    ]
+    count = f"{len(fields)} error" + ("s" if len(fields) != 1 else "")
+    return InvalidRequest(f"The request body is invalid ({count}; see errors)", errors=fields)
+
+
+def _http_detail(request: Request, exc: HTTPException) -> str:
+    """Starlette's detail, or a useful one where it only repeats the phrase."""
+    path = request.url.path
+    if exc.detail != HTTPStatus(exc.status_code).phrase:
+        return exc.detail
+    if exc.status_code == 404:
+        return f"No resource at {path}"
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        return f"{request.method} is not allowed on {path}; use {allowed}"
+    return exc.detail
+
+
+async def _on_domain_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, SourcediffError)
+    return problem_response(exc, request.url.path)
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, RequestValidationError)
+    return problem_response(_validation_error(exc), request.url.path)
+
+
+async def _on_http_error(request: Request, exc: Exception) -> ProblemResponse:
+    # Routing errors (404, 405) and FastAPI's own 400 for an unparseable body.
+    assert isinstance(exc, HTTPException)
+    status, path, detail = exc.status_code, request.url.path, _http_detail(request, exc)
+    cls = _BY_STATUS.get(status)
+    error: SourcediffError
+    if isinstance(exc.__cause__, UnicodeDecodeError):
+        error = MalformedBody(f"Request body is not valid UTF-8: {exc.__cause__.reason}")
+    elif cls is not None:
+        error = cls(detail)
+    else:
+        phrase = HTTPStatus(status).phrase
+        title = phrase[:1] + phrase[1:].lower()  # sentence case, like the domain errors
+        slug = phrase.lower().replace(" ", "-")
+        return _response(status, problem_type(slug), title, detail, path, headers=exc.headers)
+    return problem_response(error, path, headers=exc.headers)
+
+
+async def _on_unexpected_error(request: Request, exc: Exception) -> ProblemResponse:
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    error = SourcediffError("The server failed to handle this request; it has been logged.")
+    return problem_response(error, request.url.path)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Render every error ``app`` raises as a problem response."""
+    app.add_exception_handler(SourcediffError, _on_domain_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(HTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected_error)
+
+
+def _doc(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description}
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _doc("Malformed body: not JSON, or not UTF-8"),
+    404: _doc("Unknown article or version"),
+    413: _doc("Body or a side's text over the configured limit"),
+    415: _doc("Content-Type is not JSON"),
+    422: _doc("Invalid request (see `errors`), or a side with no text"),
+}

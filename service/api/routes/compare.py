@@ -1,0 +1,29 @@
+"""``POST /v1/compare``: align the quotations of two articles (``shared/API.md``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+
+from service.api.deps import SettingsDep, require_json
+from service.api.problems import PROBLEM_RESPONSES
+from service.api.schemas import CompareRequest, CompareResponse
+from service.usecases.compare import compare_sides, comparison_body
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["compare"])
+
+
+@router.post(
+    "/compare",
+    response_model=CompareResponse,
+    response_model_exclude_unset=True,
+    dependencies=[Depends(require_json)],
+    responses=PROBLEM_RESPONSES,
+)
+def compare(body: CompareRequest, settings: SettingsDep) -> dict[str, Any]:
+    """Extract both sides' quotations, align them and diff each matched pair."""
+    left, right = body.left.to_source(), body.right.to_source()
+    return comparison_body(compare_sides(left, right, settings), left, right)

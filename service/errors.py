@@ -1,0 +1,122 @@
+"""Domain errors, each carrying the HTTP status and problem type it maps to.
+
+Raise them anywhere below the API (use cases, CLI helpers); one set of
+handlers in ``service.api.problems`` renders them as RFC 9457 problem
+details, and the CLI prints their ``detail``. The hierarchy::
+
+    SourcediffError              500  internal-error
+    ├── BadRequest               400  bad-request
+    │   └── MalformedBody        400  malformed-body    (not JSON, not UTF-8)
+    ├── NotFound                 404  not-found
+    ├── Conflict                 409  conflict
+    ├── PayloadTooLarge          413  payload-too-large
+    ├── UnsupportedMediaType     415  unsupported-media-type
+    ├── Unprocessable            422  unprocessable
+    │   └── InvalidRequest       422  invalid-request   (with per-field errors)
+    └── ServiceUnavailable       503  service-unavailable
+
+A problem's ``type`` is ``urn:sourcediff:problem:<slug>``:
+
+>>> err = NotFound("article 'a1' not found")
+>>> err.status, err.type, err.title, err.detail
+(404, 'urn:sourcediff:problem:not-found', 'Not found', "article 'a1' not found")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+__all__ = [
+    "BadRequest",
+    "Conflict",
+    "FieldError",
+    "InvalidRequest",
+    "MalformedBody",
+    "NotFound",
+    "PayloadTooLarge",
+    "ServiceUnavailable",
+    "SourcediffError",
+    "Unprocessable",
+    "UnsupportedMediaType",
+    "problem_type",
+]
+
+PROBLEM_TYPE_PREFIX = "urn:sourcediff:problem:"
+
+# One entry of a problem's ``errors`` list: ``{"pointer": "#/left/text", "detail": …}``.
+FieldError = Mapping[str, str]
+
+
+def problem_type(slug: str) -> str:
+    """The problem ``type`` URI for ``slug``: ``urn:sourcediff:problem:<slug>``."""
+    return PROBLEM_TYPE_PREFIX + slug
+
+
+class SourcediffError(Exception):
+    """Base of every error the service reports to its callers on purpose."""
+
+    status: ClassVar[int] = 500
+    slug: ClassVar[str] = "internal-error"
+    title: ClassVar[str] = "Internal error"
+
+    def __init__(self, detail: str, *, errors: Sequence[FieldError] = ()) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = tuple(errors)
+
+    @property
+    def type(self) -> str:
+        return problem_type(self.slug)
+
+
+class BadRequest(SourcediffError):
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+
+class MalformedBody(BadRequest):
+    slug = "malformed-body"
+    title = "Malformed request body"
+
+
+class NotFound(SourcediffError):
+    status = 404
+    slug = "not-found"
+    title = "Not found"
+
+
+class Conflict(SourcediffError):
+    status = 409
+    slug = "conflict"
+    title = "Conflict"
+
+
+class PayloadTooLarge(SourcediffError):
+    status = 413
+    slug = "payload-too-large"
+    title = "Payload too large"
+
+
+class UnsupportedMediaType(SourcediffError):
+    status = 415
+    slug = "unsupported-media-type"
+    title = "Unsupported media type"
+
+
+class Unprocessable(SourcediffError):
+    status = 422
+    slug = "unprocessable"
+    title = "Unprocessable content"
+
+
+class InvalidRequest(Unprocessable):
+    slug = "invalid-request"
+    title = "Invalid request"
+
+
+class ServiceUnavailable(SourcediffError):
+    status = 503
+    slug = "service-unavailable"
+    title = "Service unavailable"

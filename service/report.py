@@ -1,0 +1,131 @@
+"""A comparison as a report for people at a terminal.
+
+Public API:
+
+- ``render_report(comparison, *, left_name, right_name, color)``: the
+  summary (quotes per side, matches per relation, omissions), each match
+  with its word diff inline, then each side's quotes the other omits, with
+  their speakers. With ``color`` the diff is coloured (deletions red,
+  insertions green); without, it is marked ``[-deleted-]`` and
+  ``{+inserted+}`` as ``wdiff`` does, so nothing is lost in a pipe.
+
+>>> from service.core import compare_texts
+>>> c = compare_texts('"We take this chance," he said.', 'She said: "We take the chance."')
+>>> print(render_report(c, left_name="a.txt", right_name="b.txt", color=False))
+... # doctest: +ELLIPSIS
+a.txt ↔ b.txt
+  left: 1 quote · right: 1 quote
+  1 match: 1 reworded
+  0 only in left · 0 only in right
+<BLANKLINE>
+Matches
+  L1 ↔ R1  reworded ...
+    We take [-this-] {+the+} chance,
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import typer
+
+from service.core import Comparison, DiffOp, Quote, Relation
+from service.core.compare import quote_ids
+
+__all__ = ["render_report"]
+
+_RELATION_COLORS: dict[Relation, str] = {
+    "identical": "green",
+    "reworded": "yellow",
+    "partial": "cyan",
+}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "es" if word.endswith("ch") else "s")
+
+
+class _Style:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(
+        self,
+        text: str,
+        *,
+        fg: str | None = None,
+        bold: bool | None = None,
+        dim: bool | None = None,
+        underline: bool | None = None,
+        strikethrough: bool | None = None,
+    ) -> str:
+        if not self.color:
+            return text
+        return typer.style(
+            text, fg=fg, bold=bold, dim=dim, underline=underline, strikethrough=strikethrough
+        )
+
+    def deleted(self, words: str) -> str:
+        return self(words, fg="red", strikethrough=True) if self.color else f"[-{words}-]"
+
+    def inserted(self, words: str) -> str:
+        return self(words, fg="green", underline=True) if self.color else f"{{+{words}+}}"
+
+
+def _diff_line(ops: Sequence[DiffOp], style: _Style) -> str:
+    parts: list[str] = []
+    for op in ops:
+        if op.op == "equal":
+            parts.append(op.left)
+        if op.op in ("delete", "replace"):
+            parts.append(style.deleted(op.left))
+        if op.op in ("insert", "replace"):
+            parts.append(style.inserted(op.right))
+    return " ".join(parts)
+
+
+def _speaker(quote: Quote) -> str:
+    return quote.speaker or "speaker unknown"
+
+
+def render_report(comparison: Comparison, *, left_name: str, right_name: str, color: bool) -> str:
+    """The report on ``comparison`` (see the module docstring)."""
+    style = _Style(color)
+    left, right, alignment = comparison.left, comparison.right, comparison.alignment
+    lids = quote_ids("L", len(left.quotes))
+    rids = quote_ids("R", len(right.quotes))
+    relations = Counter(m.relation for m in alignment.matches)
+
+    by_relation = ", ".join(
+        style(f"{relations[r]} {r}", fg=fg) for r, fg in _RELATION_COLORS.items() if relations[r]
+    )
+    lines = [
+        style(f"{left_name} ↔ {right_name}", bold=True),
+        f"  left: {_plural(len(left.quotes), 'quote')} · "
+        f"right: {_plural(len(right.quotes), 'quote')}",
+        f"  {_plural(len(alignment.matches), 'match')}"
+        + (f": {by_relation}" if by_relation else ""),
+        f"  {len(alignment.left_only)} only in left · {len(alignment.right_only)} only in right",
+    ]
+
+    if alignment.matches:
+        lines += ["", style("Matches", bold=True)]
+    for m in alignment.matches:
+        lq, rq = left.quotes[m.left], right.quotes[m.right]
+        relation = style(m.relation, fg=_RELATION_COLORS[m.relation])
+        lines.append(f"  {lids[m.left]} ↔ {rids[m.right]}  {relation} {m.score:.1f}")
+        lines.append(f"    {_diff_line(m.diff, style)}")
+        if lq.speaker or rq.speaker:
+            lines.append(style(f"    said by: {_speaker(lq)} | {_speaker(rq)}", dim=True))
+
+    for title, ids, quotes, only in (
+        (f"Only in left ({left_name})", lids, left.quotes, alignment.left_only),
+        (f"Only in right ({right_name})", rids, right.quotes, alignment.right_only),
+    ):
+        if only:
+            lines += ["", style(title, bold=True)]
+        for i in only:
+            said = style(f"— {_speaker(quotes[i])}", dim=True)
+            lines.append(f"  {ids[i]}  “{quotes[i].text}”  {said}")
+    return "\n".join(lines)

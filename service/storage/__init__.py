@@ -1,0 +1,5 @@
+"""Storage: SQLModel tables, the engine, migrations, and the repositories.
+
+Every query lives in ``service.storage.repo``; nothing above this package
+writes SQL. Imports flow one way: ``api → usecases → storage → core``.
+"""

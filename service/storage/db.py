@@ -1,0 +1,121 @@
+"""The database engine and its schema version.
+
+Public API:
+
+- ``make_engine(url)``: an engine; on SQLite, WAL journal, foreign keys,
+  ``synchronous=FULL`` and a busy timeout on every connection.
+- ``is_sqlite(engine)``.
+- ``upgrade(engine)``: run the Alembic migrations up to head.
+- ``schema_status(engine)``: ``(current, head)`` revisions.
+- ``ensure_schema(engine)``: what the app does at start. The embedded SQLite
+  default is created and upgraded automatically (no set-up for a new user);
+  any other database must already be current, else ``SchemaBehind`` names
+  the command that upgrades it. Schema changes belong to the operator there.
+- ``migrations_dir()``: where the Alembic scripts live (``migrations/`` at
+  the repository root, or ``SOURCEDIFF_MIGRATIONS_DIR``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+
+__all__ = [
+    "SchemaBehind",
+    "alembic_config",
+    "ensure_schema",
+    "is_sqlite",
+    "make_engine",
+    "migrations_dir",
+    "schema_status",
+    "upgrade",
+]
+
+UPGRADE_COMMAND = "sourcediff db upgrade"
+
+
+class SchemaBehind(RuntimeError):
+    """The database's schema is older than this code (or unknown to it)."""
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers run beside the writer; FULL makes every commit reach
+    # the disk before it is acknowledged; the timeout queues writers.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://…``)."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def migrations_dir() -> Path:
+    configured = os.environ.get("SOURCEDIFF_MIGRATIONS_DIR")
+    if configured:
+        return Path(configured)
+    for base in (Path(__file__).resolve().parents[2], Path.cwd()):
+        if (base / "migrations" / "env.py").is_file():
+            return base / "migrations"
+    raise FileNotFoundError(
+        "Alembic migrations not found: run from the repository or set SOURCEDIFF_MIGRATIONS_DIR"
+    )
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """An Alembic config for ``engine`` (the connection is handed to env.py)."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    if engine is not None:
+        config.set_main_option(
+            "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
+        )
+        config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    command.upgrade(alembic_config(engine), revision)
+
+
+def schema_status(engine: Engine) -> tuple[str | None, str | None]:
+    """The database's current revision and the code's head revision."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, head
+
+
+def ensure_schema(engine: Engine) -> None:
+    if is_sqlite(engine):
+        upgrade(engine)
+        return
+    current, head = schema_status(engine)
+    if current != head:
+        raise SchemaBehind(
+            f"database schema is at revision {current or 'none'}, this code needs {head}: "
+            f"run `{UPGRADE_COMMAND}` (with SOURCEDIFF_DATABASE_URL set) first"
+        )

@@ -1,0 +1,215 @@
+"""Repositories: every query the service runs.
+
+Public API:
+
+- ``ArticleRepository(session, tenant)``: outlets, articles and versions of
+  one tenant. Every lookup is scoped to that tenant, so another tenant's id
+  is simply not found.
+- ``IdempotencyRepository(session, tenant)``: first answers to requests sent
+  with an ``Idempotency-Key``.
+- ``Page``: one page of a keyset-paginated listing and the cursor to the next.
+
+The repositories never commit: the caller owns the transaction (one per
+request or per use case), so a use case's writes land together or not at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from service.storage.tables import Article, IdempotencyRecord, Outlet, Version, utc
+
+__all__ = ["ArticleRepository", "IdempotencyRepository", "Page", "decode_cursor", "encode_cursor"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: Sequence[T]
+    next: str | None
+
+
+def encode_cursor(*values: str | int) -> str:
+    """An opaque cursor for keyset pagination."""
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[str | int]:
+    """The values inside ``cursor``; ``ValueError`` when it is not ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError("malformed cursor") from exc
+    if not isinstance(values, list) or not all(isinstance(v, str | int) for v in values):
+        raise ValueError("malformed cursor")
+    return values
+
+
+class ArticleRepository:
+    def __init__(self, session: Session, tenant: str) -> None:
+        self.session = session
+        self.tenant = tenant
+
+    # Outlets -----------------------------------------------------------
+
+    def outlet_named(self, name: str) -> Outlet | None:
+        return self.session.exec(
+            select(Outlet).where(Outlet.tenant == self.tenant, Outlet.name == name)
+        ).first()
+
+    def outlet(self, outlet_id: int) -> Outlet | None:
+        found = self.session.get(Outlet, outlet_id)
+        return found if found is not None and found.tenant == self.tenant else None
+
+    def add_outlet(self, name: str) -> Outlet:
+        outlet = Outlet(tenant=self.tenant, name=name)
+        self.session.add(outlet)
+        self.session.flush()
+        return outlet
+
+    # Articles ----------------------------------------------------------
+
+    def article(self, article_id: str) -> Article | None:
+        found = self.session.get(Article, article_id)
+        return found if found is not None and found.tenant == self.tenant else None
+
+    def article_by_url(self, url: str) -> Article | None:
+        return self.session.exec(
+            select(Article).where(Article.tenant == self.tenant, Article.url == url)
+        ).first()
+
+    def article_by_external_id(self, outlet_id: int, external_id: str) -> Article | None:
+        return self.session.exec(
+            select(Article).where(
+                Article.tenant == self.tenant,
+                Article.outlet_id == outlet_id,
+                Article.external_id == external_id,
+            )
+        ).first()
+
+    def add_article(self, article: Article) -> Article:
+        self.session.add(article)
+        self.session.flush()
+        return article
+
+    def articles(
+        self,
+        *,
+        outlet_id: int | None = None,
+        url: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> Page[Article]:
+        """Articles, oldest first, filtered; ``after`` is a cursor from a
+        previous page (``ValueError`` when malformed)."""
+        query = select(Article).where(Article.tenant == self.tenant)
+        if outlet_id is not None:
+            query = query.where(Article.outlet_id == outlet_id)
+        if url is not None:
+            query = query.where(Article.url == url)
+        if since is not None:
+            query = query.where(col(Article.created_at) >= since)
+        if until is not None:
+            query = query.where(col(Article.created_at) < until)
+        if after is not None:
+            created, last_id = decode_cursor(after)
+            if not isinstance(created, str) or not isinstance(last_id, str):
+                raise ValueError("malformed cursor")
+            moment = datetime.fromisoformat(created)
+            query = query.where(
+                (col(Article.created_at) > moment)
+                | ((col(Article.created_at) == moment) & (col(Article.id) > last_id))
+            )
+        rows = self.session.exec(
+            query.order_by(col(Article.created_at), col(Article.id)).limit(limit + 1)
+        ).all()
+        items = rows[:limit]
+        cursor = None
+        if len(rows) > limit:
+            last = items[-1]
+            created_at = utc(last.created_at)
+            assert created_at is not None
+            cursor = encode_cursor(created_at.isoformat(), last.id)
+        return Page(items, cursor)
+
+    # Versions ----------------------------------------------------------
+
+    def latest_version(self, article_id: str) -> Version | None:
+        return self.session.exec(
+            select(Version)
+            .where(Version.article_id == article_id, Version.tenant == self.tenant)
+            .order_by(col(Version.number).desc())
+            .limit(1)
+        ).first()
+
+    def version(self, article_id: str, number: int) -> Version | None:
+        return self.session.exec(
+            select(Version).where(
+                Version.article_id == article_id,
+                Version.tenant == self.tenant,
+                Version.number == number,
+            )
+        ).first()
+
+    def version_count(self, article_id: str) -> int:
+        return int(
+            self.session.exec(
+                select(func.count()).where(
+                    Version.article_id == article_id, Version.tenant == self.tenant
+                )
+            ).one()
+        )
+
+    def add_version(self, version: Version) -> Version:
+        self.session.add(version)
+        self.session.flush()
+        return version
+
+    def versions(self, article_id: str, *, after: int = 0, limit: int = 50) -> Page[Version]:
+        """Versions oldest first, numbered above ``after``."""
+        rows = self.session.exec(
+            select(Version)
+            .where(
+                Version.article_id == article_id,
+                Version.tenant == self.tenant,
+                col(Version.number) > after,
+            )
+            .order_by(col(Version.number))
+            .limit(limit + 1)
+        ).all()
+        items = rows[:limit]
+        cursor = encode_cursor(items[-1].number) if len(rows) > limit else None
+        return Page(items, cursor)
+
+
+class IdempotencyRepository:
+    def __init__(self, session: Session, tenant: str) -> None:
+        self.session = session
+        self.tenant = tenant
+
+    def get(self, key: str) -> IdempotencyRecord | None:
+        return self.session.get(IdempotencyRecord, (self.tenant, key))
+
+    def add(self, key: str, request_hash: str, status_code: int, body: str) -> None:
+        self.session.add(
+            IdempotencyRecord(
+                tenant=self.tenant,
+                key=key,
+                request_hash=request_hash,
+                status_code=status_code,
+                body=body,
+            )
+        )
+        self.session.flush()

@@ -1,0 +1,103 @@
+"""SQLModel tables.
+
+Public API: ``Outlet``, ``Article``, ``Version``, ``IdempotencyRecord`` and
+``metadata`` (what Alembic compares the migrations against).
+
+Every row carries its ``tenant`` from the start, so that scoping a query
+to the caller is a ``WHERE`` clause away. Versions are immutable: a changed
+text is a new row with the next ``number``; ``(article_id, number)`` is
+unique, which is what makes concurrent submissions safe (the loser of a
+race retries, see ``service.usecases.articles``).
+
+Timestamps are stored in UTC. SQLite keeps no zone, so ``utc()`` puts it
+back on the way out.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+__all__ = ["Article", "IdempotencyRecord", "Outlet", "Version", "metadata", "now", "utc"]
+
+metadata = SQLModel.metadata
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """``moment`` as an aware UTC datetime (naive values are taken as UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _timestamp(*, nullable: bool = True, index: bool = False) -> Column[datetime]:
+    return Column(DateTime(timezone=True), nullable=nullable, index=index)
+
+
+class Outlet(SQLModel, table=True):
+    __tablename__ = "outlets"
+    __table_args__ = (UniqueConstraint("tenant", "name", name="uq_outlets_tenant_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("tenant", "url", name="uq_articles_tenant_url"),
+        UniqueConstraint(
+            "tenant", "outlet_id", "external_id", name="uq_articles_tenant_outlet_external_id"
+        ),
+        Index("ix_articles_tenant_created", "tenant", "created_at", "id"),
+    )
+
+    id: str = Field(primary_key=True, max_length=32)
+    tenant: str = Field(max_length=64)
+    outlet_id: int = Field(foreign_key="outlets.id", index=True)
+    url: str | None = Field(default=None, max_length=2048)
+    external_id: str | None = Field(default=None, max_length=256)
+    created_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))
+
+
+class Version(SQLModel, table=True):
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("article_id", "number", name="uq_versions_article_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Indexed by the unique (article_id, number) constraint.
+    article_id: str = Field(foreign_key="articles.id", max_length=32)
+    tenant: str = Field(max_length=64)
+    number: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    html: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    title: str | None = Field(default=None, max_length=1000)
+    byline: str | None = Field(default=None, max_length=1000)
+    language: str | None = Field(default=None, max_length=35)
+    published_at: datetime | None = Field(default=None, sa_column=_timestamp())
+    updated_at: datetime | None = Field(default=None, sa_column=_timestamp())
+    fetched_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))
+    content_hash: str = Field(max_length=64)
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The first answer to a request sent with an ``Idempotency-Key``."""
+
+    __tablename__ = "idempotency_records"
+
+    tenant: str = Field(primary_key=True, max_length=64)
+    key: str = Field(primary_key=True, max_length=255)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))

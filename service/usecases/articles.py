@@ -1,0 +1,279 @@
+"""Recording article versions and reading them back.
+
+Public API:
+
+- ``Submission``: one article version as a client sends it (text or HTML).
+- ``submission_from_ninjs(item, outlet)``: the same from a ninjs item.
+- ``record_version(engine, tenant, submission, settings, *, idempotency=None)``:
+  store it; ``(status, body)`` with 201 when a version was created, 200 when
+  the text is unchanged since the latest version.
+- ``article_body``, ``version_body``, ``ninjs_body``: read models.
+- ``Idempotency``: a request's ``Idempotency-Key`` and body hash.
+
+Identity: an article is its canonical URL (per tenant), or, without one, its
+outlet plus the outlet's own id (``external_id``). A version is new when its
+``fingerprint`` (see ``service.core.text``) differs from the latest version's:
+so A → B → A records three versions (the revert is news), while resubmitting
+A with other line wrapping or quote styles records nothing.
+
+Concurrency: the unique constraints on outlets, articles and
+``(article_id, number)`` decide every race. The loser's transaction rolls
+back and the whole step is retried from a fresh read, where it finds the
+winner's rows (and, for identical submissions, an unchanged text). A 2xx is
+only sent after the commit, so an acknowledged version is in the database.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+
+from service.config import Settings
+from service.core import fingerprint
+from service.errors import Conflict, PayloadTooLarge, ServiceUnavailable, Unprocessable
+from service.html import html_to_text
+from service.ninjs import NinjsItem, to_ninjs
+from service.storage.repo import ArticleRepository, IdempotencyRepository
+from service.storage.tables import Article, Outlet, Version, utc
+
+__all__ = [
+    "Idempotency",
+    "Submission",
+    "article_body",
+    "ninjs_body",
+    "record_version",
+    "submission_from_ninjs",
+    "version_body",
+]
+
+_ATTEMPTS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    outlet: str
+    url: str | None = None
+    external_id: str | None = None
+    text: str | None = None
+    html: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    language: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Idempotency:
+    key: str
+    request_hash: str
+
+
+def submission_from_ninjs(item: NinjsItem, outlet: str | None) -> Submission:
+    """A ninjs item as a submission; its ``uri`` is the article's identity."""
+    return Submission(
+        outlet=outlet or item.provider or "unknown",
+        url=item.uri,
+        text=item.text,
+        html=item.html,
+        title=item.title,
+        byline=item.byline,
+        language=item.language,
+        published_at=item.first_created,
+        updated_at=item.version_created,
+    )
+
+
+def _text_of(submission: Submission, settings: Settings) -> str:
+    if submission.text is not None:
+        text = submission.text
+    elif submission.html is not None:
+        text = html_to_text(submission.html)
+    else:
+        raise Unprocessable("give the article's `text` or `html`")
+    if len(text) > settings.max_text_chars:
+        raise PayloadTooLarge(
+            f"the article has {len(text):,} characters; the limit is {settings.max_text_chars:,}"
+        )
+    if not text.strip():
+        what = "HTML has no article text" if submission.text is None else "text is empty"
+        raise Unprocessable(f"the article's {what}")
+    return text
+
+
+def _find_or_add_article(repo: ArticleRepository, outlet: Outlet, s: Submission) -> Article:
+    assert outlet.id is not None
+    found = None
+    if s.url is not None:
+        found = repo.article_by_url(s.url)
+    elif s.external_id is not None:
+        found = repo.article_by_external_id(outlet.id, s.external_id)
+    if found is not None:
+        return found
+    return repo.add_article(
+        Article(
+            id=uuid.uuid4().hex,
+            tenant=repo.tenant,
+            outlet_id=outlet.id,
+            url=s.url,
+            external_id=s.external_id,
+        )
+    )
+
+
+def record_version(
+    engine: Engine,
+    tenant: str,
+    submission: Submission,
+    settings: Settings,
+    *,
+    idempotency: Idempotency | None = None,
+) -> tuple[int, dict[str, Any]]:
+    """Store ``submission`` as a new version unless its text is unchanged.
+
+    Raises ``Unprocessable`` (no identity, no text), ``PayloadTooLarge``,
+    ``Conflict`` (an idempotency key reused for another request) and
+    ``ServiceUnavailable`` when contention outlasts the retries.
+    """
+    if submission.url is None and submission.external_id is None:
+        raise Unprocessable("identify the article by `url` or by `external_id`")
+    text = _text_of(submission, settings)
+    content_hash = fingerprint(text)
+    for attempt in range(_ATTEMPTS):
+        with Session(engine) as session:
+            try:
+                result = _record_once(session, tenant, submission, text, content_hash, idempotency)
+                session.commit()
+                return result
+            except (IntegrityError, OperationalError):
+                # A concurrent request won a race (or SQLite was busy): start
+                # again from a fresh read.
+                session.rollback()
+        time.sleep(random.uniform(0, 0.005 * 2**attempt))
+    raise ServiceUnavailable("the article is being updated by other requests; retry shortly")
+
+
+def _record_once(
+    session: Session,
+    tenant: str,
+    s: Submission,
+    text: str,
+    content_hash: str,
+    idempotency: Idempotency | None,
+) -> tuple[int, dict[str, Any]]:
+    keys = IdempotencyRepository(session, tenant)
+    if idempotency is not None:
+        previous = keys.get(idempotency.key)
+        if previous is not None:
+            if previous.request_hash != idempotency.request_hash:
+                raise Conflict("this Idempotency-Key was used for a different request")
+            body: dict[str, Any] = json.loads(previous.body)
+            return previous.status_code, body
+
+    repo = ArticleRepository(session, tenant)
+    outlet = repo.outlet_named(s.outlet) or repo.add_outlet(s.outlet)
+    article = _find_or_add_article(repo, outlet, s)
+    latest = repo.latest_version(article.id)
+    if latest is not None and latest.content_hash == content_hash:
+        status, version = 200, latest
+    else:
+        status = 201
+        version = repo.add_version(
+            Version(
+                article_id=article.id,
+                tenant=tenant,
+                number=latest.number + 1 if latest is not None else 1,
+                text=text,
+                html=s.html,
+                title=s.title,
+                byline=s.byline,
+                language=s.language,
+                published_at=s.published_at,
+                updated_at=s.updated_at,
+                content_hash=content_hash,
+            )
+        )
+    body = {
+        "id": article.id,
+        "version": version.number,
+        "created": status == 201,
+        "outlet": outlet.name,
+        "url": article.url,
+        "external_id": article.external_id,
+        "content_hash": version.content_hash,
+    }
+    if idempotency is not None:
+        keys.add(idempotency.key, idempotency.request_hash, status, json.dumps(body))
+    return status, body
+
+
+def _iso(moment: datetime | None) -> str | None:
+    aware = utc(moment)
+    return aware.isoformat() if aware is not None else None
+
+
+def article_body(
+    article: Article, outlet: Outlet, latest: Version | None, count: int
+) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "outlet": outlet.name,
+        "url": article.url,
+        "external_id": article.external_id,
+        "created_at": _iso(article.created_at),
+        "latest_version": latest.number if latest is not None else None,
+        "versions": count,
+        "title": latest.title if latest is not None else None,
+    }
+
+
+def _uri(article: Article) -> str:
+    return article.url or f"urn:sourcediff:article:{article.id}"
+
+
+def version_body(article: Article, outlet: Outlet, version: Version) -> dict[str, Any]:
+    """A version; the names map one to one onto ninjs 3.x (see ``ninjs_body``):
+    ``uri``, ``version``, ``version_created`` (versionCreated),
+    ``first_created`` (firstCreated), ``headline`` (headlines[0]), ``by``,
+    ``language``, ``text`` and ``html`` (bodies)."""
+    return {
+        "article_id": article.id,
+        "outlet": outlet.name,
+        "uri": _uri(article),
+        "version": version.number,
+        "version_created": _iso(version.updated_at or version.fetched_at),
+        "first_created": _iso(version.published_at or article.created_at),
+        "fetched_at": _iso(version.fetched_at),
+        "headline": version.title,
+        "by": version.byline,
+        "language": version.language,
+        "text": version.text,
+        "html": version.html,
+        "content_hash": version.content_hash,
+    }
+
+
+def ninjs_body(article: Article, version: Version) -> dict[str, Any]:
+    created = utc(version.updated_at or version.fetched_at)
+    first = utc(version.published_at or article.created_at)
+    assert created is not None and first is not None
+    return to_ninjs(
+        uri=_uri(article),
+        version=version.number,
+        text=version.text,
+        html=version.html,
+        title=version.title,
+        byline=version.byline,
+        language=version.language,
+        version_created=created,
+        first_created=first,
+    )

@@ -1,0 +1,95 @@
+"""Comparing two articles, given as text, HTML or a stored version.
+
+Public API:
+
+- ``TextSource``, ``HtmlSource``, ``StoredSource`` (``Source`` for any of
+  them): one side of a comparison, as the caller gave it.
+- ``compare_sides(left, right, settings)``: resolve both sides to text and
+  compare them with ``service.core.compare_texts``.
+- ``comparison_body(comparison, left, right)``: the ``POST /v1/compare``
+  response body, which returns a side's text only when it was extracted
+  from HTML (the quote offsets point into that text).
+
+>>> from service.config import Settings
+>>> left, right = TextSource('"No deal," he said.'), HtmlSource("<p>She said: “No deal.”</p>")
+>>> c = compare_sides(left, right, Settings())
+>>> body = comparison_body(c, left, right)
+>>> body["matches"][0]["relation"], "text" in body["left"], body["right"]["text"]
+('identical', False, 'She said: “No deal.”')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from service.config import Settings
+from service.core import Comparison, compare_texts
+from service.errors import NotFound, PayloadTooLarge, Unprocessable
+from service.html import html_to_text
+
+__all__ = [
+    "HtmlSource",
+    "Source",
+    "StoredSource",
+    "TextSource",
+    "compare_sides",
+    "comparison_body",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TextSource:
+    text: str
+    outlet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlSource:
+    html: str
+    outlet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSource:
+    article_id: str
+    version: int | None = None
+
+
+Source = TextSource | HtmlSource | StoredSource
+
+
+def compare_sides(left: Source, right: Source, settings: Settings) -> Comparison:
+    """Compare two sides; raises ``NotFound``, ``PayloadTooLarge`` or
+    ``Unprocessable`` (a side with no text, e.g. HTML with no article)."""
+    left_text, left_outlet = _resolve("left", left, settings)
+    right_text, right_outlet = _resolve("right", right, settings)
+    return compare_texts(left_text, right_text, left_outlet=left_outlet, right_outlet=right_outlet)
+
+
+def comparison_body(comparison: Comparison, left: Source, right: Source) -> dict[str, Any]:
+    """The response body for ``comparison`` of ``left`` and ``right``."""
+    body = comparison.as_dict(include_text=True)
+    for name, source in (("left", left), ("right", right)):
+        if not isinstance(source, HtmlSource):
+            del body[name]["text"]
+    return body
+
+
+def _resolve(name: str, source: Source, settings: Settings) -> tuple[str, str | None]:
+    match source:
+        case TextSource(text, outlet):
+            pass
+        case HtmlSource(html, outlet):
+            text = html_to_text(html)
+        case StoredSource(article_id, _):
+            raise NotFound(f"article {article_id!r} not found")
+    if len(text) > settings.max_text_chars:
+        raise PayloadTooLarge(
+            f"{name} text has {len(text):,} characters; the limit is "
+            f"{settings.max_text_chars:,} per side"
+        )
+    if not text.strip():
+        what = "HTML has no article text" if isinstance(source, HtmlSource) else "text is empty"
+        raise Unprocessable(f"{name} {what}")
+    return text, outlet

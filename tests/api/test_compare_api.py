@@ -1,0 +1,125 @@
+"""POST /v1/compare on good input: the contract of shared/API.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from service.core import compare_texts
+
+
+def words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def assert_contract(body: dict[str, Any], left_text: str, right_text: str) -> None:
+    """Offsets, ids and the partition of quotes that API.md promises."""
+    ids = {}
+    for side, text, prefix in (("left", left_text, "L"), ("right", right_text, "R")):
+        for q in body[side]["quotes"]:
+            assert set(q) == {"id", "text", "start", "end", "speaker"}
+            assert q["id"].startswith(prefix)
+            assert text[q["start"] : q["end"]] == q["text"]
+            ids[q["id"]] = side
+    matched = {m["left"] for m in body["matches"]} | {m["right"] for m in body["matches"]}
+    only = set(body["left_only"]) | set(body["right_only"])
+    assert matched | only == set(ids) and not matched & only
+    for m in body["matches"]:
+        assert m["relation"] in {"identical", "reworded", "partial"}
+        assert 0 <= m["score"] <= 100
+        assert {op["op"] for op in m["diff"]} <= {"equal", "insert", "delete", "replace"}
+
+
+def test_seed_articles(
+    client: TestClient, seed_texts: tuple[str, str], seed_gold: dict[str, Any]
+) -> None:
+    left, right = seed_texts
+    response = client.post("/v1/compare", json={"left": {"text": left}, "right": {"text": right}})
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body == compare_texts(left, right).as_dict()
+    assert set(body) == {"left", "right", "matches", "left_only", "right_only"}
+    assert "text" not in body["left"] and "outlet" not in body["left"]
+    assert_contract(body, left, right)
+
+    texts = {q["id"]: q["text"] for side in ("left", "right") for q in body[side]["quotes"]}
+    found = {
+        (words(texts[m["left"]]), words(texts[m["right"]]), m["relation"]) for m in body["matches"]
+    }
+    for gold in seed_gold["pairs"][0]["matches"]:
+        assert (words(gold["left"]), words(gold["right"]), gold["relation"]) in found
+
+
+def test_outlets_are_echoed(client: TestClient) -> None:
+    response = client.post(
+        "/v1/compare",
+        json={
+            "left": {"text": '"No deal," he said.', "outlet": "Left Daily"},
+            "right": {"text": 'She said: "No deal."', "outlet": "Right Times"},
+        },
+    )
+    body = response.json()
+    assert body["left"]["outlet"] == "Left Daily" and body["right"]["outlet"] == "Right Times"
+    assert body["matches"][0]["relation"] == "identical"
+
+
+def test_html_sides_return_their_text(client: TestClient, shared_dir: Path) -> None:
+    pages = shared_dir / "corpus" / "clients" / "html"
+    nbc = next(pages.glob("7a457a4f7173*.html")).read_text("utf-8")  # NBC News
+    hill = next(pages.glob("6ebac05f637e*.html")).read_text("utf-8")  # The Hill, same event
+
+    response = client.post("/v1/compare", json={"left": {"html": nbc}, "right": {"html": hill}})
+
+    assert response.status_code == 200
+    body = response.json()
+    left_text, right_text = body["left"]["text"], body["right"]["text"]
+    assert "pleaded guilty" in left_text and "<" not in left_text
+    assert "\n\n" in right_text
+    assert body["left"]["quotes"] and body["right"]["quotes"] and body["matches"]
+    assert_contract(body, left_text, right_text)
+
+
+def test_html_and_text_sides_mix(client: TestClient) -> None:
+    html = (
+        "<html><body><p>She said: “We will not export them.”</p><script>x()</script></body></html>"
+    )
+    response = client.post(
+        "/v1/compare",
+        json={"left": {"text": '"We will not export them," he said.'}, "right": {"html": html}},
+    )
+    body = response.json()
+    assert "text" not in body["left"]
+    assert body["right"]["text"] == "She said: “We will not export them.”"
+    assert body["matches"][0]["relation"] == "identical"
+    assert_contract(body, '"We will not export them," he said.', body["right"]["text"])
+
+
+def test_text_without_quotes(client: TestClient) -> None:
+    response = client.post(
+        "/v1/compare", json={"left": {"text": "No quotes here."}, "right": {"text": "None."}}
+    )
+    assert response.json() == {
+        "left": {"quotes": []},
+        "right": {"quotes": []},
+        "matches": [],
+        "left_only": [],
+        "right_only": [],
+    }
+
+
+def test_json_media_type_variants_are_accepted(client: TestClient) -> None:
+    content = b'{"left": {"text": "a"}, "right": {"text": "b"}}'
+    for media_type in ("application/json; charset=utf-8", "application/vnd.api+json"):
+        response = client.post("/v1/compare", content=content, headers={"content-type": media_type})
+        assert response.status_code == 200, media_type
+
+
+def test_healthz(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}

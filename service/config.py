@@ -14,7 +14,11 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings"]
+__all__ = ["DEFAULT_TENANT", "Settings"]
+
+# Every stored row belongs to a tenant. Until API keys name the caller's
+# tenant, every client (the API and the CLI) shares this one.
+DEFAULT_TENANT = "default"
 
 MIB = 1024 * 1024
 
@@ -32,5 +36,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=0, le=65535, description="Port `sourcediff serve` binds.")
     workers: int = Field(default=1, ge=1, description="Worker processes for `sourcediff serve`.")
     database_url: str = Field(
-        default="sqlite:///./sourcediff.db", description="Storage database (not used yet)."
+        default="sqlite:///./sourcediff.db",
+        description=(
+            "Storage database: a SQLite file (created and migrated at start) or "
+            "postgresql://… (migrated with `sourcediff db upgrade`)."
+        ),
     )
+    max_page_size: int = Field(default=100, ge=1, description="Largest page of a listing.")

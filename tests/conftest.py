@@ -7,12 +7,29 @@ is found relative to the repository root, never the working directory.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scratch_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test writes ./sourcediff.db: the default database (what an app
+    built without an explicit ``database_url`` opens, servers started by the
+    tests included) is a scratch SQLite file."""
+    previous = os.environ.get("SOURCEDIFF_DATABASE_URL")
+    path = tmp_path_factory.mktemp("default-db") / "sourcediff.db"
+    os.environ["SOURCEDIFF_DATABASE_URL"] = f"sqlite:///{path}"
+    yield
+    if previous is None:
+        del os.environ["SOURCEDIFF_DATABASE_URL"]
+    else:
+        os.environ["SOURCEDIFF_DATABASE_URL"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -22,8 +22,9 @@ from fastapi.routing import APIRoute
 
 from service.api.middleware import BodySizeLimit
 from service.api.problems import install_problem_handlers
-from service.api.routes import compare, health
+from service.api.routes import articles, compare, health
 from service.config import Settings
+from service.storage.db import ensure_schema, make_engine
 
 __all__ = ["create_app", "openapi_json"]
 
@@ -50,11 +51,22 @@ def _operation_id(route: APIRoute) -> str:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # Process-wide resources open and close here (the storage engine, when
-    # there is one), never at import.
+    # Process-wide resources open and close here, never at import.
     settings: Settings = app.state.settings
-    logger.info("sourcediff ready; bodies up to %s bytes", f"{settings.max_body_bytes:,}")
-    yield
+    engine = make_engine(settings.database_url)
+    try:
+        # SQLite is created and migrated here; any other database must be
+        # current already, or the app refuses to start (SchemaBehind says how).
+        ensure_schema(engine)
+        app.state.engine = engine
+        logger.info(
+            "sourcediff ready on %s; bodies up to %s bytes",
+            engine.url.render_as_string(hide_password=True),
+            f"{settings.max_body_bytes:,}",
+        )
+        yield
+    finally:
+        engine.dispose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -71,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_body_bytes=app.state.settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(compare.router)
+    app.include_router(articles.router)
     return app
 
 

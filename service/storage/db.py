@@ -17,7 +17,10 @@ Public API:
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +100,19 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
+@contextmanager
+def _file_lock(database: str | None) -> Iterator[None]:
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
@@ -111,7 +127,10 @@ def schema_status(engine: Engine) -> tuple[str | None, str | None]:
 
 def ensure_schema(engine: Engine) -> None:
     if is_sqlite(engine):
-        upgrade(engine)
+        # Several workers may start at once on one file: one migrates, the
+        # others wait for it and then find the schema current.
+        with _file_lock(engine.url.database):
+            upgrade(engine)
         return
     current, head = schema_status(engine)
     if current != head:

@@ -8,6 +8,9 @@ Public API:
   store it; ``(status, body)`` with 201 when a version was created, 200 when
   the text is unchanged since the latest version.
 - ``article_body``, ``version_body``, ``ninjs_body``: read models.
+- ``read_article``, ``list_articles``, ``list_versions``, ``read_version``,
+  ``stored_text``, ``diff_versions``: the reads, in a caller's session,
+  scoped to a tenant (another tenant's ids are not found).
 - ``Idempotency``: a request's ``Idempotency-Key`` and body hash.
 
 Identity: an article is its canonical URL (per tenant), or, without one, its
@@ -39,18 +42,32 @@ from sqlmodel import Session
 
 from service.config import Settings
 from service.core import fingerprint
-from service.errors import Conflict, PayloadTooLarge, ServiceUnavailable, Unprocessable
+from service.errors import (
+    BadRequest,
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    Unprocessable,
+)
 from service.html import html_to_text
 from service.ninjs import NinjsItem, to_ninjs
-from service.storage.repo import ArticleRepository, IdempotencyRepository
+from service.storage.repo import ArticleRepository, IdempotencyRepository, decode_cursor
 from service.storage.tables import Article, Outlet, Version, utc
+from service.usecases.versions import version_diff
 
 __all__ = [
     "Idempotency",
     "Submission",
     "article_body",
+    "diff_versions",
+    "list_articles",
+    "list_versions",
     "ninjs_body",
+    "read_article",
+    "read_version",
     "record_version",
+    "stored_text",
     "submission_from_ninjs",
     "version_body",
 ]
@@ -277,3 +294,134 @@ def ninjs_body(article: Article, version: Version) -> dict[str, Any]:
         version_created=created,
         first_created=first,
     )
+
+
+# Reads -------------------------------------------------------------------
+
+
+def _article_or_404(repo: ArticleRepository, article_id: str) -> tuple[Article, Outlet]:
+    article = repo.article(article_id)
+    outlet = repo.outlet(article.outlet_id) if article is not None else None
+    if article is None or outlet is None:
+        raise NotFound(f"article {article_id!r} not found")
+    return article, outlet
+
+
+def _version_or_404(repo: ArticleRepository, article: Article, number: int | None) -> Version:
+    version = (
+        repo.latest_version(article.id) if number is None else repo.version(article.id, number)
+    )
+    if version is None:
+        raise NotFound(f"article {article.id!r} has no version {number}")
+    return version
+
+
+def read_article(session: Session, tenant: str, article_id: str) -> dict[str, Any]:
+    repo = ArticleRepository(session, tenant)
+    article, outlet = _article_or_404(repo, article_id)
+    return article_body(
+        article, outlet, repo.latest_version(article.id), repo.version_count(article.id)
+    )
+
+
+def list_articles(
+    session: Session,
+    tenant: str,
+    *,
+    outlet: str | None,
+    url: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    cursor: str | None,
+    limit: int,
+) -> dict[str, Any]:
+    repo = ArticleRepository(session, tenant)
+    outlet_id: int | None = None
+    if outlet is not None:
+        found = repo.outlet_named(outlet)
+        if found is None:
+            return {"items": [], "next": None}
+        outlet_id = found.id
+    try:
+        page = repo.articles(
+            outlet_id=outlet_id, url=url, since=since, until=until, after=cursor, limit=limit
+        )
+    except ValueError as exc:
+        raise BadRequest(f"cursor: {exc}") from None
+    items = []
+    for article in page.items:
+        owner = repo.outlet(article.outlet_id)
+        assert owner is not None
+        items.append(
+            article_body(
+                article, owner, repo.latest_version(article.id), repo.version_count(article.id)
+            )
+        )
+    return {"items": items, "next": page.next}
+
+
+def _version_summary(version: Version) -> dict[str, Any]:
+    return {
+        "version": version.number,
+        "fetched_at": _iso(version.fetched_at),
+        "published_at": _iso(version.published_at),
+        "updated_at": _iso(version.updated_at),
+        "headline": version.title,
+        "content_hash": version.content_hash,
+        "words": len(version.text.split()),
+    }
+
+
+def list_versions(
+    session: Session, tenant: str, article_id: str, *, cursor: str | None, limit: int
+) -> dict[str, Any]:
+    repo = ArticleRepository(session, tenant)
+    article, _ = _article_or_404(repo, article_id)
+    after = 0
+    if cursor is not None:
+        try:
+            values = decode_cursor(cursor)
+        except ValueError:
+            values = []
+        if len(values) != 1 or not isinstance(values[0], int) or values[0] < 0:
+            raise BadRequest("cursor: malformed cursor")
+        after = values[0]
+    page = repo.versions(article.id, after=after, limit=limit)
+    return {"items": [_version_summary(v) for v in page.items], "next": page.next}
+
+
+def read_version(
+    session: Session, tenant: str, article_id: str, number: int | None, *, ninjs: bool = False
+) -> dict[str, Any]:
+    repo = ArticleRepository(session, tenant)
+    article, outlet = _article_or_404(repo, article_id)
+    version = _version_or_404(repo, article, number)
+    return ninjs_body(article, version) if ninjs else version_body(article, outlet, version)
+
+
+def stored_text(
+    session: Session, tenant: str, article_id: str, number: int | None
+) -> tuple[str, str | None]:
+    """The text and outlet of a stored version (the latest when ``number``
+    is None): a ``StoredLoader`` for ``compare_sides``."""
+    repo = ArticleRepository(session, tenant)
+    article, outlet = _article_or_404(repo, article_id)
+    return _version_or_404(repo, article, number).text, outlet.name
+
+
+def diff_versions(
+    session: Session, tenant: str, article_id: str, old: int | None, new: int | None
+) -> dict[str, Any]:
+    """Diff two versions; by default the one before the latest and the latest."""
+    repo = ArticleRepository(session, tenant)
+    article, _ = _article_or_404(repo, article_id)
+    latest = _version_or_404(repo, article, None)
+    new_version = latest if new is None else _version_or_404(repo, article, new)
+    old_number = old if old is not None else max(1, new_version.number - 1)
+    old_version = _version_or_404(repo, article, old_number)
+    return {
+        "article_id": article.id,
+        "from": old_version.number,
+        "to": new_version.number,
+        **version_diff(old_version.text, new_version.text),
+    }

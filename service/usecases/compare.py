@@ -20,6 +20,7 @@ Public API:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,7 @@ from service.html import html_to_text
 __all__ = [
     "HtmlSource",
     "Source",
+    "StoredLoader",
     "StoredSource",
     "TextSource",
     "compare_sides",
@@ -59,11 +61,19 @@ class StoredSource:
 Source = TextSource | HtmlSource | StoredSource
 
 
-def compare_sides(left: Source, right: Source, settings: Settings) -> Comparison:
+# Reads a stored version: (article_id, version or None for the latest) to
+# (text, outlet); raises NotFound. Given by callers that have storage.
+StoredLoader = Callable[[str, int | None], tuple[str, str | None]]
+
+
+def compare_sides(
+    left: Source, right: Source, settings: Settings, *, load: StoredLoader | None = None
+) -> Comparison:
     """Compare two sides; raises ``NotFound``, ``PayloadTooLarge`` or
-    ``Unprocessable`` (a side with no text, e.g. HTML with no article)."""
-    left_text, left_outlet = _resolve("left", left, settings)
-    right_text, right_outlet = _resolve("right", right, settings)
+    ``Unprocessable`` (a side with no text, e.g. HTML with no article).
+    ``load`` reads stored sides; without it they are not found."""
+    left_text, left_outlet = _resolve("left", left, settings, load)
+    right_text, right_outlet = _resolve("right", right, settings, load)
     return compare_texts(left_text, right_text, left_outlet=left_outlet, right_outlet=right_outlet)
 
 
@@ -76,14 +86,18 @@ def comparison_body(comparison: Comparison, left: Source, right: Source) -> dict
     return body
 
 
-def _resolve(name: str, source: Source, settings: Settings) -> tuple[str, str | None]:
+def _resolve(
+    name: str, source: Source, settings: Settings, load: StoredLoader | None
+) -> tuple[str, str | None]:
     match source:
         case TextSource(text, outlet):
             pass
         case HtmlSource(html, outlet):
             text = html_to_text(html)
-        case StoredSource(article_id, _):
-            raise NotFound(f"article {article_id!r} not found")
+        case StoredSource(article_id, version):
+            if load is None:
+                raise NotFound(f"article {article_id!r} not found")
+            text, outlet = load(article_id, version)
     if len(text) > settings.max_text_chars:
         raise PayloadTooLarge(
             f"{name} text has {len(text):,} characters; the limit is "

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from service.api.deps import SettingsDep, require_json
+from service.api.deps import SessionDep, SettingsDep, TenantDep, require_json
 from service.api.problems import PROBLEM_RESPONSES
 from service.api.schemas import CompareRequest, CompareResponse
+from service.usecases.articles import stored_text
 from service.usecases.compare import compare_sides, comparison_body
 
 __all__ = ["router"]
@@ -23,7 +25,13 @@ router = APIRouter(prefix="/v1", tags=["compare"])
     dependencies=[Depends(require_json)],
     responses=PROBLEM_RESPONSES,
 )
-def compare(body: CompareRequest, settings: SettingsDep) -> dict[str, Any]:
-    """Extract both sides' quotations, align them and diff each matched pair."""
+def compare(
+    body: CompareRequest, settings: SettingsDep, session: SessionDep, tenant: TenantDep
+) -> dict[str, Any]:
+    """Extract both sides' quotations, align them and diff each matched pair.
+
+    A side is a text, an HTML page, or a stored article version (the latest
+    when ``version`` is absent)."""
     left, right = body.left.to_source(), body.right.to_source()
-    return comparison_body(compare_sides(left, right, settings), left, right)
+    load = partial(stored_text, session, tenant)
+    return comparison_body(compare_sides(left, right, settings, load=load), left, right)

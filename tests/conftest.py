@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from service.storage.db import make_engine, upgrade
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,3 +63,73 @@ def seed_paths(shared_dir: Path) -> tuple[Path, Path]:
 def seed_texts(seed_paths: tuple[Path, Path]) -> tuple[str, str]:
     left, right = seed_paths
     return left.read_text("utf-8"), right.read_text("utf-8")
+
+
+# Databases -------------------------------------------------------------
+#
+# Every storage test runs on an SQLite file and on a PostgreSQL database
+# (the ``database_url`` and ``engine`` fixtures are parametrised). PostgreSQL
+# is the server on 127.0.0.1:5432 (``SOURCEDIFF_TEST_POSTGRES_URL`` to point
+# elsewhere); the session creates a database of its own there, migrates it,
+# and drops it at the end. When the server cannot be reached the PostgreSQL
+# half skips with the reason, except when ``SOURCEDIFF_REQUIRE_POSTGRES=1``
+# (set by ``.ci/run``): then it fails. Tests isolate themselves by tenant (a
+# fresh one each, ``tenant`` fixture) rather than by cleaning up: every
+# query is tenant-scoped anyway.
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "SOURCEDIFF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _postgres_required() -> bool:
+    return os.environ.get("SOURCEDIFF_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path: Path = tmp_path_factory.mktemp("sqlite") / "sourcediff.db"
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test session."""
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"sourcediff_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        message = f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc.orig}"
+        if _postgres_required():
+            pytest.fail(message)
+        pytest.skip(message)
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    url: str = request.getfixturevalue(f"{request.param}_url")
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """A migrated engine on each database."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def tenant() -> str:
+    return f"t-{uuid.uuid4().hex[:12]}"

@@ -68,10 +68,9 @@ _TRANSCRIPT = re.compile(
 _SUBJECT_BEFORE = re.compile(rf"{_NP}\s*,?\s+{_AUX}(?:{_VERBS})\b[^.!?\"“”]*$")
 # Where a clause may start: a dateline's dash ("LONDON (Reuters) - ") too.
 _CLAUSE_START = re.compile(r"(?:^|[;,]\s+|\s[—–]\s|\s--?\s)")
-_NAME = re.compile(
-    r"(?<![\w.])(?:(?:Mr|Mrs|Ms|Dr|Sgt|Capt|Gen|Col|Lt|Sen|Rep|Gov|Prof)\.?\s+)?"
-    r"[A-Z][a-z][\w'’-]*(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+)+"
-)
+# Two or more capitalised words. (A lookbehind for "not inside a word" would
+# make scanning 2.5x slower; ``_full_names`` checks the character before.)
+_NAME = re.compile(r"[A-Z][a-z][\w'’-]*(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+)+")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|of|to|near|across|outside|inside|around)\s+$", re.I)
 _QUOTED = re.compile(r"[\"“][^\"“”\n]*[\"”]")
 _CAPITAL_BEFORE = re.compile(r"[A-Z][\w.'’-]*\s+$")
@@ -213,6 +212,9 @@ def _full_names(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, name)`` of the person-like full names in ``text``."""
     found: list[tuple[int, int, str]] = []
     for m in _NAME.finditer(text):
+        before = text[m.start() - 1 : m.start()]
+        if before and (before.isalnum() or before in "._"):
+            continue  # inside a word or an abbreviation
         if _PLACE_BEFORE.search(text, max(0, m.start() - 30), m.start()):
             continue  # "in Las Vegas", "from New York": places, not people
         words = m.group().split()

@@ -6,28 +6,51 @@ Commands:
   for standard input); a coloured report by default, the API's exact JSON
   with ``--json``. ``--html`` reads both as HTML; ``.html``/``.htm`` files
   are read as HTML anyway.
+- ``sourcediff ingest FILE...``: store each file as a version of an
+  article, straight into the database (no server needed).
+- ``sourcediff versions URL``: list the stored versions of an article.
+- ``sourcediff db upgrade`` / ``sourcediff db status``: migrate the database
+  to the newest schema, or say whether it is behind.
 - ``sourcediff serve``: run the HTTP service with uvicorn.
 - ``sourcediff openapi``: print or write the service's OpenAPI document.
 
-Exit status: 0 on success; 2 on bad usage, a missing or unreadable input,
-or an input the service would refuse (empty, too large, no text in HTML).
+The storage commands use ``SOURCEDIFF_DATABASE_URL`` (or ``--database-url``)
+and the tenant ``DEFAULT_TENANT``, like the API. A SQLite database is created
+and migrated on first use; any other must be upgraded with ``db upgrade``.
+
+Exit status: 0 on success; 1 when the database is unusable (unreachable,
+schema behind), ``db status`` finds it behind, or ``versions`` finds no
+article; 2 on bad usage, a missing or unreadable input, or an input the
+service would refuse (empty, too large, no text in HTML, not ninjs).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 import uvicorn
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from service.api import create_app, openapi_json
-from service.config import Settings
+from service.config import DEFAULT_TENANT, Settings
+from service.core import tokenize
 from service.errors import SourcediffError
+from service.ninjs import looks_like_ninjs, parse_ninjs
 from service.report import render_report
+from service.storage.db import SchemaBehind, ensure_schema, make_engine, schema_status, upgrade
+from service.storage.repo import ArticleRepository
+from service.storage.tables import Version, utc
+from service.usecases.articles import Submission, record_version, submission_from_ninjs
 from service.usecases.compare import HtmlSource, Source, TextSource, compare_sides, comparison_body
 
 __all__ = ["app", "main"]
@@ -39,13 +62,29 @@ app = typer.Typer(
     add_completion=False,
 )
 
+db_app = typer.Typer(
+    name="db", help="Manage the database's schema.", no_args_is_help=True, add_completion=False
+)
+app.add_typer(db_app)
+
 STDIN = "-"
 HTML_SUFFIXES = frozenset({".html", ".htm"})
+JSON_SUFFIX = ".json"
+HASH_PREFIX = 12
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="Database URL (default: SOURCEDIFF_DATABASE_URL, else sqlite:///./sourcediff.db).",
+        show_default=False,
+    ),
+]
 
 
-def _fail(message: str) -> NoReturn:
+def _fail(message: str, status: int = 2) -> NoReturn:
     typer.echo(f"sourcediff: {message}", err=True)
-    raise typer.Exit(2)
+    raise typer.Exit(status)
 
 
 def _read(path: str) -> str:
@@ -108,6 +147,189 @@ def compare(
     use_color = _wants_color(color)
     report = render_report(comparison, left_name=left, right_name=right, color=use_color)
     typer.echo(report, color=use_color)
+
+
+@contextmanager
+def _database(url: str | None, settings: Settings, *, ensure: bool = True) -> Iterator[Engine]:
+    """An engine on ``url`` (default: the settings'), its schema checked (and,
+    on SQLite, created) unless ``ensure`` is false; database failures exit 1."""
+    try:
+        engine = make_engine(settings.database_url if url is None else url)
+    except SQLAlchemyError as exc:
+        _fail(f"bad database URL: {exc}", 1)
+    try:
+        if ensure:
+            ensure_schema(engine)
+        yield engine
+    except SchemaBehind as exc:
+        _fail(str(exc), 1)
+    except SQLAlchemyError as exc:
+        # The first line names the cause; the rest is SQL and a link.
+        _fail(f"database error: {str(exc).splitlines()[0]}", 1)
+    except OSError as exc:  # e.g. the SQLite file's directory is missing
+        _fail(f"database error: {exc}", 1)
+    finally:
+        engine.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: DatabaseUrl = None) -> None:
+    """Run the database migrations up to the newest revision."""
+    with _database(database_url, Settings(), ensure=False) as engine:
+        before, _ = schema_status(engine)
+        upgrade(engine)
+        after, _ = schema_status(engine)
+    outcome = "already at head" if before == after else "upgraded"
+    typer.echo(f"revision {before or 'none'} → {after or 'none'} ({outcome})")
+
+
+@db_app.command("status")
+def db_status(database_url: DatabaseUrl = None) -> None:
+    """Print the database's revision and this code's; exit 1 when they differ."""
+    with _database(database_url, Settings(), ensure=False) as engine:
+        current, head = schema_status(engine)
+    typer.echo(f"current {current or 'none'}\nhead    {head or 'none'}")
+    if current != head:
+        _fail("the database schema is not at head: run `sourcediff db upgrade`", 1)
+
+
+def _ninjs_submission(path: str, raw: str, outlet: str | None) -> Submission:
+    try:
+        doc = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        _fail(f"{path}: not JSON ({exc.msg}, line {exc.lineno})")
+    if not isinstance(doc, dict) or not looks_like_ninjs(doc):
+        _fail(f"{path}: not a ninjs news item (no `uri` beside a body or headline)")
+    try:
+        return submission_from_ninjs(parse_ninjs(doc), outlet)
+    except ValueError as exc:
+        _fail(f"{path}: {exc}")
+
+
+def _submission(path: str, given: Submission) -> Submission:
+    """What ``path`` holds, as a submission; ``given`` carries the options."""
+    raw = _read(path)
+    suffix = "" if path == STDIN else Path(path).suffix.lower()
+    if suffix == JSON_SUFFIX:
+        if given.url is not None or given.external_id is not None:
+            _fail(f"{path}: a ninjs item is identified by its uri: drop --url/--external-id")
+        found = _ninjs_submission(path, raw, given.outlet or None)
+        # --title and --byline win over the item's own.
+        return dataclasses.replace(
+            found, title=given.title or found.title, byline=given.byline or found.byline
+        )
+    if not given.outlet or (given.url is None and given.external_id is None):
+        _fail(f"{path}: a text or HTML file needs --outlet and --url (or --external-id)")
+    if suffix in HTML_SUFFIXES:
+        return dataclasses.replace(given, html=raw)
+    return dataclasses.replace(given, text=raw)
+
+
+@app.command()
+def ingest(
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            help="Versions to store, in order: .html/.htm files are HTML, .json files ninjs "
+            "news items, anything else plain text; - reads standard input.",
+            show_default=False,
+        ),
+    ],
+    outlet: Annotated[
+        str | None,
+        typer.Option(help="Who published it (ninjs: default the item's copyright holder)."),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="The article's canonical URL; several FILEs are its successive versions."
+        ),
+    ] = None,
+    external_id: Annotated[
+        str | None, typer.Option(help="The outlet's own id for the article, instead of --url.")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Headline of every FILE.")] = None,
+    byline: Annotated[str | None, typer.Option(help="Byline of every FILE.")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Store each FILE as a version of an article, straight into the database.
+
+    A version is only created when the text changed since the article's
+    latest one. Prints `created v3 <article id>` or `unchanged v2 <id>` per
+    FILE. Every FILE is read (and ninjs parsed) before anything is stored;
+    a FILE the service refuses (an empty text, say) stops the run there.
+    """
+    if url is not None and external_id is not None:
+        _fail("give --url or --external-id, not both")
+    if files.count(STDIN) > 1:
+        _fail("standard input (-) can only be read once")
+    given = Submission(
+        outlet=outlet or "", url=url, external_id=external_id, title=title, byline=byline
+    )
+    submissions = [(path, _submission(path, given)) for path in files]
+    settings = Settings()
+    with _database(database_url, settings) as engine:
+        for path, submission in submissions:
+            try:
+                status, body = record_version(engine, DEFAULT_TENANT, submission, settings)
+            except SourcediffError as exc:
+                _fail(f"{path}: {exc.detail}")
+            typer.echo(
+                f"{'created' if status == 201 else 'unchanged'} v{body['version']} {body['id']}"
+            )
+
+
+def _all_versions(repo: ArticleRepository, article_id: str) -> list[Version]:
+    found: list[Version] = []
+    page = repo.versions(article_id, limit=500)
+    found.extend(page.items)
+    while page.next is not None:
+        page = repo.versions(article_id, after=found[-1].number, limit=500)
+        found.extend(page.items)
+    return found
+
+
+def _version_row(version: Version) -> dict[str, Any]:
+    fetched = utc(version.fetched_at)
+    assert fetched is not None
+    return {
+        "version": version.number,
+        "fetched_at": fetched.isoformat(),
+        "content_hash": version.content_hash,
+        "words": len(tokenize(version.text)),
+        "title": version.title,
+    }
+
+
+@app.command()
+def versions(
+    url: Annotated[str, typer.Argument(help="The article's canonical URL (or ninjs uri).")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON list of the versions instead.")
+    ] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """List every stored version of an article, oldest first."""
+    with _database(database_url, Settings()) as engine, Session(engine) as session:
+        repo = ArticleRepository(session, DEFAULT_TENANT)
+        article = repo.article_by_url(url)
+        if article is None:
+            _fail(f"no article has the URL {url}", 1)
+        outlet = repo.outlet(article.outlet_id)
+        rows = [_version_row(v) for v in _all_versions(repo, article.id)]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{url}\n  article {article.id} · {outlet.name if outlet else '?'}")
+    typer.echo(
+        f"  {'version':<8} {'fetched (UTC)':<20} {'hash':<{HASH_PREFIX}} {'words':>6}  title"
+    )
+    for row in rows:
+        fetched = row["fetched_at"][:19].replace("T", " ")
+        typer.echo(
+            f"  {'v' + str(row['version']):<8} {fetched:<20} "
+            f"{row['content_hash'][:HASH_PREFIX]} {row['words']:>6}  {row['title'] or '—'}"
+        )
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,9 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture
-def api() -> TestClient:
-    return TestClient(create_app(Settings(max_body_bytes=1024 * 1024)))
+def api() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(max_body_bytes=1024 * 1024))) as client:
+        yield client
 
 
 def test_report_on_the_seeds(runner: CliRunner, seed_paths: tuple[Path, Path]) -> None:

@@ -58,6 +58,9 @@ __all__ = ["Alignment", "Match", "Relation", "align_quotes", "compare_quotes"]
 
 Relation = Literal["identical", "reworded", "partial"]
 
+# Blocking ignores a content word found in more of the other side's quotes.
+_MAX_POSTINGS = 64
+
 # Words that cannot carry a fragment match on their own.
 _STOP = frozenset(
     """a about after all also am an and any are as at be been but by can could did do does
@@ -236,7 +239,11 @@ def _blocked_pairs(
         if twin is not None:
             pairs.add((i, twin))
         for word in set(left_content[i]):
-            pairs.update((i, j) for j in index.get(word, ()))
+            postings = index.get(word, ())
+            # A word in very many quotes tells them apart from none (and
+            # would make the pairs quadratic): a real match shares rarer ones.
+            if len(postings) <= _MAX_POSTINGS:
+                pairs.update((i, j) for j in postings)
     return sorted(pairs)
 
 

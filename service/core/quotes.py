@@ -211,12 +211,15 @@ def _single_spans(
     open here runs on (the multi-paragraph convention)."""
     spans: list[_Span] = []
     open_at: int | None = None
-    block_ends = [(b.start, b.end) for b in blocked]
+    # Marks and blocked spans are both in text order: walk them together.
+    block = 0
     for m in marks:
         mark = m.group()
         if mark not in _SINGLE and mark != "''":
             continue
-        if any(bs - 1 <= m.start() <= be for bs, be in block_ends):
+        while block < len(blocked) and blocked[block].end < m.start():
+            block += 1
+        if block < len(blocked) and blocked[block].start - 1 <= m.start():
             continue
         before = text[m.start() - 1] if m.start() > start else ""
         after = text[m.end()] if m.end() < end else ""

@@ -133,13 +133,15 @@ def _clean(np: str) -> str | None:
     return " ".join(words)
 
 
+# Attribution is local: no search looks further than this from a quotation,
+# which keeps the whole pass linear in the text however long its paragraphs.
+_REACH = 600
+
+
 def _paragraph_start(text: str, pos: int) -> int:
-    return text.rfind("\n", 0, pos) + 1
-
-
-def _paragraph_end(text: str, pos: int) -> int:
-    nl = text.find("\n", pos)
-    return len(text) if nl < 0 else nl
+    """Start of ``pos``'s paragraph, or ``pos - _REACH`` if that is nearer."""
+    floor = max(0, pos - _REACH)
+    return max(floor, text.rfind("\n", floor, pos) + 1)
 
 
 def _closing_end(text: str, end: int) -> int:
@@ -154,7 +156,9 @@ def _after(text: str, end: int) -> tuple[str | None, bool]:
     """Speaker named after the closing mark, and whether only as a source
     (``according to X``), which a nearer attribution may override."""
     start = _closing_end(text, end)
-    tail = text[start : min(_paragraph_end(text, start), start + 240)]
+    limit = min(len(text), start + 240)
+    newline = text.find("\n", start, limit)
+    tail = text[start : limit if newline < 0 else newline]
     # Stop at the next quotation: its attribution is its own.
     cut = re.search(r"[\"“”«»]", tail)
     if cut:
@@ -279,10 +283,11 @@ def attribute_speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str 
     """One speaker or ``None`` per quotation span (see the module docstring)."""
     out: list[str | None] = []
     narration: _Narration | None = None
+    newlines = [m.start() for m in re.finditer("\n", text)]
     prev_who: str | None = None
     prev_para, prev_end = -1, 0
     for start, end in spans:
-        para = _paragraph_start(text, start)
+        para = newlines[i - 1] + 1 if (i := bisect_left(newlines, start)) else 0
         same_para = para == prev_para
         same_sentence = same_para and _sentence_start(text, para, start) <= prev_end
         who, source_only = _after(text, end)
@@ -302,8 +307,8 @@ def attribute_speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str 
                 cut = start if from_after else _sentence_start(text, para, start)
                 who = narration.subject_before(cut) or prev_who
         elif who is None and prev_who is not None:
-            opens_para = text[para:start].strip(" \t\"“„«‘'`") == ""
-            next_para = prev_para >= 0 and text[prev_end:para].count("\n") <= 2 and not same_para
+            opens_para = start - para <= 8 and not text[para:start].strip(" \t\"“„«‘'`")
+            next_para = prev_para >= 0 and text.count("\n", prev_end, para) <= 2 and not same_para
             if same_para or (opens_para and next_para):
                 who = prev_who
         out.append(who)
@@ -313,6 +318,8 @@ def attribute_speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str 
 
 
 def _sentence_start(text: str, para: int, pos: int) -> int:
-    """Start of the sentence holding ``pos`` (within its paragraph)."""
-    ends = list(_SENTENCE_END.finditer(text, para, pos))
-    return ends[-1].end() if ends else para
+    """Start of the sentence holding ``pos`` (within its paragraph, and
+    within ``_REACH`` characters)."""
+    floor = max(para, pos - _REACH)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, floor, pos)]
+    return ends[-1] if ends else floor

@@ -9,6 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY service ./service
+COPY migrations ./migrations
 RUN pip install . \
     && useradd --system --create-home --uid 10001 sourcediff \
     && mkdir /data \
@@ -16,7 +17,8 @@ RUN pip install . \
 
 USER sourcediff
 WORKDIR /data
-ENV SOURCEDIFF_HOST=0.0.0.0 \
+ENV SOURCEDIFF_MIGRATIONS_DIR=/app/migrations \
+    SOURCEDIFF_HOST=0.0.0.0 \
     SOURCEDIFF_PORT=8000 \
     SOURCEDIFF_WORKERS=2 \
     SOURCEDIFF_DATABASE_URL=sqlite:////data/sourcediff.db

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -66,6 +67,9 @@ class Quote:
 
 # Marks, longest first so `` and '' win over single backticks/apostrophes.
 _MARK = re.compile(r"``|''|\ufffd\?|[\"“”„‟«»]|[‘’'`‚‹›]")
+# Candidates for runs of marks (checked in ``_marks``): a character class,
+# which the regex engine scans far faster than a repeated group.
+_RUN = re.compile(r"[\"“”„‟«»‘’'`‚‹›\ufffd][\"“”„‟«»‘’'`‚‹›\ufffd? \t]{4,}")
 _DOUBLE_OPEN = frozenset({"“", "„", "‟", "«", "``"})
 _DOUBLE_CLOSE = frozenset({"”", "»", "\ufffd?"})
 _DOUBLE_AMBIGUOUS = frozenset({'"', "''"})
@@ -279,6 +283,33 @@ def _trim(text: str, span: _Span) -> _Span | None:
     return _Span(s, e)
 
 
+def _marks(text: str) -> Iterator[re.Match[str]]:
+    """The quotation marks of ``text``, in order, except inside a run of five
+    or more marks with nothing but spaces between (five straight double marks,
+    or ``' ' ' ' '``):
+    no quotation fits in there, so only the run's first and last marks count
+    (the first may close a quotation, the last open one). Real text never
+    has such runs; hostile text of nothing else is dealt with in one regex
+    scan instead of a step per mark."""
+    pos = 0
+    for run in _RUN.finditer(text):
+        body = run.group()
+        if len(body) - body.count(" ") - body.count("\t") - body.count("?") < 5:
+            continue  # fewer than five marks: scanned as usual
+        yield from _MARK.finditer(text, pos, run.start())
+        first = _MARK.match(text, run.start())
+        end = run.start() + len(run.group().rstrip())
+        last = _MARK.match(text, end - 2)
+        if last is None or last.end() != end:
+            last = _MARK.match(text, end - 1)
+        if first is not None:
+            yield first
+        if last is not None and first is not None and last.start() >= first.end():
+            yield last
+        pos = run.end()
+    yield from _MARK.finditer(text, pos)
+
+
 def _outermost(spans: list[_Span]) -> list[_Span]:
     """Spans in order, a span nested in another dropped (a nested quotation
     stays part of the outer one: double in single in British style, single
@@ -298,7 +329,7 @@ def extract_quotes(text: str) -> list[Quote]:
     # One scan for marks; paragraphs without any are never looked at again.
     marks: dict[int, list[re.Match[str]]] = {}
     starts = [p[0] for p in paragraphs]
-    for m in _MARK.finditer(text):
+    for m in _marks(text):
         marks.setdefault(bisect_right(starts, m.start()) - 1, []).append(m)
 
     doubles: list[tuple[int, int, list[_Span]]] = []

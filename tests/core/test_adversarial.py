@@ -1,0 +1,77 @@
+"""Hostile texts take time linear in their size.
+
+Each input is run at size n and 2n and the times compared as a ratio, not
+against a wall clock (these machines are shared and noisy). Linear is a
+ratio of about 2; quadratic would be about 4. The bound, 3, leaves room for
+noise while still failing any quadratic step. Each size is timed as the
+best of three runs, which discards pauses from other processes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from service.core import compare_texts, extract_quotes
+
+CASES: dict[str, tuple[Callable[[int], str], int]] = {
+    # name: (text of about n characters, n)
+    "unmatched double marks": (lambda n: '"' * n, 500_000),
+    "spaced unmatched openers": (lambda n: "“ " * (n // 2), 200_000),
+    "apostrophes": (lambda n: "'" * n, 100_000),
+    "marks between words": (lambda n: 'a "' * (n // 3), 60_000),
+    "deeply nested quotes": (lambda n: "“‘" * (n // 2), 100_000),
+    "nested quotes with words": (lambda n: "“a ‘b " * (n // 6), 60_000),
+    "zero-width characters only": (lambda n: "\u200b" * n, 500_000),
+    "right-to-left text": (lambda n: 'قال المتحدث "لن نتراجع" اليوم. ' * (n // 32), 40_000),
+    "mixed scripts": (lambda n: 'Привет "мир" 你好 «世界» שלום ' * (n // 30), 40_000),
+    "one paragraph of quotes": (lambda n: '"word word," he said. ' * (n // 22), 40_000),
+    "names everywhere": (lambda n: 'John Smith said "yes" and ' * (n // 26), 40_000),
+}
+
+
+def best_of_three(run: Callable[[], object]) -> float:
+    times = []
+    for _ in range(3):
+        began = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - began)
+    return min(times)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_extraction_time_is_linear(name: str) -> None:
+    make, n = CASES[name]
+    small, large = make(n), make(2 * n)
+    ratio = best_of_three(lambda: extract_quotes(large)) / best_of_three(
+        lambda: extract_quotes(small)
+    )
+    assert ratio < 3.0, f"{name}: doubling the input multiplied the time by {ratio:.2f}"
+
+
+def test_comparison_time_is_linear_in_quotes_sharing_words() -> None:
+    """Many distinct quotes that all share one word: blocking must not pair
+    every quote with every other."""
+
+    def text(n: int) -> str:
+        return " ".join(f'"common word{i} text," he said.' for i in range(n))
+
+    small, large = text(1500), text(3000)
+    ratio = best_of_three(lambda: compare_texts(large, large[::-1])) / best_of_three(
+        lambda: compare_texts(small, small[::-1])
+    )
+    assert ratio < 3.0, f"doubling the quotes multiplied the time by {ratio:.2f}"
+
+
+@pytest.mark.parametrize(
+    ("text", "quotes"),
+    [
+        ('"""""""" "Hello," he said.', ["Hello,"]),
+        ('Before "quoted words" " " " " " and "after this" end.', ["quoted words", "after this"]),
+        ("“‘Nested,’” she said. “Next.”", ["‘Nested,’", "Next."]),
+    ],
+)
+def test_runs_of_marks_do_not_hide_the_quotes_around_them(text: str, quotes: list[str]) -> None:
+    assert [q.text for q in extract_quotes(text)] == quotes

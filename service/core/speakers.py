@@ -46,13 +46,14 @@ admitted acknowledged tweeted posted joked quipped agreed cautioned complained p
 promised announced urged suggested observed shouted recounted confirmed clarified reiterated
 emphasised emphasized maintained vowed pledged demanded denied accused accusing blamed called
 described dismissed criticised criticized condemned countered testified wondered mused
-reported reassured concluded""".split()
+reported reassured concluded retorted interjected snapped pressed""".split()
 _VERBS = (
     r"(?:was|is|were|has been|had been)\s+quoted\s+as\s+saying|fired back|shot back|went on|"
+    r"followed up|chimed in|"
     + "|".join(sorted(_VERB_WORDS, key=len, reverse=True))
 )
 _AUX = r"(?:(?:later|again|also|then|once|simply|quickly|recently|previously|earlier|has|had|"
-_AUX += r"have|reportedly|would|will|had\s+previously|has\s+also|once\s+again)\s+)*"
+_AUX += r"have|reportedly|would|will|had\s+previously|has\s+also|once\s+again|[a-z]{3,}ly)\s+)*"
 # One word of a name or description: abbreviations keep their dots.
 _W = r"(?:[A-Z][a-z]{0,3}\.|(?:[A-Z]\.){2,}|[\w'’-]+)"
 _NP = rf"({_W}(?:\s+{_W}){{0,15}})"
@@ -67,7 +68,9 @@ _TRANSCRIPT = re.compile(
 )
 _SUBJECT_BEFORE = re.compile(rf"{_NP}\s*,?\s+{_AUX}(?:{_VERBS})\b[^.!?\"“”]*$")
 # Where a clause may start: a dateline's dash ("LONDON (Reuters) - ") too.
-_CLAUSE_START = re.compile(r"(?:^|[;,]\s+|\s[—–]\s|\s--?\s)")
+_CLAUSE_START = re.compile(
+    r"(?:^|[;,]\s+|\s[—–]\s|\s--?\s|\s(?=(?:when|as|after|while|because|before|until|and|but)\s))"
+)
 # Two or more capitalised words. (A lookbehind for "not inside a word" would
 # make scanning 2.5x slower; ``_full_names`` checks the character before.)
 _NAME = re.compile(r"[A-Z][a-z][\w'’-]*(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+)+")
@@ -78,7 +81,8 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“‘])|\n")
 
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "him", "her"})
 _LEAD_WORDS = frozenset(
-    {"but", "and", "so", "then", "however", "meanwhile", "later", "earlier", "also", "as", "yet"}
+    """but and so then however meanwhile later earlier also as yet to which whom whose of for
+    when while after before because until""".split()
 )
 # A speaker phrase ends where time, place or a relative clause begins.
 _STOP_WORDS = frozenset(

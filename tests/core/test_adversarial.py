@@ -1,7 +1,8 @@
 """Hostile texts take time linear in their size.
 
-Each input is run at size n and 2n and the times compared as a ratio, not
-against a wall clock (these machines are shared and noisy). Linear is a
+Each input is run at size n and 2n (n chosen so that a run takes tens of
+milliseconds, enough to rise above timer noise) and the times compared as
+a ratio, not against a wall clock (these machines are shared and noisy). Linear is a
 ratio of about 2; quadratic would be about 4. The bound, 3, leaves room for
 noise while still failing any quadratic step. Each size is timed in CPU
 time of this process (other processes' load does not count) as the best of
@@ -19,17 +20,17 @@ from service.core import compare_texts, extract_quotes
 
 CASES: dict[str, tuple[Callable[[int], str], int]] = {
     # name: (text of about n characters, n)
-    "unmatched double marks": (lambda n: '"' * n, 500_000),
-    "spaced unmatched openers": (lambda n: "“ " * (n // 2), 200_000),
-    "apostrophes": (lambda n: "'" * n, 100_000),
-    "marks between words": (lambda n: 'a "' * (n // 3), 60_000),
-    "deeply nested quotes": (lambda n: "“‘" * (n // 2), 100_000),
+    "unmatched double marks": (lambda n: '"' * n, 1_000_000),
+    "spaced unmatched openers": (lambda n: "“ " * (n // 2), 1_000_000),
+    "apostrophes": (lambda n: "'" * n, 1_000_000),
+    "marks between words": (lambda n: 'a "' * (n // 3), 150_000),
+    "deeply nested quotes": (lambda n: "“‘" * (n // 2), 800_000),
     "nested quotes with words": (lambda n: "“a ‘b " * (n // 6), 60_000),
-    "zero-width characters only": (lambda n: "\u200b" * n, 500_000),
+    "zero-width characters only": (lambda n: "\u200b" * n, 1_000_000),
     "right-to-left text": (lambda n: 'قال المتحدث "لن نتراجع" اليوم. ' * (n // 32), 40_000),
     "mixed scripts": (lambda n: 'Привет "мир" 你好 «世界» שלום ' * (n // 30), 40_000),
     "one paragraph of quotes": (lambda n: '"word word," he said. ' * (n // 22), 40_000),
-    "names everywhere": (lambda n: 'John Smith said "yes" and ' * (n // 26), 40_000),
+    "names everywhere": (lambda n: 'John Smith said "yes" and ' * (n // 26), 80_000),
 }
 
 

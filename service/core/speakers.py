@@ -49,8 +49,7 @@ described dismissed criticised criticized condemned countered testified wondered
 reported reassured concluded retorted interjected snapped pressed""".split()
 _VERBS = (
     r"(?:was|is|were|has been|had been)\s+quoted\s+as\s+saying|fired back|shot back|went on|"
-    r"followed up|chimed in|"
-    + "|".join(sorted(_VERB_WORDS, key=len, reverse=True))
+    r"followed up|chimed in|" + "|".join(sorted(_VERB_WORDS, key=len, reverse=True))
 )
 _AUX = r"(?:(?:later|again|also|then|once|simply|quickly|recently|previously|earlier|has|had|"
 _AUX += r"have|reportedly|would|will|had\s+previously|has\s+also|once\s+again|[a-z]{3,}ly)\s+)*"

@@ -11,16 +11,20 @@ Commands:
 - ``sourcediff versions URL``: list the stored versions of an article.
 - ``sourcediff db upgrade`` / ``sourcediff db status``: migrate the database
   to the newest schema, or say whether it is behind.
+- ``sourcediff keys create`` / ``keys list`` / ``keys revoke KEY_ID``: the
+  API keys (``create`` prints the new key, the only time it is shown).
 - ``sourcediff serve``: run the HTTP service with uvicorn.
 - ``sourcediff openapi``: print or write the service's OpenAPI document.
 
 The storage commands use ``SOURCEDIFF_DATABASE_URL`` (or ``--database-url``)
-and the tenant ``DEFAULT_TENANT``, like the API. A SQLite database is created
-and migrated on first use; any other must be upgraded with ``db upgrade``.
+and the tenant ``DEFAULT_TENANT`` (the tenant of the first admin key, and of
+every request when the API runs with auth disabled). A SQLite database is
+created and migrated on first use; any other must be upgraded with
+``db upgrade``.
 
 Exit status: 0 on success; 1 when the database is unusable (unreachable,
-schema behind), ``db status`` finds it behind, or ``versions`` finds no
-article; 2 on bad usage, a missing or unreadable input, or an input the
+schema behind), ``db status`` finds it behind, ``versions`` finds no
+article, or ``keys revoke`` no key; 2 on bad usage, a missing or unreadable input, or an input the
 service would refuse (empty, too large, no text in HTML, not ninjs).
 """
 
@@ -52,6 +56,7 @@ from service.storage.repo import ArticleRepository
 from service.storage.tables import Version, utc
 from service.usecases.articles import Submission, record_version, submission_from_ninjs
 from service.usecases.compare import HtmlSource, Source, TextSource, compare_sides, comparison_body
+from service.usecases.keys import SCOPES, KeyInfo, create_key, list_keys, parse_scopes, revoke_key
 
 __all__ = ["app", "main"]
 
@@ -66,6 +71,11 @@ db_app = typer.Typer(
     name="db", help="Manage the database's schema.", no_args_is_help=True, add_completion=False
 )
 app.add_typer(db_app)
+
+keys_app = typer.Typer(
+    name="keys", help="Manage the API keys.", no_args_is_help=True, add_completion=False
+)
+app.add_typer(keys_app)
 
 STDIN = "-"
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -191,6 +201,91 @@ def db_status(database_url: DatabaseUrl = None) -> None:
     typer.echo(f"current {current or 'none'}\nhead    {head or 'none'}")
     if current != head:
         _fail("the database schema is not at head: run `sourcediff db upgrade`", 1)
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option("--name", help="Who or what the key is for.")],
+    scope: Annotated[
+        list[str],
+        typer.Option("--scope", help=f"One of {', '.join(SCOPES)}; repeat for several."),
+    ],
+    tenant: Annotated[str, typer.Option("--tenant", help="The tenant it acts for.")] = (
+        DEFAULT_TENANT
+    ),
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Create an API key and print it: this once, as only its hash is stored."""
+    try:
+        parse_scopes(scope)
+    except ValueError as exc:
+        _fail(str(exc))
+    with _database(database_url, Settings()) as engine, Session(engine) as session:
+        try:
+            created = create_key(session, tenant, name, scope)
+        except ValueError as exc:
+            _fail(str(exc))
+        session.commit()
+    info = created.info
+    typer.echo(created.key)
+    typer.echo(
+        f"created key {info.key_id} for tenant {info.tenant!r} with scopes "
+        f"{' '.join(info.scopes)}; it is shown only this once",
+        err=True,
+    )
+
+
+def _key_row(key: KeyInfo) -> dict[str, Any]:
+    return {
+        "key_id": key.key_id,
+        "tenant": key.tenant,
+        "name": key.name,
+        "scopes": list(key.scopes),
+        "created_at": key.created_at.isoformat(),
+        "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
+    }
+
+
+@keys_app.command("list")
+def keys_list(
+    tenant: Annotated[str | None, typer.Option("--tenant", help="Only this tenant's.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON list of the keys instead.")
+    ] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """List the API keys (never the keys themselves), revoked ones too."""
+    with _database(database_url, Settings()) as engine, Session(engine) as session:
+        rows = [_key_row(key) for key in list_keys(session, tenant)]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    typer.echo(
+        f"{'key id':<16}  {'tenant':<12}  {'scopes':<16}  {'created (UTC)':<19}  revoked  name"
+    )
+    for row in rows:
+        created = row["created_at"][:19].replace("T", " ")
+        revoked = "yes" if row["revoked_at"] else "no"
+        typer.echo(
+            f"{row['key_id']:<16}  {row['tenant']:<12}  {' '.join(row['scopes']):<16}  "
+            f"{created:<19}  {revoked:<7}  {row['name']}"
+        )
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's id (`keys list` shows them).")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Revoke an API key: from now on it is refused with 401."""
+    with _database(database_url, Settings()) as engine, Session(engine) as session:
+        try:
+            key = revoke_key(session, key_id)
+        except SourcediffError as exc:
+            _fail(exc.detail, 1)
+        session.commit()
+    assert key.revoked_at is not None
+    typer.echo(f"revoked {key.key_id} ({key.tenant}: {key.name}) at {key.revoked_at.isoformat()}")
 
 
 def _ninjs_submission(path: str, raw: str, outlet: str | None) -> Submission:

@@ -11,13 +11,16 @@ Public API:
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["DEFAULT_TENANT", "Settings"]
 
-# Every stored row belongs to a tenant. Until API keys name the caller's
-# tenant, every client (the API and the CLI) shares this one.
+# Every stored row belongs to a tenant; an API key names its caller's. The
+# CLI's storage commands, the first admin key and a server with auth
+# disabled use this one.
 DEFAULT_TENANT = "default"
 
 MIB = 1024 * 1024
@@ -43,3 +46,26 @@ class Settings(BaseSettings):
         ),
     )
     max_page_size: int = Field(default=100, ge=1, description="Largest page of a listing.")
+    auth_disabled: bool = Field(
+        default=False,
+        description=(
+            "Serve without API keys: every request acts for the tenant `default` with "
+            "every scope. For local use only."
+        ),
+    )
+    rate_limit_per_minute: int = Field(
+        default=1200,
+        ge=0,
+        description="Requests per API key per minute, shared by all workers; 0 for no limit.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", description="Least severe level logged (any case)."
+    )
+    log_json: bool = Field(
+        default=True, description="Log one JSON object per line; false for plain text."
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value

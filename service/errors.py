@@ -7,15 +7,19 @@ details, and the CLI prints their ``detail``. The hierarchy::
     SourcediffError              500  internal-error
     ├── BadRequest               400  bad-request
     │   └── MalformedBody        400  malformed-body    (not JSON, not UTF-8)
+    ├── Unauthorized             401  unauthorized      (WWW-Authenticate: Bearer)
+    ├── Forbidden                403  forbidden         (the key lacks a scope)
     ├── NotFound                 404  not-found
     ├── Conflict                 409  conflict
     ├── PayloadTooLarge          413  payload-too-large
     ├── UnsupportedMediaType     415  unsupported-media-type
     ├── Unprocessable            422  unprocessable
     │   └── InvalidRequest       422  invalid-request   (with per-field errors)
+    ├── TooManyRequests          429  rate-limited      (Retry-After: seconds)
     └── ServiceUnavailable       503  service-unavailable
 
-A problem's ``type`` is ``urn:sourcediff:problem:<slug>``:
+An error may carry response ``headers`` (``WWW-Authenticate``,
+``Retry-After``). A problem's ``type`` is ``urn:sourcediff:problem:<slug>``:
 
 >>> err = NotFound("article 'a1' not found")
 >>> err.status, err.type, err.title, err.detail
@@ -31,12 +35,15 @@ __all__ = [
     "BadRequest",
     "Conflict",
     "FieldError",
+    "Forbidden",
     "InvalidRequest",
     "MalformedBody",
     "NotFound",
     "PayloadTooLarge",
     "ServiceUnavailable",
     "SourcediffError",
+    "TooManyRequests",
+    "Unauthorized",
     "Unprocessable",
     "UnsupportedMediaType",
     "problem_type",
@@ -60,10 +67,17 @@ class SourcediffError(Exception):
     slug: ClassVar[str] = "internal-error"
     title: ClassVar[str] = "Internal error"
 
-    def __init__(self, detail: str, *, errors: Sequence[FieldError] = ()) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: Sequence[FieldError] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = tuple(errors)
+        self.headers: Mapping[str, str] = dict(headers or {})
 
     @property
     def type(self) -> str:
@@ -79,6 +93,25 @@ class BadRequest(SourcediffError):
 class MalformedBody(BadRequest):
     slug = "malformed-body"
     title = "Malformed request body"
+
+
+class Unauthorized(SourcediffError):
+    """No API key, or one that is unknown or revoked."""
+
+    status = 401
+    slug = "unauthorized"
+    title = "Unauthorized"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(SourcediffError):
+    """A valid API key without the scope the request needs."""
+
+    status = 403
+    slug = "forbidden"
+    title = "Forbidden"
 
 
 class NotFound(SourcediffError):
@@ -114,6 +147,20 @@ class Unprocessable(SourcediffError):
 class InvalidRequest(Unprocessable):
     slug = "invalid-request"
     title = "Invalid request"
+
+
+class TooManyRequests(SourcediffError):
+    """The key's requests this minute are over its limit; ``retry_after``
+    is the number of seconds until the next window."""
+
+    status = 429
+    slug = "rate-limited"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int | None = None) -> None:
+        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+        super().__init__(detail, headers=headers)
+        self.retry_after = retry_after
 
 
 class ServiceUnavailable(SourcediffError):

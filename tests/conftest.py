@@ -10,6 +10,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +27,22 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 def _scratch_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """No test writes ./sourcediff.db: the default database (what an app
     built without an explicit ``database_url`` opens, servers started by the
-    tests included) is a scratch SQLite file."""
-    previous = os.environ.get("SOURCEDIFF_DATABASE_URL")
+    tests included) is a scratch SQLite file.
+
+    API keys are off by default too (``SOURCEDIFF_AUTH_DISABLED=1``): tests
+    that are not about auth call as the tenant ``default`` with every scope.
+    The auth tests pass ``Settings(auth_disabled=False)`` (or set the
+    variable to 0 for a server)."""
     path = tmp_path_factory.mktemp("default-db") / "sourcediff.db"
-    os.environ["SOURCEDIFF_DATABASE_URL"] = f"sqlite:///{path}"
+    scratch = {"SOURCEDIFF_DATABASE_URL": f"sqlite:///{path}", "SOURCEDIFF_AUTH_DISABLED": "1"}
+    previous = {name: os.environ.get(name) for name in scratch}
+    os.environ.update(scratch)
     yield
-    if previous is None:
-        del os.environ["SOURCEDIFF_DATABASE_URL"]
-    else:
-        os.environ["SOURCEDIFF_DATABASE_URL"] = previous
+    for name, value in previous.items():
+        if value is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
@@ -92,9 +100,9 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{path}"
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for this test session."""
+@contextmanager
+def _new_postgres_database() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped on exit."""
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     name = f"sourcediff_test_{uuid.uuid4().hex[:12]}"
     try:
@@ -115,10 +123,32 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test session."""
+    with _new_postgres_database() as url:
+        yield url
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest) -> str:
     url: str = request.getfixturevalue(f"{request.param}_url")
     return url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of the test's own, migrated and empty, on each database
+    (for tests about the whole database, such as the first start's key)."""
+    if request.param == "sqlite":
+        urls: AbstractContextManager[str] = nullcontext(f"sqlite:///{tmp_path / 'own.db'}")
+    else:
+        urls = _new_postgres_database()
+    with urls as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture(scope="session")

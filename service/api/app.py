@@ -2,8 +2,9 @@
 
 Public API:
 
-- ``create_app(settings=None)``: a new app; ``Settings()`` from the
-  environment by default. Importing this module builds nothing.
+- ``create_app(settings=None, *, configure_logs=False)``: a new app;
+  ``Settings()`` from the environment by default. Importing this module
+  builds nothing.
 - ``openapi_json(app)``: the app's OpenAPI document as stable JSON text
   (sorted keys, two-space indent, final newline), as checked in.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -19,12 +21,17 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from sqlalchemy import Engine
+from starlette.types import ASGIApp
 
 from service.api.middleware import BodySizeLimit
+from service.api.observability import RequestObservability
 from service.api.problems import install_problem_handlers
 from service.api.routes import articles, compare, health
 from service.config import Settings
+from service.logs import configure_logging
 from service.storage.db import ensure_schema, make_engine
+from service.usecases.keys import create_first_admin_key
 
 __all__ = ["create_app", "openapi_json"]
 
@@ -44,20 +51,52 @@ class _SourcediffAPI(FastAPI):
                         content["application/problem+json"] = content.pop("application/json")
         return schema
 
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outermost, outside even Starlette's ServerErrorMiddleware, so that a
+        # 500 is logged, counted and answered with the request id like the rest.
+        return RequestObservability(super().build_middleware_stack())
+
 
 def _operation_id(route: APIRoute) -> str:
     return route.name
+
+
+def _first_start(engine: Engine) -> None:
+    """With auth on and no key in the database, make an admin key and show
+    it once, printed on stderr for the operator; the log record that says
+    so leaves the key out (records are shipped and indexed)."""
+    created = create_first_admin_key(engine)
+    if created is None:
+        return
+    info = created.info
+    print(
+        f"\nsourcediff: no API key existed, so this admin key for the tenant "
+        f"{info.tenant!r} was created. It is shown only this once:\n\n"
+        f"    {created.key}\n\n"
+        "Send it as `Authorization: Bearer <key>`; make others with `sourcediff keys create`.\n",
+        file=sys.stderr,
+        flush=True,
+    )
+    logger.warning(
+        "created the first admin API key %s for tenant %r and printed it to stderr",
+        info.key_id,
+        info.tenant,
+    )
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Process-wide resources open and close here, never at import.
     settings: Settings = app.state.settings
+    if app.state.configure_logs:
+        configure_logging(settings)
     engine = make_engine(settings.database_url)
     try:
         # SQLite is created and migrated here; any other database must be
         # current already, or the app refuses to start (SchemaBehind says how).
         ensure_schema(engine)
+        if not settings.auth_disabled:
+            _first_start(engine)
         app.state.engine = engine
         logger.info(
             "sourcediff ready on %s; bodies up to %s bytes",
@@ -69,8 +108,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine.dispose()
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """A new Sourcediff app configured by ``settings``."""
+def create_app(settings: Settings | None = None, *, configure_logs: bool = False) -> FastAPI:
+    """A new Sourcediff app configured by ``settings``. With
+    ``configure_logs`` (what servers want) its start also sets up the
+    process's logging: ``service.logs.configure_logging``."""
     app = _SourcediffAPI(
         title="Sourcediff",
         summary="Quotations extracted, aligned and diffed across news articles.",
@@ -79,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings or Settings()
+    app.state.configure_logs = configure_logs
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=app.state.settings.max_body_bytes)
     app.include_router(health.router)

@@ -22,11 +22,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from service.api.schemas import Article as ArticleText
-from service.api.schemas import DiffOpOut, QuoteOut, Unicode
+from service.api.schemas import DiffOpOut, QuoteOut, Timestamp, Unicode, exactly_one
 from service.core import Relation
 from service.usecases.articles import Submission
 
@@ -55,6 +55,15 @@ class ArticleRequest(BaseModel):
         extra="forbid",
         strict=True,
         json_schema_extra={
+            "allOf": [
+                {
+                    "oneOf": [
+                        exactly_one("url", ("external_id",)),
+                        exactly_one("external_id", ("url",)),
+                    ]
+                },
+                {"oneOf": [exactly_one("text", ("html",)), exactly_one("html", ("text",))]},
+            ],
             "examples": [
                 {
                     "outlet": "The National",
@@ -74,8 +83,8 @@ class ArticleRequest(BaseModel):
     title: Short | None = None
     byline: Short | None = None
     language: Annotated[Unicode, Field(min_length=1, max_length=35)] | None = None
-    published_at: AwareDatetime | None = None
-    updated_at: AwareDatetime | None = None
+    published_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
 
     @model_validator(mode="after")
     def _identity_and_body(self) -> Self:

@@ -6,33 +6,55 @@ Public API:
 - ``EngineDep``: the storage engine the app's lifespan opened.
 - ``SessionDep``: a database session for the request, committed once when
   the endpoint returns without error and rolled back otherwise.
-- ``TenantDep``: the caller's tenant (``DEFAULT_TENANT`` until API keys).
+- ``CallerDep``: who is calling, from the API key in ``Authorization:
+  Bearer <key>`` (or ``X-API-Key: <key>``), counted against the key's rate
+  limit; 401 without a valid key, 429 over the limit. With
+  ``auth_disabled``, the tenant ``default`` with every scope.
+- ``TenantDep``: the caller's tenant.
+- ``require_scope(scope)``: a route dependency; 403 unless the caller's key
+  has ``scope`` (or ``admin``). OpenAPI lists the scope on the route's
+  security requirement.
+- ``NowDep``: the time (Unix seconds) that rate-limit windows are cut from;
+  tests override ``get_now``.
 - ``require_json``: rejects a request whose ``Content-Type`` is not JSON
   (``application/json`` or ``application/*+json``) with a 415.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import (
+    APIKeyHeader,
+    HTTPAuthorizationCredentials,
+    HTTPBearer,
+    SecurityScopes,
+)
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from service.config import DEFAULT_TENANT, Settings
-from service.errors import UnsupportedMediaType
+from service.config import Settings
+from service.errors import Forbidden, UnsupportedMediaType
+from service.usecases.keys import Caller, admit
 
 __all__ = [
+    "CallerDep",
     "EngineDep",
+    "NowDep",
     "SessionDep",
     "SettingsDep",
     "TenantDep",
+    "get_caller",
     "get_engine",
+    "get_now",
     "get_session",
     "get_settings",
     "get_tenant",
     "require_json",
+    "require_scope",
 ]
 
 
@@ -61,11 +83,66 @@ def get_session(engine: EngineDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_tenant() -> str:
-    return DEFAULT_TENANT
+def get_now() -> float:
+    return time.time()
+
+
+NowDep = Annotated[float, Depends(get_now)]
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="An API key (`sdk_…`) as `Authorization: Bearer sdk_…`.",
+)
+_api_key_header = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="The same API key in an `X-API-Key` header instead.",
+)
+
+
+def get_caller(
+    request: Request,
+    settings: SettingsDep,
+    engine: EngineDep,
+    now: NowDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key_header)],
+) -> Caller:
+    # FastAPI caches a dependency once per set of security scopes, so a
+    # route asking for a scope and for the tenant reaches this twice; the
+    # key must be checked, and the request counted, once.
+    known = getattr(request.state, "caller", None)
+    if isinstance(known, Caller):
+        return known
+    if settings.auth_disabled:
+        caller = Caller.unauthenticated()
+    else:
+        presented = bearer.credentials if bearer is not None else api_key
+        caller = admit(engine, presented, rate_limit=settings.rate_limit_per_minute, now=now)
+    request.state.caller = caller
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def get_tenant(caller: CallerDep) -> str:
+    return caller.tenant
 
 
 TenantDep = Annotated[str, Depends(get_tenant)]
+
+
+def _check_scopes(security_scopes: SecurityScopes, caller: CallerDep) -> None:
+    missing = [scope for scope in security_scopes.scopes if not caller.allows(scope)]
+    if missing:
+        raise Forbidden(f"This API key lacks the {missing[0]!r} scope")
+
+
+def require_scope(scope: str) -> Any:
+    """A dependency for a route's ``dependencies``: the caller's key must
+    have ``scope`` (``admin`` has them all)."""
+    return Security(_check_scopes, scopes=[scope])
 
 
 def require_json(request: Request) -> None:

@@ -5,7 +5,9 @@ Public API:
 - ``ProblemResponse``: a JSON response with the problem media type.
 - ``problem_response(error, instance)``: render a ``SourcediffError``.
 - ``install_problem_handlers(app)``: register the handlers below.
-- ``PROBLEM_RESPONSES``: OpenAPI ``responses`` entries for routes.
+- ``problem_doc(description)``: one OpenAPI ``responses`` entry, a problem.
+- ``PROBLEM_RESPONSES``: OpenAPI ``responses`` entries for routes;
+  ``AUTH_RESPONSES`` adds 401, 403 and 429 for routes that need an API key.
 
 What maps to what:
 
@@ -18,6 +20,10 @@ What maps to what:
   exists, else one named after the status.
 - anything else: 500 ``internal-error``, logged with its traceback, which
   never reaches the client.
+
+Every body includes ``request_id``, the request's ``X-Request-ID`` (an
+extension member, as RFC 9457 allows), and each one sent is counted in
+``service.metrics.ERRORS`` by its type's slug.
 """
 
 from __future__ import annotations
@@ -31,7 +37,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Route
 
+from service import metrics
 from service.api.schemas import Problem
 from service.errors import (
     FieldError,
@@ -40,11 +48,14 @@ from service.errors import (
     SourcediffError,
     problem_type,
 )
+from service.logs import current_request_id
 
 __all__ = [
+    "AUTH_RESPONSES",
     "PROBLEM_RESPONSES",
     "ProblemResponse",
     "install_problem_handlers",
+    "problem_doc",
     "problem_response",
 ]
 
@@ -76,15 +87,19 @@ def _response(
             "detail": detail,
             "instance": instance,
             "errors": list(errors) or None,
+            "request_id": current_request_id(),
         }
     )
+    metrics.ERRORS.labels(type=type_.rsplit(":", 1)[-1]).inc()
     return ProblemResponse(problem.body(), status_code=status, headers=headers)
 
 
 def problem_response(
     error: SourcediffError, instance: str, *, headers: Mapping[str, str] | None = None
 ) -> ProblemResponse:
-    """``error`` as a problem response about the request for ``instance``."""
+    """``error`` as a problem response about the request for ``instance``,
+    with the error's own headers (``WWW-Authenticate``, ``Retry-After``) and
+    ``headers``."""
     return _response(
         error.status,
         error.type,
@@ -92,7 +107,7 @@ def problem_response(
         error.detail,
         instance,
         errors=error.errors,
-        headers=headers,
+        headers={**error.headers, **(headers or {})} or None,
     )
 
 
@@ -119,6 +134,19 @@ def _validation_error(exc: RequestValidationError) -> SourcediffError:
     return InvalidRequest(f"The request body is invalid ({count}; see errors)", errors=fields)
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route at this path takes. Starlette's 405 names only
+    the first route whose path matched (``POST`` on ``/v1/articles``, where
+    ``GET`` works too)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods:
+            match, _ = route.matches(request.scope)
+            if match is not Match.NONE:
+                methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
 def _http_detail(request: Request, exc: HTTPException) -> str:
     """Starlette's detail, or a useful one where it only repeats the phrase."""
     path = request.url.path
@@ -127,8 +155,7 @@ def _http_detail(request: Request, exc: HTTPException) -> str:
     if exc.status_code == 404:
         return f"No resource at {path}"
     if exc.status_code == 405:
-        allowed = (exc.headers or {}).get("Allow", "")
-        return f"{request.method} is not allowed on {path}; use {allowed}"
+        return f"{request.method} is not allowed on {path}; use {_allowed_methods(request)}"
     return exc.detail
 
 
@@ -146,6 +173,9 @@ async def _on_http_error(request: Request, exc: Exception) -> ProblemResponse:
     # Routing errors (404, 405) and FastAPI's own 400 for an unparseable body.
     assert isinstance(exc, HTTPException)
     status, path, detail = exc.status_code, request.url.path, _http_detail(request, exc)
+    headers = exc.headers
+    if status == 405:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     cls = _BY_STATUS.get(status)
     error: SourcediffError
     if isinstance(exc.__cause__, UnicodeDecodeError):
@@ -156,8 +186,8 @@ async def _on_http_error(request: Request, exc: Exception) -> ProblemResponse:
         phrase = HTTPStatus(status).phrase
         title = phrase[:1] + phrase[1:].lower()  # sentence case, like the domain errors
         slug = phrase.lower().replace(" ", "-")
-        return _response(status, problem_type(slug), title, detail, path, headers=exc.headers)
-    return problem_response(error, path, headers=exc.headers)
+        return _response(status, problem_type(slug), title, detail, path, headers=headers)
+    return problem_response(error, path, headers=headers)
 
 
 async def _on_unexpected_error(request: Request, exc: Exception) -> ProblemResponse:
@@ -174,14 +204,23 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _on_unexpected_error)
 
 
-def _doc(description: str) -> dict[str, Any]:
+def problem_doc(description: str) -> dict[str, Any]:
+    """An OpenAPI ``responses`` entry: a problem body, with ``description``."""
     return {"model": Problem, "description": description}
 
 
+_doc = problem_doc
+
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _doc("Malformed body: not JSON, or not UTF-8"),
+    400: _doc("Malformed body (not JSON, or not UTF-8), or a `cursor` this service did not issue"),
     404: _doc("Unknown article or version"),
     413: _doc("Body or a side's text over the configured limit"),
     415: _doc("Content-Type is not JSON"),
     422: _doc("Invalid request (see `errors`), or a side with no text"),
+}
+
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _doc("No API key, or an unknown or revoked one (`WWW-Authenticate: Bearer`)"),
+    403: _doc("The API key lacks the scope this operation needs"),
+    429: _doc("The API key's requests this minute are over its limit (see `Retry-After`)"),
 }

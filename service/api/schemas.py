@@ -8,15 +8,26 @@ Public API:
   "version"?}``; texts may not be blank.
 - ``QuoteOut``, ``SideOut``, ``DiffOpOut``, ``MatchOut``, ``CompareResponse``:
   its response. ``SideOut.text`` is set only for HTML sides.
-- ``Health``: ``GET /healthz``.
+- ``Health``, ``Ready``: ``GET /healthz``, ``GET /readyz``.
 - ``ProblemError``, ``Problem``: the RFC 9457 body of every error.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from service.core import Relation
@@ -32,6 +43,7 @@ __all__ = [
     "Problem",
     "ProblemError",
     "QuoteOut",
+    "Ready",
     "SideOut",
     "SideRequest",
 ]
@@ -50,17 +62,71 @@ def _encodable(value: str) -> str:
     return value
 
 
+# A character that is not whitespace in Python's sense (what ``str.strip``
+# removes), spelled so that JSON Schema's ECMA-262 regexes read it the same:
+# the schema's ``pattern`` and ``_not_blank`` agree on what is blank.
+NOT_BLANK = (
+    r"[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+_NOT_BLANK = re.compile(NOT_BLANK)
+
+
 def _not_blank(value: str) -> str:
-    if not value.strip():
+    if _NOT_BLANK.search(value) is None:
         raise PydanticCustomError("string_blank", "String should not be empty or whitespace only")
     return value
 
 
 Unicode = Annotated[str, AfterValidator(_encodable)]
-Article = Annotated[str, AfterValidator(_encodable), AfterValidator(_not_blank)]
+Article = Annotated[
+    str,
+    AfterValidator(_encodable),
+    AfterValidator(_not_blank),
+    Field(json_schema_extra={"pattern": NOT_BLANK}),
+]
 
 _REQUEST = ConfigDict(extra="forbid", strict=True)
 _SHAPES = ("text", "html", "article_id")
+
+
+# RFC 3339 ``date-time`` (JSON Schema's ``format``), which pydantic widens
+# to Unix timestamps, missing seconds and a space for the ``T``.
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _rfc3339(value: object) -> object:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or _RFC3339.fullmatch(value) is None:
+        raise PydanticCustomError(
+            "datetime_format", "Datetime should be an RFC 3339 string, as 2026-11-23T14:06:43Z"
+        )
+    return value
+
+
+def _integral(value: object) -> object:
+    # JSON Schema counts 2.0 as an integer, so the API does too.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Lax inside: the string reaches pydantic's parser as a Python value, which
+# strict mode would refuse; ``_rfc3339`` has refused everything else.
+Timestamp = Annotated[AwareDatetime, Strict(False), BeforeValidator(_rfc3339)]
+MAX_VERSION = 2**31 - 1
+VersionNumber = Annotated[int, Field(ge=1, le=MAX_VERSION), BeforeValidator(_integral)]
+
+
+def exactly_one(given: str, absent: tuple[str, ...]) -> dict[str, Any]:
+    """A JSON Schema branch: ``given`` is there (not null), and each of
+    ``absent`` is missing or null, as the model's validators require."""
+    return {
+        "required": [given],
+        "properties": {given: {"not": {"type": "null"}}} | {a: {"type": "null"} for a in absent},
+    }
 
 
 class SideRequest(BaseModel):
@@ -69,7 +135,13 @@ class SideRequest(BaseModel):
 
     model_config = ConfigDict(
         **_REQUEST,
-        json_schema_extra={"oneOf": [{"required": [shape]} for shape in _SHAPES]},
+        json_schema_extra={
+            "oneOf": [
+                exactly_one("text", ("html", "article_id", "version")),
+                exactly_one("html", ("text", "article_id", "version")),
+                exactly_one("article_id", ("text", "html", "outlet")),
+            ]
+        },
     )
 
     text: Article | None = Field(default=None, description="Plain article text.")
@@ -80,7 +152,7 @@ class SideRequest(BaseModel):
     article_id: Annotated[str, Field(min_length=1), AfterValidator(_encodable)] | None = Field(
         default=None, description="A stored article."
     )
-    version: Annotated[int, Field(ge=1)] | None = Field(
+    version: VersionNumber | None = Field(
         default=None, description="Version of the stored article; the latest by default."
     )
 
@@ -169,6 +241,10 @@ class Health(BaseModel):
     status: Literal["ok"]
 
 
+class Ready(BaseModel):
+    status: Literal["ready"]
+
+
 class ProblemError(BaseModel):
     pointer: str = Field(description="JSON pointer into the request body, as `#/left/text`.")
     detail: str
@@ -184,6 +260,10 @@ class Problem(BaseModel):
     detail: str | None = None
     instance: str | None = None
     errors: list[ProblemError] | None = None
+    request_id: str | None = Field(
+        default=None,
+        description="The request's `X-Request-ID`, to quote when reporting a problem.",
+    )
 
     def body(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)

@@ -1,13 +1,18 @@
 """SQLModel tables.
 
-Public API: ``Outlet``, ``Article``, ``Version``, ``IdempotencyRecord`` and
-``metadata`` (what Alembic compares the migrations against).
+Public API: ``Outlet``, ``Article``, ``Version``, ``IdempotencyRecord``,
+``ApiKey``, ``RateCounter``, ``Marker`` and ``metadata`` (what Alembic
+compares the migrations against).
 
 Every row carries its ``tenant`` from the start, so that scoping a query
 to the caller is a ``WHERE`` clause away. Versions are immutable: a changed
 text is a new row with the next ``number``; ``(article_id, number)`` is
 unique, which is what makes concurrent submissions safe (the loser of a
 race retries, see ``service.usecases.articles``).
+
+API keys are stored as the SHA-256 of the whole key, never the key itself;
+their public ``id`` is part of the key, so a lookup is by primary key. Rate
+counters are one row per key and minute, incremented in place.
 
 Timestamps are stored in UTC. SQLite keeps no zone, so ``utc()`` puts it
 back on the way out.
@@ -17,10 +22,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-__all__ = ["Article", "IdempotencyRecord", "Outlet", "Version", "metadata", "now", "utc"]
+__all__ = [
+    "ApiKey",
+    "Article",
+    "IdempotencyRecord",
+    "Marker",
+    "Outlet",
+    "RateCounter",
+    "Version",
+    "metadata",
+    "now",
+    "utc",
+]
 
 metadata = SQLModel.metadata
 
@@ -100,4 +116,40 @@ class IdempotencyRecord(SQLModel, table=True):
     request_hash: str = Field(max_length=64)
     status_code: int
     body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))
+
+
+class ApiKey(SQLModel, table=True):
+    """An API key: ``sdk_<id>_<secret>``, of which only the hash is kept."""
+
+    __tablename__ = "api_keys"
+
+    id: str = Field(primary_key=True, max_length=32)
+    tenant: str = Field(max_length=64, index=True)
+    name: str = Field(max_length=200)
+    # Space-separated, sorted: "read write".
+    scopes: str = Field(max_length=200)
+    key_hash: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=_timestamp())
+
+
+class RateCounter(SQLModel, table=True):
+    """Requests of one key in the minute starting at ``window_start``."""
+
+    __tablename__ = "rate_counters"
+
+    key_id: str = Field(primary_key=True, foreign_key="api_keys.id", max_length=32)
+    # Unix time of the window's first second (a multiple of 60).
+    window_start: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    count: int
+
+
+class Marker(SQLModel, table=True):
+    """A one-off event that happened, such as the first admin key's creation:
+    the primary key lets exactly one of several racing workers record it."""
+
+    __tablename__ = "markers"
+
+    name: str = Field(primary_key=True, max_length=64)
     created_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))

@@ -1,6 +1,7 @@
 """Articles and their versions: ingest, read, page through, diff.
 
-Routes (all scoped to the caller's tenant):
+Routes (all scoped to the caller's tenant; ``POST`` needs the ``write``
+scope, the reads ``read``):
 
 - ``POST /v1/articles``: record a version (201 created, 200 unchanged);
   an ``Idempotency-Key`` header makes retries return the first answer.
@@ -17,8 +18,8 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Response
-from pydantic import AwareDatetime
 
+from service import metrics
 from service.api.article_schemas import (
     ArticleOut,
     ArticlePage,
@@ -29,8 +30,16 @@ from service.api.article_schemas import (
     VersionOut,
     VersionPage,
 )
-from service.api.deps import EngineDep, SessionDep, SettingsDep, TenantDep, require_json
-from service.api.problems import PROBLEM_RESPONSES
+from service.api.deps import (
+    EngineDep,
+    SessionDep,
+    SettingsDep,
+    TenantDep,
+    require_json,
+    require_scope,
+)
+from service.api.problems import AUTH_RESPONSES, PROBLEM_RESPONSES, problem_doc
+from service.api.schemas import Timestamp
 from service.errors import Unprocessable
 from service.ninjs import parse_ninjs
 from service.usecases.articles import (
@@ -46,7 +55,10 @@ from service.usecases.articles import (
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/articles", tags=["articles"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/v1/articles", tags=["articles"], responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES}
+)
+READ = [require_scope("read")]
 
 ArticleId = Annotated[str, Path(min_length=1, max_length=64, description="An article's id.")]
 Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="A version number, from 1.")]
@@ -58,8 +70,11 @@ Limit = Annotated[int, Query(ge=1, le=100, description="Page size (at most 100).
     "",
     status_code=201,
     response_model=ArticleRecorded,
-    dependencies=[Depends(require_json)],
-    responses={200: {"model": ArticleRecorded, "description": "The text is unchanged."}},
+    dependencies=[require_scope("write"), Depends(require_json)],
+    responses={
+        200: {"model": ArticleRecorded, "description": "The text is unchanged."},
+        409: problem_doc("The `Idempotency-Key` was used for a different request"),
+    },
 )
 def record(
     body: Annotated[ArticleRequest | NinjsRequest, Body()],
@@ -84,21 +99,20 @@ def record(
     if idempotency_key is not None:
         canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True) + (outlet or "")
         idempotency = Idempotency(idempotency_key, hashlib.sha256(canonical.encode()).hexdigest())
-    status, recorded = record_version(
-        engine, tenant, submission, settings, idempotency=idempotency
-    )
+    status, recorded = record_version(engine, tenant, submission, settings, idempotency=idempotency)
     response.status_code = status
+    metrics.INGESTS.labels(result="created" if recorded["created"] else "unchanged").inc()
     return recorded
 
 
-@router.get("", response_model=ArticlePage)
+@router.get("", response_model=ArticlePage, dependencies=READ)
 def articles(
     session: SessionDep,
     tenant: TenantDep,
     outlet: Annotated[str | None, Query(max_length=200)] = None,
     url: Annotated[str | None, Query(max_length=2048)] = None,
-    since: Annotated[AwareDatetime | None, Query(description="Stored at or after.")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="Stored before.")] = None,
+    since: Annotated[Timestamp | None, Query(description="Stored at or after.")] = None,
+    until: Annotated[Timestamp | None, Query(description="Stored before.")] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> dict[str, Any]:
@@ -115,13 +129,13 @@ def articles(
     )
 
 
-@router.get("/{article_id}", response_model=ArticleOut)
+@router.get("/{article_id}", response_model=ArticleOut, dependencies=READ)
 def article(article_id: ArticleId, session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
     """One article and its latest version number."""
     return read_article(session, tenant, article_id)
 
 
-@router.get("/{article_id}/versions", response_model=VersionPage)
+@router.get("/{article_id}/versions", response_model=VersionPage, dependencies=READ)
 def versions(
     article_id: ArticleId,
     session: SessionDep,
@@ -133,7 +147,7 @@ def versions(
     return list_versions(session, tenant, article_id, cursor=cursor, limit=limit)
 
 
-@router.get("/{article_id}/versions/{number}", response_model=VersionOut)
+@router.get("/{article_id}/versions/{number}", response_model=VersionOut, dependencies=READ)
 def version(
     article_id: ArticleId, number: Number, session: SessionDep, tenant: TenantDep
 ) -> dict[str, Any]:
@@ -141,7 +155,7 @@ def version(
     return read_version(session, tenant, article_id, number)
 
 
-@router.get("/{article_id}/versions/{number}/ninjs")
+@router.get("/{article_id}/versions/{number}/ninjs", dependencies=READ)
 def version_ninjs(
     article_id: ArticleId, number: Number, session: SessionDep, tenant: TenantDep
 ) -> dict[str, Any]:
@@ -149,7 +163,12 @@ def version_ninjs(
     return read_version(session, tenant, article_id, number, ninjs=True)
 
 
-@router.get("/{article_id}/diff", response_model=VersionDiff, response_model_by_alias=True)
+@router.get(
+    "/{article_id}/diff",
+    response_model=VersionDiff,
+    response_model_by_alias=True,
+    dependencies=READ,
+)
 def diff(
     article_id: ArticleId,
     session: SessionDep,
@@ -160,5 +179,3 @@ def diff(
     """Word diff of two versions (by default the latest against the one
     before), with the quotation changes listed apart."""
     return diff_versions(session, tenant, article_id, from_, to)
-
-

@@ -1,4 +1,7 @@
-"""``POST /v1/compare``: align the quotations of two articles (``shared/API.md``)."""
+"""``POST /v1/compare``: align the quotations of two articles (``shared/API.md``).
+
+It only reads, so the ``read`` scope is enough; stored sides are the caller's
+tenant's articles."""
 
 from __future__ import annotations
 
@@ -7,8 +10,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from service.api.deps import SessionDep, SettingsDep, TenantDep, require_json
-from service.api.problems import PROBLEM_RESPONSES
+from service import metrics
+from service.api.deps import SessionDep, SettingsDep, TenantDep, require_json, require_scope
+from service.api.problems import AUTH_RESPONSES, PROBLEM_RESPONSES
 from service.api.schemas import CompareRequest, CompareResponse
 from service.usecases.articles import stored_text
 from service.usecases.compare import compare_sides, comparison_body
@@ -22,8 +26,8 @@ router = APIRouter(prefix="/v1", tags=["compare"])
     "/compare",
     response_model=CompareResponse,
     response_model_exclude_unset=True,
-    dependencies=[Depends(require_json)],
-    responses=PROBLEM_RESPONSES,
+    dependencies=[require_scope("read"), Depends(require_json)],
+    responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES},
 )
 def compare(
     body: CompareRequest, settings: SettingsDep, session: SessionDep, tenant: TenantDep
@@ -34,4 +38,6 @@ def compare(
     when ``version`` is absent)."""
     left, right = body.left.to_source(), body.right.to_source()
     load = partial(stored_text, session, tenant)
-    return comparison_body(compare_sides(left, right, settings, load=load), left, right)
+    comparison = compare_sides(left, right, settings, load=load)
+    metrics.count_comparison(comparison)
+    return comparison_body(comparison, left, right)

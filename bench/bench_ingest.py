@@ -1,0 +1,352 @@
+"""Benchmark ingest: ``POST /v1/articles`` against a real uvicorn, per database.
+
+    python bench/bench_ingest.py                         # 10,000 versions
+    python bench/bench_ingest.py --versions 2000 --clients 8
+    python bench/bench_ingest.py --no-postgres
+
+Four runs, each on a fresh, empty database served by a uvicorn this script
+starts (``tests/serving.py``, API keys off): SQLite sequentially (one client), SQLite with
+``--clients`` concurrent clients, then the same on PostgreSQL. PostgreSQL
+is a scratch database created on ``--postgres-url``'s server (by default
+127.0.0.1:5432 as user postgres), migrated, and dropped afterwards; when the
+server cannot be reached those two runs are skipped with a message.
+
+The texts are realistic: ~600-word articles assembled deterministically from
+the seed pair (``shared/corpus/seeds``) and the dev clusters
+(``shared/corpus/dev``), each version a small edit of the one before (a
+word replaced, a sentence added or dropped), so every submission records a
+new version (201). Every article belongs to one client; a client cycles
+through its articles, one version each, in order.
+
+Printed per run: versions/s (versions over the wall time of the run),
+p50 and p99 latency of one request as the client sees it, then the ratio of
+concurrent to sequential throughput per database. Client threads and the
+server share this machine's CPUs: the figures are for reading, and nothing
+asserts them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from importlib.metadata import version
+from itertools import chain
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from service.storage.db import make_engine, upgrade
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # tests/serving.py, shared with the tests
+from tests.serving import Server  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+WORDS = 600
+OUTLETS = ["The Wire", "Daily Ledger", "Morning Post", "Evening Standard", "Coast Herald"]
+
+# --------------------------------------------------------------------------
+# Texts
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def _sentences(paragraph: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?”\"])\s+(?=[A-Z“\"])", paragraph) if s]
+
+
+def source_articles(shared: Path) -> list[list[str]]:
+    """The paragraphs of every seed and dev article."""
+    sources = [
+        _paragraphs(path.read_text("utf-8"))
+        for path in sorted((shared / "corpus" / "seeds").glob("*.txt"))
+    ]
+    for path in sorted((shared / "corpus" / "dev").glob("*.json")):
+        cluster = json.loads(path.read_text("utf-8"))
+        sources += [_paragraphs(article["text"]) for article in cluster["articles"]]
+    return sources
+
+
+class Article:
+    """One article's text as paragraphs, edited a little at a time."""
+
+    def __init__(self, paragraphs: list[str], rng: random.Random, pool: list[str]) -> None:
+        self.paragraphs = paragraphs
+        self.rng = rng
+        self.pool = pool  # sentences an edit may add
+        self.vocabulary = sorted({w for p in paragraphs for w in p.split() if w.isalpha()})
+
+    @classmethod
+    def assemble(
+        cls, sources: list[list[str]], index: int, rng: random.Random, pool: list[str]
+    ) -> Article:
+        """Article ``index``: one source from near its start, then paragraphs
+        of the others, to about ``WORDS`` words."""
+        first = sources[index % len(sources)]
+        others = [p for s in sources if s is not first for p in s]
+        paragraphs: list[str] = []
+        start = rng.randrange(len(first) // 3 + 1)
+        for paragraph in chain(first[start:], iter(lambda: rng.choice(others), None)):
+            if sum(len(p.split()) for p in paragraphs) >= WORDS:
+                break
+            paragraphs.append(paragraph)
+        return cls(paragraphs, rng, pool)
+
+    @property
+    def words(self) -> int:
+        return sum(len(p.split()) for p in self.paragraphs)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    def edit(self) -> None:
+        """A small edit, as newsrooms make: a word, or one sentence more or less."""
+        rng = self.rng
+        at = rng.randrange(len(self.paragraphs))
+        sentences = _sentences(self.paragraphs[at])
+        choice = rng.random()
+        if (choice < 0.2 or self.words > WORDS + 60) and len(sentences) > 1:
+            del sentences[rng.randrange(len(sentences))]
+        elif choice < 0.4 or self.words < WORDS - 60:
+            sentences.insert(rng.randint(0, len(sentences)), rng.choice(self.pool))
+        else:
+            words = self.paragraphs[at].split()
+            i = rng.randrange(len(words))
+            words[i] = rng.choice([w for w in self.vocabulary if w != words[i]] or ["update"])
+            sentences = [" ".join(words)]
+        self.paragraphs[at] = " ".join(sentences)
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    client: int
+    body: dict[str, str]
+
+
+def submissions(
+    shared: Path, versions: int, per_article: int, clients: int, *, seed: int = 7
+) -> list[Submission]:
+    """``versions`` submissions, ``per_article`` versions per article (the last
+    article takes the remainder), round-robin over the articles; article
+    ``i`` belongs to client ``i % clients``."""
+    rng = random.Random(seed)
+    sources = source_articles(shared)
+    pool = [s for source in sources for p in source for s in _sentences(p) if len(s.split()) > 5]
+    n_articles = -(-versions // per_article)
+    articles = [Article.assemble(sources, i, rng, pool) for i in range(n_articles)]
+    prefix = f"https://bench.example/{uuid.uuid4().hex[:8]}"
+    out: list[Submission] = []
+    for round_ in range(per_article):
+        for i, article in enumerate(articles):
+            if round_ >= versions - i * per_article:
+                continue  # the last article's remainder is used up
+            if round_:
+                article.edit()
+            body = {
+                "outlet": OUTLETS[i % len(OUTLETS)],
+                "url": f"{prefix}/{i:05d}",
+                "text": article.text,
+            }
+            out.append(Submission(i % clients, body))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Runs
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    versions: int
+    seconds: float
+    latencies: list[float]
+    failures: list[str]
+
+    @property
+    def per_second(self) -> float:
+        return self.versions / self.seconds
+
+    def percentile(self, q: int) -> float:
+        """The ``q``-th percentile latency, in milliseconds."""
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[q - 1] * 1000
+
+
+def run(base_url: str, work: list[Submission], clients: int) -> Result:
+    """Post ``work``, each client its own share in order, all starting together."""
+    shares: list[list[Submission]] = [[] for _ in range(clients)]
+    for submission in work:
+        shares[submission.client % clients].append(submission)
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    failures: list[str] = []
+    start = threading.Barrier(clients + 1)
+
+    def client(n: int) -> None:
+        try:
+            with httpx.Client(base_url=base_url, timeout=60) as http:
+                http.get("/healthz")  # connect before the clock starts
+                start.wait()
+                for submission in shares[n]:
+                    began = time.perf_counter()
+                    response = http.post("/v1/articles", json=submission.body)
+                    latencies[n].append(time.perf_counter() - began)
+                    if response.status_code != 201:
+                        failures.append(f"{response.status_code} {response.text[:200]}")
+        except (httpx.HTTPError, threading.BrokenBarrierError) as exc:
+            failures.append(repr(exc))
+            start.abort()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    # A client that failed to connect broke the barrier and reported it.
+    with contextlib.suppress(threading.BrokenBarrierError):
+        start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - began
+    return Result(len(work), seconds, [x for xs in latencies for x in xs], failures)
+
+
+def warm_up(base_url: str, shared: Path) -> None:
+    """Imports, caches and the first connections, outside the measurement."""
+    for submission in submissions(shared, 20, 5, 1, seed=1):
+        httpx.post(f"{base_url}/v1/articles", json=submission.body, timeout=60)
+
+
+@contextmanager
+def sqlite_database() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="sourcediff-bench-") as tmp:
+        yield f"sqlite:///{tmp}/bench.db"
+
+
+@contextmanager
+def postgres_database(admin_url: str) -> Iterator[str]:
+    """A scratch database on ``admin_url``'s server, migrated; dropped after."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"sourcediff_bench_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = admin.url.set(database=name).render_as_string(hide_password=False)
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def postgres_unreachable(admin_url: str) -> str | None:
+    """Why the PostgreSQL server cannot be used, or None."""
+    admin = create_engine(admin_url)
+    try:
+        with admin.connect():
+            return None
+    except OperationalError as exc:
+        return str(exc.orig).strip().splitlines()[0]
+    finally:
+        admin.dispose()
+
+
+def bench(
+    database_url: str, work: list[Submission], clients: int, args: argparse.Namespace
+) -> Result:
+    # No API keys: the figures are the ingest path's, not the key check's.
+    env = {"SOURCEDIFF_AUTH_DISABLED": "1"}
+    with Server(database_url, workers=args.workers, env=env) as server:
+        warm_up(server.url, args.shared)
+        result = run(server.url, work, clients)
+    if result.failures:
+        raise SystemExit(
+            f"{len(result.failures)} submissions were not recorded, first: {result.failures[0]}"
+        )
+    return result
+
+
+def row(database: str, clients: int, result: Result) -> str:
+    return (
+        f"{database:<10} {clients:>7} {result.versions:>9,} {result.seconds:>8.2f}"
+        f" {result.per_second:>11.1f} {result.percentile(50):>8.2f} {result.percentile(99):>8.2f}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--versions", type=int, default=10_000, help="versions per run (10,000)")
+    ap.add_argument("--per-article", type=int, default=20, help="versions per article (20)")
+    ap.add_argument("--clients", type=int, default=8, help="concurrent clients (8)")
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (1)")
+    ap.add_argument("--postgres-url", default=POSTGRES_URL, help="an existing database there")
+    ap.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    ap.add_argument("--shared", type=Path, default=SHARED, help="the shared/ data directory")
+    args = ap.parse_args(argv)
+    if args.versions < 2 or args.clients < 1 or args.per_article < 1:
+        ap.error("--versions must be at least 2, --clients and --per-article at least 1")
+
+    sequential = submissions(args.shared, args.versions, args.per_article, 1)
+    concurrent = submissions(args.shared, args.versions, args.per_article, args.clients)
+    words = [len(s.body["text"].split()) for s in sequential]
+    print(
+        f"ingest: {args.versions:,} versions of {-(-args.versions // args.per_article):,} articles "
+        f"({args.per_article} each), {min(words)}-{max(words)} words "
+        f"(mean {statistics.fmean(words):.0f}), every one a new version"
+    )
+    print(
+        f"server: uvicorn {version('uvicorn')} service.main:app, {args.workers} worker(s), "
+        f"{os.cpu_count()} CPUs shared with the clients; Python {sys.version.split()[0]}"
+    )
+    print(
+        f"{'database':<10} {'clients':>7} {'versions':>9} {'wall s':>8} "
+        f"{'versions/s':>11} {'p50 ms':>8} {'p99 ms':>8}"
+    )
+
+    ratios: list[str] = []
+    databases: list[tuple[str, Callable[[], AbstractContextManager[str]]]] = [
+        ("sqlite", sqlite_database)
+    ]
+    if args.no_postgres:
+        print("postgres: skipped (--no-postgres)")
+    elif (reason := postgres_unreachable(args.postgres_url)) is not None:
+        print(f"postgres: skipped, not reachable at {args.postgres_url}: {reason}")
+    else:
+        databases.append(("postgres", lambda: postgres_database(args.postgres_url)))
+
+    for name, database in databases:
+        results = []
+        for clients, work in ((1, sequential), (args.clients, concurrent)):
+            with database() as url:
+                result = bench(url, work, clients, args)
+            print(row(name, clients, result), flush=True)
+            results.append(result)
+        ratio = results[1].per_second / results[0].per_second
+        ratios.append(f"{name} {ratio:.2f}x")
+    print(f"throughput, {args.clients} clients / 1 client: " + ", ".join(ratios))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -53,6 +53,13 @@ class Settings(BaseSettings):
             "every scope. For local use only."
         ),
     )
+    open_compare: bool = Field(
+        default=True,
+        description=(
+            "POST /v1/compare with only text or html sides answers without an API key: "
+            "it reads nothing stored (stored sides still need a key with the read scope)."
+        ),
+    )
     rate_limit_per_minute: int = Field(
         default=1200,
         ge=0,

@@ -10,6 +10,8 @@ Public API:
   Bearer <key>`` (or ``X-API-Key: <key>``), counted against the key's rate
   limit; 401 without a valid key, 429 over the limit. With
   ``auth_disabled``, the tenant ``default`` with every scope.
+- ``OptionalCallerDep``: the caller if a key is presented, else ``None``
+  (for ``POST /v1/compare``, which answers inline texts without a key).
 - ``TenantDep``: the caller's tenant.
 - ``require_scope(scope)``: a route dependency; 403 unless the caller's key
   has ``scope`` (or ``admin``). OpenAPI lists the scope on the route's
@@ -44,12 +46,14 @@ __all__ = [
     "CallerDep",
     "EngineDep",
     "NowDep",
+    "OptionalCallerDep",
     "SessionDep",
     "SettingsDep",
     "TenantDep",
     "get_caller",
     "get_engine",
     "get_now",
+    "get_optional_caller",
     "get_session",
     "get_settings",
     "get_tenant",
@@ -124,6 +128,30 @@ def get_caller(
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def get_optional_caller(
+    request: Request, settings: SettingsDep, engine: EngineDep, now: NowDep
+) -> Caller | None:
+    """The caller when a key is presented (checked and counted as by
+    ``get_caller``), ``None`` when none is (and auth is on).
+
+    The headers are read here rather than through the security schemes, so
+    that OpenAPI does not mark the key as required (the route documents it
+    as optional)."""
+    header = request.headers.get("authorization")
+    api_key = request.headers.get("x-api-key")
+    if not (settings.auth_disabled or header or api_key):
+        return None
+    bearer = None
+    if header:
+        scheme, _, credentials = header.partition(" ")
+        if scheme.lower() == "bearer" and credentials.strip():
+            bearer = HTTPAuthorizationCredentials(scheme=scheme, credentials=credentials.strip())
+    return get_caller(request, settings, engine, now, bearer, api_key)
+
+
+OptionalCallerDep = Annotated[Caller | None, Depends(get_optional_caller)]
 
 
 def get_tenant(caller: CallerDep) -> str:

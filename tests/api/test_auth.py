@@ -111,13 +111,28 @@ def test_no_key_is_401(api: TestClient, problem: ProblemCheck) -> None:
     for response in (
         api.get("/v1/articles"),
         api.get("/v1/articles/whatever"),
-        # Before the body is looked at: no 415, no 422.
-        api.post("/v1/compare", content=b"x", headers={"Content-Type": "text/plain"}),
         api.post("/v1/articles", json={}),
+        api.post("/v1/compare", json={"left": {"article_id": "a1"}, "right": {"text": "x"}}),
     ):
         body = problem(response, 401)
         assert body["type"] == "urn:sourcediff:problem:unauthorized"
         assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_comparing_inline_texts_needs_no_key(database_url: str) -> None:
+    """What shared/API.md's clients and quality harness send: no credentials."""
+    body = {
+        "left": {"text": '"We are ready," she said.'},
+        "right": {"text": 'He said "we are ready".'},
+    }
+    settings = auth_settings(database_url)
+    with TestClient(create_app(settings)) as open_api:
+        response = open_api.post("/v1/compare", json=body)
+        assert response.status_code == 200, response.text
+        assert response.json()["matches"][0]["relation"] == "identical"
+    closed = settings.model_copy(update={"open_compare": False})
+    with TestClient(create_app(closed)) as closed_api:
+        assert closed_api.post("/v1/compare", json=body).status_code == 401
 
 
 def test_bad_and_revoked_keys_are_401(api: TestClient, keys: Keys, problem: ProblemCheck) -> None:
@@ -194,7 +209,12 @@ def test_the_document_names_the_scheme_and_scope_of_every_route() -> None:
                 assert "security" not in operation, (method, path)
                 continue
             scope = "write" if (method, path) == ("post", "/v1/articles") else "read"
-            assert operation["security"] == [{"HTTPBearer": [scope]}, {"APIKeyHeader": [scope]}]
+            optional = [{}] if (method, path) == ("post", "/v1/compare") else []
+            assert operation["security"] == [
+                *optional,
+                {"HTTPBearer": [scope]},
+                {"APIKeyHeader": [scope]},
+            ]
             assert {"401", "403", "429"} <= set(operation["responses"]), (method, path)
 
 

@@ -1,7 +1,10 @@
 """``POST /v1/compare``: align the quotations of two articles (``shared/API.md``).
 
 It only reads, so the ``read`` scope is enough; stored sides are the caller's
-tenant's articles."""
+tenant's articles. Sides given inline (text, HTML) need no key unless
+``open_compare`` is off: comparing a client's own texts reads nothing
+stored, and it is what ``shared/API.md``'s clients and quality harness call
+without credentials. A key presented is still checked (and rate-limited)."""
 
 from __future__ import annotations
 
@@ -11,11 +14,12 @@ from typing import Any
 from fastapi import APIRouter, Depends
 
 from service import metrics
-from service.api.deps import SessionDep, SettingsDep, TenantDep, require_json, require_scope
+from service.api.deps import OptionalCallerDep, SessionDep, SettingsDep, require_json
 from service.api.problems import AUTH_RESPONSES, PROBLEM_RESPONSES
 from service.api.schemas import CompareRequest, CompareResponse
+from service.errors import Forbidden, Unauthorized
 from service.usecases.articles import stored_text
-from service.usecases.compare import compare_sides, comparison_body
+from service.usecases.compare import StoredSource, compare_sides, comparison_body
 
 __all__ = ["router"]
 
@@ -26,18 +30,27 @@ router = APIRouter(prefix="/v1", tags=["compare"])
     "/compare",
     response_model=CompareResponse,
     response_model_exclude_unset=True,
-    dependencies=[require_scope("read"), Depends(require_json)],
+    dependencies=[Depends(require_json)],
+    # A key is optional here (inline sides); `{}` says so in OpenAPI.
+    openapi_extra={"security": [{}, {"HTTPBearer": ["read"]}, {"APIKeyHeader": ["read"]}]},
     responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES},
 )
 def compare(
-    body: CompareRequest, settings: SettingsDep, session: SessionDep, tenant: TenantDep
+    body: CompareRequest, settings: SettingsDep, session: SessionDep, caller: OptionalCallerDep
 ) -> dict[str, Any]:
     """Extract both sides' quotations, align them and diff each matched pair.
 
     A side is a text, an HTML page, or a stored article version (the latest
-    when ``version`` is absent)."""
+    when ``version`` is absent; needs an API key with the ``read`` scope)."""
     left, right = body.left.to_source(), body.right.to_source()
-    load = partial(stored_text, session, tenant)
+    stored = isinstance(left, StoredSource) or isinstance(right, StoredSource)
+    if caller is None and (stored or not settings.open_compare):
+        raise Unauthorized(
+            "Send an API key (Authorization: Bearer sdk_…) to compare stored articles"
+        )
+    if caller is not None and not caller.allows("read"):
+        raise Forbidden("This API key lacks the 'read' scope")
+    load = partial(stored_text, session, caller.tenant) if caller is not None else None
     comparison = compare_sides(left, right, settings, load=load)
     metrics.count_comparison(comparison)
     return comparison_body(comparison, left, right)

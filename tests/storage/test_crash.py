@@ -4,8 +4,8 @@ A real uvicorn (two workers, so a process group) serves each database.
 Client threads post versions over HTTP the whole time: some each edit
 articles of their own (new texts, unchanged resubmissions, reverts), the
 others post the very same text for one shared article at the same moment.
-The server is killed and restarted on the same database several times
-while they run; requests that fail meanwhile are not acknowledged, and the
+Eight clients in all (four of each kind); the server is killed and
+restarted on the same database five times while they run; requests that fail meanwhile are not acknowledged, and the
 clients simply go on. Only 2xx answers count.
 
 Afterwards, read back through the API:
@@ -43,10 +43,10 @@ from service.core import fingerprint
 from service.storage.db import is_sqlite
 from tests.serving import Server
 
-OWN_CLIENTS = 3
+OWN_CLIENTS = 4
 OWN_ARTICLES = 3  # per own client
-SHARED_CLIENTS = 3
-KILLS = 3
+SHARED_CLIENTS = 4
+KILLS = 5
 ACKS_PER_ROUND = 40
 PROGRESS_TIMEOUT = 30.0  # seconds without the expected progress: the test fails
 # uvicorn --workers N leaves Nagle on for accepted connections: every

@@ -295,7 +295,9 @@ def serve_and_bench(left: str, right: str, n: int, warmup: int) -> dict[str, flo
         env = dict(os.environ, SOURCEDIFF_DATABASE_URL=f"sqlite:///{tmp}/bench.db")
         cmd = [sys.executable, "-m", "uvicorn", "service.main:app", "--host", "127.0.0.1"]
         cmd += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
-        proc = subprocess.Popen(cmd, cwd=tmp, env=env)
+        # The server logs as in production (a JSON line per request), into a file.
+        server_log = open(f"{tmp}/server.log", "wb")  # noqa: SIM115 (closed below)
+        proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdout=server_log, stderr=server_log)
         try:
             try:
                 _wait_ready(url, proc)
@@ -311,6 +313,7 @@ def serve_and_bench(left: str, right: str, n: int, warmup: int) -> dict[str, flo
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+            server_log.close()
 
 
 # --------------------------------------------------------------------------
@@ -341,7 +344,14 @@ def components(left: str, right: str, n: int, warmup: int) -> list[tuple[str, di
     ]
     blocked = getattr(core_align, "_blocked_pairs", None)
     if blocked is not None:
-        out.append(("blocking: core candidate index", lambda: blocked(lkeys, rkeys)))
+        lcontent = [core_align._content(k) for k in lkeys]
+        rcontent = [core_align._content(k) for k in rkeys]
+        out.append(
+            (
+                "blocking: core candidate index",
+                lambda: blocked(lkeys, rkeys, lcontent, rcontent),
+            )
+        )
     lj, rj = [" ".join(k) for k in lkeys], [" ".join(k) for k in rkeys]
     out += [
         (

@@ -12,9 +12,11 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from service import metrics
-from service.api.deps import OptionalCallerDep, SessionDep, SettingsDep, require_json
+from service.api.deps import EngineDep, OptionalCallerDep, SettingsDep, require_json
 from service.api.problems import AUTH_RESPONSES, PROBLEM_RESPONSES
 from service.api.schemas import CompareRequest, CompareResponse
 from service.errors import Forbidden, Unauthorized
@@ -22,6 +24,15 @@ from service.usecases.articles import stored_text
 from service.usecases.compare import StoredSource, compare_sides, comparison_body
 
 __all__ = ["router"]
+
+
+def _load(
+    engine: Engine, tenant: str, article_id: str, number: int | None
+) -> tuple[str, str | None]:
+    # A session only for stored sides: comparing inline texts touches no database.
+    with Session(engine) as session:
+        return stored_text(session, tenant, article_id, number)
+
 
 router = APIRouter(prefix="/v1", tags=["compare"])
 
@@ -36,7 +47,7 @@ router = APIRouter(prefix="/v1", tags=["compare"])
     responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES},
 )
 def compare(
-    body: CompareRequest, settings: SettingsDep, session: SessionDep, caller: OptionalCallerDep
+    body: CompareRequest, settings: SettingsDep, engine: EngineDep, caller: OptionalCallerDep
 ) -> dict[str, Any]:
     """Extract both sides' quotations, align them and diff each matched pair.
 
@@ -50,7 +61,7 @@ def compare(
         )
     if caller is not None and not caller.allows("read"):
         raise Forbidden("This API key lacks the 'read' scope")
-    load = partial(stored_text, session, caller.tenant) if caller is not None else None
+    load = partial(_load, engine, caller.tenant) if caller is not None else None
     comparison = compare_sides(left, right, settings, load=load)
     metrics.count_comparison(comparison)
     return comparison_body(comparison, left, right)

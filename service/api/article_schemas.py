@@ -71,7 +71,7 @@ class ArticleRequest(BaseModel):
                     "text": '"We have never exported weapons," the official said.',
                     "title": "North Korea denies sending arms to Russia",
                 }
-            ]
+            ],
         },
     )
 

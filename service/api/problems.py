@@ -36,8 +36,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException
-from starlette.routing import Match, Route
 
 from service import metrics
 from service.api.schemas import Problem
@@ -134,17 +134,17 @@ def _validation_error(exc: RequestValidationError) -> SourcediffError:
     return InvalidRequest(f"The request body is invalid ({count}; see errors)", errors=fields)
 
 
-def _allowed_methods(request: Request) -> str:
-    """Every method some route at this path takes. Starlette's 405 names only
-    the first route whose path matched (``POST`` on ``/v1/articles``, where
-    ``GET`` works too)."""
+def _allowed_methods(request: Request, exc: HTTPException) -> str:
+    """Every method that some route with this path template takes.
+    Starlette's 405 names only the first route whose path matched (``POST``
+    on ``/v1/articles``, where ``GET`` works too)."""
+    template = getattr(request.scope.get("route"), "path", None)
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        if isinstance(route, Route) and route.methods:
-            match, _ = route.matches(request.scope)
-            if match is not Match.NONE:
-                methods |= route.methods
-    return ", ".join(sorted(methods))
+    if template is not None:
+        for route in iter_route_contexts(request.app.routes):
+            if route.path == template:
+                methods |= route.methods or set()
+    return ", ".join(sorted(methods)) or (exc.headers or {}).get("Allow", "")
 
 
 def _http_detail(request: Request, exc: HTTPException) -> str:
@@ -155,7 +155,7 @@ def _http_detail(request: Request, exc: HTTPException) -> str:
     if exc.status_code == 404:
         return f"No resource at {path}"
     if exc.status_code == 405:
-        return f"{request.method} is not allowed on {path}; use {_allowed_methods(request)}"
+        return f"{request.method} is not allowed on {path}; use {_allowed_methods(request, exc)}"
     return exc.detail
 
 
@@ -175,7 +175,7 @@ async def _on_http_error(request: Request, exc: Exception) -> ProblemResponse:
     status, path, detail = exc.status_code, request.url.path, _http_detail(request, exc)
     headers = exc.headers
     if status == 405:
-        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+        headers = {**(headers or {}), "Allow": _allowed_methods(request, exc)}
     cls = _BY_STATUS.get(status)
     error: SourcediffError
     if isinstance(exc.__cause__, UnicodeDecodeError):

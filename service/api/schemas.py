@@ -65,9 +65,7 @@ def _encodable(value: str) -> str:
 # A character that is not whitespace in Python's sense (what ``str.strip``
 # removes), spelled so that JSON Schema's ECMA-262 regexes read it the same:
 # the schema's ``pattern`` and ``_not_blank`` agree on what is blank.
-NOT_BLANK = (
-    r"[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-)
+NOT_BLANK = r"[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 _NOT_BLANK = re.compile(NOT_BLANK)
 
 

@@ -17,6 +17,7 @@ cases every run; a failure prints a ``curl`` command to replay it.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,6 +26,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis import AuthContext, Case, CheckContext, HookContext, Response
@@ -56,9 +58,9 @@ TENANT = "schemathesis"
 OUTLET = "Daily"
 VERSIONS = (
     '"We have never exported weapons," the official said. "Not once."\n\n'
-    "Critics disagree. \"That is a lie,\" said Kim.",
+    'Critics disagree. "That is a lie," said Kim.',
     '"We have never exported arms," the official said.\n\n'
-    "Critics disagree. \"That is a lie, plainly,\" said Kim. "
+    'Critics disagree. "That is a lie, plainly," said Kim. '
     '"We will look into it," a spokesman added.',
 )
 
@@ -117,11 +119,11 @@ class _Seeded:
 # The schema is loaded when the module is collected, from the app itself (no
 # request, no database: ``app.openapi()``), because schemathesis' lazy
 # ``from_fixture`` does not work with this pytest. The app's database is a
-# path that the ``seeded`` fixture creates and removes; the app opens it on
-# its first request (schemathesis starts the lifespan then, once).
-_DATABASE = Path(tempfile.gettempdir()) / f"sourcediff-schemathesis-{uuid.uuid4().hex}.db"
+# file in a directory that the ``seeded`` fixture creates and removes; the
+# app opens it on its first request (schemathesis starts the lifespan then).
+_DIRECTORY = Path(tempfile.gettempdir()) / f"sourcediff-schemathesis-{uuid.uuid4().hex}"
 SETTINGS = Settings(
-    database_url=f"sqlite:///{_DATABASE}",
+    database_url=f"sqlite:///{_DIRECTORY / 'sourcediff.db'}",
     auth_disabled=False,
     rate_limit_per_minute=0,
     max_body_bytes=256 * 1024,
@@ -136,9 +138,12 @@ schema = schemathesis.openapi.from_dict(
             "generation": {"mode": "all", "deterministic": True, "max-examples": MAX_EXAMPLES},
             "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}},
             "checks": {
+                # Every built-in check (the default today; stated so a new
+                # default cannot quietly drop one).
+                "enabled": True,
                 "positive_data_acceptance": {
                     "expected-statuses": ["2xx", "400", "401", "403", "404", "409", "422", "429"]
-                }
+                },
             },
         }
     ),
@@ -187,13 +192,13 @@ def flatmap_path_parameters(context: HookContext, path_parameters: dict[str, Any
 
 @pytest.fixture(scope="module", autouse=True)
 def seeded() -> Iterator[None]:
-    _Seeded.key, _Seeded.article_id = _seed(SETTINGS.database_url, SETTINGS)
+    _DIRECTORY.mkdir()
     try:
+        _Seeded.key, _Seeded.article_id = _seed(SETTINGS.database_url, SETTINGS)
         yield
     finally:
         asgi.shutdown_lifespans()  # disposes of the app's engine
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{_DATABASE}{suffix}").unlink(missing_ok=True)
+        shutil.rmtree(_DIRECTORY, ignore_errors=True)
 
 
 @schema.parametrize()
@@ -218,7 +223,10 @@ class _Workflow(schema.as_state_machine()):  # type: ignore[misc]
         self, response: Response, case: Case, additional_checks: Any = None, **kwargs: Any
     ) -> None:
         super().validate_response(
-            response, case, additional_checks=[_problem_details, *(additional_checks or [])], **kwargs
+            response,
+            case,
+            additional_checks=[_problem_details, *(additional_checks or [])],
+            **kwargs,
         )
 
 
@@ -231,3 +239,46 @@ TestWorkflow.settings = settings(
     database=None,
     suppress_health_check=list(HealthCheck),
 )
+
+
+# What schemathesis found, pinned down without it ---------------------------
+
+
+@pytest.fixture(scope="module")
+def plain() -> Iterator[TestClient]:
+    # Auth is off for these (tests/conftest.py): they are about shapes.
+    with TestClient(create_app(Settings()), raise_server_exceptions=False) as client:
+        yield client
+
+
+def test_405_allows_every_method_of_the_path(plain: TestClient) -> None:
+    response = plain.options("/v1/articles")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    assert response.json()["detail"].endswith("use GET, POST")
+
+
+@pytest.mark.parametrize(
+    ("side", "status"),
+    [
+        ({"html": "<p>“We will,” he said.</p>", "version": 1}, 422),  # version needs article_id
+        ({"text": "\x1c\u3000\n "}, 422),  # blank: Python's whitespace, and the schema's
+        ({"article_id": "nope", "version": 2.0}, 404),  # 2.0 is a JSON Schema integer
+        ({"article_id": "nope", "version": 2**31}, 422),  # was a 500 on a stored article
+    ],
+)
+def test_compare_sides_as_the_schema_says(
+    plain: TestClient, side: dict[str, Any], status: int
+) -> None:
+    response = plain.post("/v1/compare", json={"left": {"text": "Hi."}, "right": side})
+    assert response.status_code == status, response.text
+
+
+def test_timestamps_are_rfc_3339_strings(plain: TestClient) -> None:
+    # A number was read as a Unix time; the schema says date-time.
+    assert plain.get("/v1/articles", params={"until": "0.5"}).status_code == 422
+    assert plain.get("/v1/articles", params={"until": "2026-11-23T14:06:43Z"}).status_code == 200
+    article = {"outlet": "Daily", "url": "https://daily.example/rfc", "text": "A."}
+    for published, status in [(0, 422), ("2026-11-23 14:06", 422), ("2026-11-23T14:06:43Z", 201)]:
+        response = plain.post("/v1/articles", json={**article, "published_at": published})
+        assert response.status_code == status, response.text

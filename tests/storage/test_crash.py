@@ -5,8 +5,8 @@ Client threads post versions over HTTP the whole time: some each edit
 articles of their own (new texts, unchanged resubmissions, reverts), the
 others post the very same text for one shared article at the same moment.
 Eight clients in all (four of each kind); the server is killed and
-restarted on the same database five times while they run; requests that fail meanwhile are not acknowledged, and the
-clients simply go on. Only 2xx answers count.
+restarted on the same database five times while they run; requests that
+fail meanwhile are not acknowledged, and the clients simply go on. Only 2xx answers count.
 
 Afterwards, read back through the API:
 

@@ -18,13 +18,10 @@ if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
 fi
 
 if [ "$#" -eq 0 ] || [ "$1" = "serve" ]; then
-    # Each request is logged by the app (JSON, with its id and route), so
-    # uvicorn's own access log is off.
-    set -- uvicorn service.main:app \
-        --host "$SOURCEDIFF_HOST" \
-        --port "$SOURCEDIFF_PORT" \
-        --workers "$SOURCEDIFF_WORKERS" \
-        --no-access-log
+    # `sourcediff serve` runs uvicorn with $SOURCEDIFF_WORKERS workers, the
+    # app's own JSON access log, and TCP_NODELAY on every worker's
+    # connections (see service/server.py).
+    set -- sourcediff serve
 fi
 
 # exec: the server becomes PID 1 and gets the stop signal.

@@ -40,11 +40,11 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-import uvicorn
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from service import server
 from service.api import create_app, openapi_json
 from service.config import DEFAULT_TENANT, Settings
 from service.core import tokenize
@@ -437,8 +437,7 @@ def serve(
 ) -> None:
     """Run the HTTP service (service.main:app) with uvicorn."""
     settings = Settings()
-    uvicorn.run(
-        "service.main:app",
+    server.run(
         host=settings.host if host is None else host,
         port=settings.port if port is None else port,
         workers=settings.workers if workers is None else workers,

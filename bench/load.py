@@ -6,7 +6,7 @@
 
 For each database (SQLite, then PostgreSQL) the script makes a scratch
 database, migrates it (``service.storage.db.upgrade``), creates an API key
-with the ``admin`` scope, and starts ``uvicorn service.main:app --workers
+with the ``admin`` scope, and starts ``sourcediff serve --workers
 2`` on 127.0.0.1 (``tests/serving.py``) with API keys on. Requests carry the
 key, so every one is authenticated and counted against the key's rate limit
 in the database, as in production; the limit is set far above what the run

@@ -3,7 +3,7 @@
 Public API:
 
 - ``Server(database_url=None, *, workers=1, env=None, port=None, log=None)``:
-  a context manager. Entering starts ``uvicorn service.main:app`` on a free
+  a context manager. Entering starts ``sourcediff serve`` on a free
   127.0.0.1 port (or ``port``) and returns once ``/healthz`` answers; leaving
   stops it, whatever happened inside. ``.url``, ``.port`` and ``.process``
   (the current ``Popen``) while it runs.
@@ -75,13 +75,12 @@ def _group_running(group: int) -> bool:
 
 
 class Server:
-    """``uvicorn service.main:app`` in a subprocess (see the module docstring).
+    """``sourcediff serve`` in a subprocess (see the module docstring).
 
     ``database_url`` sets ``SOURCEDIFF_DATABASE_URL``; ``env`` adds or
     overrides other variables on top of this process's environment. The
     server's output goes to ``log`` (appended to at every start), by default
-    a temporary file removed on exit. Access logs are off unless
-    ``access_log``: they would dominate the output of long runs.
+    a temporary file removed on exit.
     """
 
     def __init__(
@@ -92,7 +91,6 @@ class Server:
         env: Mapping[str, str] | None = None,
         port: int | None = None,
         log: Path | None = None,
-        access_log: bool = False,
         startup_timeout: float = 60.0,
     ) -> None:
         self.workers = workers
@@ -101,7 +99,6 @@ class Server:
         self.env = {**os.environ, **(env or {})}
         if database_url is not None:
             self.env["SOURCEDIFF_DATABASE_URL"] = database_url
-        self.access_log = access_log
         self.startup_timeout = startup_timeout
         self._log_path = log
         self._log: IO[bytes] | None = None
@@ -141,20 +138,10 @@ class Server:
                 self._log = tempfile.TemporaryFile()  # noqa: SIM115
             else:
                 self._log = self._log_path.open("a+b")
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "service.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--workers",
-            str(self.workers),
-        ]
-        if not self.access_log:
-            command.append("--no-access-log")
+        # What users run: `sourcediff serve` (uvicorn with the service's
+        # socket fix for several workers, see service/server.py).
+        command = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"]
+        command += ["--port", str(self.port), "--workers", str(self.workers)]
         self._process = subprocess.Popen(
             command,
             env=self.env,

@@ -4,7 +4,9 @@ Public API:
 
 - ``fold_marks(text)``: the same text, one code point for one code point, with
   curly/guillemet/backtick quote marks folded to ASCII, NBSP and other spaces
-  to a plain space, and soft hyphens and zero-width characters to spaces.
+  to a plain space, and the zero-width space too (a word break). Soft
+  hyphens, joiners, bidi marks and other format characters are no word
+  breaks: they stay, and ``word_key`` drops them.
   Because the length never changes, every offset into the folded text is an
   offset into the original.
 - ``Token``: one whitespace-delimited word with its offsets.
@@ -67,12 +69,10 @@ _FOLD = str.maketrans(
         "\u00a0": " ",  # no-break space
         "\u2007": " ",  # figure space
         "\u202f": " ",  # narrow no-break space
-        "\u00ad": " ",  # soft hyphen
-        "\u200b": " ",  # zero-width space
-        "\u200c": " ",  # zero-width non-joiner
-        "\u200d": " ",  # zero-width joiner
-        "\u2060": " ",  # word joiner
-        "\ufeff": " ",  # byte-order mark / zero-width no-break space
+        "\u200b": " ",  # zero-width space: a word break
+        # Soft hyphens, joiners, bidi marks and other format characters are
+        # not word breaks: they stay inside their word, and ``word_key``
+        # drops them (so "tar\u00adnishing" matches "tarnishing").
     }
 )
 
@@ -122,8 +122,8 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split ``text`` on whitespace (including NBSP, soft hyphens and zero-width
-    characters), keeping each word as written.
+    """Split ``text`` on whitespace (including NBSP and the zero-width
+    space), keeping each word as written.
 
     >>> [t.word for t in tokenize("a\u00a0b  c")]
     ['a', 'b', 'c']

@@ -7,7 +7,9 @@ import pytest
 from service.core.text import Token, fold_marks, normalize, tokenize, word_key
 
 MARKS = "“”„‟«»″‘’‚‛‹›′`´"
-INVISIBLE = "\u00a0\u2007\u202f\u00ad\u200b\u200c\u200d\u2060\ufeff"
+SPACES = "\u00a0\u2007\u202f\u200b"  # no-break, figure, narrow no-break, zero-width
+FORMAT = "\u00ad\u200c\u200d\u2060\ufeff\u200e\u202b"  # soft hyphen, joiners, bidi
+INVISIBLE = SPACES + FORMAT
 
 
 class TestFoldMarks:
@@ -17,8 +19,12 @@ class TestFoldMarks:
     def test_single_marks_and_backticks_fold_to_apostrophe(self) -> None:
         assert fold_marks("‘a’ ‚b‛ ‹c› `d´ e′") == "'a' 'b' 'c' 'd' e'"
 
-    def test_invisible_and_exotic_spaces_become_plain_spaces(self) -> None:
-        assert fold_marks(f"a{INVISIBLE}b") == "a" + " " * len(INVISIBLE) + "b"
+    def test_exotic_spaces_become_plain_spaces(self) -> None:
+        assert fold_marks(f"a{SPACES}b") == "a" + " " * len(SPACES) + "b"
+
+    def test_format_characters_are_left_for_word_key_to_drop(self) -> None:
+        assert fold_marks(f"a{FORMAT}b") == f"a{FORMAT}b"
+        assert word_key(f"tar{FORMAT}nishing") == "tarnishing"
 
     @pytest.mark.parametrize("text", [MARKS, INVISIBLE, "Jamaica’s «own» business\u00a0—\u200bok"])
     def test_length_is_preserved_so_offsets_survive(self, text: str) -> None:
@@ -40,9 +46,13 @@ class TestTokenize:
         for t in tokens:
             assert text[t.start : t.end] == t.word
 
-    def test_soft_hyphen_splits_words(self) -> None:
-        # A soft hyphen is invisible in print; folding treats it as a break.
-        assert [t.word for t in tokenize("am\u00adbassador")] == ["am", "bassador"]
+    def test_format_characters_stay_inside_their_word(self) -> None:
+        # Soft hyphens, joiners and bidi marks are invisible in print and no
+        # word break: the word keeps them, its key drops them.
+        for invisible in ("\u00ad", "\u200d", "\u2060", "\ufeff", "\u200e", "\u2066"):
+            tokens = tokenize(f"am{invisible}bassador said")
+            assert [t.word for t in tokens] == [f"am{invisible}bassador", "said"]
+            assert tokens[0].key == "ambassador"
 
     def test_empty_and_blank_text(self) -> None:
         assert tokenize("") == []

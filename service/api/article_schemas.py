@@ -44,7 +44,8 @@ __all__ = [
 ]
 
 Short = Annotated[Unicode, Field(min_length=1, max_length=1000)]
-Name = Annotated[Unicode, Field(min_length=1, max_length=200), AfterValidator(str.strip)]
+# Not blank (an outlet of spaces would be stored under ""), then stripped.
+Name = Annotated[ArticleText, Field(max_length=200), AfterValidator(str.strip)]
 
 
 class ArticleRequest(BaseModel):

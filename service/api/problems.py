@@ -131,7 +131,18 @@ def _validation_error(exc: RequestValidationError) -> SourcediffError:
         {"pointer": _pointer(e["loc"]), "detail": e["msg"], "type": e["type"]} for e in errors
     ]
     count = f"{len(fields)} error" + ("s" if len(fields) != 1 else "")
-    return InvalidRequest(f"The request body is invalid ({count}; see errors)", errors=fields)
+    places = {str(e["loc"][0]) for e in errors if e.get("loc")}
+    what = _PLACES.get(places.pop(), "request") if len(places) == 1 else "request"
+    return InvalidRequest(f"The {what} is invalid ({count}; see errors)", errors=fields)
+
+
+# Where a validation error is, as FastAPI's locations name it.
+_PLACES = {
+    "body": "request body",
+    "query": "query string",
+    "path": "request path",
+    "header": "request's headers",
+}
 
 
 def _allowed_methods(request: Request, exc: HTTPException) -> str:

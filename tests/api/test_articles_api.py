@@ -178,3 +178,15 @@ def test_unknown_ids_and_bad_cursors(api: TestClient, problem: ProblemCheck) -> 
         ),
         404,
     )
+
+
+def test_blank_outlet_is_refused(api: TestClient, problem: ProblemCheck) -> None:
+    body = problem(post(api, {"outlet": "   ", "url": f"{URL}/blank", "text": "T."}), 422)
+    assert body["errors"][0]["pointer"].startswith("#/")
+
+
+def test_query_errors_say_where_they_are(api: TestClient, problem: ProblemCheck) -> None:
+    body = problem(api.get("/v1/articles", params={"limit": 0}), 422)
+    assert body["detail"].startswith("The query string is invalid")
+    body = problem(post(api, {"outlet": "AP"}), 422)
+    assert body["detail"].startswith("The request body is invalid")

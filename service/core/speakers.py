@@ -155,6 +155,16 @@ def _closing_end(text: str, end: int) -> int:
     return i
 
 
+# Words that start a verb of speech, single or multi-word ("fired back",
+# "was quoted as saying": "quoted" suffices).
+_VERB_STARTS = frozenset(_VERB_WORDS) | {"fired", "shot", "went", "followed", "chimed", "quoted"}
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
+def _has_verb(text: str) -> bool:
+    return not _VERB_STARTS.isdisjoint(_LOWER_WORD.findall(text))
+
+
 def _after(text: str, end: int) -> tuple[str | None, bool]:
     """Speaker named after the closing mark, and whether only as a source
     (``according to X``), which a nearer attribution may override."""
@@ -171,7 +181,9 @@ def _after(text: str, end: int) -> tuple[str | None, bool]:
     m = _QUOTED_AS.search(head_of_tail)
     if m:
         return _clean(m.group(1)), False
-    for pattern in (_VERB_FIRST, _SUBJECT_FIRST):
+    # The verb patterns backtrack over a long alternation: try them only
+    # where a verb of speech occurs at all.
+    for pattern in (_VERB_FIRST, _SUBJECT_FIRST) if _has_verb(tail) else ():
         m = pattern.match(tail)
         if m:
             who = _clean(m.group(1))
@@ -205,6 +217,8 @@ def _before(text: str, start: int) -> str | None:
         m = pattern.search(sentence)
         if m:
             return _clean(m.group(1))
+    if not _has_verb(sentence):
+        return None
     # The clause closest to the quotation names its speaker.
     for start_at in reversed([c.end() for c in _CLAUSE_START.finditer(sentence)]):
         m = _SUBJECT_BEFORE.match(sentence, start_at)

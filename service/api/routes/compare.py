@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -46,7 +47,7 @@ router = APIRouter(prefix="/v1", tags=["compare"])
     openapi_extra={"security": [{}, {"HTTPBearer": ["read"]}, {"APIKeyHeader": ["read"]}]},
     responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES},
 )
-def compare(
+async def compare(
     body: CompareRequest, settings: SettingsDep, engine: EngineDep, caller: OptionalCallerDep
 ) -> dict[str, Any]:
     """Extract both sides' quotations, align them and diff each matched pair.
@@ -62,6 +63,8 @@ def compare(
     if caller is not None and not caller.allows("read"):
         raise Forbidden("This API key lacks the 'read' scope")
     load = partial(_load, engine, caller.tenant) if caller is not None else None
-    comparison = compare_sides(left, right, settings, load=load)
+    # The work goes to the thread pool in one hop (a `def` route would add
+    # another for validating the response), keeping the event loop free.
+    comparison = await run_in_threadpool(compare_sides, left, right, settings, load=load)
     metrics.count_comparison(comparison)
     return comparison_body(comparison, left, right)

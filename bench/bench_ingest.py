@@ -47,13 +47,12 @@ from itertools import chain
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 
 from service.storage.db import make_engine, upgrade
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # tests/serving.py, shared with the tests
+from tests.databases import postgres_unreachable, scratch_postgres  # noqa: E402
 from tests.serving import Server  # noqa: E402
 
 SHARED = REPO.parent / "shared"
@@ -242,34 +241,13 @@ def sqlite_database() -> Iterator[str]:
 @contextmanager
 def postgres_database(admin_url: str) -> Iterator[str]:
     """A scratch database on ``admin_url``'s server, migrated; dropped after."""
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"sourcediff_bench_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = admin.url.set(database=name).render_as_string(hide_password=False)
+    with scratch_postgres(admin_url, "sourcediff_bench") as url:
         engine = make_engine(url)
         try:
             upgrade(engine)
         finally:
             engine.dispose()
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def postgres_unreachable(admin_url: str) -> str | None:
-    """Why the PostgreSQL server cannot be used, or None."""
-    admin = create_engine(admin_url)
-    try:
-        with admin.connect():
-            return None
-    except OperationalError as exc:
-        return str(exc.orig).strip().splitlines()[0]
-    finally:
-        admin.dispose()
 
 
 def bench(

@@ -64,8 +64,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from service.storage.db import make_engine, upgrade
@@ -73,6 +71,7 @@ from service.usecases.keys import create_key
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # tests/serving.py, shared with the tests
+from tests.databases import postgres_unreachable, scratch_postgres  # noqa: E402
 from tests.serving import Server  # noqa: E402
 
 SHARED = REPO.parent / "shared"
@@ -283,28 +282,8 @@ def sqlite_database() -> Iterator[str]:
 @contextmanager
 def postgres_database(admin_url: str) -> Iterator[str]:
     """A new database on ``admin_url``'s server; dropped after."""
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"sourcediff_load_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def postgres_unreachable(admin_url: str) -> str | None:
-    """Why the PostgreSQL server cannot be used, or None."""
-    admin = create_engine(admin_url)
-    try:
-        with admin.connect():
-            return None
-    except OperationalError as exc:
-        return str(exc.orig).strip().splitlines()[0]
-    finally:
-        admin.dispose()
+    with scratch_postgres(admin_url, "sourcediff_load") as url:
+        yield url
 
 
 def prepare(database_url: str) -> str:

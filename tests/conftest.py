@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine
 
 from service.storage.db import make_engine, upgrade
+from tests.databases import postgres_unreachable, scratch_postgres
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -102,25 +102,16 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @contextmanager
 def _new_postgres_database() -> Iterator[str]:
-    """The URL of a new, empty PostgreSQL database, dropped on exit."""
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"sourcediff_test_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        admin.dispose()
-        message = f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc.orig}"
+    """The URL of a new, empty PostgreSQL database, dropped on exit; skips
+    (or fails, when required) if the server cannot be reached."""
+    reason = postgres_unreachable(POSTGRES_ADMIN_URL)
+    if reason is not None:
+        message = f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {reason}"
         if _postgres_required():
             pytest.fail(message)
         pytest.skip(message)
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_postgres(POSTGRES_ADMIN_URL, "sourcediff_test") as url:
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -33,13 +33,9 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
 import json
-import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -58,6 +54,7 @@ from service.core.speakers import attribute_speakers
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+sys.path.insert(0, str(REPO))  # tests/serving.py, shared with the tests
 DEV_CLUSTER = "dev/03_vegas_strip_shooting.json"
 
 # --------------------------------------------------------------------------
@@ -249,29 +246,6 @@ def relations(body: dict[str, Any]) -> str:
 # HTTP
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    body = {"left": {"text": '"ok," she said'}, "right": {"text": '"ok," he said'}}
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with status {proc.returncode}")
-        try:
-            if httpx.post(url + "/v1/compare", json=body, timeout=2.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"no answer from {url} within {timeout:.0f} s")
-
-
 def bench_http(url: str, left: str, right: str, n: int, warmup: int) -> dict[str, float]:
     import httpx
 
@@ -286,34 +260,18 @@ def bench_http(url: str, left: str, right: str, n: int, warmup: int) -> dict[str
 
 
 def serve_and_bench(left: str, right: str, n: int, warmup: int) -> dict[str, float] | None:
-    if importlib.util.find_spec("service.main") is None:
-        print("  http: skipped (service/main.py does not exist yet)")
-        return None
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+    """Start `sourcediff serve` (one worker, logging as in production, into
+    a file) on a scratch SQLite database and benchmark it over HTTP."""
+    from tests.serving import Server, ServerError
+
     with tempfile.TemporaryDirectory(prefix="sourcediff-bench-") as tmp:
-        env = dict(os.environ, SOURCEDIFF_DATABASE_URL=f"sqlite:///{tmp}/bench.db")
-        cmd = [sys.executable, "-m", "uvicorn", "service.main:app", "--host", "127.0.0.1"]
-        cmd += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
-        # The server logs as in production (a JSON line per request), into a file.
-        server_log = open(f"{tmp}/server.log", "wb")  # noqa: SIM115 (closed below)
-        proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdout=server_log, stderr=server_log)
         try:
-            try:
-                _wait_ready(url, proc)
-            except RuntimeError as exc:
-                print(f"  http: skipped ({exc})")
-                return None
-            print(f"  http: uvicorn service.main:app on {url} (pid {proc.pid})")
-            return bench_http(url, left, right, n, warmup)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            server_log.close()
+            with Server(f"sqlite:///{tmp}/bench.db") as server:
+                print(f"  http: sourcediff serve on {server.url} (pid {server.process.pid})")
+                return bench_http(server.url, left, right, n, warmup)
+        except ServerError as exc:
+            print(f"  http: skipped ({exc})")
+            return None
 
 
 # --------------------------------------------------------------------------

@@ -35,13 +35,13 @@ import random
 import re
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import version
 from itertools import chain
 from pathlib import Path
@@ -52,7 +52,7 @@ from service.storage.db import make_engine, upgrade
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # tests/serving.py, shared with the tests
-from tests.databases import postgres_unreachable, scratch_postgres  # noqa: E402
+from tests.databases import postgres_unreachable, scratch_postgres, scratch_sqlite  # noqa: E402
 from tests.serving import Server  # noqa: E402
 
 SHARED = REPO.parent / "shared"
@@ -233,12 +233,6 @@ def warm_up(base_url: str, shared: Path) -> None:
 
 
 @contextmanager
-def sqlite_database() -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="sourcediff-bench-") as tmp:
-        yield f"sqlite:///{tmp}/bench.db"
-
-
-@contextmanager
 def postgres_database(admin_url: str) -> Iterator[str]:
     """A scratch database on ``admin_url``'s server, migrated; dropped after."""
     with scratch_postgres(admin_url, "sourcediff_bench") as url:
@@ -304,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ratios: list[str] = []
     databases: list[tuple[str, Callable[[], AbstractContextManager[str]]]] = [
-        ("sqlite", sqlite_database)
+        ("sqlite", partial(scratch_sqlite, "sourcediff-bench"))
     ]
     if args.no_postgres:
         print("postgres: skipped (--no-postgres)")

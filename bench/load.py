@@ -58,6 +58,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.metadata import version
 from itertools import chain
 from pathlib import Path
@@ -71,7 +72,7 @@ from service.usecases.keys import create_key
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # tests/serving.py, shared with the tests
-from tests.databases import postgres_unreachable, scratch_postgres  # noqa: E402
+from tests.databases import postgres_unreachable, scratch_postgres, scratch_sqlite  # noqa: E402
 from tests.serving import Server  # noqa: E402
 
 SHARED = REPO.parent / "shared"
@@ -274,12 +275,6 @@ def reads_scenario(article_ids: list[str], versions: int) -> Request:
 
 
 @contextmanager
-def sqlite_database() -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="sourcediff-load-") as tmp:
-        yield f"sqlite:///{tmp}/load.db"
-
-
-@contextmanager
 def postgres_database(admin_url: str) -> Iterator[str]:
     """A new database on ``admin_url``'s server; dropped after."""
     with scratch_postgres(admin_url, "sourcediff_load") as url:
@@ -454,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(HEADER)
     databases: list[tuple[str, Callable[[], AbstractContextManager[str]]]] = [
-        ("sqlite", sqlite_database)
+        ("sqlite", partial(scratch_sqlite, "sourcediff-load"))
     ]
     if args.no_postgres:
         print("postgres  skipped (--no-postgres)")

@@ -7,6 +7,8 @@ Public API:
   and all. ``OperationalError`` when the server cannot be reached.
 - ``postgres_unreachable(admin_url)``: why the server cannot be used, or
   ``None``.
+- ``scratch_sqlite(prefix)``: the URL of an SQLite file in a temporary
+  directory, removed on exit.
 
 Nothing here needs pytest: ``tests/conftest.py`` and the scripts in
 ``bench/`` share it.
@@ -14,6 +16,7 @@ Nothing here needs pytest: ``tests/conftest.py`` and the scripts in
 
 from __future__ import annotations
 
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +24,7 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-__all__ = ["postgres_unreachable", "scratch_postgres"]
+__all__ = ["postgres_unreachable", "scratch_postgres", "scratch_sqlite"]
 
 
 @contextmanager
@@ -49,3 +52,9 @@ def postgres_unreachable(admin_url: str) -> str | None:
         return str(exc.orig).strip().splitlines()[0]
     finally:
         admin.dispose()
+
+
+@contextmanager
+def scratch_sqlite(prefix: str = "sourcediff-scratch") -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix=f"{prefix}-") as tmp:
+        yield f"sqlite:///{tmp}/{prefix}.db"

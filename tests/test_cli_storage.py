@@ -10,17 +10,16 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from service.cli import app
 from service.core import fingerprint, tokenize
 from service.html import html_to_text
+from tests.databases import scratch_postgres
 
 URL = "https://example.com/news/1"
 WIN = '"We will win," she said.\n'
@@ -58,16 +57,8 @@ def files(tmp_path: Path) -> Path:
 def empty_postgres(postgres_url: str) -> Iterator[str]:
     """A database of its own on the tests' PostgreSQL server, never migrated
     (``postgres_url`` skips, or fails in CI, when there is no server)."""
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    name = f"sourcediff_cli_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres(postgres_url, "sourcediff_cli") as url:
+        yield url
 
 
 def ingest(runner: CliRunner, *args: str, input: str | None = None) -> list[str]:

@@ -306,7 +306,8 @@ def attribute_speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str 
     for start, end in spans:
         para = newlines[i - 1] + 1 if (i := bisect_left(newlines, start)) else 0
         same_para = para == prev_para
-        same_sentence = same_para and _sentence_start(text, para, start) <= prev_end
+        sentence = _sentence_start(text, para, start)
+        same_sentence = same_para and sentence <= prev_end
         who, source_only = _after(text, end)
         from_after = who is not None
         if who is None:
@@ -321,7 +322,7 @@ def attribute_speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str 
                     narration = _Narration(text)
                 # "…," he said: the narration before the quote names him;
                 # "He added that X was '…'": only sentences before this one do.
-                cut = start if from_after else _sentence_start(text, para, start)
+                cut = start if from_after else sentence
                 who = narration.subject_before(cut) or prev_who
         elif who is None and prev_who is not None:
             opens_para = start - para <= 8 and not text[para:start].strip(" \t\"“„«‘'`")

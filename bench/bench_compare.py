@@ -302,8 +302,8 @@ def components(left: str, right: str, n: int, warmup: int) -> list[tuple[str, di
     ]
     blocked = getattr(core_align, "_blocked_pairs", None)
     if blocked is not None:
-        lcontent = [core_align._content(k) for k in lkeys]
-        rcontent = [core_align._content(k) for k in rkeys]
+        lcontent = [core_align.content_words(k) for k in lkeys]
+        rcontent = [core_align.content_words(k) for k in rkeys]
         out.append(
             (
                 "blocking: core candidate index",

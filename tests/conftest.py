@@ -142,6 +142,24 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
         yield url
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated database of the test module's own, on each database (for
+    tests that read across a whole tenant, such as search and stories)."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("module") / "own.db"
+        urls: AbstractContextManager[str] = nullcontext(f"sqlite:///{path}")
+    else:
+        urls = _new_postgres_database()
+    with urls as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     """A migrated engine on each database."""

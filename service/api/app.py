@@ -27,7 +27,7 @@ from starlette.types import ASGIApp
 from service.api.middleware import BodySizeLimit
 from service.api.observability import RequestObservability
 from service.api.problems import install_problem_handlers
-from service.api.routes import articles, compare, health
+from service.api.routes import articles, compare, health, quotes, stories
 from service.config import Settings
 from service.logs import configure_logging
 from service.storage.db import ensure_schema, make_engine
@@ -126,6 +126,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = False
     app.include_router(health.router)
     app.include_router(compare.router)
     app.include_router(articles.router)
+    app.include_router(stories.router)
+    app.include_router(quotes.router)
     return app
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "ArticleRequest",
     "NinjsRequest",
     "QuoteChange",
+    "StoryKey",
     "VersionDiff",
     "VersionOut",
     "VersionPage",
@@ -44,6 +45,17 @@ __all__ = [
 ]
 
 Short = Annotated[Unicode, Field(min_length=1, max_length=1000)]
+# A story's key, chosen by the client: URL-safe, so it can sit in a path.
+StoryKey = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._~-]*$",
+        description="A story's key: letters, digits and `.`, `_`, `~`, `-`.",
+        examples=["nk-arms"],
+    ),
+]
 # Not blank (an outlet of spaces would be stored under ""), then stripped.
 Name = Annotated[ArticleText, Field(max_length=200), AfterValidator(str.strip)]
 
@@ -71,6 +83,7 @@ class ArticleRequest(BaseModel):
                     "url": "https://example.com/north-korea-denies-arms",
                     "text": '"We have never exported weapons," the official said.',
                     "title": "North Korea denies sending arms to Russia",
+                    "story": "nk-arms",
                 }
             ],
         },
@@ -86,6 +99,9 @@ class ArticleRequest(BaseModel):
     language: Annotated[Unicode, Field(min_length=1, max_length=35)] | None = None
     published_at: Timestamp | None = None
     updated_at: Timestamp | None = None
+    story: StoryKey | None = Field(
+        default=None, description="Join this story (created on first use)."
+    )
 
     @model_validator(mode="after")
     def _identity_and_body(self) -> Self:
@@ -122,6 +138,7 @@ class ArticleRecorded(BaseModel):
     url: str | None
     external_id: str | None
     content_hash: str
+    story: str | None = Field(default=None, description="The story the article joined, if any.")
 
 
 class ArticleOut(BaseModel):

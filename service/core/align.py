@@ -54,7 +54,16 @@ from .diff import DiffOp, words_diff
 from .quotes import Quote
 from .text import keys, words
 
-__all__ = ["Alignment", "Match", "Relation", "align_quotes", "compare_quotes"]
+__all__ = [
+    "Alignment",
+    "Judgement",
+    "Match",
+    "Relation",
+    "align_quotes",
+    "compare_quotes",
+    "content_words",
+    "judge_keys",
+]
 
 Relation = Literal["identical", "reworded", "partial"]
 
@@ -88,7 +97,10 @@ class Alignment:
 
 
 @dataclass(frozen=True, slots=True)
-class _Judgement:
+class Judgement:
+    """The verdict on one pair: relation, score (0–100) and whether it is
+    exclusive (identical and reworded pair one to one; partial may not)."""
+
     relation: Relation
     score: float
     exclusive: bool  # identical/reworded: at most one per quote
@@ -121,34 +133,39 @@ def _best_window(short: Sequence[str], long_: Sequence[str]) -> tuple[float, int
     return float(found.score), found.dest_start, found.dest_end
 
 
-def _content(words: Sequence[str]) -> list[str]:
+def content_words(words: Sequence[str]) -> list[str]:
     return [w for w in words if len(w) >= 3 and w not in _STOP]
 
 
-def _judge(
+def judge_keys(
     lk: Sequence[str],
     rk: Sequence[str],
     lc: Sequence[str],
     rc: Sequence[str],
     *,
-    min_similarity: float,
-    min_content_similarity: float,
-    min_cover: float,
-    min_run: int,
-    partial_overhang: int,
-) -> _Judgement | None:
+    min_similarity: float = 0.6,
+    min_content_similarity: float = 0.5,
+    min_cover: float = 0.8,
+    min_run: int = 6,
+    partial_overhang: int = 3,
+) -> Judgement | None:
+    """Judge two quotations given as word keys (``text.keys``) and their
+    content words (``content_words``), precomputed so that callers judging
+    many pairs compute them once per quote. ``None``: not one statement.
+    The knobs are ``align_quotes``'s.
+    """
     if not lk or not rk:
         return None
     if len(lk) == len(rk) and all(
         a == b or _spelling_variant(a, b) for a, b in zip(lk, rk, strict=True)
     ):
-        return _Judgement("identical", 100.0, True)
+        return Judgement("identical", 100.0, True)
     blocks = [b for b in Indel.opcodes(lk, rk).as_matching_blocks() if b.size]
     shared = [w for b in blocks for w in lk[b.a : b.a + b.size]]
     short = min(len(lk), len(rk))
     # Shared function words alone ("all of them", "OK") are not a statement,
     # and one short word is too little to tie two quotations together.
-    if not _content(shared) or (short == 1 and len(shared[0]) < 5):
+    if not content_words(shared) or (short == 1 and len(shared[0]) < 5):
         return None
     matched = len(shared)
     similarity = 2 * matched / (len(lk) + len(rk))
@@ -167,9 +184,16 @@ def _judge(
     if len(longer) - len(fragment) >= 2:
         window, w_start, w_end = _best_window(fragment, longer)
     if window >= 100 * min_cover:
-        overhang = max(w_start, len(longer) - w_end)
+        # The window is as long as the fragment, so when the fragment drops
+        # words from inside the longer quote the window stops short of the
+        # longer's end: words outside it that the alignment matched to the
+        # fragment are not what the longer adds.
+        in_longer = [(b.a if longer is lk else b.b, b.size) for b in blocks]
+        before = sum(max(0, min(start + size, w_start) - start) for start, size in in_longer)
+        after = sum(max(0, start + size - max(start, w_end)) for start, size in in_longer)
+        overhang = max(w_start - before, len(longer) - w_end - after)
         if overhang >= partial_overhang or (overhang >= 2 and overhang >= short):
-            return _Judgement("partial", round(window, 1), False)
+            return Judgement("partial", round(window, 1), False)
 
     if (
         similarity >= min_similarity
@@ -177,12 +201,12 @@ def _judge(
         and matched >= 2
     ):
         if overhang >= partial_overhang or (overhang >= 2 and overhang >= short):
-            return _Judgement("partial", round(100 * matched / short, 1), False)
-        return _Judgement("reworded", round(100 * similarity, 1), True)
+            return Judgement("partial", round(100 * matched / short, 1), False)
+        return Judgement("reworded", round(100 * similarity, 1), True)
     if window >= 100 * min_cover:
-        return _Judgement("partial", round(window, 1), False)
+        return Judgement("partial", round(window, 1), False)
     if max(b.size for b in blocks) >= min_run:
-        return _Judgement("partial", round(100 * matched / short, 1), False)
+        return Judgement("partial", round(100 * matched / short, 1), False)
     return None
 
 
@@ -203,11 +227,11 @@ def compare_quotes(
     >>> compare_quotes("All of them.", "Polls. Most of them. All of them?") is None
     True
     """
-    j = _judge(
+    j = judge_keys(
         (lk := keys(left)),
         (rk := keys(right)),
-        _content(lk),
-        _content(rk),
+        content_words(lk),
+        content_words(rk),
         min_similarity=min_similarity,
         min_content_similarity=min_content_similarity,
         min_cover=min_cover,
@@ -225,7 +249,7 @@ def _blocked_pairs(
 ) -> list[tuple[int, int]]:
     """Pairs worth judging: same words, or at least one content word shared.
 
-    Every match needs a shared content word (see ``_judge``), so this
+    Every match needs a shared content word (see ``judge_keys``), so this
     inverted index loses nothing and spares judging unrelated pairs.
     """
     index: dict[str, list[int]] = {}
@@ -281,12 +305,12 @@ def align_quotes(
     rgroups = [g for g in _groups(rkeys) if rkeys[g[0]]]
     lwords = [lkeys[g[0]] for g in lgroups]
     rwords = [rkeys[g[0]] for g in rgroups]
-    lcontent = [_content(w) for w in lwords]
-    rcontent = [_content(w) for w in rwords]
+    lcontent = [content_words(w) for w in lwords]
+    rcontent = [content_words(w) for w in rwords]
 
-    candidates: list[tuple[float, int, int, int, _Judgement]] = []
+    candidates: list[tuple[float, int, int, int, Judgement]] = []
     for gi, gj in _blocked_pairs(lwords, rwords, lcontent, rcontent):
-        j = _judge(
+        j = judge_keys(
             lwords[gi],
             rwords[gj],
             lcontent[gi],
@@ -305,7 +329,7 @@ def align_quotes(
     candidates.sort(key=lambda c: (-c[1], -c[0], c[2], c[3]))
     taken_left: set[int] = set()
     taken_right: set[int] = set()
-    chosen: list[tuple[int, int, _Judgement]] = []
+    chosen: list[tuple[int, int, Judgement]] = []
     for _, _, gi, gj, j in candidates:
         if j.exclusive:
             if gi in taken_left or gj in taken_right:

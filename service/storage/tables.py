@@ -14,6 +14,16 @@ API keys are stored as the SHA-256 of the whole key, never the key itself;
 their public ``id`` is part of the key, so a lookup is by primary key. Rate
 counters are one row per key and minute, incremented in place.
 
+The quote index: every version's quotations (``QuoteRecord``), written in
+the same transaction as the version, with ``latest`` set on the rows of an
+article's latest version only; and ``QuoteShingle``, the inverted index
+from shingle hashes (see ``service.core.search``) to quotations, whose
+primary key ``(shingle, quote_id)`` is the index a search reads (a
+``WITHOUT ROWID`` table on SQLite, so the rows are the index).
+
+Stories group articles about one event under a key the client chooses;
+``StoryArticle`` is the membership.
+
 Timestamps are stored in UTC. SQLite keeps no zone, so ``utc()`` puts it
 back on the way out.
 """
@@ -22,7 +32,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 __all__ = [
@@ -31,7 +51,11 @@ __all__ = [
     "IdempotencyRecord",
     "Marker",
     "Outlet",
+    "QuoteRecord",
+    "QuoteShingle",
     "RateCounter",
+    "Story",
+    "StoryArticle",
     "Version",
     "metadata",
     "now",
@@ -39,6 +63,12 @@ __all__ = [
 ]
 
 metadata = SQLModel.metadata
+
+
+def sqlite_integer() -> Integer:
+    """SQLite's ``INTEGER PRIMARY KEY`` (the rowid, autoincrementing) where
+    other databases get a ``BIGINT`` identity."""
+    return Integer()
 
 
 def now() -> datetime:
@@ -153,3 +183,69 @@ class Marker(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=64)
     created_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))
+
+
+class QuoteRecord(SQLModel, table=True):
+    """One quotation of one version, as ``service.core.extract_quotes`` found
+    it, with its normalised text and word count for scoring."""
+
+    __tablename__ = "quotes"
+    __table_args__ = (
+        Index("ix_quotes_article_latest", "article_id", "latest"),
+        Index("ix_quotes_version", "version_id"),
+    )
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(sqlite_integer(), "sqlite"), primary_key=True),
+    )
+    tenant: str = Field(max_length=64)
+    article_id: str = Field(foreign_key="articles.id", max_length=32)
+    version_id: int = Field(foreign_key="versions.id")
+    version: int
+    ordinal: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    start: int
+    end: int
+    speaker: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    norm: str = Field(sa_column=Column(Text, nullable=False))
+    words: int
+    shingles: int
+    latest: bool = Field(sa_column=Column(Boolean, nullable=False))
+
+
+class QuoteShingle(SQLModel, table=True):
+    """``quote_id`` is filed under ``shingle`` (a tenant-salted hash)."""
+
+    __tablename__ = "quote_shingles"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    shingle: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    quote_id: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("quotes.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+
+
+class Story(SQLModel, table=True):
+    """Articles about one event, under a key the client chose (``nk-arms``)."""
+
+    __tablename__ = "stories"
+    __table_args__ = (UniqueConstraint("tenant", "key", name="uq_stories_tenant_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = Field(max_length=64)
+    key: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))
+
+
+class StoryArticle(SQLModel, table=True):
+    __tablename__ = "story_articles"
+
+    story_id: int = Field(foreign_key="stories.id", primary_key=True)
+    article_id: str = Field(foreign_key="articles.id", primary_key=True, max_length=32, index=True)
+    added_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))

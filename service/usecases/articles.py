@@ -24,36 +24,44 @@ Concurrency: the unique constraints on outlets, articles and
 back and the whole step is retried from a fresh read, where it finds the
 winner's rows (and, for identical submissions, an unchanged text). A 2xx is
 only sent after the commit, so an acknowledged version is in the database.
+
+A new version's quotations are filed in the quote index in the same
+transaction (``service.storage.quotes``), and a ``story`` key makes the
+article a member of that story (created on first use), also in it.
 """
 
 from __future__ import annotations
 
 import json
-import random
-import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from service.config import Settings
-from service.core import fingerprint
+from service.core import extract_quotes, fingerprint
 from service.errors import (
     BadRequest,
     Conflict,
     NotFound,
     PayloadTooLarge,
-    ServiceUnavailable,
     Unprocessable,
 )
 from service.html import html_to_text
 from service.ninjs import NinjsItem, to_ninjs
+from service.storage.quotes import (
+    IndexedQuote,
+    QuoteRepository,
+    StoryRepository,
+    indexed_quotes,
+)
 from service.storage.repo import ArticleRepository, IdempotencyRepository, decode_cursor
 from service.storage.tables import Article, Outlet, Version, utc
+from service.usecases.transactions import in_transaction
 from service.usecases.versions import version_diff
 
 __all__ = [
@@ -72,8 +80,6 @@ __all__ = [
     "version_body",
 ]
 
-_ATTEMPTS = 10
-
 
 @dataclass(frozen=True, slots=True)
 class Submission:
@@ -87,6 +93,7 @@ class Submission:
     language: str | None = None
     published_at: datetime | None = None
     updated_at: datetime | None = None
+    story: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +102,9 @@ class Idempotency:
     request_hash: str
 
 
-def submission_from_ninjs(item: NinjsItem, outlet: str | None) -> Submission:
+def submission_from_ninjs(
+    item: NinjsItem, outlet: str | None, story: str | None = None
+) -> Submission:
     """A ninjs item as a submission; its ``uri`` is the article's identity."""
     return Submission(
         outlet=outlet or item.provider or "unknown",
@@ -107,6 +116,7 @@ def submission_from_ninjs(item: NinjsItem, outlet: str | None) -> Submission:
         language=item.language,
         published_at=item.first_created,
         updated_at=item.version_created,
+        story=story,
     )
 
 
@@ -165,18 +175,13 @@ def record_version(
         raise Unprocessable("identify the article by `url` or by `external_id`")
     text = _text_of(submission, settings)
     content_hash = fingerprint(text)
-    for attempt in range(_ATTEMPTS):
-        with Session(engine) as session:
-            try:
-                result = _record_once(session, tenant, submission, text, content_hash, idempotency)
-                session.commit()
-                return result
-            except (IntegrityError, OperationalError):
-                # A concurrent request won a race (or SQLite was busy): start
-                # again from a fresh read.
-                session.rollback()
-        time.sleep(random.uniform(0, 0.005 * 2**attempt))
-    raise ServiceUnavailable("the article is being updated by other requests; retry shortly")
+    quotes = indexed_quotes(extract_quotes(text), tenant)
+    return in_transaction(
+        engine,
+        lambda session: _record_once(
+            session, tenant, submission, text, content_hash, quotes, idempotency
+        ),
+    )
 
 
 def _record_once(
@@ -185,6 +190,7 @@ def _record_once(
     s: Submission,
     text: str,
     content_hash: str,
+    quotes: Sequence[IndexedQuote],
     idempotency: Idempotency | None,
 ) -> tuple[int, dict[str, Any]]:
     keys = IdempotencyRepository(session, tenant)
@@ -219,6 +225,12 @@ def _record_once(
                 content_hash=content_hash,
             )
         )
+        QuoteRepository(session, tenant).file(version, quotes)
+    if s.story is not None:
+        stories = StoryRepository(session, tenant)
+        story = stories.story(s.story) or stories.add_story(s.story)
+        if stories.membership(story, article.id) is None:
+            stories.join(story, article.id)
     body = {
         "id": article.id,
         "version": version.number,
@@ -227,6 +239,7 @@ def _record_once(
         "url": article.url,
         "external_id": article.external_id,
         "content_hash": version.content_hash,
+        "story": s.story,
     }
     if idempotency is not None:
         keys.add(idempotency.key, idempotency.request_hash, status, json.dumps(body))

@@ -79,6 +79,18 @@ class TestReworded:
         # Too far apart in wording to call reworded, but must not crash.
         assert relation(left, right) in (None, "reworded", "partial")
 
+    def test_words_dropped_near_the_end_are_no_overhang(self) -> None:
+        """Dropping "plan to" from inside a long quote leaves the same span:
+        the fragment's best window stops two words short of the end, but the
+        words after it are the fragment's own."""
+        long_ = (
+            "But we take this opportunity to make clear one thing. We have never exported "
+            "weapons or ammunition to Russia before and we will not plan to export them"
+        )
+        trimmed = long_.replace("will not plan to export", "will not export")
+        assert relation(long_, trimmed) == "reworded"
+        assert relation(trimmed, long_) == "reworded"
+
     def test_score_reflects_similarity(self) -> None:
         close = compare_quotes(self.BASE, "But we will not raise taxes on families this year")
         far = compare_quotes(self.BASE, "We will not raise any new taxes on families")

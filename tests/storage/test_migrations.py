@@ -76,3 +76,29 @@ def test_sqlite_is_created_at_start_other_databases_must_be_current(
         ensure_schema(behind)
     behind.dispose()
     admin.dispose()
+
+
+def test_the_quote_index_is_built_for_versions_stored_before_it(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'backfill.db'}")
+    upgrade(engine, "0002")
+    statements = [
+        "INSERT INTO outlets (id, tenant, name, created_at) VALUES (1, 't', 'W', '2020-01-01')",
+        "INSERT INTO articles (id, tenant, outlet_id, url, created_at) "
+        "VALUES ('a1', 't', 1, 'https://x/1', '2020-01-01')",
+    ]
+    for number, text_ in enumerate(['"We will never surrender," he said.', '"Never," he said.']):
+        statements.append(
+            "INSERT INTO versions (article_id, tenant, number, text, fetched_at, content_hash) "
+            f"VALUES ('a1', 't', {number + 1}, '{text_}', '2020-01-01', 'h{number}')"
+        )
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    upgrade(engine)
+    with engine.connect() as connection:
+        quotes = connection.execute(
+            text("SELECT version, text, latest FROM quotes ORDER BY version")
+        ).all()
+        filed = connection.execute(text("SELECT count(*) FROM quote_shingles")).scalar_one()
+    assert [tuple(q) for q in quotes] == [(1, "We will never surrender,", 0), (2, "Never,", 1)]
+    assert filed >= 3

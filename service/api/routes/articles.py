@@ -9,12 +9,16 @@ scope, the reads ``read``):
   time, keyset-paginated.
 - ``GET /v1/articles/{article_id}``, ``…/versions``, ``…/versions/{number}``,
   ``…/versions/{number}/ninjs``, ``…/diff?from=&to=``.
+- ``GET /v1/articles/{article_id}/related``: other articles carrying the
+  same statements, ranked, with the quote pairs as evidence (candidates for
+  the same story).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Response
@@ -26,6 +30,7 @@ from service.api.article_schemas import (
     ArticleRecorded,
     ArticleRequest,
     NinjsRequest,
+    StoryKey,
     VersionDiff,
     VersionOut,
     VersionPage,
@@ -40,6 +45,7 @@ from service.api.deps import (
 )
 from service.api.problems import AUTH_RESPONSES, PROBLEM_RESPONSES, problem_doc
 from service.api.schemas import Timestamp
+from service.api.story_schemas import RelatedPage
 from service.errors import Unprocessable
 from service.ninjs import parse_ninjs
 from service.usecases.articles import (
@@ -52,6 +58,7 @@ from service.usecases.articles import (
     record_version,
     submission_from_ninjs,
 )
+from service.usecases.search import related_articles
 
 __all__ = ["router"]
 
@@ -85,19 +92,32 @@ def record(
     outlet: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Outlet of a ninjs item.")
     ] = None,
+    story: Annotated[
+        StoryKey | None, Query(description="Story of a ninjs item (the article joins it).")
+    ] = None,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
 ) -> dict[str, Any]:
-    """Record a version of an article (or find it unchanged)."""
+    """Record a version of an article (or find it unchanged), and, with a
+    `story`, make the article a member of that story."""
     if isinstance(body, NinjsRequest):
         try:
-            submission = submission_from_ninjs(parse_ninjs(body.document()), outlet)
+            submission = submission_from_ninjs(parse_ninjs(body.document()), outlet, story)
         except ValueError as exc:
             raise Unprocessable(f"ninjs: {exc}") from None
     else:
+        if story is not None and body.story not in (None, story):
+            raise Unprocessable("the `story` query parameter and body field differ")
         submission = body.to_submission()
+        if story is not None and body.story is None:
+            submission = replace(submission, story=story)
     idempotency = None
     if idempotency_key is not None:
-        canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True) + (outlet or "")
+        canonical = (
+            json.dumps(body.model_dump(mode="json"), sort_keys=True)
+            + (outlet or "")
+            + "\x1f"
+            + (story or "")
+        )
         idempotency = Idempotency(idempotency_key, hashlib.sha256(canonical.encode()).hexdigest())
     status, recorded = record_version(engine, tenant, submission, settings, idempotency=idempotency)
     response.status_code = status
@@ -179,3 +199,25 @@ def diff(
     """Word diff of two versions (by default the latest against the one
     before), with the quotation changes listed apart."""
     return diff_versions(session, tenant, article_id, from_, to)
+
+
+@router.get("/{article_id}/related", response_model=RelatedPage, dependencies=READ)
+def related(
+    article_id: ArticleId,
+    session: SessionDep,
+    tenant: TenantDep,
+    min_score: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=100,
+            description="Least search score of a shared quotation (it must also be the same "
+            "statement by the alignment rules).",
+        ),
+    ] = 60,
+    limit: Annotated[int, Query(ge=1, le=50, description="At most this many articles.")] = 10,
+) -> dict[str, Any]:
+    """Other articles that carry the same statements as this one's latest
+    version, most shared first, with the pairs of quotations as evidence:
+    the candidates for this article's story."""
+    return related_articles(session, tenant, article_id, min_score=min_score, limit=limit)

@@ -1,0 +1,174 @@
+"""Request and response bodies of stories, quote search and related articles.
+
+Public API: ``JoinRequest``, ``Joined``, ``StoryPage``, ``StoryOut``,
+``StoryQuotes`` (and the parts it is made of), ``SearchPage``,
+``RelatedPage``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.api.schemas import DiffOpOut
+from service.core import Relation
+
+__all__ = [
+    "JoinRequest",
+    "Joined",
+    "RelatedPage",
+    "SearchPage",
+    "StoryOut",
+    "StoryPage",
+    "StoryQuotes",
+]
+
+
+class JoinRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    article_id: str = Field(min_length=1, max_length=64)
+
+
+class Joined(BaseModel):
+    story: str
+    article_id: str
+    joined: bool = Field(description="False when the article already was a member.")
+
+
+class StorySummary(BaseModel):
+    key: str
+    created_at: datetime
+    articles: int
+
+
+class StoryPage(BaseModel):
+    items: list[StorySummary]
+    next: str | None = Field(description="Cursor of the next page; null on the last.")
+
+
+class StoryArticle(BaseModel):
+    article_id: str
+    outlet: str
+    url: str | None
+    version: int | None = Field(description="The latest version, which the story aligns.")
+    headline: str | None
+    published_at: datetime | None = Field(
+        description="The latest version's publication time, else when it was first stored."
+    )
+    added_at: datetime
+
+
+class StoryOut(BaseModel):
+    key: str
+    created_at: datetime
+    articles: list[StoryArticle]
+
+
+class StoredQuote(BaseModel):
+    id: int = Field(description="The quotation's id in the quote index.")
+    text: str
+    start: int = Field(description="Offset in its version's `text`.")
+    end: int
+    speaker: str | None
+
+
+class VariantOut(BaseModel):
+    article_id: str
+    outlet: str
+    version: int
+    published_at: datetime | None
+    quote: StoredQuote
+    relation: Literal["canonical", "identical", "reworded", "partial"] = Field(
+        description="Against the statement's canonical wording."
+    )
+    score: float = Field(ge=0, le=100)
+    diff: list[DiffOpOut] = Field(description="From the canonical wording to this one.")
+    repeats: list[int] = Field(description="Ids of the same words repeated in the article.")
+
+
+class FirstAppearance(BaseModel):
+    article_id: str
+    outlet: str
+    published_at: datetime | None
+
+
+class StatementOut(BaseModel):
+    id: str = Field(description="`S1`, `S2` … in this response.")
+    canonical: VariantOut = Field(description="The longest wording (earliest on ties).")
+    first: FirstAppearance
+    carried_by: list[str] = Field(description="Article ids, earliest first.")
+    omitted_by: list[str] = Field(description="Article ids of the story that omit it.")
+    variants: list[VariantOut] = Field(description="The canonical first.")
+
+
+class StoryArticleQuotes(StoryArticle):
+    quotes: int
+
+
+class Omissions(BaseModel):
+    article_id: str
+    outlet: str
+    omits: list[str] = Field(description="Statement ids.")
+
+
+class StoryQuotes(BaseModel):
+    story: str
+    articles: list[StoryArticleQuotes]
+    statements: list[StatementOut] = Field(
+        description="Most widely carried first, then earliest first appearance."
+    )
+    omissions: list[Omissions]
+
+
+class SearchHit(BaseModel):
+    article_id: str
+    outlet: str
+    url: str | None
+    version: int
+    latest: bool = Field(description="Whether this is the article's latest version.")
+    score: float = Field(ge=0, le=100)
+    relation: Relation | None = Field(
+        description="The relation to the query by the alignment rules; null when close by "
+        "score only."
+    )
+    quote: StoredQuote
+
+
+class SearchPage(BaseModel):
+    query: str = Field(description="The query as compared: normalised words.")
+    items: list[SearchHit]
+    next: str | None = Field(description="Cursor of the next page; null on the last.")
+
+
+class EvidenceQuote(BaseModel):
+    id: int
+    text: str
+    start: int
+
+
+class Evidence(BaseModel):
+    quote: EvidenceQuote
+    match: StoredQuote
+    score: float
+    relation: Relation
+
+
+class RelatedArticle(BaseModel):
+    article_id: str
+    outlet: str
+    url: str | None
+    version: int | None
+    shared_quotes: int = Field(description="This article's quotations it carries a variant of.")
+    of_quotes: int = Field(description="This article's quotations in all.")
+    score: float = Field(description="Mean score of the shared quotations.")
+    wording: float = Field(description="Token-set similarity of the two texts (0–100).")
+    stories: list[str] = Field(description="Stories the related article belongs to.")
+    evidence: list[Evidence]
+
+
+class RelatedPage(BaseModel):
+    article_id: str
+    items: list[RelatedArticle]

@@ -1,0 +1,188 @@
+"""Stories: articles about one event, and their quotations aligned n-way.
+
+Public API:
+
+- ``join_story(engine, tenant, key, article_id)``: add an article to a story
+  (created on first use); ``(201, body)`` when it joined, ``(200, body)``
+  when it was already a member.
+- ``leave_story(engine, tenant, key, article_id)``.
+- ``list_stories``, ``read_story``: reads.
+- ``story_quotes(session, tenant, key)``: the statements of the story's
+  latest versions, grouped across every outlet (``service.core.stories``).
+
+A member's time, for "who ran it first", is its latest version's
+``published_at`` (ninjs ``firstCreated``) when the client gave one, else
+when Sourcediff first stored the article; ties, and members without a time,
+go by the order they joined the story. The quotations come from the quote
+index, so aligning a story extracts nothing again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from service.core.diff import DiffOp
+from service.core.quotes import Quote
+from service.core.stories import Member, Statement, Variant, align_story
+from service.errors import NotFound
+from service.storage.quotes import QuoteRepository, StoryMember, StoryRepository
+from service.storage.repo import ArticleRepository
+from service.storage.tables import QuoteRecord, Story, utc
+from service.usecases.transactions import in_transaction
+
+__all__ = ["join_story", "leave_story", "list_stories", "read_story", "story_quotes"]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    aware = utc(moment)
+    return aware.isoformat() if aware is not None else None
+
+
+def _story_or_404(stories: StoryRepository, key: str) -> Story:
+    story = stories.story(key)
+    if story is None:
+        raise NotFound(f"story {key!r} not found")
+    return story
+
+
+def join_story(
+    engine: Engine, tenant: str, key: str, article_id: str
+) -> tuple[int, dict[str, Any]]:
+    def step(session: Session) -> tuple[int, dict[str, Any]]:
+        if ArticleRepository(session, tenant).article(article_id) is None:
+            raise NotFound(f"article {article_id!r} not found")
+        stories = StoryRepository(session, tenant)
+        story = stories.story(key) or stories.add_story(key)
+        joined = stories.membership(story, article_id) is None
+        if joined:
+            stories.join(story, article_id)
+        return (201 if joined else 200), {"story": key, "article_id": article_id, "joined": joined}
+
+    return in_transaction(engine, step)
+
+
+def leave_story(engine: Engine, tenant: str, key: str, article_id: str) -> None:
+    def step(session: Session) -> None:
+        stories = StoryRepository(session, tenant)
+        if not stories.leave(_story_or_404(stories, key), article_id):
+            raise NotFound(f"article {article_id!r} is not in story {key!r}")
+
+    in_transaction(engine, step)
+
+
+def list_stories(session: Session, tenant: str, *, after: str | None, limit: int) -> dict[str, Any]:
+    rows = StoryRepository(session, tenant).stories(after=after, limit=limit + 1)
+    items = [
+        {"key": story.key, "created_at": _iso(story.created_at), "articles": count}
+        for story, count in rows[:limit]
+    ]
+    return {"items": items, "next": rows[limit - 1][0].key if len(rows) > limit else None}
+
+
+def _published(member: StoryMember) -> datetime | None:
+    if member.latest is not None and member.latest.published_at is not None:
+        return utc(member.latest.published_at)
+    return utc(member.article.created_at)
+
+
+def _member_body(member: StoryMember) -> dict[str, Any]:
+    return {
+        "article_id": member.article.id,
+        "outlet": member.outlet.name,
+        "url": member.article.url,
+        "version": member.latest.number if member.latest is not None else None,
+        "headline": member.latest.title if member.latest is not None else None,
+        "published_at": _iso(_published(member)),
+        "added_at": _iso(member.added_at),
+    }
+
+
+def read_story(session: Session, tenant: str, key: str) -> dict[str, Any]:
+    stories = StoryRepository(session, tenant)
+    story = _story_or_404(stories, key)
+    return {
+        "key": story.key,
+        "created_at": _iso(story.created_at),
+        "articles": [_member_body(m) for m in stories.members(story)],
+    }
+
+
+def _diff(ops: tuple[DiffOp, ...]) -> list[dict[str, Any]]:
+    return [op.as_dict() for op in ops]
+
+
+def story_quotes(session: Session, tenant: str, key: str) -> dict[str, Any]:
+    """The story's statements, most widely carried first (see
+    ``service.core.stories`` for the grouping rule)."""
+    stories = StoryRepository(session, tenant)
+    story = _story_or_404(stories, key)
+    members = stories.members(story)
+    by_id = {m.article.id: m for m in members}
+    stored = QuoteRepository(session, tenant).latest_quotes(list(by_id))
+    aligned = align_story(
+        [
+            Member(
+                key=m.article.id,
+                quotes=[Quote(r.text, r.start, r.end, r.speaker) for r in stored[m.article.id]],
+                outlet=m.outlet.name,
+                published=_published(m),
+                order=order,
+            )
+            for order, m in enumerate(members)
+        ]
+    )
+
+    def variant(v: Variant) -> dict[str, Any]:
+        record: QuoteRecord = stored[v.member][v.quote]
+        member = by_id[v.member]
+        return {
+            "article_id": v.member,
+            "outlet": member.outlet.name,
+            "version": record.version,
+            "published_at": _iso(_published(member)),
+            "quote": {
+                "id": record.id,
+                "text": record.text,
+                "start": record.start,
+                "end": record.end,
+                "speaker": record.speaker,
+            },
+            "relation": v.relation,
+            "score": v.score,
+            "diff": _diff(v.diff),
+            "repeats": [stored[v.member][i].id for i in v.repeats],
+        }
+
+    def statement(sid: str, s: Statement) -> dict[str, Any]:
+        first = by_id[s.first]
+        return {
+            "id": sid,
+            "canonical": variant(s.canonical),
+            "first": {
+                "article_id": s.first,
+                "outlet": first.outlet.name,
+                "published_at": _iso(_published(first)),
+            },
+            "carried_by": list(s.carried_by),
+            "omitted_by": list(s.omitted_by),
+            "variants": [variant(v) for v in s.variants],
+        }
+
+    ids = [f"S{i}" for i in range(1, len(aligned.statements) + 1)]
+    return {
+        "story": story.key,
+        "articles": [{**_member_body(m), "quotes": len(stored[m.article.id])} for m in members],
+        "statements": [statement(sid, s) for sid, s in zip(ids, aligned.statements, strict=True)],
+        "omissions": [
+            {
+                "article_id": m.article.id,
+                "outlet": m.outlet.name,
+                "omits": [ids[i] for i in aligned.omissions[m.article.id]],
+            }
+            for m in members
+        ],
+    }

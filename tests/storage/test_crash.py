@@ -16,6 +16,9 @@ Afterwards, read back through the API:
   consecutive ones have the same hash (racing identical submissions made one
   version), and each is a text some client sent for that article, intact;
 - one article per URL;
+- every stored version has its quotations in the quote index, and only the
+  latest version's are marked latest (the index is written in the version's
+  transaction, so a kill cannot leave one without the other);
 - on SQLite, ``PRAGMA integrity_check`` says ``ok``.
 
 Nothing here depends on timing: the kills are placed by progress (so many
@@ -38,9 +41,13 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
-from service.core import fingerprint
+from service.config import DEFAULT_TENANT
+from service.core import extract_quotes, fingerprint
 from service.storage.db import is_sqlite
+from service.storage.quotes import indexed_quotes
+from service.storage.tables import Article, QuoteRecord, Version
 from tests.serving import Server
 
 OWN_CLIENTS = 4
@@ -269,7 +276,26 @@ def test_acknowledged_versions_survive_kills(
         assert any(not ack.created for ack in ledger.acks)
         check_store(server.url, ledger)
 
+    check_quote_index(engine, prefix)
     if is_sqlite(engine):
         with engine.connect() as connection:
             result = connection.exec_driver_sql("PRAGMA integrity_check").scalars().all()
         assert result == ["ok"]
+
+
+def check_quote_index(engine: Engine, prefix: str) -> None:
+    with Session(engine) as session:
+        articles = session.exec(select(Article).where(col(Article.url).startswith(prefix))).all()
+        assert articles
+        for article in articles:
+            versions = session.exec(select(Version).where(Version.article_id == article.id)).all()
+            latest = max(v.number for v in versions)
+            for version in versions:
+                filed = session.exec(
+                    select(QuoteRecord)
+                    .where(QuoteRecord.version_id == version.id)
+                    .order_by(col(QuoteRecord.ordinal))
+                ).all()
+                expected = indexed_quotes(extract_quotes(version.text), DEFAULT_TENANT)
+                assert [r.text for r in filed] == [q.quote.text for q in expected]
+                assert {r.latest for r in filed} <= {version.number == latest}

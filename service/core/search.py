@@ -65,12 +65,14 @@ _PREFIX = 5
 _SHORT = 8
 
 
-def search_score(query: str, candidate: str) -> float:
+def search_score(query: str, candidate: str, cutoff: float = 0) -> float:
     """Score (0–100, one decimal) of ``candidate`` as a variant of ``query``;
-    both normalised (``text.normalize``)."""
-    score = fuzz.ratio(query, candidate)
+    both normalised (``text.normalize``). A score below ``cutoff`` may be
+    reported as 0 (rapidfuzz then stops early), never a score above it."""
+    cutoff = max(0.0, cutoff - 0.05)  # what rounds up to the cutoff still counts
+    score = fuzz.ratio(query, candidate, score_cutoff=cutoff)
     if min(query.count(" "), candidate.count(" ")) + 1 >= MIN_PARTIAL_WORDS:
-        score = max(score, fuzz.partial_ratio(query, candidate))
+        score = max(score, fuzz.partial_ratio(query, candidate, score_cutoff=cutoff))
     return round(score, 1)
 
 

@@ -17,9 +17,9 @@ to what outlets currently say reads one flag.
 
 A search reads the inverted index only: the quotations sharing at least one
 shingle with the query, counted per quotation, keeping those that share at
-least a fifth of the smaller of the two shingle sets (a variant scoring 80
-shares far more; an unrelated quotation sharing one common pair does not
-reach it), most shared first, at most ``limit`` of them. The caller scores
+least a fifth of the smaller of the two shingle sets (each counted as filed:
+a variant scoring 80 shares far more; an unrelated quotation sharing one
+common pair does not reach it), most shared first, at most ``limit`` of them. The caller scores
 the survivors with ``service.core.search_score``.
 """
 
@@ -137,12 +137,20 @@ class QuoteRepository:
         )
 
     def candidates(
-        self, shingles: Sequence[int], *, latest_only: bool = True, limit: int = 1000
+        self,
+        shingles: Sequence[int],
+        *,
+        filed: int | None = None,
+        latest_only: bool = True,
+        limit: int = 1000,
     ) -> list[Candidate]:
         """Quotations sharing enough shingles with a query (see the module
-        docstring), most shared first."""
+        docstring), most shared first. ``shingles`` are the query's look-up
+        keys; ``filed``, how many it would be filed under itself (the share
+        is of that, since a look-up also holds skipping pairs and words)."""
         if not shingles:
             return []
+        filed = len(shingles) if filed is None else max(1, filed)
         hits = (
             select(col(QuoteShingle.quote_id), func.count().label("hits"))
             .where(col(QuoteShingle.shingle).in_(shingles))
@@ -150,8 +158,8 @@ class QuoteRepository:
             .subquery()
         )
         smaller = case(
-            (col(QuoteRecord.shingles) < len(shingles), col(QuoteRecord.shingles)),
-            else_=len(shingles),
+            (col(QuoteRecord.shingles) < filed, col(QuoteRecord.shingles)),
+            else_=filed,
         )
         query = (
             select_columns(

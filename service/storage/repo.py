@@ -97,6 +97,17 @@ class ArticleRepository:
             )
         ).first()
 
+    def with_outlets(self, article_ids: Sequence[str]) -> list[tuple[Article, Outlet]]:
+        """The articles of ``article_ids`` (those that exist) with their outlets."""
+        if not article_ids:
+            return []
+        rows = self.session.exec(
+            select(Article, Outlet)
+            .join(Outlet, col(Outlet.id) == Article.outlet_id)
+            .where(Article.tenant == self.tenant, col(Article.id).in_(article_ids))
+        ).all()
+        return [(article, outlet) for article, outlet in rows]
+
     def add_article(self, article: Article) -> Article:
         self.session.add(article)
         self.session.flush()

@@ -20,6 +20,7 @@ inside a long one, for example).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -27,7 +28,7 @@ from rapidfuzz import fuzz
 from sqlmodel import Session
 
 from service.core.align import content_words, judge_keys
-from service.core.search import query_shingles, search_score
+from service.core.search import query_shingles, search_score, stored_shingles
 from service.core.text import keys
 from service.errors import BadRequest, NotFound, Unprocessable
 from service.storage.quotes import Candidate, QuoteRepository, StoryRepository
@@ -65,38 +66,29 @@ def _hits(
 ) -> list[_Hit]:
     norm = " ".join(words)
     found = repo.candidates(
-        sorted(query_shingles(words, repo.tenant)), latest_only=latest_only, limit=limit
+        sorted(query_shingles(words, repo.tenant)),
+        filed=len(stored_shingles(words, repo.tenant)),
+        latest_only=latest_only,
+        limit=limit,
     )
     hits = []
     for candidate in found:
         if candidate.article_id == exclude_article:
             continue
-        score = search_score(norm, candidate.norm)
+        score = search_score(norm, candidate.norm, min_score)
         if score >= min_score:
             hits.append(_Hit(score, candidate))
     hits.sort(key=lambda h: (-h.score, h.candidate.id))
     return hits
 
 
-class _Articles:
-    """Article and outlet of each hit, each looked up once."""
-
-    def __init__(self, session: Session, tenant: str) -> None:
-        self.repo = ArticleRepository(session, tenant)
-        self.seen: dict[str, dict[str, Any]] = {}
-
-    def __call__(self, article_id: str) -> dict[str, Any]:
-        if article_id not in self.seen:
-            article = self.repo.article(article_id)
-            assert article is not None
-            outlet = self.repo.outlet(article.outlet_id)
-            assert outlet is not None
-            self.seen[article_id] = {
-                "article_id": article.id,
-                "outlet": outlet.name,
-                "url": article.url,
-            }
-        return self.seen[article_id]
+def _articles(session: Session, tenant: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Article id, outlet and URL of each of ``ids``, in one query."""
+    found = ArticleRepository(session, tenant).with_outlets(sorted(set(ids)))
+    return {
+        article.id: {"article_id": article.id, "outlet": outlet.name, "url": article.url}
+        for article, outlet in found
+    }
 
 
 def _quote(c: Candidate) -> dict[str, Any]:
@@ -145,10 +137,10 @@ def search_quotes(
         after = (-tenths, last_id)
         hits = [h for h in hits if (-round(h.score * 10), h.candidate.id) > after]
     page = hits[:limit]
-    articles = _Articles(session, tenant)
+    articles = _articles(session, tenant, (h.candidate.article_id for h in page))
     items = [
         {
-            **articles(h.candidate.article_id),
+            **articles[h.candidate.article_id],
             "version": h.candidate.version,
             "latest": h.candidate.latest,
             "score": h.score,
@@ -212,14 +204,14 @@ def related_articles(
     latest = repo.latest_version(article_id)
     own_text = " ".join(keys(latest.text)) if latest is not None else ""
     stories = StoryRepository(session, tenant).stories_of([other for other, _ in ranked])
-    articles = _Articles(session, tenant)
+    articles = _articles(session, tenant, (other for other, _ in ranked))
     items = []
     for other, pairs in ranked:
         their = repo.latest_version(other)
         wording = fuzz.token_set_ratio(own_text, " ".join(keys(their.text))) if their else 0.0
         items.append(
             {
-                **articles(other),
+                **articles[other],
                 "version": their.number if their is not None else None,
                 "shared_quotes": len(pairs),
                 "of_quotes": len(own),

@@ -6,8 +6,14 @@ Commands:
   for standard input); a coloured report by default, the API's exact JSON
   with ``--json``. ``--html`` reads both as HTML; ``.html``/``.htm`` files
   are read as HTML anyway.
+- ``sourcediff check BASELINE CANDIDATE``: a coverage regression check;
+  in-process on two files, or against a service with ``--url``; exit 0
+  passed, 1 regression, 2 bad input or an unusable service. ``--junit`` and
+  ``--json`` write reports for CI systems.
 - ``sourcediff ingest FILE...``: store each file as a version of an
   article, straight into the database (no server needed).
+- ``sourcediff fetch URL``: fetch a page and store it as a version (the
+  same SSRF rules as ``POST /v1/fetch``).
 - ``sourcediff versions URL``: list the stored versions of an article.
 - ``sourcediff db upgrade`` / ``sourcediff db status``: migrate the database
   to the newest schema, or say whether it is behind.
@@ -39,6 +45,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
+import httpx
 import typer
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -46,8 +53,11 @@ from sqlmodel import Session
 
 from service import server
 from service.api import create_app, openapi_json
+from service.check_report import junit_xml, render_check
 from service.config import DEFAULT_TENANT, Settings
 from service.core import tokenize
+from service.core.checks import DEFAULT_FAIL_ON, DEFAULT_PASSAGE_WORDS, Policy, parse_kinds
+from service.core.checks import check as run_core_check
 from service.errors import SourcediffError
 from service.ninjs import looks_like_ninjs, parse_ninjs
 from service.report import render_report
@@ -55,7 +65,15 @@ from service.storage.db import SchemaBehind, ensure_schema, make_engine, schema_
 from service.storage.repo import ArticleRepository
 from service.storage.tables import Version, utc
 from service.usecases.articles import Submission, record_version, submission_from_ninjs
-from service.usecases.compare import HtmlSource, Source, TextSource, compare_sides, comparison_body
+from service.usecases.compare import (
+    HtmlSource,
+    Source,
+    StoredSource,
+    TextSource,
+    compare_sides,
+    comparison_body,
+)
+from service.usecases.fetching import fetch_article
 from service.usecases.keys import SCOPES, KeyInfo, create_key, list_keys, parse_scopes, revoke_key
 
 __all__ = ["app", "main"]
@@ -81,6 +99,7 @@ STDIN = "-"
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JSON_SUFFIX = ".json"
 HASH_PREFIX = 12
+ARTICLE_PREFIX = "article:"
 
 DatabaseUrl = Annotated[
     str | None,
@@ -157,6 +176,132 @@ def compare(
     use_color = _wants_color(color)
     report = render_report(comparison, left_name=left, right_name=right, color=use_color)
     typer.echo(report, color=use_color)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, "utf-8")
+    except OSError as exc:
+        _fail(f"{path}: cannot write: {exc.strerror or exc}")
+
+
+def _check_side(ref: str, html: bool, remote: bool) -> tuple[Source, dict[str, Any]]:
+    """A check input: a file (or ``-``), or ``article:ID[@VERSION]`` (a
+    stored article; only against a service)."""
+    if ref.startswith(ARTICLE_PREFIX):
+        if not remote:
+            _fail(f"{ref}: stored articles need a service (--url)")
+        article_id, _, number = ref.removeprefix(ARTICLE_PREFIX).partition("@")
+        if not article_id or (number and not number.isdigit()):
+            _fail(f"{ref}: expected article:ID or article:ID@VERSION")
+        side: dict[str, Any] = {"article_id": article_id}
+        if number:
+            side["version"] = int(number)
+        return StoredSource(article_id, int(number) if number else None), side
+    source = _source(ref, html)
+    if isinstance(source, HtmlSource):
+        return source, {"html": source.html}
+    assert isinstance(source, TextSource)
+    return source, {"text": source.text}
+
+
+def _remote_check(
+    url: str, api_key: str | None, body: dict[str, Any], timeout: float
+) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    try:
+        response = httpx.post(
+            f"{url.rstrip('/')}/v1/checks", json=body, headers=headers, timeout=timeout
+        )
+    except httpx.HTTPError as exc:
+        _fail(f"{url}: {exc}")
+    if response.status_code != 200:
+        try:
+            detail = response.json().get("detail", response.text)
+        except ValueError:
+            detail = response.text[:500]
+        _fail(f"{url}: {response.status_code}: {detail}")
+    result: dict[str, Any] = response.json()
+    return result
+
+
+@app.command()
+def check(
+    baseline: Annotated[
+        str, typer.Argument(help="The reference: a file, -, or article:ID[@VERSION] with --url.")
+    ],
+    candidate: Annotated[str, typer.Argument(help="What is checked against it, likewise.")],
+    fail_on: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-on",
+            help="A finding kind that fails the check (repeat, or comma-separate): "
+            "dropped, reworded, partial, speaker, added, passage (or their full names). "
+            "Default: dropped, reworded.",
+            show_default=False,
+        ),
+    ] = None,
+    min_passage_words: Annotated[
+        int, typer.Option(min=1, help="Least words of a removed passage finding.")
+    ] = DEFAULT_PASSAGE_WORDS,
+    policy: Annotated[
+        str | None, typer.Option(help="A policy saved on the service, by name (with --url).")
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(help="Check through this Sourcediff service instead of in-process."),
+    ] = None,
+    api_key: Annotated[
+        str | None,
+        typer.Option(envvar="SOURCEDIFF_API_KEY", help="API key for --url.", show_default=False),
+    ] = None,
+    html: Annotated[bool, typer.Option("--html", help="Read both files as HTML.")] = False,
+    junit: Annotated[
+        Path | None, typer.Option(help="Write the findings as JUnit XML to this file.")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the check's JSON result to this file.")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for --url.")] = 60.0,
+) -> None:
+    """Check CANDIDATE's coverage against BASELINE: fails when it dropped or
+    reworded a quotation (or whatever --fail-on names).
+
+    Exit status: 0 passed, 1 a regression, 2 bad input (a missing file, an
+    unknown kind) or a service that refused or could not be reached.
+    """
+    if policy is not None and (url is None or fail_on):
+        _fail("--policy names a policy saved on a service: use it with --url, without --fail-on")
+    kinds = [k for given in fail_on or () for k in given.split(",") if k.strip()]
+    try:
+        spec = parse_kinds(kinds) if kinds else DEFAULT_FAIL_ON
+    except ValueError as exc:
+        _fail(str(exc))
+    left, left_body = _check_side(baseline, html, url is not None)
+    right, right_body = _check_side(candidate, html, url is not None)
+    if url is not None:
+        request: dict[str, Any] = {"baseline": left_body, "candidate": right_body}
+        if policy is not None:
+            request["policy"] = policy
+        elif kinds or min_passage_words != DEFAULT_PASSAGE_WORDS:
+            request["policy"] = {
+                "fail_on": sorted(spec),
+                "min_passage_words": min_passage_words,
+            }
+        body = _remote_check(url, api_key, request, timeout)
+    else:
+        try:
+            comparison = compare_sides(left, right, Settings())
+        except SourcediffError as exc:
+            _fail(exc.detail)
+        body = run_core_check(comparison, Policy(spec, min_passage_words)).as_dict()
+        body["policy"] = {"name": None, **body["policy"]}
+    typer.echo(render_check(body, baseline, candidate), nl=False)
+    if junit is not None:
+        _write(junit, junit_xml(body, baseline, candidate))
+    if json_out is not None:
+        _write(json_out, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+    raise typer.Exit(0 if body["passed"] else 1)
 
 
 @contextmanager
@@ -372,6 +517,29 @@ def ingest(
             typer.echo(
                 f"{'created' if status == 201 else 'unchanged'} v{body['version']} {body['id']}"
             )
+
+
+@app.command()
+def fetch(
+    url: Annotated[str, typer.Argument(help="The page's URL.")],
+    outlet: Annotated[
+        str | None, typer.Option(help="Who published it (default: the page's host).")
+    ] = None,
+    story: Annotated[str | None, typer.Option(help="A story for the article to join.")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Fetch URL and store its article text as a version, straight into the
+    database. Prints `created v1 <article id>` or `unchanged v1 <id>`.
+    SOURCEDIFF_FETCH_ALLOW lets it reach private addresses."""
+    settings = Settings()
+    with _database(database_url, settings) as engine:
+        try:
+            status, body = fetch_article(
+                engine, DEFAULT_TENANT, url, settings, outlet=outlet, story=story
+            )
+        except SourcediffError as exc:
+            _fail(f"{url}: {exc.detail}")
+    typer.echo(f"{'created' if status == 201 else 'unchanged'} v{body['version']} {body['id']}")
 
 
 def _all_versions(repo: ArticleRepository, article_id: str) -> list[Version]:

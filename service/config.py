@@ -11,10 +11,10 @@ Public API:
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["DEFAULT_TENANT", "Settings"]
 
@@ -71,6 +71,41 @@ class Settings(BaseSettings):
     log_json: bool = Field(
         default=True, description="Log one JSON object per line; false for plain text."
     )
+    # NoDecode: the variable is a comma-separated list, not JSON.
+    fetch_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Hostnames, IP addresses and CIDR networks (comma-separated) that fetching may "
+            "reach even though they are not public, such as an intranet CMS; empty: none."
+        ),
+    )
+    fetch_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Longest a fetch of a URL may take, redirects included."
+    )
+    fetch_max_bytes: int = Field(
+        default=5_000_000, gt=0, description="Largest body a fetch reads, after decompression."
+    )
+    fetch_max_redirects: int = Field(default=5, ge=0, description="Most redirects a fetch follows.")
+    background: bool = Field(
+        default=True,
+        description="Run the webhook dispatcher and the feed poller in each server worker.",
+    )
+    webhook_max_attempts: int = Field(
+        default=48, ge=1, description="Attempts at a webhook delivery before it is failed."
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=1.0, gt=0, description="Wait before a delivery's first retry; doubles after."
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=300.0, gt=0, description="Longest wait between two attempts at a delivery."
+    )
+
+    @field_validator("fetch_allow", mode="before")
+    @classmethod
+    def _split_allow(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [entry.strip() for entry in value.split(",") if entry.strip()]
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

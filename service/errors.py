@@ -14,8 +14,10 @@ details, and the CLI prints their ``detail``. The hierarchy::
     ├── PayloadTooLarge          413  payload-too-large
     ├── UnsupportedMediaType     415  unsupported-media-type
     ├── Unprocessable            422  unprocessable
-    │   └── InvalidRequest       422  invalid-request   (with per-field errors)
+    │   ├── InvalidRequest       422  invalid-request   (with per-field errors)
+    │   └── FetchRefused         422  fetch-refused     (a URL we will not fetch, or its answer)
     ├── TooManyRequests          429  rate-limited      (Retry-After: seconds)
+    ├── BadGateway               502  bad-gateway       (the origin of a fetched URL failed)
     └── ServiceUnavailable       503  service-unavailable
 
 An error may carry response ``headers`` (``WWW-Authenticate``,
@@ -32,8 +34,10 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 __all__ = [
+    "BadGateway",
     "BadRequest",
     "Conflict",
+    "FetchRefused",
     "FieldError",
     "Forbidden",
     "InvalidRequest",
@@ -149,6 +153,15 @@ class InvalidRequest(Unprocessable):
     title = "Invalid request"
 
 
+class FetchRefused(Unprocessable):
+    """A URL Sourcediff will not fetch (a scheme other than http/https,
+    credentials in it, an address that is not public), or an answer it will
+    not take (a content type it did not ask for, a body over the limit)."""
+
+    slug = "fetch-refused"
+    title = "Fetch refused"
+
+
 class TooManyRequests(SourcediffError):
     """The key's requests this minute are over its limit; ``retry_after``
     is the number of seconds until the next window."""
@@ -161,6 +174,15 @@ class TooManyRequests(SourcediffError):
         headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
         super().__init__(detail, headers=headers)
         self.retry_after = retry_after
+
+
+class BadGateway(SourcediffError):
+    """The origin of a fetched URL failed: no answer in time, no connection,
+    an error status (its 404 too), too many redirects."""
+
+    status = 502
+    slug = "bad-gateway"
+    title = "Bad gateway"
 
 
 class ServiceUnavailable(SourcediffError):

@@ -27,10 +27,22 @@ from starlette.types import ASGIApp
 from service.api.middleware import BodySizeLimit
 from service.api.observability import RequestObservability
 from service.api.problems import install_problem_handlers
-from service.api.routes import articles, compare, health, quotes, stories
+from service.api.routes import (
+    articles,
+    checks,
+    compare,
+    fetching,
+    health,
+    quotes,
+    stories,
+    webhooks,
+)
+from service.background import Loop
 from service.config import Settings
+from service.dispatch import Dispatcher
 from service.logs import configure_logging
 from service.storage.db import ensure_schema, make_engine
+from service.usecases.fetching import FeedPoller
 from service.usecases.keys import create_first_admin_key
 
 __all__ = ["create_app", "openapi_json"]
@@ -98,12 +110,26 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         if not settings.auth_disabled:
             _first_start(engine)
         app.state.engine = engine
+        # Webhook deliveries and feed polls run beside the requests, in each
+        # worker; their state is in the database (leases keep workers apart).
+        loops = []
+        if settings.background:
+            loops = [
+                Loop("webhook-dispatcher", Dispatcher(engine, settings).step),
+                Loop("feed-poller", FeedPoller(engine, settings).step),
+            ]
+        for loop in loops:
+            loop.start()
         logger.info(
             "sourcediff ready on %s; bodies up to %s bytes",
             engine.url.render_as_string(hide_password=True),
             f"{settings.max_body_bytes:,}",
         )
-        yield
+        try:
+            yield
+        finally:
+            for loop in loops:
+                loop.stop()
     finally:
         engine.dispose()
 
@@ -128,6 +154,9 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = False
     app.include_router(articles.router)
     app.include_router(stories.router)
     app.include_router(quotes.router)
+    app.include_router(checks.router)
+    app.include_router(webhooks.router)
+    app.include_router(fetching.router)
     return app
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "Ready",
     "SideOut",
     "SideRequest",
+    "Whole",
 ]
 
 
@@ -115,6 +116,8 @@ def _integral(value: object) -> object:
 # strict mode would refuse; ``_rfc3339`` has refused everything else.
 Timestamp = Annotated[AwareDatetime, Strict(False), BeforeValidator(_rfc3339)]
 MAX_VERSION = 2**31 - 1
+# An integer that JSON may write as 2.0.
+Whole = Annotated[int, BeforeValidator(_integral)]
 VersionNumber = Annotated[int, Field(ge=1, le=MAX_VERSION), BeforeValidator(_integral)]
 
 

@@ -23,8 +23,10 @@ meet), keeping only pairs with a content word ("of the" would file a fifth
 of all quotations together; a quotation of function words alone keeps them
 all). Short quotations, where one changed word breaks
 most pairs, are also filed under pairs one word apart; one-word quotations
-under the word itself. A query looks up all of its own pairs, near and
-skipping, so a stored fragment of a long query is found by its pairs too.
+under the word itself. A query looks up its own pairs (skipping ones too
+when it is short enough to reach a short quotation by score, its words too
+when it has two at most), so a stored fragment of a long query is found by
+its pairs as well.
 Every key is a signed 64-bit hash that includes a ``namespace`` (the tenant),
 so one tenant's index never answers another's query.
 
@@ -92,15 +94,20 @@ def _pairs(keys: Sequence[str], gap: int, content: frozenset[str]) -> set[tuple[
 
 def _filed(keys: Sequence[str], *, query: bool) -> set[tuple[str, str]]:
     if query:
-        # Everything a stored quotation may be filed under: pairs of
-        # function words only file quotations that hold nothing else, so
-        # looking them up costs little.
+        # What a variant of the query may be filed under. Pairs of function
+        # words only file quotations that hold nothing else, so looking them
+        # up costs little. Skipping pairs file only short quotations, which
+        # a query can reach by score only when it is short itself (by
+        # ``ratio``), or hold as a fragment (whose adjacent pairs it then
+        # shares); a one-word quotation, only when the query has two words
+        # at most.
         unfiltered: frozenset[str] = frozenset()
-        return (
-            _pairs(keys, 1, unfiltered)
-            | _pairs(keys, 2, unfiltered)
-            | {(k[:_PREFIX], "") for k in keys}
-        )
+        found = _pairs(keys, 1, unfiltered)
+        if len(keys) <= 2 * _SHORT:
+            found |= _pairs(keys, 2, unfiltered)
+        if len(keys) <= 2:
+            found |= {(k[:_PREFIX], "") for k in keys}
+        return found
     if len(keys) == 1:
         return {(keys[0][:_PREFIX], "")}
     content = frozenset(content_words(keys))

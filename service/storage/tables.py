@@ -24,6 +24,14 @@ primary key ``(shingle, quote_id)`` is the index a search reads (a
 Stories group articles about one event under a key the client chooses;
 ``StoryArticle`` is the membership.
 
+Checks, webhooks and feeds: ``CheckPolicy`` is a saved regression-check
+policy, optionally the default of a story or an outlet. ``Webhook`` is a
+subscription; ``WebhookEvent`` rows are the outbox, written in the same
+transaction as what they report, and ``Delivery`` is one event for one
+subscription: attempts, the next attempt's time, and a lease that lets one
+dispatcher at a time send it. ``Feed`` is an RSS/Atom feed polled on a
+schedule, with the validators (ETag, Last-Modified) of its last answer.
+
 Timestamps are stored in UTC. SQLite keeps no zone, so ``utc()`` puts it
 back on the way out.
 """
@@ -40,6 +48,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    String,
     Text,
     UniqueConstraint,
 )
@@ -48,6 +57,9 @@ from sqlmodel import Field, SQLModel
 __all__ = [
     "ApiKey",
     "Article",
+    "CheckPolicy",
+    "Delivery",
+    "Feed",
     "IdempotencyRecord",
     "Marker",
     "Outlet",
@@ -57,6 +69,8 @@ __all__ = [
     "Story",
     "StoryArticle",
     "Version",
+    "Webhook",
+    "WebhookEvent",
     "metadata",
     "now",
     "utc",
@@ -249,3 +263,96 @@ class StoryArticle(SQLModel, table=True):
     story_id: int = Field(foreign_key="stories.id", primary_key=True)
     article_id: str = Field(foreign_key="articles.id", primary_key=True, max_length=32, index=True)
     added_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))
+
+
+class CheckPolicy(SQLModel, table=True):
+    """A named regression-check policy; with ``story`` or ``outlet`` set it
+    is the policy of checks on that story's or outlet's articles."""
+
+    __tablename__ = "check_policies"
+    __table_args__ = (UniqueConstraint("tenant", "name", name="uq_check_policies_tenant_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = Field(max_length=64)
+    name: str = Field(max_length=100)
+    # Space-separated finding kinds, in ``service.core.checks.KINDS`` order.
+    fail_on: str = Field(max_length=200)
+    min_passage_words: int
+    story: str | None = Field(default=None, max_length=100)
+    outlet: str | None = Field(default=None, max_length=200)
+    updated_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))
+
+
+class Webhook(SQLModel, table=True):
+    """A subscription: events of these types are POSTed, signed, to ``url``."""
+
+    __tablename__ = "webhooks"
+
+    id: str = Field(primary_key=True, max_length=32)
+    tenant: str = Field(max_length=64, index=True)
+    url: str = Field(max_length=2048)
+    # Space-separated event types.
+    events: str = Field(max_length=500)
+    # ``whsec_`` + base64 key (Standard Webhooks).
+    secret: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))
+
+
+class WebhookEvent(SQLModel, table=True):
+    """One event in the outbox; its ``id`` is the ``webhook-id`` header."""
+
+    __tablename__ = "webhook_events"
+
+    id: str = Field(primary_key=True, max_length=40)
+    tenant: str = Field(max_length=64)
+    type: str = Field(max_length=64)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))
+
+
+class Delivery(SQLModel, table=True):
+    """One event for one subscription. Sent in ``id`` order per webhook:
+    a delivery waits until every earlier one of its webhook is settled."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_webhook_state", "webhook_id", "state", "id"),)
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(sqlite_integer(), "sqlite"), primary_key=True),
+    )
+    webhook_id: str = Field(
+        sa_column=Column(String(32), ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False)
+    )
+    event_id: str = Field(foreign_key="webhook_events.id", max_length=40)
+    # pending → delivered, or failed once the attempts are spent.
+    state: str = Field(max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=_timestamp(nullable=False))
+    lease_until: datetime | None = Field(default=None, sa_column=_timestamp())
+    last_status: int | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    delivered_at: datetime | None = Field(default=None, sa_column=_timestamp())
+    created_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))
+
+
+class Feed(SQLModel, table=True):
+    """An RSS/Atom feed whose items are fetched and stored as versions."""
+
+    __tablename__ = "feeds"
+    __table_args__ = (UniqueConstraint("tenant", "url", name="uq_feeds_tenant_url"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = Field(max_length=64)
+    url: str = Field(max_length=2048)
+    outlet: str = Field(max_length=200)
+    story: str | None = Field(default=None, max_length=100)
+    interval_seconds: int
+    etag: str | None = Field(default=None, max_length=500)
+    last_modified: str | None = Field(default=None, max_length=100)
+    next_poll_at: datetime = Field(sa_column=_timestamp(nullable=False, index=True))
+    lease_until: datetime | None = Field(default=None, sa_column=_timestamp())
+    last_polled_at: datetime | None = Field(default=None, sa_column=_timestamp())
+    last_status: int | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))

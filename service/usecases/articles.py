@@ -26,7 +26,8 @@ winner's rows (and, for identical submissions, an unchanged text). A 2xx is
 only sent after the commit, so an acknowledged version is in the database.
 
 A new version's quotations are filed in the quote index in the same
-transaction (``service.storage.quotes``), and a ``story`` key makes the
+transaction (``service.storage.quotes``), and so are its webhook events
+(``service.usecases.events``: the outbox); a ``story`` key makes the
 article a member of that story (created on first use), also in it.
 """
 
@@ -43,7 +44,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service.config import Settings
-from service.core import extract_quotes, fingerprint
+from service.core import Quote, extract_quotes, fingerprint
 from service.errors import (
     BadRequest,
     Conflict,
@@ -61,6 +62,7 @@ from service.storage.quotes import (
 )
 from service.storage.repo import ArticleRepository, IdempotencyRepository, decode_cursor
 from service.storage.tables import Article, Outlet, Version, utc
+from service.usecases.events import has_subscribers, version_events
 from service.usecases.transactions import in_transaction
 from service.usecases.versions import version_diff
 
@@ -225,7 +227,18 @@ def _record_once(
                 content_hash=content_hash,
             )
         )
-        QuoteRepository(session, tenant).file(version, quotes)
+        index = QuoteRepository(session, tenant)
+        notify = has_subscribers(session, tenant)
+        before: list[Quote] | None = None
+        if notify and latest is not None:
+            before = [
+                Quote(r.text, r.start, r.end, r.speaker)
+                for r in index.latest_quotes([article.id])[article.id]
+            ]
+        index.file(version, quotes)
+        if notify:
+            new_quotes = [q.quote for q in quotes]
+            version_events(session, tenant, article, outlet, version, before, new_quotes, s.story)
     if s.story is not None:
         stories = StoryRepository(session, tenant)
         story = stories.story(s.story) or stories.add_story(s.story)

@@ -209,7 +209,9 @@ def test_the_document_names_the_scheme_and_scope_of_every_route() -> None:
             if path in OPEN_PATHS:
                 assert "security" not in operation, (method, path)
                 continue
-            writes = method in {"post", "delete"} and path != "/v1/compare"
+            # Comparing and checking only read, whatever their method.
+            reads_only = path in {"/v1/compare", "/v1/checks"}
+            writes = method in {"post", "put", "delete"} and not reads_only
             scope = "write" if writes else "read"
             optional = [{}] if (method, path) == ("post", "/v1/compare") else []
             assert operation["security"] == [
@@ -224,10 +226,21 @@ def test_the_document_names_the_scheme_and_scope_of_every_route() -> None:
 
 # A value for every path parameter of every route: a route with a new one
 # fails the test below until it is given a value here.
-# article_id: A's article; key: a story of A's that holds it.
-PATH_VALUES: dict[str, Any] = {"article_id": None, "number": 1, "key": "tenant-story"}
+# article_id: A's article; key: a story of A's that holds it; name: A's
+# policy; the rest are made in the test (None here).
+PATH_VALUES: dict[str, Any] = {
+    "article_id": None,
+    "number": 1,
+    "key": "tenant-story",
+    "name": "tenant-policy",
+    "webhook_id": None,
+    "delivery_id": None,
+    "feed_id": None,
+}
 # Bodies for POST routes with path parameters, by path ("{article_id}": A's).
 BODIES: dict[str, Any] = {"/v1/stories/{key}/articles": {"article_id": "{article_id}"}}
+# Upserts in the caller's own namespace: another tenant's PUT makes its own.
+UPSERTS = {("put", "/v1/policies/{name}")}
 
 
 def id_routes(document: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
@@ -245,15 +258,48 @@ def id_routes(document: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
 
 
 def test_another_tenants_ids_are_404_on_every_route(
-    api: TestClient, keys: Keys, problem: ProblemCheck
+    database_url: str, keys: Keys, problem: ProblemCheck
 ) -> None:
+    # Its own app: webhook and feed URLs on 127.0.0.1 must be allowed, and
+    # nothing should be sent or polled in the background meanwhile.
+    settings = auth_settings(database_url, fetch_allow=["127.0.0.1"], background=False)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as api:
+        check_every_route(api, keys, problem)
+
+
+def check_every_route(api: TestClient, keys: Keys, problem: ProblemCheck) -> None:
+    a = auth(keys.a_admin)
+    hook = api.post(
+        "/v1/webhooks",
+        json={"url": "http://127.0.0.1:9/hook", "events": ["version.created"]},
+        headers=a,
+    )
+    assert hook.status_code == 201, hook.text
     url = f"https://daily.example/{uuid.uuid4().hex}"
     article_id = store(api, keys.a_admin, url, '"One," he said.', '"Two," he said.')
-    values = {**PATH_VALUES, "article_id": article_id}
+    webhook_id = hook.json()["id"]
+    log = api.get(f"/v1/webhooks/{webhook_id}/deliveries", headers=a).json()["items"]
+    feed = api.post(
+        "/v1/feeds",
+        json={"url": f"http://127.0.0.1:9/{uuid.uuid4().hex}.xml", "outlet": "Daily"},
+        headers=a,
+    )
+    assert feed.status_code == 201, feed.text
+    policy = api.put(
+        f"/v1/policies/{PATH_VALUES['name']}", json={"fail_on": ["dropped_quote"]}, headers=a
+    )
+    assert policy.status_code in (200, 201), policy.text
+    values = {
+        **PATH_VALUES,
+        "article_id": article_id,
+        "webhook_id": webhook_id,
+        "delivery_id": log[0]["id"],
+        "feed_id": feed.json()["id"],
+    }
     joined = api.post(
         f"/v1/stories/{values['key']}/articles",
         json={"article_id": article_id},
-        headers=auth(keys.a_admin),
+        headers=a,
     )
     assert joined.status_code == 201, joined.text
 
@@ -265,7 +311,10 @@ def test_another_tenants_ids_are_404_on_every_route(
         ("get", "/v1/articles/{article_id}/versions/{number}/ninjs"),
         ("get", "/v1/articles/{article_id}/diff"),
     }
-    for method, path, names in routes:
+    # Deletions last, so that every other route still finds A's objects.
+    for method, path, names in sorted(routes, key=lambda r: r[0] == "delete"):
+        if (method, path) in UPSERTS:
+            continue
         missing = [name for name in names if name not in values]
         assert not missing, f"{path}: add a value for {missing} to PATH_VALUES"
         target = path.format(**{name: values[name] for name in names})
@@ -280,6 +329,11 @@ def test_another_tenants_ids_are_404_on_every_route(
         assert problem(other, 404)["type"] == "urn:sourcediff:problem:not-found", target
         own = call(keys.a_admin)
         assert own.is_success, (method, target, own.text)
+
+    # B's PUT of A's policy name makes B's own policy, never touching A's.
+    target = f"/v1/policies/{PATH_VALUES['name']}"
+    theirs = api.put(target, json={"fail_on": ["partial_quote"]}, headers=auth(keys.b_admin))
+    assert theirs.status_code == 201, theirs.text
 
     # Nor do listings or stored sides of /v1/compare show them.
     assert api.get("/v1/articles", params={"url": url}, headers=auth(keys.b_admin)).json() == {

@@ -1,0 +1,94 @@
+"""Regression checks in the core: findings, policies, passages, speakers."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.core.checks import KINDS, Policy, check, parse_kinds, same_speaker
+from service.core.compare import compare_texts
+
+BASE = (
+    '"We have never exported weapons to Russia," the vice director said. '
+    'He called the reports "reckless remarks". '
+    '"The United States should keep its mouth shut," said Kim Yo Jong.'
+)
+
+
+def kinds(baseline: str, candidate: str, policy: Policy | None = None) -> list[tuple[str, bool]]:
+    result = check(compare_texts(baseline, candidate), policy or Policy())
+    return [(f.kind, f.fails) for f in result.findings]
+
+
+def test_an_unchanged_text_passes_with_no_findings() -> None:
+    result = check(compare_texts(BASE, BASE), Policy())
+    assert result.passed and result.findings == ()
+
+
+def test_a_dropped_quote_fails_and_points_at_the_baseline() -> None:
+    candidate = BASE.replace('He called the reports "reckless remarks". ', "")
+    result = check(compare_texts(BASE, candidate), Policy())
+    assert not result.passed
+    (finding,) = result.findings
+    assert finding.kind == "dropped_quote" and finding.candidate is None
+    assert finding.baseline is not None
+    assert BASE[finding.baseline.start : finding.baseline.end] == "reckless remarks"
+
+
+def test_a_reworded_quote_fails_by_default_a_partial_one_does_not() -> None:
+    reworded = BASE.replace("never exported weapons", "never exported arms")
+    assert kinds(BASE, reworded) == [("reworded_quote", True)]
+    trimmed = BASE.replace("The United States should keep its mouth shut", "keep its mouth shut")
+    assert kinds(BASE, trimmed) == [("partial_quote", False)]
+    assert kinds(BASE, trimmed, Policy(parse_kinds(["partial"]))) == [("partial_quote", True)]
+
+
+def test_an_added_quote_is_reported_but_passes() -> None:
+    candidate = BASE + ' "We will respond," an official said.'
+    result = check(compare_texts(BASE, candidate), Policy())
+    assert result.passed and [(f.kind, f.fails) for f in result.findings] == [
+        ("added_quote", False)
+    ]
+
+
+def test_a_changed_speaker() -> None:
+    candidate = BASE.replace("said Kim Yo Jong", "said Choe Son Hui")
+    assert kinds(BASE, candidate, Policy(parse_kinds(["speaker"]))) == [("speaker_changed", True)]
+    same = BASE.replace("said Kim Yo Jong", "said Kim")
+    assert kinds(BASE, same, Policy(parse_kinds(["speaker"]))) == []
+    assert same_speaker("Kim Yo Jong", None) is None
+
+
+def test_removed_passages_over_a_size() -> None:
+    extra = " ".join(f"word{i}" for i in range(40))
+    baseline = f"{BASE}\n\nA passage of reporting follows here: {extra}.\n\nThe end."
+    candidate = f"{BASE}\n\nThe end."
+    policy = Policy(parse_kinds(["passage"]), min_passage_words=30)
+    result = check(compare_texts(baseline, candidate), policy)
+    (finding,) = result.findings
+    assert finding.kind == "removed_passage" and finding.fails
+    assert finding.baseline is not None and finding.candidate is not None
+    assert baseline[finding.baseline.start : finding.baseline.end].startswith("A passage")
+    assert finding.candidate.start == finding.candidate.end == candidate.index("The end.")
+    smaller = Policy(parse_kinds(["passage"]), min_passage_words=100)
+    assert check(compare_texts(baseline, candidate), smaller).findings == ()
+
+
+def test_kinds_parse_by_name_or_alias_and_refuse_others() -> None:
+    assert parse_kinds(["dropped", "reworded_quote"]) == {"dropped_quote", "reworded_quote"}
+    assert parse_kinds(KINDS) == set(KINDS)
+    with pytest.raises(ValueError, match="unknown finding kind 'moved'"):
+        parse_kinds(["moved"])
+
+
+def test_the_body_counts_and_orders_findings() -> None:
+    candidate = BASE.replace("never exported weapons", "never exported arms").replace(
+        'He called the reports "reckless remarks". ', ""
+    )
+    body = check(compare_texts(BASE, candidate), Policy()).as_dict()
+    assert body["summary"]["failures"] == 2 and body["summary"]["dropped_quote"] == 1
+    starts = [f["baseline"]["start"] for f in body["findings"]]
+    assert starts == sorted(starts)
+    assert body["policy"] == {
+        "fail_on": ["dropped_quote", "reworded_quote"],
+        "min_passage_words": 30,
+    }

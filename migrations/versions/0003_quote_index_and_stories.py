@@ -89,8 +89,10 @@ def upgrade() -> None:
         "quote_shingles",
         sa.Column("shingle", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("quote_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("latest", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["quote_id"], ["quotes.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("shingle", "quote_id"),
+        sa.PrimaryKeyConstraint("shingle", "quote_id", postgresql_include=["size", "latest"]),
         sqlite_with_rowid=False,
     )
     # ### end Alembic commands ###
@@ -118,7 +120,10 @@ def _backfill() -> None:
         *(sa.column(name) for name in ("norm", "words", "shingles", "latest")),
         sa.column("id", sa.BigInteger),
     )
-    shingles = sa.table("quote_shingles", sa.column("shingle"), sa.column("quote_id"))
+    shingles = sa.table(
+        "quote_shingles",
+        *(sa.column(name) for name in ("shingle", "quote_id", "size", "latest")),
+    )
     latest = dict(
         bind.execute(
             sa.select(versions.c.article_id, sa.func.max(versions.c.number)).group_by(
@@ -153,9 +158,12 @@ def _backfill() -> None:
                 )
                 .returning(quotes.c.id)
             ).scalar_one()
-            bind.execute(
-                shingles.insert(), [{"shingle": s, "quote_id": quote_id} for s in shingled.shingles]
-            )
+            filed = {
+                "quote_id": quote_id,
+                "size": len(shingled.shingles),
+                "latest": latest[article_id] == number,
+            }
+            bind.execute(shingles.insert(), [{"shingle": s, **filed} for s in shingled.shingles])
             ordinal += 1
 
 

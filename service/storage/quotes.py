@@ -19,8 +19,11 @@ A search reads the inverted index only: the quotations sharing at least one
 shingle with the query, counted per quotation, keeping those that share at
 least a fifth of the smaller of the two shingle sets (each counted as filed:
 a variant scoring 80 shares far more; an unrelated quotation sharing one
-common pair does not reach it), most shared first, at most ``limit`` of them. The caller scores
-the survivors with ``service.core.search_score``.
+common pair does not reach it), most shared first, at most ``limit`` of
+them. The index rows carry the quotation's shingle count and ``latest``
+flag, so this is answered from the index alone; only the survivors are
+read from ``quotes``. The caller scores them with
+``service.core.search_score``.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from service.core.quotes import Quote
-from service.core.search import Shingled, shingle
+from service.core.search import Shingled, shingle, stored_shingles
 from service.core.text import keys
 from service.storage.tables import (
     Article,
@@ -95,14 +98,7 @@ class QuoteRepository:
     def file(self, version: Version, quotes: Sequence[IndexedQuote]) -> None:
         """File ``version``'s quotations as the article's latest."""
         assert version.id is not None
-        self.session.execute(
-            update(QuoteRecord)
-            .where(
-                col(QuoteRecord.article_id) == version.article_id,
-                col(QuoteRecord.latest).is_(True),
-            )
-            .values(latest=False)
-        )
+        self._demote(version.article_id)
         if not quotes:
             return
         rows = [
@@ -130,9 +126,40 @@ class QuoteRepository:
         self.session.execute(
             insert(QuoteShingle),
             [
-                {"shingle": s, "quote_id": quote_id}
+                {
+                    "shingle": s,
+                    "quote_id": quote_id,
+                    "size": len(q.shingled.shingles),
+                    "latest": True,
+                }
                 for quote_id, q in zip(ids, quotes, strict=True)
                 for s in q.shingled.shingles
+            ],
+        )
+
+    def _demote(self, article_id: str) -> None:
+        """The article's latest quotations are latest no more, here and in
+        the index (whose rows are found by primary key: their shingles are
+        the ones the normalised text files under)."""
+        previous = self.session.execute(
+            select_columns(col(QuoteRecord.id), col(QuoteRecord.norm)).where(
+                col(QuoteRecord.article_id) == article_id, col(QuoteRecord.latest).is_(True)
+            )
+        ).all()
+        if not previous:
+            return
+        self.session.execute(
+            update(QuoteRecord)
+            .where(col(QuoteRecord.id).in_([quote_id for quote_id, _ in previous]))
+            .values(latest=False)
+        )
+        # An ORM bulk UPDATE by primary key: one statement, executemany.
+        self.session.execute(
+            update(QuoteShingle),
+            [
+                {"shingle": s, "quote_id": quote_id, "latest": False}
+                for quote_id, norm in previous
+                for s in stored_shingles(norm.split(), self.tenant)
             ],
         )
 
@@ -147,21 +174,32 @@ class QuoteRepository:
         """Quotations sharing enough shingles with a query (see the module
         docstring), most shared first. ``shingles`` are the query's look-up
         keys; ``filed``, how many it would be filed under itself (the share
-        is of that, since a look-up also holds skipping pairs and words)."""
+        is of that, since a look-up also holds skipping pairs and words).
+
+        Two statements, so that each database plans the obvious: an index
+        range scan per shingle, counted per quotation (the index alone
+        answers it), then at most ``limit`` quotations read by primary key.
+        """
         if not shingles:
             return []
         filed = len(shingles) if filed is None else max(1, filed)
-        hits = (
-            select(col(QuoteShingle.quote_id), func.count().label("hits"))
-            .where(col(QuoteShingle.shingle).in_(shingles))
-            .group_by(col(QuoteShingle.quote_id))
-            .subquery()
+        hits = func.count().label("hits")
+        smaller = case((col(QuoteShingle.size) < filed, col(QuoteShingle.size)), else_=filed)
+        query = select_columns(col(QuoteShingle.quote_id), hits).where(
+            col(QuoteShingle.shingle).in_(shingles)
         )
-        smaller = case(
-            (col(QuoteRecord.shingles) < filed, col(QuoteRecord.shingles)),
-            else_=filed,
-        )
-        query = (
+        if latest_only:
+            query = query.where(col(QuoteShingle.latest).is_(True))
+        counted = self.session.execute(
+            query.group_by(col(QuoteShingle.quote_id), col(QuoteShingle.size))
+            .having(hits * 5 >= smaller)
+            .order_by(hits.desc(), col(QuoteShingle.quote_id))
+            .limit(limit)
+        ).all()
+        if not counted:
+            return []
+        shared = dict(counted)
+        rows = self.session.execute(
             select_columns(
                 col(QuoteRecord.id),
                 col(QuoteRecord.article_id),
@@ -173,17 +211,15 @@ class QuoteRepository:
                 col(QuoteRecord.speaker),
                 col(QuoteRecord.norm),
                 col(QuoteRecord.latest),
-                hits.c.hits,
-            )
-            .join(hits, hits.c.quote_id == QuoteRecord.id)
-            .where(col(QuoteRecord.tenant) == self.tenant, hits.c.hits * 5 >= smaller)
-        )
-        if latest_only:
-            query = query.where(col(QuoteRecord.latest).is_(True))
-        rows = self.session.execute(
-            query.order_by(hits.c.hits.desc(), col(QuoteRecord.id)).limit(limit)
+            ).where(col(QuoteRecord.id).in_(list(shared)), col(QuoteRecord.tenant) == self.tenant)
         ).all()
-        return [Candidate(*row) for row in rows]
+        found = [
+            Candidate(qid, article, version, ordinal, text, start, end, speaker, norm, latest, n)
+            for qid, article, version, ordinal, text, start, end, speaker, norm, latest in rows
+            for n in (shared[qid],)
+        ]
+        found.sort(key=lambda c: (-c.hits, c.id))
+        return found
 
     def latest_quotes(self, article_ids: Sequence[str]) -> dict[str, list[QuoteRecord]]:
         """The latest version's quotations of each article, in text order."""

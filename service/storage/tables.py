@@ -48,6 +48,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -229,20 +230,32 @@ class QuoteRecord(SQLModel, table=True):
 
 
 class QuoteShingle(SQLModel, table=True):
-    """``quote_id`` is filed under ``shingle`` (a tenant-salted hash)."""
+    """``quote_id`` is filed under ``shingle`` (a tenant-salted hash).
+
+    ``size`` (how many shingles the quotation has) and ``latest`` (whether
+    it is of its article's latest version) are copies of the quotation's,
+    kept here so that a search is answered from this index alone: the
+    primary key's b-tree holds them (``INCLUDE`` on PostgreSQL, the row
+    itself in SQLite's ``WITHOUT ROWID`` table).
+    """
 
     __tablename__ = "quote_shingles"
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table_args__ = (
+        PrimaryKeyConstraint("shingle", "quote_id", postgresql_include=["size", "latest"]),
+        {"sqlite_with_rowid": False},
+    )
 
-    shingle: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    shingle: int = Field(sa_column=Column(BigInteger, nullable=False, autoincrement=False))
     quote_id: int = Field(
         sa_column=Column(
             BigInteger,
             ForeignKey("quotes.id", ondelete="CASCADE"),
-            primary_key=True,
+            nullable=False,
             autoincrement=False,
         )
     )
+    size: int = Field(sa_column=Column(Integer, nullable=False))
+    latest: bool = Field(sa_column=Column(Boolean, nullable=False))
 
 
 class Story(SQLModel, table=True):

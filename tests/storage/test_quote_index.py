@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from service.config import Settings
@@ -59,9 +59,11 @@ def test_each_version_files_its_quotes_and_only_the_latest_is_latest(
         records = session.exec(select(QuoteRecord).where(QuoteRecord.tenant == tenant)).all()
         for record in records:
             filed = session.exec(
-                select(func.count()).where(col(QuoteShingle.quote_id) == record.id)
-            ).one()
-            assert filed == record.shingles > 0
+                select(QuoteShingle).where(col(QuoteShingle.quote_id) == record.id)
+            ).all()
+            assert len(filed) == record.shingles > 0
+            # The index's copies of the quotation's size and latest flag.
+            assert {(row.size, row.latest) for row in filed} == {(record.shingles, record.latest)}
             assert record.norm == " ".join(keys(record.text))
 
 

@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 from sqlmodel import Session
 
 from service.core.align import content_words, judge_keys
-from service.core.search import query_shingles, search_score, stored_shingles
+from service.core.search import query_shingles, search_scores, stored_shingles
 from service.core.text import keys
 from service.errors import BadRequest, NotFound, Unprocessable
 from service.storage.quotes import Candidate, QuoteRepository, StoryRepository
@@ -71,23 +71,19 @@ def _hits(
         latest_only=latest_only,
         limit=limit,
     )
-    hits = []
-    for candidate in found:
-        if candidate.article_id == exclude_article:
-            continue
-        score = search_score(norm, candidate.norm, min_score)
-        if score >= min_score:
-            hits.append(_Hit(score, candidate))
+    others = [c for c in found if c.article_id != exclude_article]
+    scores = search_scores(norm, [c.norm for c in others], min_score)
+    hits = [_Hit(score, c) for score, c in zip(scores, others, strict=True) if score >= min_score]
     hits.sort(key=lambda h: (-h.score, h.candidate.id))
     return hits
 
 
 def _articles(session: Session, tenant: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Article id, outlet and URL of each of ``ids``, in one query."""
-    found = ArticleRepository(session, tenant).with_outlets(sorted(set(ids)))
+    found = ArticleRepository(session, tenant).labels(sorted(set(ids)))
     return {
-        article.id: {"article_id": article.id, "outlet": outlet.name, "url": article.url}
-        for article, outlet in found
+        article_id: {"article_id": article_id, "outlet": outlet, "url": url}
+        for article_id, (outlet, url) in found.items()
     }
 
 

@@ -9,6 +9,7 @@ from service.core.search import (
     MIN_PARTIAL_WORDS,
     query_shingles,
     search_score,
+    search_scores,
     shingle,
     stored_shingles,
 )
@@ -72,3 +73,22 @@ def test_a_cutoff_never_changes_a_score_that_reaches_it(a: str, b: str, cutoff: 
     assert (full >= cutoff) == (cut >= cutoff)
     if full >= cutoff:
         assert cut == full
+
+
+@given(sentences, st.lists(sentences, max_size=8), st.sampled_from([0, 79.95, 80, 90]))
+def test_the_batch_scorer_gives_the_same_scores(query: str, many: list[str], cutoff: float) -> None:
+    alone = [search_score(query, c, cutoff) for c in many]
+    together = search_scores(query, many, cutoff)
+    assert [s >= cutoff for s in together] == [s >= cutoff for s in alone]
+    assert [s for s in together if s >= cutoff] == [s for s in alone if s >= cutoff]
+
+
+def test_fragments_are_scored_word_for_word() -> None:
+    long_ = normalize(
+        "Mr Putin said in a letter to the North's supreme leader Kim Jong-un "
+        "that the two nations would expand their relations"
+    )
+    assert search_score(long_, normalize("a new theme about the US opioid analysis")) < 80
+    assert search_score(long_, normalize("in a letter to the North's leader")) >= 80
+    # Word for word: a changed word costs a word, however many letters recur.
+    assert search_score(long_, normalize("in a letter to the South's supreme leader")) == 87.5

@@ -72,6 +72,7 @@ __all__ = [
     "Version",
     "Webhook",
     "WebhookEvent",
+    "iso",
     "metadata",
     "now",
     "utc",
@@ -88,6 +89,12 @@ def sqlite_integer() -> Integer:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """``moment`` in UTC as ISO 8601 text, for a response body."""
+    aware = utc(moment)
+    return aware.isoformat() if aware is not None else None
 
 
 def utc(moment: datetime | None) -> datetime | None:

@@ -61,7 +61,7 @@ from service.storage.quotes import (
     indexed_quotes,
 )
 from service.storage.repo import ArticleRepository, IdempotencyRepository, decode_cursor
-from service.storage.tables import Article, Outlet, Version, utc
+from service.storage.tables import Article, Outlet, Version, iso, utc
 from service.usecases.events import has_subscribers, version_events
 from service.usecases.transactions import in_transaction
 from service.usecases.versions import version_diff
@@ -259,11 +259,6 @@ def _record_once(
     return status, body
 
 
-def _iso(moment: datetime | None) -> str | None:
-    aware = utc(moment)
-    return aware.isoformat() if aware is not None else None
-
-
 def article_body(
     article: Article, outlet: Outlet, latest: Version | None, count: int
 ) -> dict[str, Any]:
@@ -272,7 +267,7 @@ def article_body(
         "outlet": outlet.name,
         "url": article.url,
         "external_id": article.external_id,
-        "created_at": _iso(article.created_at),
+        "created_at": iso(article.created_at),
         "latest_version": latest.number if latest is not None else None,
         "versions": count,
         "title": latest.title if latest is not None else None,
@@ -293,9 +288,9 @@ def version_body(article: Article, outlet: Outlet, version: Version) -> dict[str
         "outlet": outlet.name,
         "uri": _uri(article),
         "version": version.number,
-        "version_created": _iso(version.updated_at or version.fetched_at),
-        "first_created": _iso(version.published_at or article.created_at),
-        "fetched_at": _iso(version.fetched_at),
+        "version_created": iso(version.updated_at or version.fetched_at),
+        "first_created": iso(version.published_at or article.created_at),
+        "fetched_at": iso(version.fetched_at),
         "headline": version.title,
         "by": version.byline,
         "language": version.language,
@@ -389,9 +384,9 @@ def list_articles(
 def _version_summary(version: Version) -> dict[str, Any]:
     return {
         "version": version.number,
-        "fetched_at": _iso(version.fetched_at),
-        "published_at": _iso(version.published_at),
-        "updated_at": _iso(version.updated_at),
+        "fetched_at": iso(version.fetched_at),
+        "published_at": iso(version.published_at),
+        "updated_at": iso(version.updated_at),
         "headline": version.title,
         "content_hash": version.content_hash,
         "words": len(version.text.split()),

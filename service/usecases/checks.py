@@ -31,7 +31,7 @@ from service.errors import NotFound, Unprocessable
 from service.storage.policies import PolicyRepository
 from service.storage.quotes import StoryRepository
 from service.storage.repo import ArticleRepository
-from service.storage.tables import CheckPolicy, now, utc
+from service.storage.tables import CheckPolicy, iso, now
 from service.usecases.articles import stored_text
 from service.usecases.compare import Source, StoredSource, compare_sides
 from service.usecases.events import emit
@@ -70,7 +70,7 @@ def _policy_body(row: CheckPolicy) -> dict[str, Any]:
         **_from_row(row).as_dict(),
         "story": row.story,
         "outlet": row.outlet,
-        "updated_at": (moment.isoformat() if (moment := utc(row.updated_at)) else None),
+        "updated_at": iso(row.updated_at),
     }
 
 

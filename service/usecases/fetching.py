@@ -36,7 +36,7 @@ from service.config import Settings
 from service.errors import Conflict, NotFound, SourcediffError
 from service.fetch import FEED_TYPES, HTML_TYPES, FetchPolicy, check_url, fetch
 from service.storage.feeds import FeedRepository, claim_due_feeds
-from service.storage.tables import Feed, now, utc
+from service.storage.tables import Feed, iso, now
 from service.usecases.articles import Submission, record_version
 from service.usecases.transactions import in_transaction
 
@@ -80,11 +80,6 @@ def fetch_article(
     return status, {**body, "fetched_url": page.url}
 
 
-def _iso(moment: datetime | None) -> str | None:
-    aware = utc(moment)
-    return aware.isoformat() if aware is not None else None
-
-
 def _feed_body(feed: Feed) -> dict[str, Any]:
     return {
         "id": feed.id,
@@ -92,8 +87,8 @@ def _feed_body(feed: Feed) -> dict[str, Any]:
         "outlet": feed.outlet,
         "story": feed.story,
         "interval_seconds": feed.interval_seconds,
-        "next_poll_at": _iso(feed.next_poll_at),
-        "last_polled_at": _iso(feed.last_polled_at),
+        "next_poll_at": iso(feed.next_poll_at),
+        "last_polled_at": iso(feed.last_polled_at),
         "last_status": feed.last_status,
         "last_error": feed.last_error,
         "etag": feed.etag,

@@ -31,15 +31,10 @@ from service.core.stories import Member, Statement, Variant, align_story
 from service.errors import NotFound
 from service.storage.quotes import QuoteRepository, StoryMember, StoryRepository
 from service.storage.repo import ArticleRepository
-from service.storage.tables import QuoteRecord, Story, utc
+from service.storage.tables import QuoteRecord, Story, iso, utc
 from service.usecases.transactions import in_transaction
 
 __all__ = ["join_story", "leave_story", "list_stories", "read_story", "story_quotes"]
-
-
-def _iso(moment: datetime | None) -> str | None:
-    aware = utc(moment)
-    return aware.isoformat() if aware is not None else None
 
 
 def _story_or_404(stories: StoryRepository, key: str) -> Story:
@@ -77,7 +72,7 @@ def leave_story(engine: Engine, tenant: str, key: str, article_id: str) -> None:
 def list_stories(session: Session, tenant: str, *, after: str | None, limit: int) -> dict[str, Any]:
     rows = StoryRepository(session, tenant).stories(after=after, limit=limit + 1)
     items = [
-        {"key": story.key, "created_at": _iso(story.created_at), "articles": count}
+        {"key": story.key, "created_at": iso(story.created_at), "articles": count}
         for story, count in rows[:limit]
     ]
     return {"items": items, "next": rows[limit - 1][0].key if len(rows) > limit else None}
@@ -96,8 +91,8 @@ def _member_body(member: StoryMember) -> dict[str, Any]:
         "url": member.article.url,
         "version": member.latest.number if member.latest is not None else None,
         "headline": member.latest.title if member.latest is not None else None,
-        "published_at": _iso(_published(member)),
-        "added_at": _iso(member.added_at),
+        "published_at": iso(_published(member)),
+        "added_at": iso(member.added_at),
     }
 
 
@@ -106,7 +101,7 @@ def read_story(session: Session, tenant: str, key: str) -> dict[str, Any]:
     story = _story_or_404(stories, key)
     return {
         "key": story.key,
-        "created_at": _iso(story.created_at),
+        "created_at": iso(story.created_at),
         "articles": [_member_body(m) for m in stories.members(story)],
     }
 
@@ -143,7 +138,7 @@ def story_quotes(session: Session, tenant: str, key: str) -> dict[str, Any]:
             "article_id": v.member,
             "outlet": member.outlet.name,
             "version": record.version,
-            "published_at": _iso(_published(member)),
+            "published_at": iso(_published(member)),
             "quote": {
                 "id": record.id,
                 "text": record.text,
@@ -165,7 +160,7 @@ def story_quotes(session: Session, tenant: str, key: str) -> dict[str, Any]:
             "first": {
                 "article_id": s.first,
                 "outlet": first.outlet.name,
-                "published_at": _iso(_published(first)),
+                "published_at": iso(_published(first)),
             },
             "carried_by": list(s.carried_by),
             "omitted_by": list(s.omitted_by),

@@ -31,7 +31,7 @@ from service.config import Settings
 from service.errors import BadRequest, NotFound
 from service.fetch import FetchPolicy, check_url
 from service.storage.repo import decode_cursor, encode_cursor
-from service.storage.tables import Delivery, Webhook, WebhookEvent, utc
+from service.storage.tables import Delivery, Webhook, WebhookEvent, iso
 from service.storage.webhooks import WebhookRepository
 from service.usecases.transactions import in_transaction
 
@@ -45,17 +45,12 @@ __all__ = [
 ]
 
 
-def _iso(moment: Any) -> str | None:
-    aware = utc(moment)
-    return aware.isoformat() if aware is not None else None
-
-
 def _body(webhook: Webhook, pending: int) -> dict[str, Any]:
     return {
         "id": webhook.id,
         "url": webhook.url,
         "events": webhook.events.split(),
-        "created_at": _iso(webhook.created_at),
+        "created_at": iso(webhook.created_at),
         "pending": pending,
     }
 
@@ -119,11 +114,11 @@ def _delivery_body(delivery: Delivery, event: WebhookEvent) -> dict[str, Any]:
         "event_type": event.type,
         "state": delivery.state,
         "attempts": delivery.attempts,
-        "next_attempt_at": _iso(delivery.next_attempt_at) if delivery.state == "pending" else None,
+        "next_attempt_at": iso(delivery.next_attempt_at) if delivery.state == "pending" else None,
         "last_status": delivery.last_status,
         "last_error": delivery.last_error,
-        "delivered_at": _iso(delivery.delivered_at),
-        "created_at": _iso(delivery.created_at),
+        "delivered_at": iso(delivery.delivered_at),
+        "created_at": iso(delivery.created_at),
         "payload": json.loads(event.payload),
     }
 

@@ -3,7 +3,8 @@
 Public API:
 
 - ``make_engine(url)``: an engine; on SQLite, WAL journal, foreign keys,
-  ``synchronous=FULL`` and a busy timeout on every connection.
+  ``synchronous=FULL`` and a busy timeout on every connection; on
+  PostgreSQL, JIT compilation off (short queries only pay its cost).
 - ``is_sqlite(engine)``.
 - ``upgrade(engine)``: run the Alembic migrations up to head.
 - ``schema_status(engine)``: ``(current, head)`` revisions.
@@ -73,6 +74,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # JIT compilation pays off for long analytical queries; for a service's
+    # short ones its compile time is the whole cost (it doubled the quote
+    # search's p99 at a million quotations: bench/bench_search.py).
+    kwargs.setdefault("connect_args", {"options": "-c jit=off"})
     return create_engine(url, **kwargs)
 
 

@@ -29,7 +29,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 
 __all__ = [
     "SchemaBehind",
@@ -76,9 +76,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_pre_ping", True)
     # JIT compilation pays off for long analytical queries; for a service's
     # short ones its compile time is the whole cost (it doubled the quote
-    # search's p99 at a million quotations: bench/bench_search.py).
-    kwargs.setdefault("connect_args", {"options": "-c jit=off"})
-    return create_engine(url, **kwargs)
+    # search's p99 at a million quotations: bench/bench_search.py). Added to
+    # whatever ``options`` the URL or the caller gives, never instead.
+    parsed = make_url(url)
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    given = [connect_args.get("options"), parsed.query.get("options")]
+    options = " ".join(o for o in given if isinstance(o, str) and o)
+    connect_args["options"] = f"{options} -c jit=off".strip()
+    return create_engine(
+        parsed.difference_update_query(["options"]), connect_args=connect_args, **kwargs
+    )
 
 
 def migrations_dir() -> Path:

@@ -102,3 +102,15 @@ def test_the_quote_index_is_built_for_versions_stored_before_it(tmp_path: Path) 
         filed = connection.execute(text("SELECT count(*) FROM quote_shingles")).scalar_one()
     assert [tuple(q) for q in quotes] == [(1, "We will never surrender,", 0), (2, "Never,", 1)]
     assert filed >= 3
+
+
+def test_postgres_connections_keep_the_urls_options_and_run_without_jit(
+    postgres_url: str,
+) -> None:
+    engine = make_engine(f"{postgres_url}?options=-csearch_path%3Dmy_schema")
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SHOW search_path")).scalar() == "my_schema"
+            assert connection.execute(text("SHOW jit")).scalar() == "off"
+    finally:
+        engine.dispose()

@@ -32,9 +32,19 @@ def _scratch_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     API keys are off by default too (``SOURCEDIFF_AUTH_DISABLED=1``): tests
     that are not about auth call as the tenant ``default`` with every scope.
     The auth tests pass ``Settings(auth_disabled=False)`` (or set the
-    variable to 0 for a server)."""
+    variable to 0 for a server).
+
+    No webhook dispatcher or feed poller runs either
+    (``SOURCEDIFF_BACKGROUND=0``): the databases are shared by the whole
+    session, and an app under test must not send another test's webhooks or
+    poll its feeds behind its back. The tests of that background work turn
+    it on for their own servers."""
     path = tmp_path_factory.mktemp("default-db") / "sourcediff.db"
-    scratch = {"SOURCEDIFF_DATABASE_URL": f"sqlite:///{path}", "SOURCEDIFF_AUTH_DISABLED": "1"}
+    scratch = {
+        "SOURCEDIFF_DATABASE_URL": f"sqlite:///{path}",
+        "SOURCEDIFF_AUTH_DISABLED": "1",
+        "SOURCEDIFF_BACKGROUND": "0",
+    }
     previous = {name: os.environ.get(name) for name in scratch}
     os.environ.update(scratch)
     yield

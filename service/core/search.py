@@ -78,20 +78,15 @@ def search_score(query: str, candidate: str, cutoff: float = 0) -> float:
     """Score (0–100, one decimal) of ``candidate`` as a variant of ``query``;
     both normalised (``text.normalize``). A score below ``cutoff`` may be
     reported as 0 (rapidfuzz then stops early), never a score above it."""
-    cutoff = max(0.0, cutoff - 0.05)  # what rounds up to the cutoff still counts
-    score = fuzz.ratio(query, candidate, score_cutoff=cutoff)
-    q, c = query.split(), candidate.split()
-    if min(len(q), len(c)) >= MIN_PARTIAL_WORDS:
-        score = max(score, fuzz.partial_ratio(q, c, score_cutoff=cutoff))
-    return round(score, 1)
+    return search_scores(query, [candidate], cutoff)[0]
 
 
 def search_scores(query: str, candidates: Sequence[str], cutoff: float = 0) -> list[float]:
     """``search_score`` of each candidate, computed in rapidfuzz's C++ loop
-    (``process.cdist``): the same numbers, without a Python call per pair."""
+    (``process.cdist``), without a Python call per pair."""
     if not candidates:
         return []
-    cut = max(0.0, cutoff - 0.05)
+    cut = max(0.0, cutoff - 0.05)  # what rounds up to the cutoff still counts
     scores = process.cdist(
         [query], candidates, scorer=fuzz.ratio, score_cutoff=cut, dtype=np.float64
     )[0]

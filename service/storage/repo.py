@@ -8,6 +8,7 @@ Public API:
 - ``IdempotencyRepository(session, tenant)``: first answers to requests sent
   with an ``Idempotency-Key``.
 - ``Page``: one page of a keyset-paginated listing and the cursor to the next.
+- ``encode_cursor``, ``decode_cursor``, ``decode_ints``: opaque cursors.
 
 The repositories never commit: the caller owns the transaction (one per
 request or per use case), so a use case's writes land together or not at all.
@@ -28,7 +29,14 @@ from sqlmodel import Session, col, select
 
 from service.storage.tables import Article, IdempotencyRecord, Outlet, Version, utc
 
-__all__ = ["ArticleRepository", "IdempotencyRepository", "Page", "decode_cursor", "encode_cursor"]
+__all__ = [
+    "ArticleRepository",
+    "IdempotencyRepository",
+    "Page",
+    "decode_cursor",
+    "decode_ints",
+    "encode_cursor",
+]
 
 T = TypeVar("T")
 
@@ -54,6 +62,16 @@ def decode_cursor(cursor: str) -> list[str | int]:
     if not isinstance(values, list) or not all(isinstance(v, str | int) for v in values):
         raise ValueError("malformed cursor")
     return values
+
+
+def decode_ints(cursor: str, count: int) -> list[int]:
+    """The ``count`` integers inside ``cursor`` (``ValueError`` when it holds
+    anything else)."""
+    values = decode_cursor(cursor)
+    ints = [v for v in values if isinstance(v, int)]
+    if len(values) != count or len(ints) != count:
+        raise ValueError("malformed cursor")
+    return ints
 
 
 class ArticleRepository:

@@ -317,6 +317,9 @@ class Webhook(SQLModel, table=True):
     secret: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))
 
+    def wants(self, event_type: str) -> bool:
+        return event_type in self.events.split()
+
 
 class WebhookEvent(SQLModel, table=True):
     """One event in the outbox; its ``id`` is the ``webhook-id`` header."""

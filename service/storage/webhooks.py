@@ -67,7 +67,7 @@ class WebhookRepository:
         )
 
     def subscribed(self, event_type: str) -> list[Webhook]:
-        return [w for w in self.all() if event_type in w.events.split()]
+        return [w for w in self.all() if w.wants(event_type)]
 
     def enqueue(self, event: WebhookEvent, webhooks: Sequence[Webhook]) -> None:
         """Put ``event`` in the outbox with a delivery for each webhook."""

@@ -60,9 +60,9 @@ from service.storage.quotes import (
     StoryRepository,
     indexed_quotes,
 )
-from service.storage.repo import ArticleRepository, IdempotencyRepository, decode_cursor
+from service.storage.repo import ArticleRepository, IdempotencyRepository, decode_ints
 from service.storage.tables import Article, Outlet, Version, iso, utc
-from service.usecases.events import has_subscribers, version_events
+from service.usecases.events import subscriptions, version_events
 from service.usecases.transactions import in_transaction
 from service.usecases.versions import version_diff
 
@@ -228,17 +228,19 @@ def _record_once(
             )
         )
         index = QuoteRepository(session, tenant)
-        notify = has_subscribers(session, tenant)
+        webhooks = subscriptions(session, tenant)
         before: list[Quote] | None = None
-        if notify and latest is not None:
+        if webhooks and latest is not None:
             before = [
                 Quote(r.text, r.start, r.end, r.speaker)
                 for r in index.latest_quotes([article.id])[article.id]
             ]
         index.file(version, quotes)
-        if notify:
+        if webhooks:
             new_quotes = [q.quote for q in quotes]
-            version_events(session, tenant, article, outlet, version, before, new_quotes, s.story)
+            version_events(
+                session, tenant, article, outlet, version, before, new_quotes, s.story, webhooks
+            )
     if s.story is not None:
         stories = StoryRepository(session, tenant)
         story = stories.story(s.story) or stories.add_story(s.story)
@@ -401,12 +403,11 @@ def list_versions(
     after = 0
     if cursor is not None:
         try:
-            values = decode_cursor(cursor)
+            (after,) = decode_ints(cursor, 1)
         except ValueError:
-            values = []
-        if len(values) != 1 or not isinstance(values[0], int) or values[0] < 0:
+            raise BadRequest("cursor: malformed cursor") from None
+        if after < 0:
             raise BadRequest("cursor: malformed cursor")
-        after = values[0]
     page = repo.versions(article.id, after=after, limit=limit)
     return {"items": [_version_summary(v) for v in page.items], "next": page.next}
 

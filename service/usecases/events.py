@@ -5,8 +5,10 @@ Public API:
 
 - ``EVENT_TYPES``: ``version.created``, ``quote.changed``, ``quote.dropped``,
   ``check.failed``.
-- ``emit(session, tenant, type, data)``: queue one event for every
-  subscription of ``tenant`` to ``type`` (nothing when there is none).
+- ``subscriptions(session, tenant)``: the tenant's webhooks, read once per
+  write.
+- ``emit(session, tenant, type, data, among=None)``: queue one event for
+  every subscription of ``tenant`` to ``type`` (nothing when there is none).
 - ``version_events(session, tenant, …)``: the events of a new version:
   ``version.created``, then one ``quote.changed`` per quotation whose
   wording moved since the previous version and one ``quote.dropped`` per
@@ -28,21 +30,31 @@ from typing import Any
 from sqlmodel import Session
 
 from service.core import Quote, align_quotes
-from service.storage.tables import Article, Outlet, Version, WebhookEvent, now
+from service.storage.tables import Article, Outlet, Version, Webhook, WebhookEvent, now
 from service.storage.webhooks import WebhookRepository
 
-__all__ = ["EVENT_TYPES", "emit", "has_subscribers", "version_events"]
+__all__ = ["EVENT_TYPES", "emit", "subscriptions", "version_events"]
 
 EVENT_TYPES = ("version.created", "quote.changed", "quote.dropped", "check.failed")
 
 
-def has_subscribers(session: Session, tenant: str) -> bool:
-    return bool(WebhookRepository(session, tenant).all())
+def subscriptions(session: Session, tenant: str) -> Sequence[Webhook]:
+    """Every webhook of ``tenant``: read once per write, then handed to
+    ``emit`` for each event of that write."""
+    return WebhookRepository(session, tenant).all()
 
 
-def emit(session: Session, tenant: str, type_: str, data: dict[str, Any]) -> None:
+def emit(
+    session: Session,
+    tenant: str,
+    type_: str,
+    data: dict[str, Any],
+    among: Sequence[Webhook] | None = None,
+) -> None:
+    """Queue an event for the webhooks subscribed to it: those of ``among``
+    (``subscriptions``'s answer), else the tenant's, read now."""
     repo = WebhookRepository(session, tenant)
-    webhooks = repo.subscribed(type_)
+    webhooks = repo.subscribed(type_) if among is None else [w for w in among if w.wants(type_)]
     if not webhooks:
         return
     created = now()
@@ -72,9 +84,11 @@ def version_events(
     previous: Sequence[Quote] | None,
     quotes: Sequence[Quote],
     story: str | None,
+    webhooks: Sequence[Webhook],
 ) -> None:
-    """Queue the events of ``version``; ``previous`` are the quotations of
-    the version before it (``None`` for a first version)."""
+    """Queue the events of ``version`` for ``webhooks`` (the tenant's
+    ``subscriptions``); ``previous`` are the quotations of the version
+    before it (``None`` for a first version)."""
     about = {"article_id": article.id, "outlet": outlet.name, "url": article.url}
     emit(
         session,
@@ -87,6 +101,7 @@ def version_events(
             "quotes": len(quotes),
             "story": story,
         },
+        webhooks,
     )
     if previous is None:
         return
@@ -106,6 +121,7 @@ def version_events(
                     "new": _quote(quotes[m.right]),
                     "diff": [op.as_dict() for op in m.diff],
                 },
+                webhooks,
             )
     for i in alignment.left_only:
-        emit(session, tenant, "quote.dropped", {**step, "quote": _quote(previous[i])})
+        emit(session, tenant, "quote.dropped", {**step, "quote": _quote(previous[i])}, webhooks)

@@ -32,7 +32,7 @@ from service.core.search import query_shingles, search_scores, stored_shingles
 from service.core.text import keys
 from service.errors import BadRequest, NotFound, Unprocessable
 from service.storage.quotes import Candidate, QuoteRepository, StoryRepository
-from service.storage.repo import ArticleRepository, decode_cursor, encode_cursor
+from service.storage.repo import ArticleRepository, decode_ints, encode_cursor
 
 __all__ = ["SEARCH_CANDIDATES", "Scope", "related_articles", "search_quotes"]
 
@@ -125,11 +125,9 @@ def search_quotes(
     )
     if cursor is not None:
         try:
-            tenths, last_id = decode_cursor(cursor)
+            tenths, last_id = decode_ints(cursor, 2)
         except ValueError:
-            tenths = last_id = ""
-        if not isinstance(tenths, int) or not isinstance(last_id, int):
-            raise BadRequest("cursor: malformed cursor")
+            raise BadRequest("cursor: malformed cursor") from None
         after = (-tenths, last_id)
         hits = [h for h in hits if (-round(h.score * 10), h.candidate.id) > after]
     page = hits[:limit]

@@ -30,7 +30,7 @@ from sqlmodel import Session
 from service.config import Settings
 from service.errors import BadRequest, NotFound
 from service.fetch import FetchPolicy, check_url
-from service.storage.repo import decode_cursor, encode_cursor
+from service.storage.repo import decode_ints, encode_cursor
 from service.storage.tables import Delivery, Webhook, WebhookEvent, iso
 from service.storage.webhooks import WebhookRepository
 from service.usecases.transactions import in_transaction
@@ -131,12 +131,9 @@ def list_deliveries(
     before = None
     if cursor is not None:
         try:
-            values = decode_cursor(cursor)
+            (before,) = decode_ints(cursor, 1)
         except ValueError:
-            values = []
-        if len(values) != 1 or not isinstance(values[0], int):
-            raise BadRequest("cursor: malformed cursor")
-        before = values[0]
+            raise BadRequest("cursor: malformed cursor") from None
     rows = repo.deliveries(webhook.id, before=before, limit=limit + 1)
     items = [_delivery_body(d, e) for d, e in rows[:limit]]
     last = rows[limit - 1][0].id if len(rows) > limit else None

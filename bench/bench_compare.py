@@ -22,9 +22,15 @@ Timed, each as median and p99 over N runs after warm-up runs
 - ``http``: ``POST /v1/compare`` on a running server (``--url``), or on one
   this script starts (``--serve``: ``uvicorn service.main:app`` on a free
   port, skipped with a message while ``service/main.py`` does not exist);
+- the cost of insight and of passages: the quote-only core
+  (``insight=False, passages=False``: extraction, alignment, diffs) against
+  the core with insight (typed edits, drift, echoes), with passages
+  (sentence alignment) and with both (the default), timed in the same run,
+  interleaved call by call (rotating which goes first), each as a ratio to
+  the quote-only core;
 - the core's components, to show where the time goes: extraction, blocking
   (the core's candidate index, and rapidfuzz ``cdist`` as a reference),
-  alignment, word diffs and rendering.
+  alignment, word diffs, insight (``insight.analyse``) and rendering.
 
 No figure here is asserted anywhere: timings are for reading, not for CI.
 """
@@ -50,6 +56,7 @@ from rapidfuzz import fuzz, process
 from service.core import align as core_align
 from service.core import align_quotes, compare_texts, extract_quotes, tokenize, word_key
 from service.core.diff import words_diff
+from service.core.insight import analyse
 from service.core.speakers import attribute_speakers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -218,6 +225,24 @@ def measure(fn: Callable[[], object], n: int, warmup: int) -> list[float]:
     return times
 
 
+def measure_interleaved(fns: list[Callable[[], object]], n: int, warmup: int) -> list[list[float]]:
+    """Seconds per call of each of ``fns``, called in turn ``n`` times after
+    ``warmup`` untimed rounds; the order rotates every round, so no function
+    always runs first (on a colder cache) or last."""
+    for _ in range(warmup):
+        for fn in fns:
+            fn()
+    gc.collect()
+    times: list[list[float]] = [[] for _ in fns]
+    for i in range(n):
+        for k in range(len(fns)):
+            j = (i + k) % len(fns)
+            began = time.perf_counter()
+            fns[j]()
+            times[j].append(time.perf_counter() - began)
+    return times
+
+
 def summary(times: list[float]) -> dict[str, float]:
     ms = sorted(t * 1000 for t in times)
     p99 = statistics.quantiles(ms, n=100, method="inclusive")[98] if len(ms) > 1 else ms[0]
@@ -288,6 +313,7 @@ def components(left: str, right: str, n: int, warmup: int) -> list[tuple[str, di
         for m in al.matches
     ]
     comparison = compare_texts(left, right)
+    ls, rs = comparison.left, comparison.right
     lspans, rspans = [(q.start, q.end) for q in lq], [(q.start, q.end) for q in rq]
 
     def extraction() -> object:
@@ -318,6 +344,7 @@ def components(left: str, right: str, n: int, warmup: int) -> list[tuple[str, di
         ),
         ("alignment (block + judge + diff)", lambda: align_quotes(lq, rq)),
         (f"word diff ({len(pairs)} matched pairs)", lambda: [words_diff(a, b) for a, b in pairs]),
+        ("insight (typed edits, drift, echoes)", lambda: analyse(ls, rs, al)),
         ("render (as_dict)", comparison.as_dict),
     ]
     return [(name, summary(measure(fn, n, warmup))) for name, fn in out]
@@ -357,6 +384,36 @@ def main(argv: list[str] | None = None) -> int:
         f"  compares/s per core (1 / median): ours {ours['per_s']:.0f}, "
         f"difflib {plain['per_s']:.0f}"
     )
+
+    print("cost of insight and passages (in-process, same inputs, interleaved call by call):")
+    quotes_only, with_insight, with_passages, default = (
+        summary(t)
+        for t in measure_interleaved(
+            [
+                lambda: compare_texts(left, right, insight=False, passages=False),
+                lambda: compare_texts(left, right, insight=True, passages=False),
+                lambda: compare_texts(left, right, insight=False, passages=True),
+                lambda: compare_texts(left, right),
+            ],
+            args.n,
+            args.warmup,
+        )
+    )
+    print(row("quotes only: insight=False, passages=False", quotes_only))
+    print(row("+ insight: insight=True, passages=False", with_insight))
+    print(row("+ passages: insight=False, passages=True", with_passages))
+    print(row("default: insight and passages", default))
+    for name, figures in (
+        ("insight", with_insight),
+        ("passages", with_passages),
+        ("default (both)", default),
+    ):
+        print(
+            f"  ratio {name} / quotes only: median "
+            f"{figures['median'] / quotes_only['median']:.2f}x, "
+            f"p99 {figures['p99'] / quotes_only['p99']:.2f}x "
+            f"(adds {figures['median'] - quotes_only['median']:.3f} ms median)"
+        )
 
     if args.url or args.serve:
         print("over HTTP (sequential, keep-alive):")

@@ -236,8 +236,9 @@ def check(
         typer.Option(
             "--fail-on",
             help="A finding kind that fails the check (repeat, or comma-separate): "
-            "dropped, reworded, partial, speaker, added, passage (or their full names). "
-            "Default: dropped, reworded.",
+            "dropped, reworded, partial, speaker, added, passage (or their full names), "
+            "or a typed edit of a quote: trimmed, ellipsis, substituted, inserted, spliced, "
+            "retranslated, case_punctuation_only. Default: dropped, reworded.",
             show_default=False,
         ),
     ] = None,

@@ -83,7 +83,7 @@ def test_fail_on_chooses_what_fails(runner: CliRunner, files: dict[str, str]) ->
     ("args", "message"),
     [
         (["missing.txt", "{base}"], "missing.txt: no such file"),
-        (["{base}", "{base}", "--fail-on", "moved"], "unknown finding kind 'moved'"),
+        (["{base}", "{base}", "--fail-on", "moved"], "unknown finding kind or edit type 'moved'"),
         (["{base}", "article:abc"], "stored articles need a service"),
         (["{base}", "{base}", "--policy", "strict"], "--policy names a policy saved"),
     ],

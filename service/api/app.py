@@ -26,6 +26,7 @@ from starlette.types import ASGIApp
 
 from service.api.middleware import BodySizeLimit
 from service.api.observability import RequestObservability
+from service.api.pages import install_pages
 from service.api.problems import install_problem_handlers
 from service.api.routes import (
     articles,
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = False
     app.include_router(checks.router)
     app.include_router(webhooks.router)
     app.include_router(fetching.router)
+    install_pages(app)
     return app
 
 

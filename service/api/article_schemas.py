@@ -20,13 +20,20 @@ returns the ninjs document itself.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from service.api.schemas import Article as ArticleText
-from service.api.schemas import DiffOpOut, QuoteOut, Timestamp, Unicode, exactly_one
+from service.api.schemas import (
+    DiffOpOut,
+    QuoteOut,
+    SentenceOut,
+    Timestamp,
+    Unicode,
+    exactly_one,
+)
 from service.core import Relation
 from service.usecases.articles import Submission
 
@@ -203,11 +210,30 @@ class QuoteChanges(BaseModel):
     unchanged: int
 
 
+class SentenceChange(BaseModel):
+    old: list[SentenceOut]
+    new: list[SentenceOut]
+    relation: Literal["same", "reworded", "split", "merged"]
+    score: float
+    diff: list[DiffOpOut]
+
+
+class SentenceChanges(BaseModel):
+    """Sentence-level edits in NewsEdits' categories."""
+
+    added: list[SentenceOut]
+    deleted: list[SentenceOut]
+    edited: list[SentenceChange] = Field(description="Reworded, split or merged sentences.")
+    moved: list[SentenceChange] = Field(description="Sentences out of order against the rest.")
+    unchanged: int
+
+
 class VersionDiff(BaseModel):
     article_id: str
     from_: int = Field(alias="from", serialization_alias="from")
     to: int
     diff: list[DiffOpOut]
     quotes: QuoteChanges
+    sentences: SentenceChanges
 
     model_config = ConfigDict(populate_by_name=True)

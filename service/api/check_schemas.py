@@ -15,8 +15,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.api.article_schemas import StoryKey
-from service.api.schemas import DiffOpOut, SideRequest, Unicode, Whole
-from service.core.checks import DEFAULT_PASSAGE_WORDS, FindingKind
+from service.api.schemas import DiffOpOut, EchoOut, EditOut, SideRequest, Unicode, Whole
+from service.core.attribution import DriftKind
+from service.core.checks import DEFAULT_PASSAGE_WORDS, FAIL_ON, FindingKind
+from service.core.edits import EditType
 from service.usecases.checks import PolicySpec
 from service.usecases.events import EVENT_TYPES
 
@@ -61,10 +63,11 @@ class PolicyIn(BaseModel):
 
     model_config = _REQUEST
 
-    fail_on: list[FindingKind] = Field(
+    fail_on: list[FindingKind | EditType] = Field(
         default=["dropped_quote", "reworded_quote"],
-        max_length=6,
-        description="Finding kinds that fail the check.",
+        max_length=len(FAIL_ON),
+        description="Finding kinds that fail the check, and typed edits that fail a matched "
+        "quotation (`spliced`, `substituted`, `trimmed` …), whatever its relation.",
     )
     min_passage_words: Whole = Field(
         default=DEFAULT_PASSAGE_WORDS,
@@ -119,11 +122,21 @@ class Finding(BaseModel):
     relation: str | None = None
     score: float | None = None
     diff: list[DiffOpOut] | None = None
+    edits: list[EditOut] | None = Field(
+        default=None, description="A matched quotation's typed edits."
+    )
+    drift: DriftKind | None = Field(
+        default=None, description="`speaker_changed`: how the attribution differs."
+    )
+    echo: EchoOut | None = Field(
+        default=None,
+        description="`dropped_quote`: where the candidate still carries its words unquoted.",
+    )
 
 
 class AppliedPolicy(BaseModel):
     name: str | None = Field(description="The saved policy's name; null for an inline one.")
-    fail_on: list[FindingKind]
+    fail_on: list[FindingKind | EditType]
     min_passage_words: int
 
 

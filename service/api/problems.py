@@ -21,6 +21,10 @@ What maps to what:
 - anything else: 500 ``internal-error``, logged with its traceback, which
   never reaches the client.
 
+A browser asking for a page (not the API) gets the same problem shown as a
+page with the same status: ``service.api.pages`` sets ``app.state.wants_page``
+and ``app.state.error_page``.
+
 Every body includes ``request_id``, the request's ``X-Request-ID`` (an
 extension member, as RFC 9457 allows), and each one sent is counted in
 ``service.metrics.ERRORS`` by its type's slug.
@@ -35,7 +39,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException
 
@@ -170,17 +174,32 @@ def _http_detail(request: Request, exc: HTTPException) -> str:
     return exc.detail
 
 
-async def _on_domain_error(request: Request, exc: Exception) -> ProblemResponse:
+def _deliver(request: Request, problem: ProblemResponse) -> Response:
+    """``problem``, or the page that shows it when a browser asked for a
+    page (``app.state.wants_page`` and ``error_page``, set by the pages)."""
+    state = request.app.state
+    wants_page = getattr(state, "wants_page", None)
+    if wants_page is not None and wants_page(request):
+        try:
+            page: Response = state.error_page(request, problem)
+        except Exception:  # the page must never hide the problem it shows
+            logger.exception("error page failed; answering with the problem itself")
+            return problem
+        return page
+    return problem
+
+
+async def _on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SourcediffError)
-    return problem_response(exc, request.url.path)
+    return _deliver(request, problem_response(exc, request.url.path))
 
 
-async def _on_validation_error(request: Request, exc: Exception) -> ProblemResponse:
+async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    return problem_response(_validation_error(exc), request.url.path)
+    return _deliver(request, problem_response(_validation_error(exc), request.url.path))
 
 
-async def _on_http_error(request: Request, exc: Exception) -> ProblemResponse:
+async def _on_http_error(request: Request, exc: Exception) -> Response:
     # Routing errors (404, 405) and FastAPI's own 400 for an unparseable body.
     assert isinstance(exc, HTTPException)
     status, path, detail = exc.status_code, request.url.path, _http_detail(request, exc)
@@ -197,14 +216,15 @@ async def _on_http_error(request: Request, exc: Exception) -> ProblemResponse:
         phrase = HTTPStatus(status).phrase
         title = phrase[:1] + phrase[1:].lower()  # sentence case, like the domain errors
         slug = phrase.lower().replace(" ", "-")
-        return _response(status, problem_type(slug), title, detail, path, headers=headers)
-    return problem_response(error, path, headers=headers)
+        problem = _response(status, problem_type(slug), title, detail, path, headers=headers)
+        return _deliver(request, problem)
+    return _deliver(request, problem_response(error, path, headers=headers))
 
 
-async def _on_unexpected_error(request: Request, exc: Exception) -> ProblemResponse:
+async def _on_unexpected_error(request: Request, exc: Exception) -> Response:
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     error = SourcediffError("The server failed to handle this request; it has been logged.")
-    return problem_response(error, request.url.path)
+    return _deliver(request, problem_response(error, request.url.path))
 
 
 def install_problem_handlers(app: FastAPI) -> None:

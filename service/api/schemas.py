@@ -31,7 +31,10 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from service.core import Relation
+from service.core.attribution import DriftKind
 from service.core.diff import OpName
+from service.core.edits import EditType
+from service.core.primary import Verdict
 from service.usecases.compare import HtmlSource, Source, StoredSource, TextSource
 
 __all__ = [
@@ -198,6 +201,18 @@ class CompareRequest(BaseModel):
 
     left: SideRequest
     right: SideRequest
+    semantic: bool = Field(
+        default=False,
+        description="Align `passages` by meaning too (a sentence-embedding model on the "
+        "server's CPU; needs the server's `semantic` extra, else 422). Slower.",
+    )
+    primary: list[SideRequest] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=5,
+        description="Primary documents (a transcript, a statement, a release) to check both "
+        "sides' quotations against: each a text, an HTML page or a stored article.",
+    )
 
 
 class QuoteOut(BaseModel):
@@ -222,12 +237,104 @@ class DiffOpOut(BaseModel):
     right: str
 
 
+class EditOut(BaseModel):
+    type: EditType = Field(description="What was done to the quotation (see the README).")
+    side: Literal["left", "right"] | None = Field(
+        description="The side it concerns: the cut side of `trimmed`, the side with the "
+        "words of `inserted`, with the mark of `ellipsis`, the long one of `spliced`."
+    )
+    where: Literal["start", "end", "inside"] | None
+    left: str = Field(description="The words on the left (or the whole quotation).")
+    right: str = Field(description="The words on the right (or the whole quotation).")
+
+
 class MatchOut(BaseModel):
     left: str
     right: str
     relation: Relation
     score: float = Field(ge=0, le=100)
     diff: list[DiffOpOut]
+    edits: list[EditOut] | None = Field(
+        default=None, description="Typed edits (extra field): how the quotation changed."
+    )
+
+
+class EchoOut(BaseModel):
+    quote: str = Field(description="The omitted quotation (`L…` or `R…`).")
+    echoed_in: Literal["left", "right"] = Field(description="The side that echoes it.")
+    start: int
+    end: int
+    text: str = Field(description="The echoing words: that side's text[start:end].")
+    sentence: str = Field(description="The sentence they stand in.")
+    score: float = Field(ge=0, le=100)
+    kind: Literal["indirect", "narration"] = Field(
+        description="`indirect`: reported speech; `narration`: the words as the outlet's own."
+    )
+
+
+class DriftOut(BaseModel):
+    left: str
+    right: str
+    left_speaker: str | None
+    right_speaker: str | None
+    kind: DriftKind
+
+
+class SourceSpanOut(BaseModel):
+    start: int
+    end: int
+    text: str = Field(description="The primary text's words that the quotation renders.")
+    context_before: str = Field(
+        description="What precedes them: their sentence and the one before."
+    )
+    context_after: str = Field(description="What follows them: their sentence and the one after.")
+
+
+class SourcedOut(BaseModel):
+    quote: str
+    verdict: Verdict
+    score: float = Field(ge=0, le=100)
+    primary: int | None = Field(description="Which primary document (index), if found.")
+    source: SourceSpanOut | None
+    edits: list[EditOut]
+    diff: list[DiffOpOut] = Field(description="From the primary's words to the quotation's.")
+
+
+class PrimaryOut(BaseModel):
+    left: list[SourcedOut]
+    right: list[SourcedOut]
+    summary: dict[Literal["left", "right"], dict[Verdict, int]]
+
+
+class SentenceOut(BaseModel):
+    index: int = Field(description="The sentence's place in its side's text, from 0.")
+    start: int
+    end: int
+    text: str
+
+
+class PassageOut(BaseModel):
+    start: int = Field(description="Offset in its side's text.")
+    end: int
+    text: str = Field(description="Adjacent sentences the other side has no counterpart of.")
+    sentences: list[int] = Field(description="Their indexes.")
+    words: int
+
+
+class AlignedSentencesOut(BaseModel):
+    left: list[SentenceOut]
+    right: list[SentenceOut]
+    relation: Literal["same", "reworded", "split", "merged"] = Field(
+        description="`split`: one left sentence is several right ones; `merged`: the reverse."
+    )
+    score: float = Field(ge=0, le=100)
+    diff: list[DiffOpOut]
+
+
+class PassagesOut(BaseModel):
+    left_only: list[PassageOut] = Field(description="What only the left carries.")
+    right_only: list[PassageOut] = Field(description="What only the right carries.")
+    aligned: list[AlignedSentencesOut]
 
 
 class CompareResponse(BaseModel):
@@ -236,6 +343,24 @@ class CompareResponse(BaseModel):
     matches: list[MatchOut]
     left_only: list[str]
     right_only: list[str]
+    echoes: list[EchoOut] | None = Field(
+        default=None,
+        description="Omitted quotations whose words the other side carries without "
+        "quotation marks (extra field).",
+    )
+    attribution_drift: list[DriftOut] | None = Field(
+        default=None, description="Matched quotations credited to different sources (extra field)."
+    )
+    primary: PrimaryOut | None = Field(
+        default=None,
+        description="With `primary` in the request: each side's quotations checked against "
+        "the primary documents (extra field).",
+    )
+    passages: PassagesOut | None = Field(
+        default=None,
+        description="The texts aligned sentence by sentence, and the passages one side "
+        "lacks (extra field).",
+    )
 
 
 class Health(BaseModel):

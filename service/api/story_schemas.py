@@ -12,8 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.schemas import DiffOpOut
+from service.api.schemas import DiffOpOut, EditOut, SourceSpanOut
 from service.core import Relation
+from service.core.attribution import DriftKind
+from service.core.primary import Verdict
 
 __all__ = [
     "JoinRequest",
@@ -30,12 +32,18 @@ class JoinRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     article_id: str = Field(min_length=1, max_length=64)
+    primary: bool = Field(
+        default=False,
+        description="The article is a primary document (a transcript, a statement, a "
+        "release): outlets' quotations are checked against it, and it is not coverage.",
+    )
 
 
 class Joined(BaseModel):
     story: str
     article_id: str
     joined: bool = Field(description="False when the article already was a member.")
+    primary: bool = Field(description="Whether it is one of the story's primary documents.")
 
 
 class StorySummary(BaseModel):
@@ -59,6 +67,7 @@ class StoryArticle(BaseModel):
         description="The latest version's publication time, else when it was first stored."
     )
     added_at: datetime
+    primary: bool = Field(description="A primary document rather than coverage.")
 
 
 class StoryOut(BaseModel):
@@ -86,6 +95,10 @@ class VariantOut(BaseModel):
     )
     score: float = Field(ge=0, le=100)
     diff: list[DiffOpOut] = Field(description="From the canonical wording to this one.")
+    edits: list[EditOut] = Field(description="Typed edits from the canonical wording.")
+    drift: DriftKind | None = Field(
+        description="How its attribution differs from the canonical wording's, if it does."
+    )
     repeats: list[int] = Field(description="Ids of the same words repeated in the article.")
 
 
@@ -108,10 +121,46 @@ class StoryArticleQuotes(StoryArticle):
     quotes: int
 
 
+class StoryEcho(BaseModel):
+    start: int = Field(description="Offset in the article's latest version's `text`.")
+    end: int
+    text: str
+    sentence: str
+    score: float = Field(ge=0, le=100)
+    kind: Literal["indirect", "narration"]
+
+
 class Omissions(BaseModel):
     article_id: str
     outlet: str
     omits: list[str] = Field(description="Statement ids.")
+    echoes: dict[str, StoryEcho] = Field(
+        description="Omitted statements (by id) whose words the article carries unquoted."
+    )
+
+
+class SourcedQuote(BaseModel):
+    quote_id: int
+    text: str
+    primary: str | None = Field(description="The primary document that carries it.")
+    verdict: Verdict
+    score: float = Field(ge=0, le=100)
+    source: SourceSpanOut | None
+    edits: list[EditOut] = Field(description="From the primary's words to the quotation.")
+    diff: list[DiffOpOut]
+
+
+class OutletAgainstPrimary(BaseModel):
+    article_id: str
+    outlet: str
+    accurate: bool = Field(description="No quotation edited or missing from the documents.")
+    summary: dict[Verdict, int]
+    quotes: list[SourcedQuote]
+
+
+class PrimaryReport(BaseModel):
+    documents: list[str] = Field(description="Article ids of the primary documents.")
+    outlets: list[OutletAgainstPrimary]
 
 
 class StoryQuotes(BaseModel):
@@ -121,6 +170,9 @@ class StoryQuotes(BaseModel):
         description="Most widely carried first, then earliest first appearance."
     )
     omissions: list[Omissions]
+    primary: PrimaryReport | None = Field(
+        default=None, description="With primary documents: each outlet's quotations checked."
+    )
 
 
 class SearchHit(BaseModel):

@@ -1,7 +1,8 @@
 """Sourcediff's algorithmic core: quotes extracted, aligned and diffed.
 
-Pure Python over the standard library and rapidfuzz (whose batch scorer
-answers in numpy arrays): no web framework, no database, no network.
+Pure Python over the standard library, rapidfuzz (whose batch scorer
+answers in numpy arrays) and sentencex (sentence boundaries): no web
+framework, no database, no network.
 Everything here is usable as a library::
 
     >>> from service.core import compare_texts

@@ -5,10 +5,11 @@ Public API:
 - ``FindingKind``: ``dropped_quote | reworded_quote | partial_quote |
   speaker_changed | added_quote | removed_passage``.
 - ``KINDS``, ``ALIASES`` (``dropped`` → ``dropped_quote`` …) and
-  ``parse_kinds(names)``.
-- ``Policy``: which kinds fail the check (``fail_on``; by default dropped
-  and reworded quotes) and the least size of a removed passage
-  (``min_passage_words``).
+  ``parse_kinds(names)``; a policy may also name typed edits
+  (``service.core.edits.EDIT_TYPES``: ``spliced``, ``substituted`` …).
+- ``Policy``: which kinds, and which typed edits of a matched quotation,
+  fail the check (``fail_on``; by default dropped and reworded quotes) and
+  the least size of a removed passage (``min_passage_words``).
 - ``Span``: a stretch of one text: offsets, text, and for a quotation its id
   (``L1``… in the baseline, ``R1``… in the candidate) and speaker.
 - ``Finding``: one change, with the span in each text it concerns (``None``
@@ -24,16 +25,23 @@ What each kind means:
   candidate (the comparison's ``left_only``).
 - ``reworded_quote`` / ``partial_quote``: a matched pair whose wording is
   not identical; partial is the trimmed or extended kind.
-- ``speaker_changed``: a matched pair whose speakers are both known and
-  share no name word ("John Kirby" and "Kirby" are one speaker).
+- ``speaker_changed``: a matched pair whose attributions drift
+  (``service.core.attribution``): two named sources sharing no name ("John
+  Kirby" and "Kirby" are one speaker), or a named one against an anonymous
+  description; the finding says which (``drift``).
 - ``added_quote``: a candidate quotation the baseline lacks (reported,
   failing only when a policy asks).
-- ``removed_passage``: a run of at least ``min_passage_words`` baseline
-  words that the candidate's optimal word alignment does not keep (a
-  paragraph cut, or rewritten beyond recognition), with the candidate
-  offset where it would have stood. Looked for only when the policy fails
-  on it: between two outlets' articles most of the text is "removed", and
-  the whole-text alignment is the check's dearest step.
+
+A matched pair's finding (reworded, partial, or identical when a policy
+fails on one of its edits) carries its typed ``edits``; it fails when its
+kind or any of its edit types is in ``fail_on``. A dropped quotation whose
+words the candidate still carries without marks has its ``echo``.
+- ``removed_passage``: a passage of at least ``min_passage_words`` words
+  (adjacent baseline sentences) that the candidate has no counterpart of
+  in the sentence alignment (``service.core.passages``): a paragraph cut,
+  or rewritten beyond recognition; with the candidate offset where it
+  would have stood. Reported only when the policy fails on it: between two
+  outlets' articles much of the text is one side's own.
 
 >>> from service.core.compare import compare_texts
 >>> base, cand = '"We will win," he said. "Never," she said.', '"We will surely win," he said.'
@@ -49,19 +57,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-from rapidfuzz.distance import Indel
-
+from .attribution import DriftKind, same_speaker
 from .compare import Comparison, quote_ids
 from .diff import DiffOp
+from .echoes import Echo
+from .edits import EDIT_TYPES, Edit, EditType
+from .insight import analyse
+from .passages import PassageAlignment, align_passages
 from .quotes import Quote
-from .text import Token, tokenize, word_key
 
 __all__ = [
     "ALIASES",
     "DEFAULT_FAIL_ON",
     "DEFAULT_PASSAGE_WORDS",
+    "FAIL_ON",
     "KINDS",
     "CheckResult",
+    "FailOn",
     "Finding",
     "FindingKind",
     "Policy",
@@ -90,31 +102,38 @@ ALIASES: dict[str, FindingKind] = {
 }
 DEFAULT_FAIL_ON: frozenset[FindingKind] = frozenset({"dropped_quote", "reworded_quote"})
 DEFAULT_PASSAGE_WORDS = 30
+_WORDING = frozenset({"reworded_quote", "partial_quote"})
 
 
-def parse_kinds(names: Iterable[str]) -> frozenset[FindingKind]:
-    """Kinds by name or alias (``ValueError`` naming an unknown one)."""
-    found: set[FindingKind] = set()
+# What a policy can fail on: finding kinds, and typed edits of a quotation.
+FailOn = FindingKind | EditType
+FAIL_ON: tuple[FailOn, ...] = (*KINDS, *EDIT_TYPES)
+
+
+def parse_kinds(names: Iterable[str]) -> frozenset[FailOn]:
+    """Kinds (by name or alias) and edit types (``ValueError`` naming an
+    unknown one)."""
+    found: set[FailOn] = set()
     for name in names:
         key = name.strip().lower()
         if key in ALIASES:
             found.add(ALIASES[key])
-        elif key in KINDS:
+        elif key in FAIL_ON:
             found.add(key)
         else:
-            known = ", ".join([*KINDS, *ALIASES])
-            raise ValueError(f"unknown finding kind {name!r}; known: {known}")
+            known = ", ".join([*FAIL_ON, *ALIASES])
+            raise ValueError(f"unknown finding kind or edit type {name!r}; known: {known}")
     return frozenset(found)
 
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    fail_on: frozenset[FindingKind] = DEFAULT_FAIL_ON
+    fail_on: frozenset[FailOn] = DEFAULT_FAIL_ON
     min_passage_words: int = DEFAULT_PASSAGE_WORDS
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "fail_on": [k for k in KINDS if k in self.fail_on],
+            "fail_on": [k for k in FAIL_ON if k in self.fail_on],
             "min_passage_words": self.min_passage_words,
         }
 
@@ -149,6 +168,9 @@ class Finding:
     relation: str | None = None
     score: float | None = None
     diff: tuple[DiffOp, ...] = field(default=())
+    edits: tuple[Edit, ...] = field(default=())
+    drift: DriftKind | None = None
+    echo: Echo | None = None
 
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -163,7 +185,12 @@ class Finding:
                 "relation": self.relation,
                 "score": self.score,
                 "diff": [op.as_dict() for op in self.diff],
+                "edits": [e.as_dict() for e in self.edits],
             }
+        if self.drift is not None:
+            body["drift"] = self.drift
+        if self.echo is not None:
+            body["echo"] = self.echo.as_dict()
         return body
 
 
@@ -189,65 +216,25 @@ class CheckResult:
         }
 
 
-def _names(speaker: str) -> set[str]:
-    return {k for w in speaker.split() if len(k := word_key(w)) >= 2}
-
-
-def same_speaker(a: str | None, b: str | None) -> bool | None:
-    """Whether two attributions name one speaker (``None``: unknown).
-
-    >>> same_speaker("John Kirby", "Kirby"), same_speaker("Kirby", "Psaki")
-    (True, False)
-    >>> same_speaker("Kirby", None) is None
-    True
-    """
-    if not a or not b:
-        return None
-    return bool(_names(a) & _names(b))
-
-
 def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _removed_passages(baseline: str, candidate: str, min_words: int) -> list[tuple[Span, Span]]:
-    """Runs of ``min_words`` or more baseline words the alignment drops,
-    each with the (empty) candidate span where they would have stood."""
-    old, new = tokenize(baseline), tokenize(candidate)
-    old_keys = [t.key or t.word for t in old]
-    new_keys = [t.key or t.word for t in new]
+def _removed_passages(
+    passages: PassageAlignment, candidate: str, min_words: int
+) -> list[tuple[Span, Span]]:
+    """The baseline's passages of ``min_words`` or more words that the
+    candidate has no counterpart of, each with the (empty) candidate span
+    where it would have stood: before the sentence that renders the next
+    baseline sentence the candidate keeps."""
+    kept = sorted((a.left[0], passages.right[a.right[0]].start) for a in passages.aligned)
     found: list[tuple[Span, Span]] = []
-    run_start: int | None = None
-    run_end = 0
-    at = 0
-    # Indel yields equal, delete and insert; deletes separated only by
-    # inserts are one removed run (a passage replaced by other words).
-    for op in Indel.opcodes(old_keys, new_keys):
-        if op.tag == "delete":
-            if run_start is None:
-                run_start, at = op.src_start, op.dest_start
-            run_end = op.src_end
-        elif op.tag == "equal":
-            if run_start is not None and run_end - run_start >= min_words:
-                found.append(_passage(baseline, candidate, old, new, run_start, run_end, at))
-            run_start = None
-    if run_start is not None and run_end - run_start >= min_words:
-        found.append(_passage(baseline, candidate, old, new, run_start, run_end, at))
+    for passage in passages.left_only:
+        if passage.words < min_words:
+            continue
+        after = next((at for first, at in kept if first > passage.sentences[-1]), len(candidate))
+        found.append((Span(passage.start, passage.end, passage.text), Span(after, after, "")))
     return found
-
-
-def _passage(
-    baseline: str,
-    candidate: str,
-    old: list[Token],
-    new: list[Token],
-    first: int,
-    last: int,
-    at: int,
-) -> tuple[Span, Span]:
-    start, end = old[first].start, old[last - 1].end
-    where = new[at].start if at < len(new) else len(candidate)
-    return Span(start, end, baseline[start:end]), Span(where, where, "")
 
 
 def check(comparison: Comparison, policy: Policy) -> CheckResult:
@@ -255,47 +242,55 @@ def check(comparison: Comparison, policy: Policy) -> CheckResult:
     left, right = comparison.left, comparison.right
     lids = quote_ids("L", len(left.quotes))
     rids = quote_ids("R", len(right.quotes))
+    insight = comparison.insight or analyse(left, right, comparison.alignment)
     found: list[tuple[int, int, Finding]] = []
 
     def add(order: int, kind: FindingKind, message: str, **parts: Any) -> None:
-        finding = Finding(kind, kind in policy.fail_on, message, **parts)
+        # A pair's edits fail its wording finding, not its speaker finding.
+        edits: tuple[Edit, ...] = parts.get("edits", ()) if kind in _WORDING else ()
+        fails = kind in policy.fail_on or any(e.type in policy.fail_on for e in edits)
+        finding = Finding(kind, fails, message, **parts)
         found.append((order, len(found), finding))
 
-    for m in comparison.alignment.matches:
+    for m, pair in zip(comparison.alignment.matches, insight.pairs, strict=True):
         lq, rq = left.quotes[m.left], right.quotes[m.right]
-        spans = {
+        parts = {
             "baseline": Span.of_quote(lq, lids[m.left]),
             "candidate": Span.of_quote(rq, rids[m.right]),
+            "relation": m.relation,
+            "score": m.score,
+            "diff": m.diff,
+            "edits": pair.edits,
         }
-        if m.relation != "identical":
-            kind: FindingKind = "reworded_quote" if m.relation == "reworded" else "partial_quote"
+        edit_fails = any(e.type in policy.fail_on for e in pair.edits)
+        if m.relation != "identical" or edit_fails:
+            kind: FindingKind = "partial_quote" if m.relation == "partial" else "reworded_quote"
+            how = ", ".join(dict.fromkeys(e.type for e in pair.edits)) or m.relation
             add(
                 lq.start,
                 kind,
-                f"quote {m.relation}: “{_short(lq.text)}” → “{_short(rq.text)}”",
-                relation=m.relation,
-                score=m.score,
-                diff=m.diff,
-                **spans,
+                f"quote {m.relation} ({how}): “{_short(lq.text)}” → “{_short(rq.text)}”",
+                **parts,
             )
-        if same_speaker(lq.speaker, rq.speaker) is False:
+        if pair.drift is not None:
             add(
                 lq.start,
                 "speaker_changed",
                 f"“{_short(lq.text, 50)}” is credited to {rq.speaker}, not {lq.speaker}",
-                relation=m.relation,
-                score=m.score,
-                diff=m.diff,
-                **spans,
+                drift=pair.drift,
+                **parts,
             )
     for i in comparison.alignment.left_only:
         q = left.quotes[i]
+        echo = insight.echo_of("left", i)
+        remains = f" (its words remain unquoted: “{_short(echo.text)}”)" if echo else ""
         add(
             q.start,
             "dropped_quote",
-            f"quote dropped: “{_short(q.text)}”",
+            f"quote dropped: “{_short(q.text)}”{remains}",
             baseline=Span.of_quote(q, lids[i]),
             candidate=None,
+            echo=echo,
         )
     for i in comparison.alignment.right_only:
         q = right.quotes[i]
@@ -307,7 +302,8 @@ def check(comparison: Comparison, policy: Policy) -> CheckResult:
             candidate=Span.of_quote(q, rids[i]),
         )
     if "removed_passage" in policy.fail_on:
-        for gone, where in _removed_passages(left.text, right.text, policy.min_passage_words):
+        passages = comparison.passages or align_passages(left.text, right.text)
+        for gone, where in _removed_passages(passages, right.text, policy.min_passage_words):
             words = len(gone.text.split())
             add(
                 gone.start,

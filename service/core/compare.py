@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .align import Alignment, align_quotes
+from .insight import Insight, analyse
+from .passages import PassageAlignment, align_passages
 from .quotes import Quote, extract_quotes
 
 __all__ = ["Comparison", "Side", "compare_texts", "quote_ids"]
@@ -46,12 +48,19 @@ class Comparison:
     left: Side
     right: Side
     alignment: Alignment
+    insight: Insight | None = None
+    passages: PassageAlignment | None = None
 
     def as_dict(self, *, include_text: bool = False) -> dict[str, Any]:
         """The ``POST /v1/compare`` response body (see ``shared/API.md``).
 
         ``include_text`` adds each side's compared text, which clients need
-        when it was extracted from HTML (the offsets point into it).
+        when it was extracted from HTML (the offsets point into it). With an
+        ``insight``, each match also has its typed ``edits`` and the body
+        the ``echoes`` and ``attribution_drift`` (``service.core.insight``):
+        extra fields, which ``shared/API.md`` allows. With ``passages``, the
+        body has the sentence alignment and the passages each side lacks
+        (``service.core.passages``).
         """
         lids = quote_ids("L", len(self.left.quotes))
         rids = quote_ids("R", len(self.right.quotes))
@@ -67,22 +76,30 @@ class Comparison:
             return body
 
         a = self.alignment
-        return {
+        matches = [
+            {
+                "left": lids[m.left],
+                "right": rids[m.right],
+                "relation": m.relation,
+                "score": m.score,
+                "diff": [op.as_dict() for op in m.diff],
+            }
+            for m in a.matches
+        ]
+        body = {
             "left": side(self.left, lids),
             "right": side(self.right, rids),
-            "matches": [
-                {
-                    "left": lids[m.left],
-                    "right": rids[m.right],
-                    "relation": m.relation,
-                    "score": m.score,
-                    "diff": [op.as_dict() for op in m.diff],
-                }
-                for m in a.matches
-            ],
+            "matches": matches,
             "left_only": [lids[i] for i in a.left_only],
             "right_only": [rids[i] for i in a.right_only],
         }
+        if self.insight is not None:
+            for match, pair in zip(matches, self.insight.pairs, strict=True):
+                match["edits"] = [e.as_dict() for e in pair.edits]
+            body |= self.insight.as_dict(a, self.left, self.right, lids, rids)
+        if self.passages is not None:
+            body["passages"] = self.passages.as_dict()
+        return body
 
 
 def compare_texts(
@@ -91,7 +108,17 @@ def compare_texts(
     *,
     left_outlet: str | None = None,
     right_outlet: str | None = None,
+    insight: bool = True,
+    passages: bool = True,
+    semantic: bool = False,
 ) -> Comparison:
-    """Extract the quotes of both texts, align them and diff each pair."""
+    """Extract the quotes of both texts, align them and diff each pair;
+    with ``insight`` (the default), also type each pair's edits and find
+    attribution drift and unquoted echoes; with ``passages`` (the default),
+    align the texts sentence by sentence and find what each side lacks (by
+    meaning too with ``semantic``, an extra: ``service.core.semantic``)."""
     ls, rs = Side.of(left, left_outlet), Side.of(right, right_outlet)
-    return Comparison(ls, rs, align_quotes(ls.quotes, rs.quotes))
+    alignment = align_quotes(ls.quotes, rs.quotes)
+    found = analyse(ls, rs, alignment) if insight else None
+    sentences = align_passages(left, right, semantic=semantic) if passages else None
+    return Comparison(ls, rs, alignment, found, sentences)

@@ -246,6 +246,11 @@ class StoryMember:
     outlet: Outlet
     latest: Version | None
     added_at: datetime
+    role: str = "coverage"
+
+    @property
+    def primary(self) -> bool:
+        return self.role == "primary"
 
 
 class StoryRepository:
@@ -281,9 +286,9 @@ class StoryRepository:
     def membership(self, story: Story, article_id: str) -> StoryArticle | None:
         return self.session.get(StoryArticle, (story.id, article_id))
 
-    def join(self, story: Story, article_id: str) -> StoryArticle:
+    def join(self, story: Story, article_id: str, role: str = "coverage") -> StoryArticle:
         assert story.id is not None
-        member = StoryArticle(story_id=story.id, article_id=article_id)
+        member = StoryArticle(story_id=story.id, article_id=article_id, role=role)
         self.session.add(member)
         self.session.flush()
         return member
@@ -318,7 +323,7 @@ class StoryRepository:
             .where(StoryArticle.story_id == story.id, Article.tenant == self.tenant)
             .order_by(col(StoryArticle.added_at), col(Article.id))
         ).all()
-        return [StoryMember(a, o, v, m.added_at) for a, o, v, m in rows]
+        return [StoryMember(a, o, v, m.added_at, m.role) for a, o, v, m in rows]
 
     def stories_of(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
         """The story keys each article belongs to."""

@@ -283,6 +283,11 @@ class StoryArticle(SQLModel, table=True):
     story_id: int = Field(foreign_key="stories.id", primary_key=True)
     article_id: str = Field(foreign_key="articles.id", primary_key=True, max_length=32, index=True)
     added_at: datetime = Field(default_factory=now, sa_column=_timestamp(nullable=False))
+    # ``coverage``: an outlet's article; ``primary``: a primary document (a
+    # transcript, a statement, a release) that coverage is checked against.
+    role: str = Field(
+        default="coverage", max_length=16, sa_column_kwargs={"server_default": "coverage"}
+    )
 
 
 class CheckPolicy(SQLModel, table=True):
@@ -295,7 +300,7 @@ class CheckPolicy(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     tenant: str = Field(max_length=64)
     name: str = Field(max_length=100)
-    # Space-separated finding kinds, in ``service.core.checks.KINDS`` order.
+    # Space-separated finding kinds and edit types, in ``service.core.checks.FAIL_ON`` order.
     fail_on: str = Field(max_length=200)
     min_passage_words: int
     story: str | None = Field(default=None, max_length=100)

@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service.config import Settings
-from service.core.checks import DEFAULT_PASSAGE_WORDS, KINDS, Policy, check, parse_kinds
+from service.core.checks import DEFAULT_PASSAGE_WORDS, FAIL_ON, Policy, check, parse_kinds
 from service.errors import NotFound, Unprocessable
 from service.storage.policies import PolicyRepository
 from service.storage.quotes import StoryRepository
@@ -151,7 +151,7 @@ def put_policy(
     outlet: str | None,
 ) -> tuple[int, dict[str, Any]]:
     policy = spec.policy()
-    fail_on = " ".join(k for k in KINDS if k in policy.fail_on)
+    fail_on = " ".join(k for k in FAIL_ON if k in policy.fail_on)
 
     def step(session: Session) -> tuple[int, dict[str, Any]]:
         policies = PolicyRepository(session, tenant)

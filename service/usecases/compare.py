@@ -6,9 +6,11 @@ Public API:
   them): one side of a comparison, as the caller gave it.
 - ``compare_sides(left, right, settings)``: resolve both sides to text and
   compare them with ``service.core.compare_texts``.
-- ``comparison_body(comparison, left, right)``: the ``POST /v1/compare``
-  response body, which returns a side's text only when it was extracted
-  from HTML (the quote offsets point into that text).
+- ``primary_texts(sources, settings)``: primary documents' texts.
+- ``comparison_body(comparison, left, right, primaries=())``: the
+  ``POST /v1/compare`` response body, which returns a side's text only
+  when it was extracted from HTML (the quote offsets point into that
+  text), and with primary texts the ``primary`` report.
 
 >>> from service.config import Settings
 >>> left, right = TextSource('"No deal," he said.'), HtmlSource("<p>She said: “No deal.”</p>")
@@ -20,12 +22,15 @@ Public API:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from service.config import Settings
 from service.core import Comparison, compare_texts
+from service.core.compare import quote_ids
+from service.core.primary import primary_report
+from service.core.semantic import available as semantic_available
 from service.errors import NotFound, PayloadTooLarge, Unprocessable
 from service.html import html_to_text
 
@@ -37,6 +42,7 @@ __all__ = [
     "TextSource",
     "compare_sides",
     "comparison_body",
+    "primary_texts",
 ]
 
 
@@ -67,22 +73,54 @@ StoredLoader = Callable[[str, int | None], tuple[str, str | None]]
 
 
 def compare_sides(
-    left: Source, right: Source, settings: Settings, *, load: StoredLoader | None = None
+    left: Source,
+    right: Source,
+    settings: Settings,
+    *,
+    load: StoredLoader | None = None,
+    semantic: bool = False,
 ) -> Comparison:
     """Compare two sides; raises ``NotFound``, ``PayloadTooLarge`` or
-    ``Unprocessable`` (a side with no text, e.g. HTML with no article).
-    ``load`` reads stored sides; without it they are not found."""
+    ``Unprocessable`` (a side with no text, e.g. HTML with no article, or
+    ``semantic`` asked of a server without the extra). ``load`` reads stored
+    sides; without it they are not found. ``semantic`` aligns passages by
+    meaning too (``service.core.semantic``)."""
+    if semantic and not semantic_available():
+        raise Unprocessable(
+            "semantic mode needs the 'semantic' extra on the server: "
+            "pip install 'sourcediff[semantic]'"
+        )
     left_text, left_outlet = _resolve("left", left, settings, load)
     right_text, right_outlet = _resolve("right", right, settings, load)
-    return compare_texts(left_text, right_text, left_outlet=left_outlet, right_outlet=right_outlet)
+    return compare_texts(
+        left_text, right_text, left_outlet=left_outlet, right_outlet=right_outlet, semantic=semantic
+    )
 
 
-def comparison_body(comparison: Comparison, left: Source, right: Source) -> dict[str, Any]:
-    """The response body for ``comparison`` of ``left`` and ``right``."""
+def primary_texts(
+    sources: Sequence[Source], settings: Settings, *, load: StoredLoader | None = None
+) -> list[str]:
+    """The texts of primary documents, resolved as sides are."""
+    return [
+        _resolve(f"primary[{i}]", source, settings, load)[0] for i, source in enumerate(sources)
+    ]
+
+
+def comparison_body(
+    comparison: Comparison, left: Source, right: Source, primaries: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The response body for ``comparison`` of ``left`` and ``right``; with
+    ``primaries`` (texts), both sides' quotations checked against them."""
     body = comparison.as_dict(include_text=True)
     for name, source in (("left", left), ("right", right)):
         if not isinstance(source, HtmlSource):
             del body[name]["text"]
+    if primaries:
+        sides = [
+            (name, side.quotes, quote_ids(name[0].upper(), len(side.quotes)))
+            for name, side in (("left", comparison.left), ("right", comparison.right))
+        ]
+        body["primary"] = primary_report(sides, primaries)
     return body
 
 

@@ -43,7 +43,16 @@ def test_seed_articles(
     assert response.headers["content-type"] == "application/json"
     body = response.json()
     assert body == compare_texts(left, right).as_dict()
-    assert set(body) == {"left", "right", "matches", "left_only", "right_only"}
+    contract = {"left", "right", "matches", "left_only", "right_only"}
+    assert set(body) == contract | {"echoes", "attribution_drift", "passages"}
+    # The seeds' unquoted echo: "tarnishing" (right) in the left's narration.
+    (echo,) = body["echoes"]
+    assert echo["echoed_in"] == "left" and left[echo["start"] : echo["end"]] == "tarnish"
+    # The passages each outlet alone carries: Ukraine cutting ties (left),
+    # the Putin–Kim letters (right).
+    passages = body["passages"]
+    assert any("Ukraine severed relations" in p["text"] for p in passages["left_only"])
+    assert any("Mr Kim responded with a letter" in p["text"] for p in passages["right_only"])
     assert "text" not in body["left"] and "outlet" not in body["left"]
     assert_contract(body, left, right)
 
@@ -109,6 +118,15 @@ def test_text_without_quotes(client: TestClient) -> None:
         "matches": [],
         "left_only": [],
         "right_only": [],
+        "echoes": [],
+        "attribution_drift": [],
+        "passages": {
+            "left_only": [
+                {"start": 0, "end": 15, "text": "No quotes here.", "sentences": [0], "words": 3}
+            ],
+            "right_only": [{"start": 0, "end": 5, "text": "None.", "sentences": [0], "words": 1}],
+            "aligned": [],
+        },
     }
 
 
@@ -123,3 +141,26 @@ def test_healthz(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_semantic_mode_answers_or_says_how_to_install(client: TestClient) -> None:
+    """``"semantic": true`` aligns passages by meaning when the server has
+    the extra (CI installs it); a server without it refuses with a 422 that
+    says how to install it, never a 500."""
+    from service.core import semantic
+
+    body = {
+        "left": {"text": "Thousands of people were evacuated as the fire spread. Markets fell."},
+        "right": {"text": "The blaze forced the evacuation of several thousand residents."},
+        "semantic": True,
+    }
+    response = client.post("/v1/compare", json=body)
+    if semantic.available():
+        assert response.status_code == 200, response.text
+        (aligned,) = response.json()["passages"]["aligned"]
+        assert aligned["left"][0]["text"].startswith("Thousands of people")
+        plain = client.post("/v1/compare", json={**body, "semantic": False}).json()
+        assert plain["passages"]["aligned"] == []
+    else:
+        assert response.status_code == 422
+        assert "pip install 'sourcediff[semantic]'" in response.json()["detail"]

@@ -201,3 +201,81 @@ def test_related_articles_rank_coverage_of_the_same_event(
     assert top["stories"] == [story["key"]] and top["shared_quotes"] >= 3
     assert all(e["relation"] in ("identical", "reworded", "partial") for e in top["evidence"])
     problem(api.get("/v1/articles/nope/related"), 404)
+
+
+STATEMENT = (
+    "Statement of the vice director general of the General Equipment Bureau of the "
+    "Ministry of National Defence of the DPRK.\n"
+    "Recently, the US and other hostile forces talked about the 'violation of a resolution' "
+    "of the UNSC, spreading a 'rumour of arms dealings' between the DPRK and Russia. "
+    "We take this opportunity to make clear one thing. We have never exported weapons or "
+    "ammunition to Russia before and we will not plan to export them. "
+    "The US should stop making reckless remarks and keep its mouth shut."
+)
+
+
+def test_primary_documents_check_every_outlets_quotes(
+    api: TestClient, story: dict[str, Any]
+) -> None:
+    """The ministry's statement as a primary document of a story of its own:
+    one outlet quotes the denial whole, another adds "But"; the "tarnishing"
+    quotation is not in the statement."""
+    key, ids = "nk-arms-primary", story["ids"]
+    stored = api.post(
+        "/v1/articles",
+        json={"outlet": "KCNA", "url": "https://kcna.example/statement", "text": STATEMENT},
+    )
+    assert stored.status_code == 201, stored.text
+    statement = stored.json()["id"]
+    for outlet in ("Outlet Left", "Outlet Right"):
+        joined = api.post(f"/v1/stories/{key}/articles", json={"article_id": ids[outlet]})
+        assert joined.status_code == 201 and joined.json()["primary"] is False
+    joined = api.post(
+        f"/v1/stories/{key}/articles", json={"article_id": statement, "primary": True}
+    )
+    assert joined.status_code == 201 and joined.json()["primary"] is True
+
+    body = api.get(f"/v1/stories/{key}/quotes").json()
+    members = {a["article_id"]: a["primary"] for a in body["articles"]}
+    assert members[statement] is True and members[ids["Outlet Left"]] is False
+    # The statement is not coverage: no statement groups are built from it.
+    assert all(v["article_id"] != statement for s in body["statements"] for v in s["variants"])
+    assert [o["article_id"] for o in body["omissions"]] == [
+        ids["Outlet Left"],
+        ids["Outlet Right"],
+    ]
+    report = {o["outlet"]: o for o in body["primary"]["outlets"]}
+    assert body["primary"]["documents"] == [statement]
+
+    def sourced(outlet: str, starts: str) -> dict[str, Any]:
+        return next(q for q in report[outlet]["quotes"] if q["text"].startswith(starts))
+
+    whole = sourced("Outlet Left", "We take this opportunity")
+    assert whole["verdict"] == "accurate" and whole["primary"] == statement
+    assert whole["source"]["context_after"].startswith("The US should stop")
+    with_but = sourced("Outlet Right", "But we take")
+    assert with_but["verdict"] == "edited"
+    assert {"type": "inserted", "side": "right", "where": "start", "left": "", "right": "But"} in (
+        with_but["edits"]
+    )
+    fragment = sourced("Outlet Left", "reckless remarks")
+    assert fragment["verdict"] == "trimmed"
+    assert fragment["source"]["context_before"].endswith("The US should stop making")
+    assert sourced("Outlet Right", "tarnishing")["verdict"] == "not_found"
+    for outlet in report.values():
+        assert sum(outlet["summary"].values()) == len(outlet["quotes"])
+        assert outlet["accurate"] is False  # each has quotations the statement lacks
+
+    # The right outlet's "tarnishing" is echoed in the left's own reporting.
+    omissions = {o["outlet"]: o for o in body["omissions"]}
+    echoes = omissions["Outlet Left"]["echoes"]
+    assert [e["text"] for e in echoes.values()] == ["tarnish"]
+    # Variants carry their typed edits against the canonical wording.
+    denial = next(s for s in body["statements"] if DENIAL in s["canonical"]["quote"]["text"])
+    edits = {v["outlet"]: [e["type"] for e in v["edits"]] for v in denial["variants"]}
+    assert "inserted" in edits["Outlet Left"] or "inserted" in edits["Outlet Right"]
+
+    # Joining again as coverage makes it coverage.
+    again = api.post(f"/v1/stories/{key}/articles", json={"article_id": statement})
+    assert again.status_code == 200 and again.json()["primary"] is False
+    assert api.get(f"/v1/stories/{key}/quotes").json()["primary"] is None

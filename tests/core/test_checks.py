@@ -76,8 +76,33 @@ def test_removed_passages_over_a_size() -> None:
 def test_kinds_parse_by_name_or_alias_and_refuse_others() -> None:
     assert parse_kinds(["dropped", "reworded_quote"]) == {"dropped_quote", "reworded_quote"}
     assert parse_kinds(KINDS) == set(KINDS)
-    with pytest.raises(ValueError, match="unknown finding kind 'moved'"):
+    assert parse_kinds(["spliced", "speaker"]) == {"spliced", "speaker_changed"}
+    with pytest.raises(ValueError, match="unknown finding kind or edit type 'moved'"):
         parse_kinds(["moved"])
+
+
+def test_a_policy_fails_on_typed_edits_and_attribution_drift() -> None:
+    baseline = (
+        '"We have never exported weapons to Russia and we will not," said Pak Jong Chon.\n'
+        '"We will honour every commitment we made," he added.'
+    )
+    candidate = (
+        '"We have never exported arms to Russia," a defence official said.\n'
+        "The official said the country would honour every commitment it had made."
+    )
+    result = check(compare_texts(baseline, candidate), Policy(parse_kinds(["substituted"])))
+    by_kind = {f.kind: f for f in result.findings}
+    pair = by_kind["partial_quote"]
+    assert pair.fails and {e.type for e in pair.edits} == {"substituted", "trimmed"}
+    drifted = by_kind["speaker_changed"]
+    assert drifted.drift == "named_vs_anonymous" and not drifted.fails
+    dropped = by_kind["dropped_quote"]
+    assert dropped.echo is not None and dropped.echo.text == "honour every commitment it had made."
+    assert not result.passed
+    lenient = check(compare_texts(baseline, candidate), Policy(parse_kinds(["inserted"])))
+    assert lenient.passed
+    strict = check(compare_texts(baseline, candidate), Policy(parse_kinds(["speaker"])))
+    assert not strict.passed and [f.kind for f in strict.findings if f.fails] == ["speaker_changed"]
 
 
 def test_the_body_counts_and_orders_findings() -> None:

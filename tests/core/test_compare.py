@@ -145,14 +145,18 @@ class TestTwoOutlets:
 class TestResponseBody:
     def test_shape_follows_the_contract(self) -> None:
         body = compare_texts(WIRE, REGIONAL, left_outlet="AP", right_outlet="Gazette").as_dict()
-        assert set(body) == {"left", "right", "matches", "left_only", "right_only"}
+        # The contract's fields, and the insight's extra ones (API.md allows extras).
+        contract = {"left", "right", "matches", "left_only", "right_only"}
+        assert set(body) == contract | {"echoes", "attribution_drift", "passages"}
+        core = compare_texts(WIRE, REGIONAL, insight=False, passages=False).as_dict()
+        assert set(core) == contract and all("edits" not in m for m in core["matches"])
         assert body["left"]["outlet"] == "AP" and body["right"]["outlet"] == "Gazette"
         for side, text in (("left", WIRE), ("right", REGIONAL)):
             for q in body[side]["quotes"]:
                 assert set(q) == {"id", "text", "start", "end", "speaker"}
                 assert text[q["start"] : q["end"]] == q["text"]
         for m in body["matches"]:
-            assert set(m) == {"left", "right", "relation", "score", "diff"}
+            assert set(m) == {"left", "right", "relation", "score", "diff", "edits"}
             assert m["relation"] in {"identical", "reworded", "partial"}
             assert 0 <= m["score"] <= 100
             for op in m["diff"]:
@@ -196,6 +200,7 @@ class TestResponseBody:
                 "relation": "identical",
                 "score": 100.0,
                 "diff": [{"op": "equal", "left": "reckless remarks", "right": "reckless remarks"}],
+                "edits": [],
             }
         ]
 

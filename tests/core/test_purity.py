@@ -35,11 +35,13 @@ def test_importing_the_core_loads_no_framework(loaded: list[str]) -> None:
     assert offenders == []
 
 
-def test_core_uses_only_stdlib_and_rapidfuzz(loaded: list[str]) -> None:
+def test_core_uses_only_stdlib_rapidfuzz_and_sentencex(loaded: list[str]) -> None:
     # Private modules (_distutils_hack, editable-install finders, Cython's
     # runtime behind rapidfuzz's extensions) are machinery, not dependencies.
+    # sentencex (Rust, no dependencies) segments sentences.
     top = {m.split(".")[0] for m in loaded}
     public = {m for m in top if not m.startswith("_") and m != "cython_runtime"}
-    third_party = public - set(sys.stdlib_module_names) - {"service", "rapidfuzz"}
+    allowed = {"service", "rapidfuzz", "sentencex"}
+    third_party = public - set(sys.stdlib_module_names) - allowed
     # numpy may come with rapidfuzz.process.cdist's result arrays.
     assert third_party <= {"numpy"}, sorted(third_party)

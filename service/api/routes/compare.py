@@ -22,7 +22,12 @@ from service.api.problems import AUTH_RESPONSES, PROBLEM_RESPONSES
 from service.api.schemas import CompareRequest, CompareResponse
 from service.errors import Forbidden, Unauthorized
 from service.usecases.articles import stored_text
-from service.usecases.compare import StoredSource, compare_sides, comparison_body
+from service.usecases.compare import (
+    StoredSource,
+    compare_sides,
+    comparison_body,
+    primary_texts,
+)
 
 __all__ = ["router"]
 
@@ -55,7 +60,8 @@ async def compare(
     A side is a text, an HTML page, or a stored article version (the latest
     when ``version`` is absent; needs an API key with the ``read`` scope)."""
     left, right = body.left.to_source(), body.right.to_source()
-    stored = isinstance(left, StoredSource) or isinstance(right, StoredSource)
+    primaries = [p.to_source() for p in body.primary or []]
+    stored = any(isinstance(s, StoredSource) for s in (left, right, *primaries))
     if caller is None and (stored or not settings.open_compare):
         raise Unauthorized(
             "Send an API key (Authorization: Bearer sdk_…) to compare stored articles"
@@ -63,8 +69,13 @@ async def compare(
     if caller is not None and not caller.allows("read"):
         raise Forbidden("This API key lacks the 'read' scope")
     load = partial(_load, engine, caller.tenant) if caller is not None else None
+
     # The work goes to the thread pool in one hop (a `def` route would add
     # another for validating the response), keeping the event loop free.
-    comparison = await run_in_threadpool(compare_sides, left, right, settings, load=load)
-    metrics.count_comparison(comparison)
-    return comparison_body(comparison, left, right)
+    def work() -> dict[str, Any]:
+        comparison = compare_sides(left, right, settings, load=load, semantic=body.semantic)
+        metrics.count_comparison(comparison)
+        texts = primary_texts(primaries, settings, load=load)
+        return comparison_body(comparison, left, right, texts)
+
+    return await run_in_threadpool(work)

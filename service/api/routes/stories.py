@@ -71,8 +71,9 @@ def story(key: Key, session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
 def join(
     key: ValidKey, body: JoinRequest, response: Response, engine: EngineDep, tenant: TenantDep
 ) -> dict[str, Any]:
-    """Add an article to the story (created on first use)."""
-    status, joined = join_story(engine, tenant, key, body.article_id)
+    """Add an article to the story (created on first use), as coverage or,
+    with `primary`, as a primary document; joining again changes which."""
+    status, joined = join_story(engine, tenant, key, body.article_id, primary=body.primary)
     response.status_code = status
     return joined
 

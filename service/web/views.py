@@ -1,0 +1,353 @@
+"""What the pages show, computed from the core's results: pure, no web code.
+
+Public API:
+
+- ``Run``: a stretch of text with an optional ``mark`` (``"ins"``/``"del"``).
+- ``QuoteView``: one quotation as a page shows it: id, relation to the other
+  side (``identical``/``reworded``/``partial``, or ``omitted`` when the other
+  side lacks it), its partners' ids, and its words as runs, the ones the
+  other side changed marked.
+- ``Paragraph``: a paragraph of an article as pieces (``str`` for plain
+  text, ``QuoteFragment`` for a quotation's part in it) and the ids of the
+  omitted quotations flagged in its margin.
+- ``SideView``, ``PairView``, ``ComparisonView``: a side-by-side comparison
+  (with each pair's typed edits and drift, and the omitted quotations'
+  unquoted echoes); ``comparison_view(comparison)`` builds one.
+- ``marked_runs(text, ops, side)``: ``text`` split into runs following a word
+  diff's ops, the words that ``side`` does not share marked.
+- ``unified_runs(old, new, ops)``: both texts interleaved in one stream
+  (deleted words from ``old``, inserted words from ``new``), whitespace and
+  line breaks kept, for a version diff.
+
+>>> from service.core.diff import word_diff
+>>> [(r.mark, r.text) for r in marked_runs("But we win", word_diff("But we win", "we win"), "left")]
+[('del', 'But'), (None, ' we win')]
+>>> [(r.mark, r.text) for r in unified_runs("a b\\nc", "a x\\nc", word_diff("a b\\nc", "a x\\nc"))]
+[(None, 'a '), ('del', 'b'), (None, ' '), ('ins', 'x'), (None, '\\nc')]
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from service.core import Comparison
+from service.core.align import Match
+from service.core.diff import DiffOp
+from service.core.echoes import Echo
+from service.core.edits import Edit
+from service.core.quotes import Quote
+from service.core.text import tokenize
+
+__all__ = [
+    "RELATIONS",
+    "ComparisonView",
+    "PairView",
+    "Paragraph",
+    "QuoteFragment",
+    "QuoteView",
+    "Run",
+    "SideView",
+    "comparison_view",
+    "marked_runs",
+    "unified_runs",
+]
+
+Mark = Literal["ins", "del"] | None
+SideName = Literal["left", "right"]
+
+# Relation → (symbol, label): the page never shows a relation by colour alone.
+RELATIONS: dict[str, tuple[str, str]] = {
+    "identical": ("=", "identical"),
+    "reworded": ("≈", "reworded"),
+    "partial": ("⊂", "partial"),
+    "omitted": ("∅", "only on this side"),
+    "canonical": ("★", "canonical wording"),  # a story's reference wording
+}
+_RANK = {"identical": 0, "reworded": 1, "partial": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    text: str
+    mark: Mark = None
+
+
+def _merge(runs: list[Run]) -> list[Run]:
+    merged: list[Run] = []
+    for run in runs:
+        if run.text and merged and merged[-1].mark == run.mark:
+            merged[-1] = Run(merged[-1].text + run.text, run.mark)
+        elif run.text:
+            merged.append(run)
+    return merged
+
+
+def _count(chunk: str) -> int:
+    # DiffOp sides are the op's words joined by single spaces.
+    return len(chunk.split(" ")) if chunk else 0
+
+
+def marked_runs(text: str, ops: Sequence[DiffOp], side: SideName) -> list[Run]:
+    """``text`` (one side of the word diff ``ops``) as runs, the words that
+    only ``side`` has marked ``del`` (left) or ``ins`` (right). Whitespace
+    between words stays as written. Should the ops not cover ``text`` word
+    for word, the text comes back unmarked rather than wrongly marked."""
+    tokens = tokenize(text)
+    changed: Mark = "del" if side == "left" else "ins"
+    runs: list[Run] = []
+    pos = k = 0
+    for op in ops:
+        n = _count(op.left if side == "left" else op.right)
+        if n == 0:
+            continue
+        if k + n > len(tokens):
+            return [Run(text)]
+        start, end = tokens[k].start, tokens[k + n - 1].end
+        runs.append(Run(text[pos:start]))
+        runs.append(Run(text[start:end], None if op.op == "equal" else changed))
+        pos, k = end, k + n
+    if k != len(tokens):
+        return [Run(text)]
+    runs.append(Run(text[pos:]))
+    return _merge(runs)
+
+
+def unified_runs(old: str, new: str, ops: Sequence[DiffOp]) -> list[Run]:
+    """One stream showing ``old`` becoming ``new``: shared and inserted words
+    as ``new`` writes them (with its spacing and line breaks), deleted words
+    as ``old`` did, each deletion before the insertion that replaces it."""
+    old_tokens, new_tokens = tokenize(old), tokenize(new)
+    runs: list[Run] = []
+    i = j = 0
+    new_pos = 0  # how far into ``new`` the stream has reached
+
+    def take_new(n: int, mark: Mark) -> None:
+        nonlocal j, new_pos
+        start, end = new_tokens[j].start, new_tokens[j + n - 1].end
+        runs.append(Run(new[new_pos:start]))
+        runs.append(Run(new[start:end], mark))
+        j, new_pos = j + n, end
+
+    for op in ops:
+        n_old, n_new = _count(op.left), _count(op.right)
+        if i + n_old > len(old_tokens) or j + n_new > len(new_tokens):
+            break
+        if op.op == "equal":
+            take_new(n_new, None)
+            i += n_old
+            continue
+        if n_old:
+            start, end = old_tokens[i].start, old_tokens[i + n_old - 1].end
+            # The gap before a deletion comes from ``new`` (where it sits).
+            if j < len(new_tokens) or new_pos < len(new):
+                gap = new[new_pos : new_tokens[j].start] if j < len(new_tokens) else new[new_pos:]
+                runs.append(Run(gap))
+                new_pos += len(gap)
+            elif runs:
+                runs.append(Run(" "))
+            runs.append(Run(old[start:end], "del"))
+            runs.append(Run(" "))  # keeps it apart from what follows
+            i += n_old
+        if n_new:
+            take_new(n_new, "ins")
+    runs.append(Run(new[new_pos:]))
+    return _merge(runs)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteView:
+    id: str
+    quote: Quote
+    relation: str
+    partners: tuple[str, ...]
+    score: float | None
+    runs: tuple[Run, ...]
+
+    @property
+    def symbol(self) -> str:
+        return RELATIONS[self.relation][0]
+
+    @property
+    def label(self) -> str:
+        return RELATIONS[self.relation][1]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteFragment:
+    """The part of a quotation inside one paragraph (a quotation running on
+    over a line break is shown in pieces; ``first`` holds its anchor)."""
+
+    view: QuoteView
+    runs: tuple[Run, ...]
+    first: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    pieces: tuple[str | QuoteFragment, ...]
+    flagged: tuple[QuoteView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SideView:
+    name: SideName
+    outlet: str | None
+    quotes: tuple[QuoteView, ...]
+    paragraphs: tuple[Paragraph, ...]
+
+    @property
+    def omitted(self) -> tuple[QuoteView, ...]:
+        return tuple(q for q in self.quotes if q.relation == "omitted")
+
+
+@dataclass(frozen=True, slots=True)
+class PairView:
+    left: QuoteView
+    right: QuoteView
+    relation: str
+    score: float
+    diff: tuple[DiffOp, ...]
+    edits: tuple[Edit, ...] = ()
+    drift: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.left.id}-{self.right.id}"
+
+    @property
+    def symbol(self) -> str:
+        return RELATIONS[self.relation][0]
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonView:
+    left: SideView
+    right: SideView
+    pairs: tuple[PairView, ...]
+    echoes: dict[str, Echo] = field(default_factory=dict)  # by omitted quotation's id
+
+    @property
+    def drifted(self) -> tuple[PairView, ...]:
+        return tuple(p for p in self.pairs if p.drift is not None)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Matched pairs by relation, every relation present (0 when none)."""
+        found = Counter(p.relation for p in self.pairs)
+        return {r: found[r] for r in ("identical", "reworded", "partial")}
+
+
+def _paragraphs(text: str, quotes: Sequence[QuoteView]) -> tuple[Paragraph, ...]:
+    """``text`` cut at line breaks into paragraphs, each quotation's runs
+    placed where it stands (blank lines are dropped)."""
+    paragraphs: list[Paragraph] = []
+    pending = sorted(quotes, key=lambda q: q.quote.start)
+    offset = 0
+    for line in text.split("\n"):
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        pieces: list[str | QuoteFragment] = []
+        flagged: list[QuoteView] = []
+        pos = start
+        for view in pending:
+            q = view.quote
+            if q.end <= start or q.start >= end:
+                continue
+            lo, hi = max(q.start, start), min(q.end, end)
+            if lo < pos:
+                continue  # overlaps a quotation already placed
+            pieces.append(text[pos:lo])
+            runs = tuple(_slice(view.runs, lo - q.start, hi - q.start))
+            # A quotation running on over a line break is shown in pieces.
+            first = q.start >= start
+            pieces.append(QuoteFragment(view, runs, first))
+            if first and view.relation == "omitted":
+                flagged.append(view)
+            pos = hi
+        if text[start:end].strip():
+            pieces.append(text[pos:end])
+            paragraphs.append(Paragraph(tuple(p for p in pieces if p), tuple(flagged)))
+    return tuple(paragraphs)
+
+
+def _slice(runs: Sequence[Run], lo: int, hi: int) -> list[Run]:
+    """The runs' text between offsets ``lo`` and ``hi`` of their joined text."""
+    out: list[Run] = []
+    at = 0
+    for run in runs:
+        a, b = max(lo, at), min(hi, at + len(run.text))
+        if a < b:
+            out.append(Run(run.text[a - at : b - at], run.mark))
+        at += len(run.text)
+    return out
+
+
+def _closeness(m: Match) -> tuple[int, float]:
+    return _RANK[m.relation], -m.score
+
+
+def comparison_view(comparison: Comparison) -> ComparisonView:
+    """The side-by-side view of ``comparison``: each quotation's relation
+    (its closest match when it has several), partners and marked words."""
+    lq, rq = comparison.left.quotes, comparison.right.quotes
+    lids = [f"L{i}" for i in range(1, len(lq) + 1)]
+    rids = [f"R{i}" for i in range(1, len(rq) + 1)]
+    # Per side, each quotation's partners and its closest match (identical
+    # before reworded before partial, then the higher score).
+    partners: dict[SideName, dict[int, list[str]]] = {"left": {}, "right": {}}
+    closest: dict[SideName, dict[int, Match]] = {"left": {}, "right": {}}
+    for m in comparison.alignment.matches:
+        sides: tuple[tuple[SideName, int, str], ...] = (
+            ("left", m.left, rids[m.right]),
+            ("right", m.right, lids[m.left]),
+        )
+        for name, index, partner in sides:
+            partners[name].setdefault(index, []).append(partner)
+            known = closest[name].get(index)
+            if known is None or _closeness(m) < _closeness(known):
+                closest[name][index] = m
+
+    def views(name: SideName, quotes: Sequence[Quote], ids: list[str]) -> list[QuoteView]:
+        out = []
+        for i, (qid, q) in enumerate(zip(ids, quotes, strict=True)):
+            m = closest[name].get(i)
+            if m is None:
+                out.append(QuoteView(qid, q, "omitted", (), None, (Run(q.text),)))
+                continue
+            runs = tuple(marked_runs(q.text, m.diff, name))
+            out.append(QuoteView(qid, q, m.relation, tuple(partners[name][i]), m.score, runs))
+        return out
+
+    left_views, right_views = views("left", lq, lids), views("right", rq, rids)
+    insight = comparison.insight
+    found = insight.pairs if insight else [None] * len(comparison.alignment.matches)
+    pairs = tuple(
+        PairView(
+            left_views[m.left],
+            right_views[m.right],
+            m.relation,
+            m.score,
+            m.diff,
+            p.edits if p else (),
+            p.drift if p else None,
+        )
+        for m, p in zip(comparison.alignment.matches, found, strict=True)
+    )
+    ids = {"left": lids, "right": rids}
+    echoes = {ids[e.side][e.index]: e.echo for e in insight.echoes} if insight else {}
+    left = SideView(
+        "left",
+        comparison.left.outlet,
+        tuple(left_views),
+        _paragraphs(comparison.left.text, left_views),
+    )
+    right = SideView(
+        "right",
+        comparison.right.outlet,
+        tuple(right_views),
+        _paragraphs(comparison.right.text, right_views),
+    )
+    return ComparisonView(left, right, pairs, echoes)

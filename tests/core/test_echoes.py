@@ -1,0 +1,222 @@
+"""service.core.echoes: a quotation's words carried by another text without marks."""
+
+from __future__ import annotations
+
+from service.core.compare import compare_texts
+from service.core.echoes import Echo, EchoFinder, find_echo
+from service.core.quotes import extract_quotes
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    return [(q.start, q.end) for q in extract_quotes(text)]
+
+
+def echo_in(quote: str, text: str) -> Echo | None:
+    """The echo of ``quote`` in ``text``, whose own quotations are not echoes;
+    every echo found is checked to be its own slice of the text."""
+    echo = find_echo(quote, text, quoted_spans(text))
+    if echo is not None:
+        assert text[echo.start : echo.end] == echo.text
+        assert echo.text in echo.sentence and echo.sentence in text
+        assert 0 < echo.score <= 100
+    return echo
+
+
+def test_the_seeds_tarnishing_is_echoed_as_tarnish(seed_texts: tuple[str, str]) -> None:
+    left, right = seed_texts
+    c = compare_texts(left, right)
+    assert c.insight is not None
+    (tarnishing,) = [i for i, q in enumerate(c.right.quotes) if q.text == "tarnishing"]
+    assert tarnishing in c.alignment.right_only
+    echo = c.insight.echo_of("right", tarnishing)
+    assert echo is not None
+    assert echo.text == "tarnish" and left[echo.start : echo.end] == "tarnish"
+    assert echo.kind == "indirect"
+    assert echo.sentence == (
+        "Reports of sales to Moscow are an attempt to tarnish the country's image, he said."
+    )
+    (entry,) = [e for e in c.as_dict()["echoes"] if e["text"] == "tarnish"]
+    assert entry["quote"] == f"R{tarnishing + 1}" and entry["echoed_in"] == "left"
+    assert (entry["start"], entry["end"], entry["kind"]) == (echo.start, echo.end, "indirect")
+
+
+def test_the_module_example() -> None:
+    text = "Reports of sales to Moscow are an attempt to tarnish the country's image, he said."
+    echo = find_echo("tarnishing", text, [])
+    assert echo is not None
+    assert (echo.text, echo.kind, text[echo.start : echo.end]) == ("tarnish", "indirect", "tarnish")
+
+
+SEOUL_AP = (
+    "SEOUL, South Korea (AP) — South Korea condemned the North's latest missile launch on "
+    'Friday. "This is a grave provocation that threatens peace and stability on the Korean '
+    'Peninsula," the Joint Chiefs of Staff said in a statement. The missile flew about 600 '
+    "kilometres before landing in the sea."
+)
+SEOUL_REUTERS = (
+    "SEOUL (Reuters) - North Korea fired a ballistic missile into the sea on Friday. "
+    "The launch was a grave provocation that threatens peace and stability on the Korean "
+    "Peninsula. Japan's coast guard warned ships to stay clear of the area, "
+    '"including fishing boats," a spokesman said.'
+)
+
+
+def test_a_quote_run_as_the_outlets_own_words_is_narration() -> None:
+    c = compare_texts(SEOUL_AP, SEOUL_REUTERS)
+    assert c.insight is not None
+    assert c.alignment.matches == () and c.alignment.left_only == (0,)
+    echo = c.insight.echo_of("left", 0)
+    assert echo is not None
+    assert echo.kind == "narration"
+    assert echo.text == (
+        "grave provocation that threatens peace and stability on the Korean Peninsula."
+    )
+    assert SEOUL_REUTERS[echo.start : echo.end] == echo.text
+    assert echo.sentence.startswith("The launch was a grave provocation")
+    assert echo.score == 100.0
+    (entry,) = c.as_dict()["echoes"]
+    assert entry["quote"] == "L1" and entry["echoed_in"] == "right"
+    assert entry["kind"] == "narration"
+    # Reuters' own quotation has no echo in the AP story.
+    assert c.insight.echo_of("right", 0) is None
+
+
+def test_reported_speech_is_indirect() -> None:
+    text = (
+        "WASHINGTON (AP) — The Pentagon released its annual China assessment on Tuesday. "
+        "The department said Beijing was rapidly expanding its nuclear arsenal and could "
+        "field 1,500 warheads by 2035. Officials declined to comment further."
+    )
+    quote = (
+        "Beijing is rapidly expanding its nuclear arsenal and could field 1,500 warheads by 2035"
+    )
+    echo = echo_in(quote, text)
+    assert echo is not None
+    assert echo.kind == "indirect"
+    assert echo.text == (
+        "Beijing was rapidly expanding its nuclear arsenal and could field 1,500 warheads by 2035."
+    )
+    assert echo.score > 90
+
+
+def test_words_inside_a_quotation_of_the_other_text_are_no_echo() -> None:
+    quote = "a grave provocation that threatens peace and stability on the Korean Peninsula"
+    text = (
+        "TOKYO (AP) — Japan's prime minister called the launch "
+        '"a grave provocation that threatens peace and stability on the Korean Peninsula" '
+        "and said Tokyo had lodged a protest through diplomatic channels."
+    )
+    assert echo_in(quote, text) is None
+    # The same text read as if it had no quotations does carry them.
+    unquoted = find_echo(quote, text, [])
+    assert unquoted is not None and "provocation" in unquoted.text
+
+
+def test_the_unquoted_copy_is_found_beside_a_quoted_one() -> None:
+    quote = "a grave provocation that threatens peace and stability on the Korean Peninsula"
+    text = (
+        "TOKYO (AP) — Japan's prime minister called the launch "
+        '"a grave provocation that threatens peace and stability." '
+        "Officials said the launch threatens peace and stability on the Korean Peninsula "
+        "and warned of a grave provocation to come."
+    )
+    echo = echo_in(quote, text)
+    assert echo is not None
+    assert echo.start > text.index("Officials said")
+    assert echo.kind == "indirect"
+
+
+def test_a_single_short_or_common_word_is_no_echo() -> None:
+    text = (
+        "The government said it would respond to the people. The capital was calm on "
+        "Sunday, and officials said the talks would resume next week."
+    )
+    for quote in ("calm", "next", "government", "people", "officials", "the", "said"):
+        assert echo_in(quote, text) is None, quote
+    # A word of five letters or more that news copy is not full of is one.
+    talks = echo_in("talks", text)
+    assert talks is not None and talks.text == "talks"
+    # One uncommon word of a longer quotation is not its echo either.
+    assert echo_in("We will not let it happen again, not next week", text) is None
+
+
+def test_a_short_quote_needs_all_its_words() -> None:
+    text = "The minister dismissed the remarks as reckless and said Seoul would not respond."
+    echo = echo_in("reckless remarks", text)
+    assert echo is not None and echo.text == "remarks as reckless"
+    assert echo_in("reckless allegations", text) is None
+
+
+def test_a_long_quote_found_in_one_sentence_with_its_offsets() -> None:
+    text = (
+        "KYIV, Ukraine (AP) — Russia launched a wave of drones overnight. "
+        'Air force spokesman Yurii Ihnat said "air defence worked all night." '
+        "The ministry said the strike hit a fuel depot near the port, and no civilians were "
+        "hurt in the blast. Repair crews were at the scene by morning."
+    )
+    quote = "The strike hit a fuel depot near the port but thankfully no civilians were hurt"
+    echo = echo_in(quote, text)
+    assert echo is not None
+    assert text[echo.start : echo.end] == echo.text
+    assert echo.text == "strike hit a fuel depot near the port, and no civilians were hurt"
+    assert echo.sentence == (
+        "The ministry said the strike hit a fuel depot near the port, and no civilians were "
+        "hurt in the blast."
+    )
+    assert echo.kind == "indirect"
+    assert 80 < echo.score < 100  # "thankfully" is missing
+
+
+def test_words_spread_over_two_sentences_are_not_joined() -> None:
+    quote = "The strike hit a fuel depot, and no civilians were hurt near the port"
+    apart = "The strike hit a fuel depot. No civilians were hurt near the port, officials said."
+    assert echo_in(quote, apart) is None
+    together = (
+        "The strike hit a fuel depot and no civilians were hurt near the port, officials said."
+    )
+    echo = echo_in(quote, together)
+    assert echo is not None
+    assert echo.text == "strike hit a fuel depot and no civilians were hurt near the port,"
+
+
+def test_a_window_too_long_for_the_quote_is_no_echo() -> None:
+    quote = "fuel depot civilians hurt"
+    spread = (
+        "The fuel for the generators had been stored for weeks in a depot on the edge of "
+        "town that residents and local officials had long warned was unsafe for civilians, "
+        "and several were hurt."
+    )
+    assert echo_in(quote, spread) is None
+
+
+def test_the_finder_answers_as_find_echo() -> None:
+    text = SEOUL_REUTERS + (
+        " Reports of sales to Moscow are an attempt to tarnish the country's image, he said."
+    )
+    spans = quoted_spans(text)
+    finder = EchoFinder(text, spans)
+    for quote in (
+        "a grave provocation that threatens peace and stability on the Korean Peninsula",
+        "tarnishing",
+        "including fishing boats",
+        "stay clear of the area",
+        "people",
+        "We have never exported weapons or ammunition to Russia",
+        "",
+    ):
+        assert finder.find(quote) == find_echo(quote, text, spans), quote
+    # Looked up again, in another order, the answers do not change.
+    assert finder.find("tarnishing") == find_echo("tarnishing", text, spans) is not None
+
+
+def test_an_echo_renders_its_fields() -> None:
+    echo = find_echo("tarnishing", "It was an attempt to tarnish its image, he said.", [])
+    assert echo is not None
+    assert echo.as_dict() == {
+        "start": 21,
+        "end": 28,
+        "text": "tarnish",
+        "sentence": "It was an attempt to tarnish its image, he said.",
+        "score": echo.score,
+        "kind": "indirect",
+    }

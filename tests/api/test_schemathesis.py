@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -91,6 +92,17 @@ def _seed(database_url: str, settings: Settings) -> tuple[str, str]:
     return key, article_id
 
 
+def _copy_database(source_path: Path, target_path: Path) -> None:
+    """SQLite's online backup: ``target_path`` becomes a copy of
+    ``source_path``, even under another connection's open database."""
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
 def _no_server_error(ctx: CheckContext, response: Response, case: Case) -> bool | None:
     """Schemathesis' ``not_a_server_error``, but for one 5xx that is no
     server error: a 502 ``bad-gateway`` from an operation that fetches a
@@ -144,8 +156,11 @@ class _Seeded:
 # file in a directory that the ``seeded`` fixture creates and removes; the
 # app opens it on its first request (schemathesis starts the lifespan then).
 _DIRECTORY = Path(tempfile.gettempdir()) / f"sourcediff-schemathesis-{uuid.uuid4().hex}"
+_DATABASE = _DIRECTORY / "sourcediff.db"
+# The seeded database as it was before any case ran (see ``_Workflow.setup``).
+_SNAPSHOT = _DIRECTORY / "seeded.db"
 SETTINGS = Settings(
-    database_url=f"sqlite:///{_DIRECTORY / 'sourcediff.db'}",
+    database_url=f"sqlite:///{_DATABASE}",
     auth_disabled=False,
     rate_limit_per_minute=0,
     max_body_bytes=256 * 1024,
@@ -220,6 +235,7 @@ def seeded() -> Iterator[None]:
     _DIRECTORY.mkdir()
     try:
         _Seeded.key, _Seeded.article_id = _seed(SETTINGS.database_url, SETTINGS)
+        _copy_database(_DATABASE, _SNAPSHOT)
         yield
     finally:
         asgi.shutdown_lifespans()  # disposes of the app's engine
@@ -246,6 +262,16 @@ class _Workflow(schema.as_state_machine()):  # type: ignore[misc]
     id from a listing or a POST into its reads, …), which is where the
     stateful checks (``use_after_free``, ``ensure_resource_availability``)
     run."""
+
+    def setup(self) -> None:
+        # Every scenario starts from the seeded database. Hypothesis replays
+        # a scenario's choices to check and shrink it, and a bundle filled
+        # from responses (a listing, a 201 against a 200 for a resubmission)
+        # must fill the same way each time: on a database that earlier
+        # scenarios and the other test have grown, it did not, and the run
+        # failed with ``FlakyStrategyDefinition``. SQLite's online backup
+        # overwrites the file under the app's open (idle) connections.
+        _copy_database(_SNAPSHOT, _DATABASE)
 
     def validate_response(
         self, response: Response, case: Case, additional_checks: Any = None, **kwargs: Any

@@ -45,7 +45,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from .align import content_words
-from .sentences import sentence_spans
+from .sentences import LineSentences
 from .text import keys, word_key
 
 __all__ = ["Echo", "EchoFinder", "find_echo"]
@@ -131,8 +131,9 @@ class EchoFinder:
         self.starts = [s for s, _ in self.spans]
         self.max_postings = max_postings
         self._lowered: str | None = None
-        self._sentences: list[tuple[int, int]] | None = None
-        self._ends: list[int] = []
+        # Only a look-up that finds enough stems needs sentences: of the
+        # lines its hits are on.
+        self.sentences = LineSentences(text)
 
     def find(self, quote: str) -> Echo | None:
         """The best unquoted echo of the quotation ``quote``, or ``None``."""
@@ -196,20 +197,6 @@ class EchoFinder:
         k = bisect_right(self.starts, pos + 1) - 1
         return k >= 0 and pos <= self.spans[k][1]
 
-    @property
-    def sentences(self) -> list[tuple[int, int]]:
-        """The text's sentences, segmented on first use (only a look-up that
-        finds enough stems needs them)."""
-        if self._sentences is None:
-            self._sentences = sentence_spans(self.text)
-            self._ends = [end for _, end in self._sentences]
-        return self._sentences
-
-    def _sentence(self, pos: int) -> int:
-        """The index of the sentence holding offset ``pos``."""
-        self.sentences  # noqa: B018 - segments on first use
-        return bisect_right(self._ends, pos)
-
     def _word_end(self, pos: int) -> int:
         m = _WORD_REST.match(self.text, pos)
         return m.end() if m else pos
@@ -223,7 +210,7 @@ class EchoFinder:
         if len({stem for _, stem in hits}) < wanted.need:
             return None
         best: tuple[int, int, int, int] | None = None  # (-found, words, first, last)
-        sentence = [self._sentence(pos) for pos, _ in hits]
+        sentence = [self.sentences.around(pos) for pos, _ in hits]
         for a in range(len(hits)):
             seen: set[str] = set()
             for b in range(a, len(hits)):
@@ -241,7 +228,7 @@ class EchoFinder:
             return None
         found, first, last = -best[0], best[2], best[3]
         start, end = hits[first][0], self._word_end(hits[last][0])
-        s_start, s_end = self.sentences[min(sentence[first], len(self.sentences) - 1)]
+        s_start, s_end = sentence[first]
         text = self.text
         span, context = text[start:end], text[s_start:s_end].strip()
         coverage = found / len(wanted.stems)

@@ -48,7 +48,7 @@ from rapidfuzz import fuzz
 from .align import Alignment, content_words
 from .diff import DiffOp
 from .quotes import Quote
-from .text import keys, tokenize, word_key
+from .text import keys, word_key, words
 
 __all__ = ["EDIT_TYPES", "Edit", "EditType", "classify_edits", "splices"]
 
@@ -118,8 +118,8 @@ def classify_edits(left: str, right: str, diff: Sequence[DiffOp]) -> tuple[Edit,
     # The words as written, for the ellipsis marks next to a cut; only an
     # insertion or deletion needs them.
     needs_words = any(diff[i].op in ("insert", "delete") for i in changes)
-    lw = [t.word for t in tokenize(left)] if needs_words else []
-    rw = [t.word for t in tokenize(right)] if needs_words else []
+    lw = words(left) if needs_words else []
+    rw = words(right) if needs_words else []
     edits: list[Edit] = []
     i = j = 0  # words of left and right before the current op
     last = len(diff) - 1
@@ -156,11 +156,11 @@ def _edit(
         return [Edit("ellipsis", "left", where, "", op.right)]
     if op.op in ("delete", "insert"):
         side: SideName = "left" if op.op == "delete" else "right"
-        words = op.left or op.right
-        if not keys(words):  # only punctuation or a bare ellipsis mark
+        chunk = op.left or op.right
+        if not keys(chunk):  # only punctuation or a bare ellipsis mark
             return [Edit("case_punctuation_only", side, where, op.left, op.right)]
-        lone_connective = where == "start" and _count(words) == 1
-        if _bracketed(words) or (lone_connective and word_key(words) in _CONNECTIVES):
+        lone_connective = where == "start" and _count(chunk) == 1
+        if _bracketed(chunk) or (lone_connective and word_key(chunk) in _CONNECTIVES):
             return [Edit("inserted", side, where, op.left, op.right)]
         if where == "inside":
             return [Edit("inserted", side, where, op.left, op.right)]

@@ -53,7 +53,7 @@ from rapidfuzz import fuzz, process
 
 from .diff import DiffOp, word_diff
 from .sentences import sentence_spans
-from .text import keys
+from .text import fold_marks, keys, word_key
 
 __all__ = [
     "AlignedSentences",
@@ -152,10 +152,18 @@ class PassageAlignment:
 
 
 def _sentences(text: str) -> tuple[Sentence, ...]:
+    # Folded once for the whole text: folding keeps length, character by
+    # character, so a sentence's slice of it is the sentence folded.
+    folded = fold_marks(text)
     return tuple(
-        Sentence(start, end, text[start:end], " ".join(keys(text[start:end])))
+        Sentence(start, end, text[start:end], _key(folded[start:end]))
         for start, end in sentence_spans(text)
     )
+
+
+def _key(folded: str) -> str:
+    """``keys`` of an already folded text, space-joined."""
+    return " ".join(k for k in map(word_key, folded.split()) if k)
 
 
 class _Vocab(dict[str, str]):

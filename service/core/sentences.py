@@ -23,10 +23,12 @@ closing mark is followed by it (``"We go. Now," he said.``). On top of it:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
 
 from sentencex import get_sentence_boundaries
 
-__all__ = ["sentence_spans"]
+__all__ = ["LineSentences", "sentence_spans"]
 
 _CLOCK = re.compile(r"\b[ap]\.m\.\s*$", re.IGNORECASE)
 _CONTINUES = re.compile(
@@ -35,36 +37,80 @@ _CONTINUES = re.compile(
 )
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if start < end else None
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The lines of ``text[start:end]``, each without the whitespace around
+    it; blank ones dropped."""
+    segment = text[start:end]
+    pieces = []
+    at = start
+    for line in segment.split("\n") if "\n" in segment else (segment,):
+        stripped = line.lstrip()
+        if stripped:
+            left = at + len(line) - len(stripped)
+            pieces.append((left, left + len(stripped.rstrip())))
+        at += len(line) + 1
+    return pieces
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=16)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # Cached: a comparison may segment a text more than once (its passages,
+    # the context of each primary-source quote). At most 16 texts are held.
+    return _segment(text)
+
+
+def _segment(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     for boundary in get_sentence_boundaries("en", text):
-        start, end = boundary["start_index"], boundary["end_index"]
         # Line breaks inside a segment end sentences too.
-        for line in re.finditer(r"[^\n]+", text[start:end]):
-            piece = _trimmed(text, start + line.start(), start + line.end())
-            if piece is None:
-                continue
+        for piece in _pieces(text, boundary["start_index"], boundary["end_index"]):
             if spans and _joins(text, spans[-1], piece):
                 spans[-1] = (spans[-1][0], piece[1])
             else:
                 spans.append(piece)
-    return spans
+    return tuple(spans)
 
 
 def _joins(text: str, previous: tuple[int, int], piece: tuple[int, int]) -> bool:
     """Whether ``piece`` continues the sentence ``previous`` ends with
     "a.m."/"p.m." (on the same line)."""
+    if text[previous[1] - 2 : previous[1]].lower() != "m.":
+        return False
     between = text[previous[1] : piece[0]]
     return (
         "\n" not in between
         and _CLOCK.search(text, previous[0], previous[1]) is not None
         and _CONTINUES.match(text, piece[0]) is not None
     )
+
+
+class LineSentences:
+    """The sentence around an offset of ``text``, segmenting only the line
+    that holds it (on first use, then kept). Since every line break ends a
+    sentence, this is the sentence ``sentence_spans(text)`` has there; for
+    the few look-ups of a long text, it is much cheaper.
+
+    >>> lines = LineSentences("One. Two here.\\nThree.")
+    >>> lines.around(6), lines.around(16)
+    ((5, 14), (15, 21))
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self._lines: dict[int, tuple[tuple[int, int], ...]] = {}
+
+    def around(self, pos: int) -> tuple[int, int]:
+        """``(start, end)`` of the sentence holding offset ``pos``; a
+        position between sentences is a span of its own, ``(pos, pos)``."""
+        line = bisect_right(self._starts, pos) - 1
+        spans = self._lines.get(line)
+        if spans is None:
+            start = self._starts[line]
+            end = self._starts[line + 1] - 1 if line + 1 < len(self._starts) else len(self.text)
+            spans = tuple((start + a, start + b) for a, b in _segment(self.text[start:end]))
+            self._lines[line] = spans
+        k = bisect_right(spans, (pos, len(self.text))) - 1
+        if k >= 0 and spans[k][0] <= pos < spans[k][1]:
+            return spans[k]
+        return (pos, pos)

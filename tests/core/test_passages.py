@@ -106,7 +106,7 @@ def test_news_sentences_keep_abbreviations_and_end_at_line_breaks() -> None:
         "Photo: J. Doe/AP",
         "Next paragraph.",
     ]
-    assert sentence_spans("") == [] and sentence_spans("  \n ") == []
+    assert sentence_spans("") == () and sentence_spans("  \n ") == ()
 
 
 def test_the_comparison_body_carries_the_passages(seed_texts: tuple[str, str]) -> None:

@@ -163,7 +163,7 @@ def _sentences(text: str) -> tuple[Sentence, ...]:
 
 def _key(folded: str) -> str:
     """``keys`` of an already folded text, space-joined."""
-    return " ".join(k for k in map(word_key, folded.split()) if k)
+    return " ".join(filter(None, map(word_key, folded.split())))
 
 
 class _Vocab(dict[str, str]):

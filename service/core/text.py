@@ -159,7 +159,7 @@ def keys(text: str) -> list[str]:
     >>> keys("“U.N.” — it’s colour!")
     ['un', 'its', 'color']
     """
-    return [k for k in map(word_key, fold_marks(text).split()) if k]
+    return list(filter(None, map(word_key, fold_marks(text).split())))
 
 
 @lru_cache(maxsize=65536)

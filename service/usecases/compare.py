@@ -78,13 +78,17 @@ def compare_sides(
     settings: Settings,
     *,
     load: StoredLoader | None = None,
+    passages: bool = True,
     semantic: bool = False,
 ) -> Comparison:
     """Compare two sides; raises ``NotFound``, ``PayloadTooLarge`` or
     ``Unprocessable`` (a side with no text, e.g. HTML with no article, or
     ``semantic`` asked of a server without the extra). ``load`` reads stored
-    sides; without it they are not found. ``semantic`` aligns passages by
-    meaning too (``service.core.semantic``)."""
+    sides; without it they are not found. ``passages`` aligns the texts
+    sentence by sentence; ``semantic`` does it by meaning too
+    (``service.core.semantic``), so it needs ``passages``."""
+    if semantic and not passages:
+        raise Unprocessable('semantic mode aligns passages: it needs "passages": true')
     if semantic and not semantic_available():
         raise Unprocessable(
             "semantic mode needs the 'semantic' extra on the server: "
@@ -93,7 +97,12 @@ def compare_sides(
     left_text, left_outlet = _resolve("left", left, settings, load)
     right_text, right_outlet = _resolve("right", right, settings, load)
     return compare_texts(
-        left_text, right_text, left_outlet=left_outlet, right_outlet=right_outlet, semantic=semantic
+        left_text,
+        right_text,
+        left_outlet=left_outlet,
+        right_outlet=right_outlet,
+        passages=passages,
+        semantic=semantic,
     )
 
 

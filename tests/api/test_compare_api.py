@@ -164,3 +164,24 @@ def test_semantic_mode_answers_or_says_how_to_install(client: TestClient) -> Non
     else:
         assert response.status_code == 422
         assert "pip install 'sourcediff[semantic]'" in response.json()["detail"]
+
+
+def test_passages_can_be_left_out(client: TestClient) -> None:
+    """``"passages": false`` answers the quotes alone (no sentence
+    alignment, no ``passages`` field); semantic mode, which aligns passages,
+    then has nothing to do and is refused."""
+    sides = {
+        "left": {"text": '"We will go," she said. The mayor spoke.'},
+        "right": {"text": '"We will go," she said.'},
+    }
+    full = client.post("/v1/compare", json=sides).json()
+    assert full["passages"]["left_only"][0]["text"] == "The mayor spoke."
+    response = client.post("/v1/compare", json={**sides, "passages": False})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "passages" not in body
+    assert {k: v for k, v in full.items() if k != "passages"} == body
+    refused = client.post("/v1/compare", json={**sides, "passages": False, "semantic": True})
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "passages" in refused.json()["detail"]

@@ -73,7 +73,9 @@ async def compare(
     # The work goes to the thread pool in one hop (a `def` route would add
     # another for validating the response), keeping the event loop free.
     def work() -> dict[str, Any]:
-        comparison = compare_sides(left, right, settings, load=load, semantic=body.semantic)
+        comparison = compare_sides(
+            left, right, settings, load=load, passages=body.passages, semantic=body.semantic
+        )
         metrics.count_comparison(comparison)
         texts = primary_texts(primaries, settings, load=load)
         return comparison_body(comparison, left, right, texts)

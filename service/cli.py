@@ -160,13 +160,28 @@ def compare(
             show_default=False,
         ),
     ] = None,
+    passages: Annotated[
+        bool,
+        typer.Option(
+            "--passages/--no-passages",
+            help="Align the texts sentence by sentence and report what each side alone has.",
+        ),
+    ] = True,
+    semantic: Annotated[
+        bool,
+        typer.Option(
+            "--semantic", help="Align passages by meaning too (needs the 'semantic' extra)."
+        ),
+    ] = False,
 ) -> None:
-    """Compare the quotations of two articles."""
+    """Compare the quotations (and passages) of two articles."""
     if left == right == STDIN:
         _fail("only one of LEFT and RIGHT can be - (standard input)")
     left_source, right_source = _source(left, html), _source(right, html)
     try:
-        comparison = compare_sides(left_source, right_source, Settings())
+        comparison = compare_sides(
+            left_source, right_source, Settings(), passages=passages, semantic=semantic
+        )
     except SourcediffError as exc:
         _fail(exc.detail)
     if as_json:

@@ -5,9 +5,12 @@ Public API:
 - ``render_report(comparison, *, left_name, right_name, color)``: the
   summary (quotes per side, matches per relation, omissions), each match
   with its word diff inline, then each side's quotes the other omits, with
-  their speakers. With ``color`` the diff is coloured (deletions red,
-  insertions green); without, it is marked ``[-deleted-]`` and
-  ``{+inserted+}`` as ``wdiff`` does, so nothing is lost in a pipe.
+  their speakers; with the comparison's insight, each match's typed edits
+  and attribution drift and each omitted quote's unquoted echo; with its
+  passages, the passages each side alone has. With ``color`` the diff is
+  coloured (deletions red, insertions green); without, it is marked
+  ``[-deleted-]`` and ``{+inserted+}`` as ``wdiff`` does, so nothing is
+  lost in a pipe.
 
 >>> from service.core import compare_texts
 >>> c = compare_texts('"We take this chance," he said.', 'She said: "We take the chance."')
@@ -21,6 +24,7 @@ a.txt ↔ b.txt
 Matches
   L1 ↔ R1  reworded ...
     We take [-this-] {+the+} chance,
+    edits: substituted (inside)
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ import typer
 
 from service.core import Comparison, DiffOp, Quote, Relation
 from service.core.compare import quote_ids
+from service.core.edits import Edit
+from service.core.insight import SideName
 
 __all__ = ["render_report"]
 
@@ -111,21 +117,62 @@ def render_report(comparison: Comparison, *, left_name: str, right_name: str, co
 
     if alignment.matches:
         lines += ["", style("Matches", bold=True)]
-    for m in alignment.matches:
+    insight = comparison.insight
+    for k, m in enumerate(alignment.matches):
         lq, rq = left.quotes[m.left], right.quotes[m.right]
         relation = style(m.relation, fg=_RELATION_COLORS[m.relation])
         lines.append(f"  {lids[m.left]} ↔ {rids[m.right]}  {relation} {m.score:.1f}")
         lines.append(f"    {_diff_line(m.diff, style)}")
         if lq.speaker or rq.speaker:
             lines.append(style(f"    said by: {_speaker(lq)} | {_speaker(rq)}", dim=True))
+        if insight is not None:
+            pair = insight.pairs[k]
+            if pair.edits:
+                lines.append(style(f"    edits: {_edits(pair.edits)}", dim=True))
+            if pair.drift is not None:
+                lines.append(style(f"    attribution drift: {_DRIFT[pair.drift]}", fg="magenta"))
 
-    for title, ids, quotes, only in (
-        (f"Only in left ({left_name})", lids, left.quotes, alignment.left_only),
-        (f"Only in right ({right_name})", rids, right.quotes, alignment.right_only),
-    ):
+    omitted: list[tuple[SideName, str, list[str], Sequence[Quote], Sequence[int]]] = [
+        ("left", f"Only in left ({left_name})", lids, left.quotes, alignment.left_only),
+        ("right", f"Only in right ({right_name})", rids, right.quotes, alignment.right_only),
+    ]
+    for side, title, ids, quotes, only in omitted:
         if only:
             lines += ["", style(title, bold=True)]
         for i in only:
             said = style(f"— {_speaker(quotes[i])}", dim=True)
             lines.append(f"  {ids[i]}  “{quotes[i].text}”  {said}")
+            echo = insight.echo_of(side, i) if insight is not None else None
+            if echo is not None:
+                other = "right" if side == "left" else "left"
+                lines.append(style(f"    echoed unquoted in {other}: {echo.sentence}", dim=True))
+
+    passages = comparison.passages
+    if passages is not None:
+        for title, found in (
+            (f"Passages only in left ({left_name})", passages.left_only),
+            (f"Passages only in right ({right_name})", passages.right_only),
+        ):
+            if found:
+                lines += ["", style(title, bold=True)]
+            for passage in found:
+                where = f"offsets {passage.start}–{passage.end}, {passage.words} words"
+                lines.append(style(f"  {where}", dim=True))
+                lines += [
+                    f"    {line.strip()}" for line in passage.text.splitlines() if line.strip()
+                ]
     return "\n".join(lines)
+
+
+_DRIFT = {
+    "different_person": "credited to different people",
+    "named_vs_anonymous": "named on one side, anonymous on the other",
+}
+
+
+def _edits(edits: Sequence[Edit]) -> str:
+    """``trimmed (start, right)``, …: each edit's type and where it is."""
+    return ", ".join(
+        e.type + (f" ({', '.join(x for x in (e.where, e.side) if x)})" if e.where or e.side else "")
+        for e in edits
+    )

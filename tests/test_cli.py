@@ -43,6 +43,23 @@ def test_report_on_the_seeds(runner: CliRunner, seed_paths: tuple[Path, Path]) -
     assert "reckless remarks" in out
     assert "{+But+} We take this opportunity" in out  # the reworded pair's diff, inline
     assert "— Mr Kirby" in out  # an omitted quote with its speaker
+    assert "    edits: inserted (start, right)\n" in out  # the "But"
+    # The right's "tarnishing" is in the left, unquoted.
+    assert "echoed unquoted in left: Reports of sales to Moscow" in out
+    # What one outlet alone reports: the Ukraine passage is only in the left.
+    only_left = out.split(f"\nPassages only in left ({left})\n")[1].split("\nPassages only")[0]
+    assert "    Ukraine severed relations with Pyongyang in July" in only_left
+    assert re.search(r"^  offsets \d+–\d+, \d+ words$", only_left, re.MULTILINE)
+
+
+def test_report_without_passages(runner: CliRunner, seed_paths: tuple[Path, Path]) -> None:
+    with_them = runner.invoke(app, ["compare", *map(str, seed_paths)]).stdout
+    result = runner.invoke(app, ["compare", *map(str, seed_paths), "--no-passages"])
+    assert result.exit_code == 0, result.output
+    assert "Passages only" in with_them and "Passages only" not in result.stdout
+    assert with_them.startswith(result.stdout)  # the quotes' part is the same
+    refused = runner.invoke(app, ["compare", *map(str, seed_paths), "--no-passages", "--semantic"])
+    assert refused.exit_code != 0 and "passages" in refused.output
 
 
 def test_colours(runner: CliRunner, seed_paths: tuple[Path, Path]) -> None:
@@ -68,6 +85,9 @@ def test_json_is_the_api_response(
     assert result.exit_code == 0
     body = {"left": {"text": seed_texts[0]}, "right": {"text": seed_texts[1]}}
     assert json.loads(result.stdout) == api.post("/v1/compare", json=body).json()
+    quotes_only = runner.invoke(app, ["compare", *map(str, seed_paths), "--json", "--no-passages"])
+    expected = api.post("/v1/compare", json={**body, "passages": False}).json()
+    assert json.loads(quotes_only.stdout) == expected and "passages" not in expected
 
 
 def test_html_files_are_read_as_html(runner: CliRunner, api: TestClient, tmp_path: Path) -> None:

@@ -77,6 +77,24 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|of|to|near|across|outside|inside|ar
 _QUOTED = re.compile(r"[\"“][^\"“”\n]*[\"”]")
 _CAPITAL_BEFORE = re.compile(r"[A-Z][\w.'’-]*\s+$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“‘])|\n")
+# After a closing mark: a subordinate clause, not an attribution.
+_SUBORDINATE = re.compile(
+    r"[\s,—–-]{0,4}(?:when|while|after|before|because|until|if|although|though|unless|whether|"
+    r"once|since)\s",
+    re.IGNORECASE,
+)
+# A name then a comma, at the start of a clause: what a description that
+# follows may stand in apposition to.
+_NAME_THEN_COMMA = re.compile(
+    r"(?:^|[;,]\s+|\s[—–]\s|\s--?\s)([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3})\s*,\s*$"
+)
+# A name that only modifies the name after it: "Trump aide Michael Cohen",
+# "Trump's lawyer Michael Cohen".
+_MODIFIER_OF_NEXT = re.compile(
+    r"(?:'s|’s)?\s+(?:aide|adviser|advisor|lawyer|attorney|spokesman|spokeswoman|"
+    r"spokesperson|ally|associate|confidant|deputy|envoy|official|minister|secretary|"
+    r"chief|press secretary|campaign manager)\s+[A-Z]"
+)
 
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "him", "her"})
 _LEAD_WORDS = frozenset(
@@ -98,6 +116,9 @@ _SENTENCE_OPENERS = frozenset(
     """Yet But And So Then However Meanwhile Later Earlier Also As The A An In On At When If
     While After Before Since Although Though Because For With By From Now This That These
     Those It He She They We I""".split()
+)
+_PREPOSITIONS = frozenset(
+    "in at from of to near across outside inside around on for by with after before during".split()
 )
 _SUBORDINATORS = frozenset(
     "when if as after before while because although though once unless until whether".split()
@@ -121,6 +142,9 @@ def _clean(np: str) -> str | None:
             words = words[:i]
             break
     words = [w.strip(",;:") for w in words]
+    # "Cohen repeatedly (asked)": an adverb before the verb is no part of him.
+    while len(words) > 1 and words[-1].endswith("ly") and words[-1].islower():
+        words.pop()
     # "said Ann Lee." reads "Lee." as an abbreviation; initialisms keep dots.
     if words and words[-1].endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|Jr\.|Sr\.", words[-1]):
         words[-1] = words[-1].rstrip(".")
@@ -182,8 +206,11 @@ def _after(text: str, end: int) -> tuple[str | None, bool]:
     if m:
         return _clean(m.group(1)), False
     # The verb patterns backtrack over a long alternation: try them only
-    # where a verb of speech occurs at all.
-    for pattern in (_VERB_FIRST, _SUBJECT_FIRST) if _has_verb(tail) else ():
+    # where a verb of speech occurs at all. A subordinate clause right after
+    # the quotation ('asked "says who?" when an anchor said Trump was
+    # down') is about something else: the quotation's speaker is before it.
+    attributes = _has_verb(tail) and not _SUBORDINATE.match(tail)
+    for pattern in (_VERB_FIRST, _SUBJECT_FIRST) if attributes else ():
         m = pattern.match(tail)
         if m:
             who = _clean(m.group(1))
@@ -225,8 +252,30 @@ def _before(text: str, start: int) -> str | None:
         if m:
             who = _clean(m.group(1))
             if who:
-                return who
+                return _appositive_name(sentence[:start_at], who) or who
     return None
+
+
+def _appositive_name(before: str, who: str) -> str | None:
+    """The name a description stands in apposition to: in "William
+    Brownfield, the US assistant secretary, said", the clause found is "the
+    US assistant secretary" and ``before`` ends "William Brownfield, "."""
+    # A description: "the …", "a …", or ending in a common noun ("Donald
+    # Trump's lawyer"); a name is left as it is.
+    words = who.split()
+    if not (words[0].lower() in _DETERMINERS or who[:1].islower() or words[-1][:1].islower()):
+        return None
+    m = _NAME_THEN_COMMA.search(before)
+    if m is None or _PLACE_BEFORE.search(before, 0, m.start()):
+        return None
+    words = m.group(1).split()
+    if words[0].lower() in _PREPOSITIONS:
+        return None  # "In Las Vegas, the sheriff said": a place
+    while words and words[0] in _SENTENCE_OPENERS:
+        words = words[1:]
+    if len(words) < 2 or any(w in _ORG_WORDS for w in words):
+        return None
+    return " ".join(words)
 
 
 def _full_names(text: str) -> list[tuple[int, int, str]]:
@@ -248,6 +297,8 @@ def _full_names(text: str) -> list[tuple[int, int, str]]:
             words = words[org[-1] + 1 :]
         elif text[max(0, m.start() - 4) : m.start()].lower().endswith("the "):
             continue
+        if _MODIFIER_OF_NEXT.match(text, m.end()):
+            continue  # "Trump aide Michael Cohen": Cohen is the one meant
         if len(words) >= 2:
             found.append((m.start(), m.end(), " ".join(words)))
     return found

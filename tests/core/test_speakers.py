@@ -130,6 +130,23 @@ class TestBeforeTheQuote:
         text = 'The banner over the stage read "Together we rise" in gold letters.'
         assert speakers(text) == [("Together we rise", None)]
 
+    @pytest.mark.parametrize(
+        "description", ["the city's chief engineer", "a former adviser", "Mayor Okafor's deputy"]
+    )
+    def test_name_before_a_description_in_apposition(self, description: str) -> None:
+        # The clause nearest the quote is the description; the name it
+        # stands for is the speaker.
+        text = f"Dana Whitfield, {description}, said before the vote that “the bridge is safe”."
+        assert speakers(text) == [("the bridge is safe", "Dana Whitfield")]
+
+    def test_a_place_before_a_description_is_no_name(self) -> None:
+        text = "In Las Vegas, the sheriff said that “the strip is safe”."
+        assert speakers(text) == [("the strip is safe", "the sheriff")]
+
+    def test_a_subordinate_clause_after_the_quote_is_not_its_attribution(self) -> None:
+        text = 'Michael Cohen repeatedly asked "says who?" when an anchor said Trump was down.'
+        assert speakers(text) == [("says who?", "Michael Cohen")]
+
 
 class TestContinuation:
     def test_pronoun_resolves_to_previous_named_speaker(self) -> None:
@@ -141,6 +158,14 @@ class TestContinuation:
             ("We will reopen the market,", "Mayor Ruth Okafor"),
             ("It will be a good day for the city,", "Mayor Ruth Okafor"),
         ]
+
+    @pytest.mark.parametrize("link", [" aide", " lawyer", "'s lawyer", "’s spokeswoman"])
+    def test_pronoun_skips_a_name_that_only_modifies_the_next(self, link: str) -> None:
+        text = (
+            f"Donald Trump{link} Michael Cohen questioned the polls on Tuesday.\n\n"
+            '"Which polls?" he asked.'
+        )
+        assert speakers(text) == [("Which polls?", "Michael Cohen")]
 
     def test_pronoun_resolves_to_name_in_the_narrative(self) -> None:
         text = (

@@ -258,11 +258,22 @@ def _single_spans(
 def _possessive(text: str, start: int, end: int, para_end: int) -> bool:
     """A plural possessive (the Koreas' leaders): ``s'`` then a lower-case
     word, with another closing candidate later in the paragraph."""
+    following = _NEXT_WORD.match(text, end)
     return (
         text[start - 1 : start] == "s"
-        and bool(re.match(r" [a-z]", text[end : end + 2]))
+        and following is not None
+        # A possessive is followed by what is possessed, not by "and", "to"…
+        and following.group(1) not in _FUNCTION_WORDS
         and bool(re.search(r"\w[.,!?]?['’](?:\s|$|[.,;:!?])", text[end:para_end]))
     )
+
+
+_NEXT_WORD = re.compile(r" ([a-z]+)")
+_FUNCTION_WORDS = frozenset(
+    """and or but nor to in of for as is was were are be been on at with by from that which
+    while than then so if because when after before into over under about against between
+    through during without within""".split()
+)
 
 
 def _is_headline(text: str, start: int, end: int) -> bool:

@@ -119,6 +119,13 @@ class TestSingleMarks:
     def test_plural_possessive_inside_single_quotes(self, text: str, quote: str) -> None:
         assert quote_texts(text) == [quote]
 
+    @pytest.mark.parametrize("word", ["reckless", "dangerous", "careless"])
+    def test_a_single_quoted_word_ending_in_s_is_no_possessive(self, word: str) -> None:
+        # "'reckless' and …": a possessive is followed by what is possessed,
+        # never by "and", "to" or "as".
+        text = f"He called the plan '{word}' and 'unworkable', adding: 'It will fail.'"
+        assert quote_texts(text) == [word, "unworkable", "It will fail."]
+
     def test_single_marks_next_to_attribution_in_american_copy(self) -> None:
         text = (
             'The chief said "the investigation is continuing" and asked for patience.\n\n'

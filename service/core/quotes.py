@@ -10,7 +10,10 @@ What counts as a quotation mark, and how marks pair up:
 
 - Double marks: straight ``"``, curly ``“ ”``, low ``„``, guillemets
   ``« »``, LaTeX/tokenised ``\\`\\` … ''``, and the mojibake ``�?`` that
-  a mis-decoded closing mark leaves behind. Mixed pairs (``“…"``) pair.
+  a mis-decoded closing mark leaves behind. Curly marks of UTF-8 read as
+  Windows-1252 or Latin-1 (``â€œ…``, ``â€™``) are read as the marks
+  they were (``text.repair_mojibake``), with offsets into the text as
+  given. Mixed pairs (``“…"``) pair.
   A straight mark is an opener or a closer by what flanks it (space before
   and a word after opens; a word before and space after closes); when the
   flanks do not tell, the current state does.
@@ -44,6 +47,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .speakers import attribute_speakers
+from .text import repair_mojibake
 
 __all__ = ["Quote", "extract_quotes"]
 
@@ -83,7 +87,8 @@ _ELISIONS = re.compile(
     r"(?:\d\d?s?\b|em\b|n\b|til\b|cause\b|tis\b|twas\b|bout\b|round\b|n'\b)", re.IGNORECASE
 )
 _ATTRIBUTION_AFTER = re.compile(
-    r"\s*,?\s*(?:[A-Z][\w.'-]*\s+){0,4}(?:said|says|say|asked|added|told|wrote|insisted|"
+    r"\s*,?\s*(?:(?:he|she|they|we|I)\s+|(?:[A-Z][\w.'’-]*\s+){0,4})"
+    r"(?:said|says|say|asked|added|told|wrote|insisted|"
     r"explained|replied|continued|warned|argued|noted|declared|stated)\b"
 )
 _ATTRIBUTION_BEFORE = re.compile(r"(?:said|says|asked|added|told|wrote|stated)[^.!?]{0,40}[:,]\s*$")
@@ -336,6 +341,18 @@ def _outermost(spans: list[_Span]) -> list[_Span]:
 def extract_quotes(text: str) -> list[Quote]:
     """Every direct quotation in ``text``, in order, with speakers where the
     text names them (see the module docstring for the rules)."""
+    repaired, origin = repair_mojibake(text)
+    if origin is None:
+        return _extract(text)
+    # Found in the repaired text, reported in the text as given: the
+    # offsets map back, and a quotation's text is the original's.
+    return [
+        Quote(text[origin[q.start] : origin[q.end]], origin[q.start], origin[q.end], q.speaker)
+        for q in _extract(repaired)
+    ]
+
+
+def _extract(text: str) -> list[Quote]:
     paragraphs = _paragraphs(text)
     # One scan for marks; paragraphs without any are never looked at again.
     marks: dict[int, list[re.Match[str]]] = {}

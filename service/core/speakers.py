@@ -151,8 +151,8 @@ def _clean(np: str) -> str | None:
     if not words or len(words) > 10 or (len(words) == 1 and words[0].lower() in _DETERMINERS):
         return None
     first = words[0]
-    if first.lower() in _SUBORDINATORS:
-        return None
+    if first.lower() in _SUBORDINATORS or first.lower() in _VERB_SET:
+        return None  # "when …", "said …": a clause, not who said it
     if first.lower() in _PRONOUNS:
         return first.lower()
     if all(w[:1].islower() for w in words) and first.lower() not in _DETERMINERS | _GROUPS:

@@ -17,6 +17,10 @@ Public API:
   common British/American spelling folded), ``""`` for pure punctuation.
 - ``normalize(text)``: the comparison key of a whole text, the word keys
   joined by single spaces; two quotes are *identical* when these are equal.
+- ``repair_mojibake(text)``: the text with curly marks, dashes and the
+  like that were UTF-8 read as Windows-1252 or Latin-1 ("â€œ", "â€™")
+  put right, and for each of its offsets the original's (``None`` when
+  there was nothing to repair).
 - ``fingerprint(text)``: SHA-256 (hex) of the text with quote styles,
   invisible characters and whitespace runs folded, so resubmitting the same
   article with different line wrapping or curly quotes is the same version,
@@ -42,6 +46,7 @@ __all__ = [
     "fold_marks",
     "keys",
     "normalize",
+    "repair_mojibake",
     "tokenize",
     "word_key",
     "words",
@@ -162,6 +167,60 @@ def keys(text: str) -> list[str]:
     return list(filter(None, map(word_key, fold_marks(text).split())))
 
 
+def _mojibake_table() -> dict[str, str]:
+    """Mis-decoded forms of the punctuation news copy uses, to the right
+    character: UTF-8 read as Windows-1252 (a byte it leaves undefined comes
+    through as U+FFFD, as the C1 control of the same number, or not at
+    all) and as Latin-1."""
+    table: dict[str, str] = {}
+    for char in "‘’‚‛“”„‟–—―…•′″‹›€™":
+        raw = char.encode("utf-8")
+        latin = raw.decode("latin-1")
+        table[latin] = char
+        windows = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in raw)
+        table[windows] = char
+        if windows != raw.decode("cp1252", errors="replace"):
+            table[raw.decode("cp1252", errors="replace")] = char
+    return table
+
+
+_MOJIBAKE = _mojibake_table()
+# Longest first; a bare "â€" is a closing double mark whose last byte was
+# dropped (Windows-1252 has no character for it), unless more follows.
+_MOJIBAKE_RE = re.compile(
+    "|".join(map(re.escape, sorted(_MOJIBAKE, key=len, reverse=True)))
+    + "|â€(?![\u0080-\u00bf\u0152-\u2122\ufffd])"
+)
+
+
+def repair_mojibake(text: str) -> tuple[str, list[int] | None]:
+    """``(repaired, origin)``: ``text`` with its mojibake punctuation put
+    right, and ``origin[i]``, the offset in ``text`` of the repaired text's
+    offset ``i`` (one more entry, for the end). ``(text, None)`` when there
+    is nothing to repair.
+
+    >>> fixed, origin = repair_mojibake("â€œHi,â€ he said")
+    >>> fixed, origin[1], origin[4]
+    ('“Hi,” he said', 3, 6)
+    """
+    if "â" not in text:
+        return text, None
+    pieces: list[str] = []
+    origin: list[int] = []
+    at = 0
+    for m in _MOJIBAKE_RE.finditer(text):
+        pieces.append(text[at : m.start()])
+        origin.extend(range(at, m.start()))
+        pieces.append(_MOJIBAKE.get(m.group(), "”"))
+        origin.append(m.start())
+        at = m.end()
+    if not origin:
+        return text, None
+    pieces.append(text[at:])
+    origin.extend(range(at, len(text) + 1))
+    return "".join(pieces), origin
+
+
 @lru_cache(maxsize=65536)
 def word_key(word: str) -> str:
     """Comparison key of one word: case, accents' composition, punctuation and
@@ -172,6 +231,8 @@ def word_key(word: str) -> str:
     >>> word_key("Colour,")
     'color'
     """
+    if "â" in word:
+        word = repair_mojibake(word)[0]
     folded = unicodedata.normalize("NFKC", word).casefold()
     if folded in _SPELLING:
         return _SPELLING[folded]

@@ -7,7 +7,7 @@ Linear is a ratio of about 4 (doubling twice, at most doubling the time
 each time); quadratic would be about 16. The bound, 8, leaves room for noise
 while still failing any quadratic step. Each size is timed in CPU
 time of this process (other processes' load does not count) as the best of
-three runs.
+five runs, small and large in turn.
 """
 
 from __future__ import annotations
@@ -36,29 +36,32 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
 }
 
 
-def best_of_three(run: Callable[[], object]) -> float:
-    # As timeit does, with the garbage collector paused: its passes cost in
-    # proportion to everything else the test process holds, not to the input.
-    times = []
+def size_ratio(run_small: Callable[[], object], run_large: Callable[[], object]) -> float:
+    """Best CPU time of the large run over best of the small, each the best
+    of five, the two taken in turn so that a spell of load on a shared
+    machine (caches and memory bandwidth taken by others) falls on both.
+    As timeit does, with the garbage collector paused: its passes cost in
+    proportion to everything else the test process holds, not to the input."""
+    small: list[float] = []
+    large: list[float] = []
     gc.collect()
     gc.disable()
     try:
-        for _ in range(3):
-            began = time.process_time()
-            run()
-            times.append(time.process_time() - began)
+        for _ in range(5):
+            for run, times in ((run_small, small), (run_large, large)):
+                began = time.process_time()
+                run()
+                times.append(time.process_time() - began)
     finally:
         gc.enable()
-    return min(times)
+    return min(large) / min(small)
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_extraction_time_is_linear(name: str) -> None:
     make, n = CASES[name]
     small, large = make(n), make(4 * n)
-    ratio = best_of_three(lambda: extract_quotes(large)) / best_of_three(
-        lambda: extract_quotes(small)
-    )
+    ratio = size_ratio(lambda: extract_quotes(small), lambda: extract_quotes(large))
     assert ratio < 8.0, f"{name}: 4x the input multiplied the time by {ratio:.2f}"
 
 
@@ -70,8 +73,8 @@ def test_comparison_time_is_linear_in_quotes_sharing_words() -> None:
         return " ".join(f'"common word{i} text," he said.' for i in range(n))
 
     small, large = text(750), text(3000)
-    ratio = best_of_three(lambda: compare_texts(large, large[::-1])) / best_of_three(
-        lambda: compare_texts(small, small[::-1])
+    ratio = size_ratio(
+        lambda: compare_texts(small, small[::-1]), lambda: compare_texts(large, large[::-1])
     )
     assert ratio < 8.0, f"4x the quotes multiplied the time by {ratio:.2f}"
 

@@ -6,7 +6,9 @@ import dataclasses
 
 import pytest
 
+from service.core import compare_texts
 from service.core.quotes import Quote, extract_quotes
+from service.core.text import repair_mojibake, word_key
 
 from ._samples import long_article, quote_texts
 
@@ -354,3 +356,45 @@ class TestQuoteValue:
     def test_deterministic(self) -> None:
         text, _ = long_article(800, seed=11)
         assert extract_quotes(text) == extract_quotes(text)
+
+
+CLEAN = (
+    "“We will not go back,” said Ann O’Neil. ‘Never,’ she added.\n\n"
+    "She didn’t say “why” — or when. Bob Jones said: “No way…”"
+)
+
+
+@pytest.mark.parametrize(
+    "garbled",
+    [
+        # UTF-8 read as Windows-1252: the closing double mark's last byte
+        # has no character there, so it comes as U+FFFD, U+009D or nothing.
+        CLEAN.encode("utf-8").decode("cp1252", errors="replace"),
+        CLEAN.encode("utf-8").decode("cp1252", errors="replace").replace("\ufffd", "\x9d"),
+        CLEAN.encode("utf-8").decode("cp1252", errors="replace").replace("\ufffd", ""),
+        CLEAN.encode("utf-8").decode("latin-1"),
+    ],
+    ids=["cp1252", "cp1252-c1", "cp1252-dropped", "latin-1"],
+)
+def test_mojibake_marks_are_read_as_the_marks_they_were(garbled: str) -> None:
+    assert "â€" in garbled or "â\x80" in garbled
+    clean = extract_quotes(CLEAN)
+    found = extract_quotes(garbled)
+    # The same quotations and speakers, with offsets into the text as given.
+    assert [q.speaker for q in found] == [q.speaker for q in clean]
+    assert all(garbled[q.start : q.end] == q.text for q in found)
+    # Their text is the original's, garbling and all; repaired, the clean one.
+    assert [repair_mojibake(q.text)[0] for q in found] == [q.text for q in clean]
+    assert [q.text for q in clean] == [
+        "We will not go back,",
+        "Never,",
+        "why",
+        "No way…",
+    ]
+
+
+def test_mojibake_words_compare_as_the_clean_ones() -> None:
+    garbled = CLEAN.encode("utf-8").decode("cp1252", errors="replace")
+    assert word_key("didnâ€™t") == word_key("didn’t") == "didnt"
+    comparison = compare_texts(CLEAN, garbled)
+    assert [m.relation for m in comparison.alignment.matches] == ["identical"] * 4

@@ -262,3 +262,17 @@ def test_the_story_page_lists_statements_and_who_omits_them(pages: TestClient) -
     assert page.text.count('class="statement"') >= 10
     assert "omitted by Korea Herald" in page.text
     assert "<ins>But</ins>" in page.text or "<del>But</del>" in page.text
+
+
+def test_the_compare_page_has_one_passages_section_and_a_plain_title(pages: TestClient) -> None:
+    form = {
+        "left_text": '"We will go," she said. The mayor spoke at noon.',
+        "right_text": '"We will go," she said.',
+        "left_outlet": "Daily",
+        "right_outlet": "Courier",
+    }
+    html = pages.post("/compare", data=form).text
+    (title,) = re.findall(r"<title>(.*?)</title>", html, re.DOTALL)
+    assert title.startswith("Daily vs Courier") and "<" not in title
+    assert html.count('<section class="passages"') == 1
+    assert "The mayor spoke at noon." in html.split('<section class="passages"')[1]

@@ -60,8 +60,11 @@ _LEAD = r"^[\s,—–-]{0,4}"
 
 _QUOTED_AS = re.compile(rf"\bquoted\s+{_NP}\s+as\s+saying")
 _VERB_FIRST = re.compile(rf"{_LEAD}(?:{_VERBS})\s+{_NP}")
-_SUBJECT_FIRST = re.compile(rf"{_LEAD}{_NP}(?:\s*,[^\"“”.;]{{1,90}}?,)?\s+{_AUX}(?:{_VERBS})\b")
-_ACCORDING = re.compile(rf"\baccording\s+to\s+{_NP}")
+# The subject, then what stands in apposition to it, if anything.
+_SUBJECT_FIRST = re.compile(rf"{_LEAD}{_NP}(?:\s*,([^\"“”.;]{{1,90}}?),)?\s+{_AUX}(?:{_VERBS})\b")
+_ACCORDING = re.compile(rf"\b[Aa]ccording\s+to\s+{_NP}")
+# A person's name: capitalised words (initials and titles with their dots).
+_PERSON = re.compile(r"(?:[A-Z][\w'’-]*\.?\s+){0,3}[A-Z][\w'’-]+")
 _TRANSCRIPT = re.compile(
     r"^\s*((?:Mr|Mrs|Ms|Dr)?\.?\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:\s*$"
 )
@@ -109,7 +112,9 @@ _STOP_WORDS = frozenset(
     saturday sunday reportedly and""".split()
 )
 _VERB_SET = frozenset(_VERB_WORDS)
-_DETERMINERS = frozenset("a an the his her its their one another some two three this that".split())
+_DETERMINERS = frozenset(
+    "a an the his her its their our my your one another some two three this that".split()
+)
 _GROUPS = frozenset("police officials authorities sources witnesses residents analysts".split())
 # Capitalised only because they open a sentence: never part of a name.
 _SENTENCE_OPENERS = frozenset(
@@ -215,6 +220,11 @@ def _after(text: str, end: int) -> tuple[str | None, bool]:
         if m:
             who = _clean(m.group(1))
             if who:
+                # "the governor, Gavin Newsom, said": the name, not the role.
+                if pattern is _SUBJECT_FIRST and m.group(2) and _descriptive(who):
+                    named = m.group(2).strip()
+                    if _PERSON.fullmatch(named) and named.split()[0] not in _SENTENCE_OPENERS:
+                        return named, False
                 return who, False
     m = _ACCORDING.search(head_of_tail)
     return (_clean(m.group(1)), True) if m else (None, False)
@@ -256,14 +266,18 @@ def _before(text: str, start: int) -> str | None:
     return None
 
 
+def _descriptive(who: str) -> bool:
+    """A description: "the …", "his …", "a …", or ending in a common noun
+    ("Donald Trump's lawyer"), not a name."""
+    words = who.split()
+    return words[0].lower() in _DETERMINERS or who[:1].islower() or words[-1][:1].islower()
+
+
 def _appositive_name(before: str, who: str) -> str | None:
     """The name a description stands in apposition to: in "William
     Brownfield, the US assistant secretary, said", the clause found is "the
     US assistant secretary" and ``before`` ends "William Brownfield, "."""
-    # A description: "the …", "a …", or ending in a common noun ("Donald
-    # Trump's lawyer"); a name is left as it is.
-    words = who.split()
-    if not (words[0].lower() in _DETERMINERS or who[:1].islower() or words[-1][:1].islower()):
+    if not _descriptive(who):
         return None
     m = _NAME_THEN_COMMA.search(before)
     if m is None or _PLACE_BEFORE.search(before, 0, m.start()):

@@ -36,6 +36,19 @@ class TestAfterTheQuote:
         text = '"The bridge is safe," Whitfield said on Monday.'
         assert speakers(text) == [("The bridge is safe,", "Whitfield")]
 
+    @pytest.mark.parametrize("role", ["the governor", "his attorney", "a spokeswoman"])
+    def test_a_role_then_the_name_in_apposition(self, role: str) -> None:
+        text = f'"We will appeal," {role}, Gavin Newsom, said in a statement.'
+        assert speakers(text) == [("We will appeal,", "Gavin Newsom")]
+
+    def test_a_name_then_a_role_in_apposition_keeps_the_name(self) -> None:
+        text = '"We will appeal," Newsom, a Democrat, said.'
+        assert speakers(text) == [("We will appeal,", "Newsom")]
+
+    def test_according_to_opening_the_sentence(self) -> None:
+        text = 'According to police spokesman Larry Hadfield, "the suspect fled."'
+        assert speakers(text) == [("the suspect fled.", "police spokesman Larry Hadfield")]
+
     def test_name_with_title_said(self) -> None:
         text = "“It’s an indication of desperation,” Mr Kirby said."
         assert speakers(text) == [("It’s an indication of desperation,", "Mr Kirby")]

@@ -8,8 +8,9 @@ Public API:
   side lacks it), its partners' ids, and its words as runs, the ones the
   other side changed marked.
 - ``Paragraph``: a paragraph of an article as pieces (``str`` for plain
-  text, ``QuoteFragment`` for a quotation's part in it) and the ids of the
-  omitted quotations flagged in its margin.
+  text, ``QuoteFragment`` for a quotation's part in it, ``Unshared`` for
+  plain text of a passage the other side lacks), the omitted quotations
+  flagged in its margin and the passages that begin in it.
 - ``SideView``, ``PairView``, ``ComparisonView``: a side-by-side comparison
   (with each pair's typed edits and drift, and the omitted quotations'
   unquoted echoes); ``comparison_view(comparison)`` builds one.
@@ -31,13 +32,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 from service.core import Comparison
 from service.core.align import Match
 from service.core.diff import DiffOp
 from service.core.echoes import Echo
 from service.core.edits import Edit
+from service.core.passages import Passage, PassageAlignment
 from service.core.quotes import Quote
 from service.core.text import tokenize
 
@@ -50,6 +52,7 @@ __all__ = [
     "QuoteView",
     "Run",
     "SideView",
+    "Unshared",
     "comparison_view",
     "marked_runs",
     "unified_runs",
@@ -183,12 +186,25 @@ class QuoteFragment:
     view: QuoteView
     runs: tuple[Run, ...]
     first: bool
+    kind: ClassVar[str] = "quote"
+
+
+@dataclass(frozen=True, slots=True)
+class Unshared:
+    """Plain text of a passage the other side lacks (``first``: where the
+    passage begins)."""
+
+    text: str
+    first: bool
+    kind: ClassVar[str] = "unshared"
 
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    pieces: tuple[str | QuoteFragment, ...]
+    pieces: tuple[str | QuoteFragment | Unshared, ...]
     flagged: tuple[QuoteView, ...]
+    # The passages the other side lacks that begin in this paragraph.
+    passages: tuple[Passage, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,16 +256,20 @@ class ComparisonView:
         return {r: found[r] for r in ("identical", "reworded", "partial")}
 
 
-def _paragraphs(text: str, quotes: Sequence[QuoteView]) -> tuple[Paragraph, ...]:
+def _paragraphs(
+    text: str, quotes: Sequence[QuoteView], passages: Sequence[Passage] = ()
+) -> tuple[Paragraph, ...]:
     """``text`` cut at line breaks into paragraphs, each quotation's runs
-    placed where it stands (blank lines are dropped)."""
+    placed where it stands and the plain text of ``passages`` (the ones the
+    other side lacks) set apart (blank lines are dropped)."""
     paragraphs: list[Paragraph] = []
     pending = sorted(quotes, key=lambda q: q.quote.start)
+    spans = sorted((p.start, p.end) for p in passages)
     offset = 0
     for line in text.split("\n"):
         start, end = offset, offset + len(line)
         offset = end + 1
-        pieces: list[str | QuoteFragment] = []
+        pieces: list[str | QuoteFragment | Unshared] = []
         flagged: list[QuoteView] = []
         pos = start
         for view in pending:
@@ -259,7 +279,7 @@ def _paragraphs(text: str, quotes: Sequence[QuoteView]) -> tuple[Paragraph, ...]
             lo, hi = max(q.start, start), min(q.end, end)
             if lo < pos:
                 continue  # overlaps a quotation already placed
-            pieces.append(text[pos:lo])
+            pieces += _plain(text, pos, lo, spans)
             runs = tuple(_slice(view.runs, lo - q.start, hi - q.start))
             # A quotation running on over a line break is shown in pieces.
             first = q.start >= start
@@ -268,9 +288,27 @@ def _paragraphs(text: str, quotes: Sequence[QuoteView]) -> tuple[Paragraph, ...]
                 flagged.append(view)
             pos = hi
         if text[start:end].strip():
-            pieces.append(text[pos:end])
-            paragraphs.append(Paragraph(tuple(p for p in pieces if p), tuple(flagged)))
+            pieces += _plain(text, pos, end, spans)
+            opened = tuple(p for p in passages if start <= p.start < end)
+            paragraphs.append(Paragraph(tuple(p for p in pieces if p), tuple(flagged), opened))
     return tuple(paragraphs)
+
+
+def _plain(text: str, lo: int, hi: int, spans: Sequence[tuple[int, int]]) -> list[str | Unshared]:
+    """``text[lo:hi]`` (no quotation in it), the parts inside ``spans`` as
+    ``Unshared``."""
+    out: list[str | Unshared] = []
+    for start, end in spans:
+        if end <= lo or start >= hi:
+            continue
+        a, b = max(start, lo), min(end, hi)
+        if a > lo:
+            out.append(text[lo:a])
+        out.append(Unshared(text[a:b], a == start))
+        lo = b
+    if lo < hi:
+        out.append(text[lo:hi])
+    return out
 
 
 def _slice(runs: Sequence[Run], lo: int, hi: int) -> list[Run]:
@@ -283,6 +321,9 @@ def _slice(runs: Sequence[Run], lo: int, hi: int) -> list[Run]:
             out.append(Run(run.text[a - at : b - at], run.mark))
         at += len(run.text)
     return out
+
+
+_NO_PASSAGES = PassageAlignment((), (), (), (), ())
 
 
 def _closeness(m: Match) -> tuple[int, float]:
@@ -338,16 +379,17 @@ def comparison_view(comparison: Comparison) -> ComparisonView:
     )
     ids = {"left": lids, "right": rids}
     echoes = {ids[e.side][e.index]: e.echo for e in insight.echoes} if insight else {}
+    unshared = comparison.passages or _NO_PASSAGES
     left = SideView(
         "left",
         comparison.left.outlet,
         tuple(left_views),
-        _paragraphs(comparison.left.text, left_views),
+        _paragraphs(comparison.left.text, left_views, unshared.left_only),
     )
     right = SideView(
         "right",
         comparison.right.outlet,
         tuple(right_views),
-        _paragraphs(comparison.right.text, right_views),
+        _paragraphs(comparison.right.text, right_views, unshared.right_only),
     )
     return ComparisonView(left, right, pairs, echoes)

@@ -14,6 +14,7 @@ from service.web.views import (
     ComparisonView,
     QuoteFragment,
     SideView,
+    Unshared,
     comparison_view,
     marked_runs,
     unified_runs,
@@ -31,11 +32,39 @@ def _shown(side: SideView) -> str:
     """Every paragraph's text as the page shows it, joined by line breaks."""
     return "\n".join(
         "".join(
-            piece if isinstance(piece, str) else "".join(r.text for r in piece.runs)
+            piece
+            if isinstance(piece, str)
+            else piece.text
+            if isinstance(piece, Unshared)
+            else "".join(r.text for r in piece.runs)
             for piece in para.pieces
         )
         for para in side.paragraphs
     )
+
+
+def test_passages_one_side_lacks_are_set_apart_in_its_text() -> None:
+    view = _seed_view()
+    unshared = {
+        name: " ".join(
+            piece.text
+            for para in side.paragraphs
+            for piece in para.pieces
+            if isinstance(piece, Unshared)
+        )
+        for name, side in (("left", view.left), ("right", view.right))
+    }
+    # The seeds' founding example: each side's own reporting.
+    assert "Ukraine severed relations with Pyongyang" in unshared["left"]
+    assert "Ukraine severed relations" not in unshared["right"]
+    assert "Putin" in unshared["right"] and "letter" in unshared["right"]
+    # The margin counts each passage once, where it begins.
+    flagged = [p for para in view.left.paragraphs for p in para.passages]
+    assert len(flagged) == len({(p.start, p.end) for p in flagged}) > 0
+    starts = [piece for para in view.left.paragraphs for piece in para.pieces]
+    assert sum(isinstance(x, Unshared) and x.first for x in starts) == len(flagged)
+    # Sentences both sides carry are not set apart.
+    assert "North Korea has denied US claims" not in unshared["right"]
 
 
 def test_the_seed_pages_show_every_word_of_both_articles() -> None:

@@ -280,7 +280,7 @@ def _appositive_name(before: str, who: str) -> str | None:
     if not _descriptive(who):
         return None
     m = _NAME_THEN_COMMA.search(before)
-    if m is None or _PLACE_BEFORE.search(before, 0, m.start()):
+    if m is None:
         return None
     words = m.group(1).split()
     if words[0].lower() in _PREPOSITIONS:

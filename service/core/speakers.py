@@ -102,7 +102,7 @@ _MODIFIER_OF_NEXT = re.compile(
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "him", "her"})
 _LEAD_WORDS = frozenset(
     """but and so then however meanwhile later earlier also as yet to which whom whose of for
-    when while after before because until""".split()
+    when while after before because until including among""".split()
 )
 # A speaker phrase ends where time, place or a relative clause begins.
 _STOP_WORDS = frozenset(

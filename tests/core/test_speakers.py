@@ -152,6 +152,13 @@ class TestBeforeTheQuote:
         text = f"Dana Whitfield, {description}, said before the vote that “the bridge is safe”."
         assert speakers(text) == [("the bridge is safe", "Dana Whitfield")]
 
+    def test_a_description_inside_an_including_phrase(self) -> None:
+        text = (
+            "Four officials testified, including a career Army officer who described "
+            "the call as “improper.”"
+        )
+        assert speakers(text) == [("improper.", "a career Army officer")]
+
     def test_a_place_before_a_description_is_no_name(self) -> None:
         text = "In Las Vegas, the sheriff said that “the strip is safe”."
         assert speakers(text) == [("the strip is safe", "the sheriff")]

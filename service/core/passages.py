@@ -18,7 +18,8 @@ Public API:
 
 How: sentences come from ``sentences.sentence_spans``; each is compared as
 its word keys (case, punctuation and spelling folded). All pairs are scored
-at once with rapidfuzz (``cdist``: the mean of the indel ``ratio`` and the
+with rapidfuzz (``cdist``, a block of rows at a time so that long texts
+never hold the whole matrix: the mean of the indel ``ratio`` and the
 ``token_sort_ratio``, so that reordered clauses still score); pairs at
 ``min_score`` or above are taken best first, one to one, whatever their
 order in the texts (a moved sentence is still found). Then a sentence left
@@ -44,7 +45,7 @@ different sentences about one story score up to the high 60s by meaning.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -75,6 +76,8 @@ SEMANTIC_MIN = 72.0
 _JOIN_GAIN = 5.0
 # Below this score a sentence is not even considered as part of a split or merge.
 _NEAR = 30.0
+# How many sentence pairs are scored at once (a block of rows of the matrix).
+_BLOCK_CELLS = 250_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,30 +235,49 @@ def _align(
         {j: _encode(rs[j].key, vocab) for j in ri},
     )
     pairs: list[tuple[float, int, int]] = []
-    # Which pairs of sentences share anything at all (a join needs it).
-    near: set[tuple[int, int]] = set()
+    meaning: np.ndarray[Any, Any] | None = None
     if li and ri:
         lcodes = [codes[0][i] for i in li]
         rcodes = [codes[1][j] for j in ri]
-        # Two native matrices averaged (a Python scorer would be called back
-        # for every pair), over words rather than letters: in order, and as
-        # bags of words (each side's word codes sorted).
-        scores = (
-            process.cdist(lcodes, rcodes, scorer=fuzz.ratio)
-            + process.cdist(_sorted(lcodes), _sorted(rcodes), scorer=fuzz.ratio)
-        ) / 2
+        lbags, rbags = _sorted(lcodes), _sorted(rcodes)
         if semantic:
             # Imported here: PyTorch stands behind it (seconds to import).
             from .semantic import similarity_matrix
 
             meaning = similarity_matrix([ls[i].text for i in li], [rs[j].text for j in ri])
-            # Different sentences of one story score up to the high 60s by
-            # meaning, so meaning counts from its own, higher bar.
-            scores = np.maximum(scores, np.where(meaning >= SEMANTIC_MIN, meaning, 0))
-        rows, cols = (scores >= min_score).nonzero()
-        pairs = [(float(scores[r, c]), li[r], ri[c]) for r, c in zip(rows, cols, strict=True)]
-        rows, cols = (scores >= _NEAR).nonzero()
-        near = {(li[r], ri[c]) for r, c in zip(rows, cols, strict=True)}
+        # Two native matrices averaged (a Python scorer would be called back
+        # for every pair), over words rather than letters: in order, and as
+        # bags of words (each side's word codes sorted). A block of rows at a
+        # time, keeping only the pairs that align: two long texts never hold
+        # the matrix of all their pairs (8,000 sentences a side would be
+        # half a gigabyte).
+        step = max(1, _BLOCK_CELLS // len(rcodes))
+        for top in range(0, len(lcodes), step):
+            rows = slice(top, top + step)
+            block = (
+                process.cdist(lcodes[rows], rcodes, scorer=fuzz.ratio)
+                + process.cdist(lbags[rows], rbags, scorer=fuzz.ratio)
+            ) / 2
+            if meaning is not None:
+                # Different sentences of one story score up to the high 60s
+                # by meaning, so meaning counts from its own, higher bar.
+                by_meaning = meaning[rows]
+                block = np.maximum(block, np.where(by_meaning >= SEMANTIC_MIN, by_meaning, 0))
+            found_rows, found_cols = (block >= min_score).nonzero()
+            pairs += [
+                (float(block[r, c]), li[top + r], ri[c])
+                for r, c in zip(found_rows.tolist(), found_cols.tolist(), strict=True)
+            ]
+    lpos = {i: r for r, i in enumerate(li)}
+    rpos = {j: c for c, j in enumerate(ri)}
+
+    def near(i: int, j: int) -> bool:
+        """Whether left sentence ``i`` and right sentence ``j`` share
+        anything at all (a join needs it)."""
+        if _score(codes[0][i], codes[1][j]) >= _NEAR:
+            return True
+        return meaning is not None and meaning[lpos[i], rpos[j]] >= SEMANTIC_MIN
+
     # Best first; ties by text order, so the result is deterministic.
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     to_right: dict[int, int] = {}
@@ -311,7 +333,7 @@ def _align(
 def _join(
     groups: dict[int, tuple[list[int], list[int]]],
     codes: tuple[dict[int, str], dict[int, str]],
-    near: set[tuple[int, int]],
+    near: Callable[[int, int], bool],
     used: set[int],
     side: Literal["left", "right"],
 ) -> None:
@@ -332,7 +354,7 @@ def _join(
                 continue
             group = groups[g]
             pairs = ((x, k) if side == "right" else (k, x) for x in group[1 - at])
-            if not any(pair in near for pair in pairs):
+            if not any(near(*pair) for pair in pairs):
                 continue
             other = "".join(theirs[x] for x in group[1 - at])
             own = group[at]

@@ -5,7 +5,10 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 from service.core import compare_texts
+from service.core import passages as passages_module
 from service.core.passages import align_passages, align_sentence_lists
 from service.core.sentences import sentence_spans
 
@@ -138,3 +141,15 @@ def test_sentence_alignment_agrees_with_newsedits() -> None:
     assert precision >= 0.9 and recall >= 0.9
     _, recall, *_ = results["added"]
     assert recall >= 0.9
+
+
+def test_scoring_block_by_block_gives_the_same_alignment(
+    seed_texts: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Long texts are scored a few rows of sentence pairs at a time (so two
+    of them never hold the whole matrix); the blocks change nothing."""
+    left, right = seed_texts
+    whole = align_passages(left, right)
+    monkeypatch.setattr(passages_module, "_BLOCK_CELLS", 7)  # a row or two per block
+    assert align_passages(left, right) == whole
+    assert whole.aligned and whole.left_only and whole.right_only

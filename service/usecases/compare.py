@@ -30,7 +30,9 @@ from service.config import Settings
 from service.core import Comparison, compare_texts
 from service.core.compare import quote_ids
 from service.core.primary import primary_report
+from service.core.semantic import MAX_SENTENCES as SEMANTIC_MAX_SENTENCES
 from service.core.semantic import available as semantic_available
+from service.core.sentences import sentence_spans
 from service.errors import NotFound, PayloadTooLarge, Unprocessable
 from service.html import html_to_text
 
@@ -96,6 +98,15 @@ def compare_sides(
         )
     left_text, left_outlet = _resolve("left", left, settings, load)
     right_text, right_outlet = _resolve("right", right, settings, load)
+    if semantic:
+        for name, text in (("left", left_text), ("right", right_text)):
+            count = len(sentence_spans(text))
+            if count > SEMANTIC_MAX_SENTENCES:
+                raise Unprocessable(
+                    f"{name}: semantic mode compares at most {SEMANTIC_MAX_SENTENCES:,} "
+                    f"sentences a side, and this text has {count:,}; "
+                    'compare it without "semantic"'
+                )
     return compare_texts(
         left_text,
         right_text,

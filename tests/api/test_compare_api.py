@@ -185,3 +185,21 @@ def test_passages_can_be_left_out(client: TestClient) -> None:
     assert refused.status_code == 422
     assert refused.headers["content-type"] == "application/problem+json"
     assert "passages" in refused.json()["detail"]
+
+
+def test_semantic_mode_refuses_texts_too_long_to_encode(client: TestClient) -> None:
+    from service.core import semantic
+
+    many = " ".join(f"Sentence number {i} is here." for i in range(semantic.MAX_SENTENCES + 1))
+    body = {"left": {"text": many}, "right": {"text": "One sentence."}, "semantic": True}
+    response = client.post("/v1/compare", json=body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    detail = response.json()["detail"]
+    if semantic.available():
+        assert detail.startswith("left: semantic mode compares at most 2,000 sentences a side")
+        assert "2,001" in detail
+    else:
+        assert "pip install 'sourcediff[semantic]'" in detail
+    # Without semantic mode the same text is compared.
+    assert client.post("/v1/compare", json={**body, "semantic": False}).status_code == 200

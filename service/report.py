@@ -98,70 +98,94 @@ def _speaker(quote: Quote) -> str:
 def render_report(comparison: Comparison, *, left_name: str, right_name: str, color: bool) -> str:
     """The report on ``comparison`` (see the module docstring)."""
     style = _Style(color)
-    left, right, alignment = comparison.left, comparison.right, comparison.alignment
-    lids = quote_ids("L", len(left.quotes))
-    rids = quote_ids("R", len(right.quotes))
-    relations = Counter(m.relation for m in alignment.matches)
+    ids = {
+        "left": quote_ids("L", len(comparison.left.quotes)),
+        "right": quote_ids("R", len(comparison.right.quotes)),
+    }
+    names = {"left": left_name, "right": right_name}
+    lines = _summary(comparison, names, style)
+    lines += _matches(comparison, ids, style)
+    lines += _omitted(comparison, ids, names, style)
+    lines += _passages(comparison, names, style)
+    return "\n".join(lines)
 
+
+def _summary(comparison: Comparison, names: dict[str, str], style: _Style) -> list[str]:
+    alignment = comparison.alignment
+    relations = Counter(m.relation for m in alignment.matches)
     by_relation = ", ".join(
         style(f"{relations[r]} {r}", fg=fg) for r, fg in _RELATION_COLORS.items() if relations[r]
     )
-    lines = [
-        style(f"{left_name} ↔ {right_name}", bold=True),
-        f"  left: {_plural(len(left.quotes), 'quote')} · "
-        f"right: {_plural(len(right.quotes), 'quote')}",
+    return [
+        style(f"{names['left']} ↔ {names['right']}", bold=True),
+        f"  left: {_plural(len(comparison.left.quotes), 'quote')} · "
+        f"right: {_plural(len(comparison.right.quotes), 'quote')}",
         f"  {_plural(len(alignment.matches), 'match')}"
         + (f": {by_relation}" if by_relation else ""),
         f"  {len(alignment.left_only)} only in left · {len(alignment.right_only)} only in right",
     ]
 
-    if alignment.matches:
-        lines += ["", style("Matches", bold=True)]
-    insight = comparison.insight
-    for k, m in enumerate(alignment.matches):
-        lq, rq = left.quotes[m.left], right.quotes[m.right]
+
+def _matches(comparison: Comparison, ids: dict[str, list[str]], style: _Style) -> list[str]:
+    """Each matched pair: its relation and score, its word diff inline, its
+    speakers, and (with insight) its typed edits and attribution drift."""
+    matches = comparison.alignment.matches
+    lines = ["", style("Matches", bold=True)] if matches else []
+    for k, m in enumerate(matches):
+        lq, rq = comparison.left.quotes[m.left], comparison.right.quotes[m.right]
         relation = style(m.relation, fg=_RELATION_COLORS[m.relation])
-        lines.append(f"  {lids[m.left]} ↔ {rids[m.right]}  {relation} {m.score:.1f}")
+        lines.append(f"  {ids['left'][m.left]} ↔ {ids['right'][m.right]}  {relation} {m.score:.1f}")
         lines.append(f"    {_diff_line(m.diff, style)}")
         if lq.speaker or rq.speaker:
             lines.append(style(f"    said by: {_speaker(lq)} | {_speaker(rq)}", dim=True))
-        if insight is not None:
-            pair = insight.pairs[k]
+        if comparison.insight is not None:
+            pair = comparison.insight.pairs[k]
             if pair.edits:
                 lines.append(style(f"    edits: {_edits(pair.edits)}", dim=True))
             if pair.drift is not None:
                 lines.append(style(f"    attribution drift: {_DRIFT[pair.drift]}", fg="magenta"))
+    return lines
 
-    omitted: list[tuple[SideName, str, list[str], Sequence[Quote], Sequence[int]]] = [
-        ("left", f"Only in left ({left_name})", lids, left.quotes, alignment.left_only),
-        ("right", f"Only in right ({right_name})", rids, right.quotes, alignment.right_only),
-    ]
-    for side, title, ids, quotes, only in omitted:
+
+def _omitted(
+    comparison: Comparison, ids: dict[str, list[str]], names: dict[str, str], style: _Style
+) -> list[str]:
+    """Each side's quotes the other omits, with speakers and (with insight)
+    where the other side still carries their words unquoted."""
+    lines: list[str] = []
+    sides: tuple[tuple[SideName, Sequence[Quote], Sequence[int]], ...] = (
+        ("left", comparison.left.quotes, comparison.alignment.left_only),
+        ("right", comparison.right.quotes, comparison.alignment.right_only),
+    )
+    for side, quotes, only in sides:
         if only:
-            lines += ["", style(title, bold=True)]
+            lines += ["", style(f"Only in {side} ({names[side]})", bold=True)]
+        other = "right" if side == "left" else "left"
         for i in only:
             said = style(f"— {_speaker(quotes[i])}", dim=True)
-            lines.append(f"  {ids[i]}  “{quotes[i].text}”  {said}")
+            lines.append(f"  {ids[side][i]}  “{quotes[i].text}”  {said}")
+            insight = comparison.insight
             echo = insight.echo_of(side, i) if insight is not None else None
             if echo is not None:
-                other = "right" if side == "left" else "left"
                 lines.append(style(f"    echoed unquoted in {other}: {echo.sentence}", dim=True))
+    return lines
 
-    passages = comparison.passages
-    if passages is not None:
-        for title, found in (
-            (f"Passages only in left ({left_name})", passages.left_only),
-            (f"Passages only in right ({right_name})", passages.right_only),
-        ):
-            if found:
-                lines += ["", style(title, bold=True)]
-            for passage in found:
-                where = f"offsets {passage.start}–{passage.end}, {passage.words} words"
-                lines.append(style(f"  {where}", dim=True))
-                lines += [
-                    f"    {line.strip()}" for line in passage.text.splitlines() if line.strip()
-                ]
-    return "\n".join(lines)
+
+def _passages(comparison: Comparison, names: dict[str, str], style: _Style) -> list[str]:
+    """The passages each side alone carries, paragraph by paragraph."""
+    found = comparison.passages
+    if found is None:
+        return []
+    lines: list[str] = []
+    for side, passages in (("left", found.left_only), ("right", found.right_only)):
+        if passages:
+            lines += ["", style(f"Passages only in {side} ({names[side]})", bold=True)]
+        for passage in passages:
+            where = f"offsets {passage.start}–{passage.end}, {passage.words} words"
+            lines.append(style(f"  {where}", dim=True))
+            paragraphs = (line.strip() for line in passage.text.splitlines())
+            lines += [f"    {paragraph}" for paragraph in paragraphs if paragraph]
+    return lines
 
 
 _DRIFT = {

@@ -321,16 +321,43 @@ def _full_names(text: str) -> list[tuple[int, int, str]]:
 def _lone_surnames(text: str, surnames: set[str]) -> list[tuple[int, int, str]]:
     """A surname met alone ("Kalashnikov said"), not inside a longer name."""
     found: list[tuple[int, int, str]] = []
-    if not surnames:
-        return found
-    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(surnames))) + r")\b")
-    for m in pattern.finditer(text):
-        start = max(0, m.start() - 30)
-        if not _CAPITAL_BEFORE.search(text, start, m.start()) and not _PLACE_BEFORE.search(
-            text, start, m.start()
+    end = -1
+    for start, name in _occurrences(text, surnames):
+        if start < end:
+            continue  # inside the surname just found
+        end = start + len(name)
+        window = max(0, start - 30)
+        if not _CAPITAL_BEFORE.search(text, window, start) and not _PLACE_BEFORE.search(
+            text, window, start
         ):
-            found.append((m.start(), m.end(), m.group()))
+            found.append((start, end, name))
     return found
+
+
+def _occurrences(text: str, words: set[str]) -> list[tuple[int, str]]:
+    """Where each of ``words`` stands as a whole word in ``text``, in order
+    (at one offset, the first word alphabetically): ``str.find`` per word,
+    not one regular expression of them all, which a text's own set of
+    names would have to compile anew."""
+    found: list[tuple[int, str]] = []
+    for word in words:
+        at = text.find(word)
+        while at != -1:
+            if _boundary(text, at) and _boundary(text, at + len(word)):
+                found.append((at, word))
+            at = text.find(word, at + 1)
+    return sorted(found)
+
+
+def _boundary(text: str, at: int) -> bool:
+    """Whether offset ``at`` of ``text`` is a word boundary (``\\b``)."""
+    before = at > 0 and _is_word(text[at - 1])
+    after = at < len(text) and _is_word(text[at])
+    return before != after
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 class _Narration:

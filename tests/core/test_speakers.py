@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from service.core import extract_quotes
+from service.core import speakers as speakers_module
 from service.core.speakers import attribute_speakers
 
 
@@ -263,3 +268,30 @@ class TestAttributeSpeakersDirectly:
     def test_first_person_pronoun_without_antecedent(self) -> None:
         text = '"Yes," I said.'
         assert attribute_speakers(text, [(1, 5)]) == [None]
+
+
+_WORDS = st.sampled_from(["Kim", "Lee", "Ann", "Kimm", "Ann-Lee", "Lee’", "said", "in", "x", "_"])
+_GAPS = st.sampled_from(["", " ", "-", "’", ". ", ", ", "\n"])
+
+
+@given(
+    text=st.lists(st.tuples(_WORDS, _GAPS), max_size=12).map(
+        lambda parts: "".join(word + gap for word, gap in parts)
+    ),
+    surnames=st.sets(st.sampled_from(["Kim", "Lee", "Ann", "Ann-Lee", "Lee’", "Kimm"]), max_size=4),
+)
+def test_lone_surnames_are_found_as_a_regular_expression_would(
+    text: str, surnames: set[str]
+) -> None:
+    """``_lone_surnames`` finds whole words with ``str.find``; what it finds
+    is what one regular expression of all the surnames finds."""
+    expected = []
+    if surnames:
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(surnames))) + r")\b")
+        for m in pattern.finditer(text):
+            window = max(0, m.start() - 30)
+            if not speakers_module._CAPITAL_BEFORE.search(
+                text, window, m.start()
+            ) and not speakers_module._PLACE_BEFORE.search(text, window, m.start()):
+                expected.append((m.start(), m.end(), m.group()))
+    assert speakers_module._lone_surnames(text, surnames) == expected

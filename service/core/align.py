@@ -52,7 +52,7 @@ from rapidfuzz.distance import Indel
 
 from .diff import DiffOp, words_diff
 from .quotes import Quote
-from .text import keys, words
+from .text import WordCodes, keys, words
 
 __all__ = [
     "Alignment",
@@ -122,12 +122,8 @@ def _best_window(short: Sequence[str], long_: Sequence[str]) -> tuple[float, int
     rapidfuzz's partial ratio over words: each word is encoded as one
     private-use character, so a window never starts or ends mid-word.
     """
-    vocab: dict[str, str] = {}
-
-    def encode(words: Sequence[str]) -> str:
-        return "".join(vocab.setdefault(w, chr(0xE000 + len(vocab))) for w in words)
-
-    found = fuzz.partial_ratio_alignment(encode(short), encode(long_))
+    codes = WordCodes()
+    found = fuzz.partial_ratio_alignment(codes.encode(short), codes.encode(long_))
     if found is None:  # only with a score_cutoff, which is not set
         return 0.0, 0, len(long_)
     return float(found.score), found.dest_start, found.dest_end

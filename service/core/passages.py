@@ -54,7 +54,7 @@ from rapidfuzz import fuzz, process
 
 from .diff import DiffOp, word_diff
 from .sentences import sentence_spans
-from .text import fold_marks, keys, word_key
+from .text import WordCodes, fold_marks, keys, word_key
 
 __all__ = [
     "AlignedSentences",
@@ -169,19 +169,6 @@ def _key(folded: str) -> str:
     return " ".join(filter(None, map(word_key, folded.split())))
 
 
-class _Vocab(dict[str, str]):
-    """Words to one character each (from Unicode's private-use planes), so
-    that rapidfuzz compares sequences of words."""
-
-    def __missing__(self, word: str) -> str:
-        code = self[word] = chr(0xF0000 + len(self))
-        return code
-
-
-def _encode(key: str, vocab: _Vocab) -> str:
-    return "".join(map(vocab.__getitem__, key.split()))
-
-
 def _sorted(codes: Sequence[str]) -> list[str]:
     return ["".join(sorted(code)) for code in codes]
 
@@ -229,10 +216,10 @@ def _align(
 ) -> PassageAlignment:
     li = [i for i, s in enumerate(ls) if s.key]
     ri = [j for j, s in enumerate(rs) if s.key]
-    vocab = _Vocab()
+    words = WordCodes()
     codes = (
-        {i: _encode(ls[i].key, vocab) for i in li},
-        {j: _encode(rs[j].key, vocab) for j in ri},
+        {i: words.encode(ls[i].key.split()) for i in li},
+        {j: words.encode(rs[j].key.split()) for j in ri},
     )
     pairs: list[tuple[float, int, int]] = []
     meaning: np.ndarray[Any, Any] | None = None

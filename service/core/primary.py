@@ -46,7 +46,7 @@ from .diff import DiffOp, word_diff
 from .edits import Edit, classify_edits
 from .quotes import Quote
 from .sentences import sentence_spans
-from .text import keys, tokenize, word_key
+from .text import WordCodes, keys, tokenize, word_key
 
 __all__ = [
     "SourceSpan",
@@ -100,10 +100,6 @@ class Sourced:
         }
 
 
-def _encode(words: list[str], vocab: dict[str, str]) -> str:
-    return "".join(vocab.setdefault(w, chr(0xE000 + len(vocab))) for w in words)
-
-
 def _context(primary: str, start: int, end: int) -> tuple[str, str]:
     sentences = sentence_spans(primary)
     first = next((i for i, (s, e) in enumerate(sentences) if s <= start < e), 0)
@@ -121,8 +117,8 @@ def source_quote(quote: str, primary: str) -> Sourced:
     p_keys = [word_key(t.word) for t in tokens]
     if not q_keys or not p_keys:
         return Sourced("not_found", 0.0, None)
-    vocab: dict[str, str] = {}
-    q_code, p_code = _encode(q_keys, vocab), _encode(p_keys, vocab)
+    codes = WordCodes()
+    q_code, p_code = codes.encode(q_keys), codes.encode(p_keys)
     hit = fuzz.partial_ratio_alignment(q_code, p_code)
     score = round(float(hit.score), 1) if hit is not None else 0.0
     need = _MIN_SCORE if len(q_keys) >= 3 else 100.0

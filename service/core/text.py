@@ -21,6 +21,8 @@ Public API:
   like that were UTF-8 read as Windows-1252 or Latin-1 ("â€œ", "â€™")
   put right, and for each of its offsets the original's (``None`` when
   there was nothing to repair).
+- ``WordCodes``: words to one character each, so that rapidfuzz's string
+  scorers compare sequences of words (``codes.encode(words)``).
 - ``fingerprint(text)``: SHA-256 (hex) of the text with quote styles,
   invisible characters and whitespace runs folded, so resubmitting the same
   article with different line wrapping or curly quotes is the same version,
@@ -37,11 +39,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = [
     "Token",
+    "WordCodes",
     "fingerprint",
     "fold_marks",
     "keys",
@@ -243,6 +247,27 @@ def word_key(word: str) -> str:
             if key.endswith(british):
                 return key[: -len(british)] + american
     return key
+
+
+class WordCodes(dict[str, str]):
+    """Words to one character each, by first appearance (from the start of
+    Unicode's private-use area on), so that rapidfuzz's string scorers
+    compare sequences of words: a score counts words, and an alignment never
+    starts or ends inside one. One instance encodes all the texts compared.
+
+    >>> codes = WordCodes()
+    >>> codes.encode(["we", "will", "win"]) == codes.encode("we will win".split())
+    True
+    >>> len(codes.encode(["we", "win", "again"])), len(codes)
+    (3, 4)
+    """
+
+    def __missing__(self, word: str) -> str:
+        code = self[word] = chr(0xE000 + len(self))
+        return code
+
+    def encode(self, words: Iterable[str]) -> str:
+        return "".join(map(self.__getitem__, words))
 
 
 def normalize(text: str) -> str:

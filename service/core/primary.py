@@ -46,7 +46,7 @@ from .diff import DiffOp, word_diff
 from .edits import Edit, classify_edits
 from .quotes import Quote
 from .sentences import sentence_spans
-from .text import WordCodes, keys, tokenize, word_key
+from .text import Token, WordCodes, keys, tokenize
 
 __all__ = [
     "SourceSpan",
@@ -109,16 +109,35 @@ def _context(primary: str, start: int, end: int) -> tuple[str, str]:
     return " ".join(primary[lo:start].split()), " ".join(primary[end:hi].split())
 
 
+@dataclass(frozen=True, slots=True)
+class _Primary:
+    """A primary text read once for all the quotations looked up in it: its
+    words (with their offsets) and those words encoded."""
+
+    text: str
+    tokens: tuple[Token, ...]  # the words that have a key
+    codes: WordCodes
+    encoded: str
+
+    @classmethod
+    def of(cls, text: str) -> _Primary:
+        tokens = tuple(t for t in tokenize(text) if t.key)
+        codes = WordCodes()
+        return cls(text, tokens, codes, codes.encode(t.key for t in tokens))
+
+
 def source_quote(quote: str, primary: str) -> Sourced:
     """Find ``quote`` in the ``primary`` text and say how faithfully it is
     quoted (see the module docstring)."""
+    return _source(quote, _Primary.of(primary))
+
+
+def _source(quote: str, prepared: _Primary) -> Sourced:
+    primary, tokens = prepared.text, prepared.tokens
     q_keys = keys(quote)
-    tokens = [t for t in tokenize(primary) if word_key(t.word)]
-    p_keys = [word_key(t.word) for t in tokens]
-    if not q_keys or not p_keys:
+    if not q_keys or not tokens:
         return Sourced("not_found", 0.0, None)
-    codes = WordCodes()
-    q_code, p_code = codes.encode(q_keys), codes.encode(p_keys)
+    q_code, p_code = prepared.codes.encode(q_keys), prepared.encoded
     hit = fuzz.partial_ratio_alignment(q_code, p_code)
     score = round(float(hit.score), 1) if hit is not None else 0.0
     need = _MIN_SCORE if len(q_keys) >= 3 else 100.0
@@ -172,11 +191,12 @@ def source_quotes(
 ) -> list[tuple[int | None, Sourced]]:
     """Each quotation checked against every primary text: the index of the
     one that carries it best (``None`` when none does) and the check."""
+    prepared = [_Primary.of(primary) for primary in primaries]
     checked: list[tuple[int | None, Sourced]] = []
     for quote in quotes:
         best: tuple[int | None, Sourced] = (None, Sourced("not_found", 0.0, None))
-        for index, primary in enumerate(primaries):
-            found = source_quote(quote.text, primary)
+        for index, primary in enumerate(prepared):
+            found = _source(quote.text, primary)
             rank = (found.verdict != "not_found", found.score)
             if rank > (best[1].verdict != "not_found", best[1].score):
                 best = (index if found.verdict != "not_found" else None, found)

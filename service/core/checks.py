@@ -31,17 +31,17 @@ What each kind means:
   description; the finding says which (``drift``).
 - ``added_quote``: a candidate quotation the baseline lacks (reported,
   failing only when a policy asks).
-
-A matched pair's finding (reworded, partial, or identical when a policy
-fails on one of its edits) carries its typed ``edits``; it fails when its
-kind or any of its edit types is in ``fail_on``. A dropped quotation whose
-words the candidate still carries without marks has its ``echo``.
 - ``removed_passage``: a passage of at least ``min_passage_words`` words
   (adjacent baseline sentences) that the candidate has no counterpart of
   in the sentence alignment (``service.core.passages``): a paragraph cut,
   or rewritten beyond recognition; with the candidate offset where it
   would have stood. Reported only when the policy fails on it: between two
   outlets' articles much of the text is one side's own.
+
+A matched pair's finding (reworded, partial, or identical when a policy
+fails on one of its edits) carries its typed ``edits``; it fails when its
+kind or any of its edit types is in ``fail_on``. A dropped quotation whose
+words the candidate still carries without marks has its ``echo``.
 
 >>> from service.core.compare import compare_texts
 >>> base, cand = '"We will win," he said. "Never," she said.', '"We will surely win," he said.'
@@ -245,10 +245,13 @@ def check(comparison: Comparison, policy: Policy) -> CheckResult:
     insight = comparison.insight or analyse(left, right, comparison.alignment)
     found: list[tuple[int, int, Finding]] = []
 
+    def failing(edits: tuple[Edit, ...]) -> bool:
+        return any(e.type in policy.fail_on for e in edits)
+
     def add(order: int, kind: FindingKind, message: str, **parts: Any) -> None:
         # A pair's edits fail its wording finding, not its speaker finding.
         edits: tuple[Edit, ...] = parts.get("edits", ()) if kind in _WORDING else ()
-        fails = kind in policy.fail_on or any(e.type in policy.fail_on for e in edits)
+        fails = kind in policy.fail_on or failing(edits)
         finding = Finding(kind, fails, message, **parts)
         found.append((order, len(found), finding))
 
@@ -262,8 +265,7 @@ def check(comparison: Comparison, policy: Policy) -> CheckResult:
             "diff": m.diff,
             "edits": pair.edits,
         }
-        edit_fails = any(e.type in policy.fail_on for e in pair.edits)
-        if m.relation != "identical" or edit_fails:
+        if m.relation != "identical" or failing(pair.edits):
             kind: FindingKind = "partial_quote" if m.relation == "partial" else "reworded_quote"
             how = ", ".join(dict.fromkeys(e.type for e in pair.edits)) or m.relation
             add(

@@ -15,7 +15,7 @@ Public API:
   primary text; ``source_quotes(quotes, primaries)`` checks many against
   the best of several primary texts.
 - ``primary_report(sides, primaries)``: the ``primary`` field of a
-  comparison, per side.
+  comparison, per side; ``verdict_counts(checked)`` its count per verdict.
 
 A primary text is searched as words, not as quotations: a transcript or a
 release has no quotation marks around what its speakers said. The span is
@@ -35,7 +35,7 @@ shorter ones.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -55,6 +55,7 @@ __all__ = [
     "primary_report",
     "source_quote",
     "source_quotes",
+    "verdict_counts",
 ]
 
 Verdict = Literal["accurate", "trimmed", "edited", "not_found"]
@@ -216,8 +217,13 @@ def primary_report(
             {"quote": qid, "primary": index, **sourced.as_dict()}
             for qid, (index, sourced) in zip(ids, checked, strict=True)
         ]
-        counts = {verdict: 0 for verdict in get_args(Verdict)}
-        for _, sourced in checked:
-            counts[sourced.verdict] += 1
-        body["summary"][name] = counts
+        body["summary"][name] = verdict_counts(sourced for _, sourced in checked)
     return body
+
+
+def verdict_counts(checked: Iterable[Sourced]) -> dict[Verdict, int]:
+    """How many of ``checked`` have each verdict (every verdict, 0 when none)."""
+    counts = dict.fromkeys(get_args(Verdict), 0)
+    for sourced in checked:
+        counts[sourced.verdict] += 1
+    return counts

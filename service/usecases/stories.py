@@ -26,7 +26,7 @@ index, so aligning a story extracts nothing again.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, get_args
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -35,7 +35,7 @@ from service.core.attribution import drift
 from service.core.diff import DiffOp
 from service.core.echoes import EchoFinder
 from service.core.edits import classify_edits
-from service.core.primary import Verdict, source_quotes
+from service.core.primary import source_quotes, verdict_counts
 from service.core.quotes import Quote
 from service.core.stories import Member, Statement, Variant, align_story
 from service.errors import NotFound
@@ -239,10 +239,9 @@ def _primary_report(
     outlets = []
     for m in coverage:
         checked = source_quotes(quotes[m.article.id], texts)
-        counts = {verdict: 0 for verdict in get_args(Verdict)}
+        counts = verdict_counts(sourced for _, sourced in checked)
         items = []
         for record, (index, sourced) in zip(stored[m.article.id], checked, strict=True):
-            counts[sourced.verdict] += 1
             items.append(
                 {
                     "quote_id": record.id,

@@ -52,11 +52,11 @@ from service.errors import (
     Unprocessable,
 )
 from service.usecases.articles import (
-    diff_versions,
+    diff_versions_and_texts,
     list_articles,
     list_versions,
     read_article,
-    stored_text,
+    stored_loader,
 )
 from service.usecases.compare import (
     HtmlSource,
@@ -279,13 +279,8 @@ def compare_page(
         return _render(request, "compare_form.html", {"form": {}, "error": None})
     if not left or not right:
         raise Unprocessable("Give both `left` and `right` (article ids, or ID@N for a version)")
-    tenant = _reader(caller)
+    load = stored_loader(engine, _reader(caller))
     left_source, right_source = _stored("left", left), _stored("right", right)
-
-    def load(article_id: str, number: int | None) -> tuple[str, str | None]:
-        with Session(engine) as session:
-            return stored_text(session, tenant, article_id, number)
-
     return _comparison_page(request, left_source, right_source, settings, load)
 
 
@@ -364,9 +359,7 @@ def version_diff_page(
     to: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     article = read_article(session, tenant, article_id)
-    body = diff_versions(session, tenant, article_id, from_, to)
-    old, _ = stored_text(session, tenant, article_id, body["from"])
-    new, _ = stored_text(session, tenant, article_id, body["to"])
+    body, old, new = diff_versions_and_texts(session, tenant, article_id, from_, to)
     ops = [DiffOp(**op) for op in body["diff"]]
     changed = sum(op.op != "equal" for op in ops)
     context = {

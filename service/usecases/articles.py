@@ -9,8 +9,10 @@ Public API:
   the text is unchanged since the latest version.
 - ``article_body``, ``version_body``, ``ninjs_body``: read models.
 - ``read_article``, ``list_articles``, ``list_versions``, ``read_version``,
-  ``stored_text``, ``diff_versions``: the reads, in a caller's session,
-  scoped to a tenant (another tenant's ids are not found).
+  ``stored_text``, ``diff_versions`` (``diff_versions_and_texts`` with the
+  two texts): the reads, in a caller's session, scoped to a tenant (another
+  tenant's ids are not found). ``stored_loader(engine, tenant)``: a
+  ``StoredLoader`` that reads each stored side in a session of its own.
 - ``Idempotency``: a request's ``Idempotency-Key`` and body hash.
 
 Identity: an article is its canonical URL (per tenant), or, without one, its
@@ -62,6 +64,7 @@ from service.storage.quotes import (
 )
 from service.storage.repo import ArticleRepository, IdempotencyRepository, decode_ints
 from service.storage.tables import Article, Outlet, Version, iso, utc
+from service.usecases.compare import StoredLoader
 from service.usecases.events import subscriptions, version_events
 from service.usecases.transactions import in_transaction
 from service.usecases.versions import version_diff
@@ -71,12 +74,14 @@ __all__ = [
     "Submission",
     "article_body",
     "diff_versions",
+    "diff_versions_and_texts",
     "list_articles",
     "list_versions",
     "ninjs_body",
     "read_article",
     "read_version",
     "record_version",
+    "stored_loader",
     "stored_text",
     "submission_from_ninjs",
     "version_body",
@@ -431,19 +436,39 @@ def stored_text(
     return _version_or_404(repo, article, number).text, outlet.name
 
 
+def stored_loader(engine: Engine, tenant: str) -> StoredLoader:
+    """``stored_text`` for ``compare_sides``, each side read in a session of
+    its own (comparing inline texts then opens none)."""
+
+    def load(article_id: str, number: int | None) -> tuple[str, str | None]:
+        with Session(engine) as session:
+            return stored_text(session, tenant, article_id, number)
+
+    return load
+
+
 def diff_versions(
     session: Session, tenant: str, article_id: str, old: int | None, new: int | None
 ) -> dict[str, Any]:
     """Diff two versions; by default the one before the latest and the latest."""
+    return diff_versions_and_texts(session, tenant, article_id, old, new)[0]
+
+
+def diff_versions_and_texts(
+    session: Session, tenant: str, article_id: str, old: int | None, new: int | None
+) -> tuple[dict[str, Any], str, str]:
+    """``diff_versions``, and the texts of the two versions it read (for a
+    page that shows them)."""
     repo = ArticleRepository(session, tenant)
     article, _ = _article_or_404(repo, article_id)
     latest = _version_or_404(repo, article, None)
     new_version = latest if new is None else _version_or_404(repo, article, new)
     old_number = old if old is not None else max(1, new_version.number - 1)
     old_version = _version_or_404(repo, article, old_number)
-    return {
+    body = {
         "article_id": article.id,
         "from": old_version.number,
         "to": new_version.number,
         **version_diff(old_version.text, new_version.text),
     }
+    return body, old_version.text, new_version.text

@@ -8,20 +8,17 @@ without credentials. A key presented is still checked (and rate-limited)."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import Engine
-from sqlmodel import Session
 
 from service import metrics
 from service.api.deps import EngineDep, OptionalCallerDep, SettingsDep, require_json
 from service.api.problems import AUTH_RESPONSES, PROBLEM_RESPONSES
 from service.api.schemas import CompareRequest, CompareResponse
 from service.errors import Forbidden, Unauthorized
-from service.usecases.articles import stored_text
+from service.usecases.articles import stored_loader
 from service.usecases.compare import (
     StoredSource,
     compare_sides,
@@ -30,14 +27,6 @@ from service.usecases.compare import (
 )
 
 __all__ = ["router"]
-
-
-def _load(
-    engine: Engine, tenant: str, article_id: str, number: int | None
-) -> tuple[str, str | None]:
-    # A session only for stored sides: comparing inline texts touches no database.
-    with Session(engine) as session:
-        return stored_text(session, tenant, article_id, number)
 
 
 router = APIRouter(prefix="/v1", tags=["compare"])
@@ -68,7 +57,7 @@ async def compare(
         )
     if caller is not None and not caller.allows("read"):
         raise Forbidden("This API key lacks the 'read' scope")
-    load = partial(_load, engine, caller.tenant) if caller is not None else None
+    load = stored_loader(engine, caller.tenant) if caller is not None else None
 
     # The work goes to the thread pool in one hop (a `def` route would add
     # another for validating the response), keeping the event loop free.

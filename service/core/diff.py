@@ -7,6 +7,7 @@ Public API:
   the side an insert or delete does not touch).
 - ``word_diff(left, right)``: the edit script from ``left`` to ``right``.
 - ``rebuild(ops)``: the two word sequences an edit script covers.
+- ``count_words(chunk)``: how many words one side of an op covers.
 
 Words are whitespace-delimited and compared by ``text.word_key`` (case,
 punctuation, quote style and spelling variants folded), so ``"remarks,"``
@@ -34,7 +35,7 @@ from rapidfuzz.distance import Indel
 
 from .text import word_key, words
 
-__all__ = ["DiffOp", "OpName", "rebuild", "word_diff", "words_diff"]
+__all__ = ["DiffOp", "OpName", "count_words", "rebuild", "word_diff", "words_diff"]
 
 OpName = Literal["equal", "insert", "delete", "replace"]
 
@@ -47,6 +48,12 @@ class DiffOp:
 
     def as_dict(self) -> dict[str, str]:
         return {"op": self.op, "left": self.left, "right": self.right}
+
+
+def count_words(chunk: str) -> int:
+    """How many words ``chunk``, one side of a ``DiffOp``, covers (its words
+    are joined by single spaces; ``""`` covers none)."""
+    return len(chunk.split(" ")) if chunk else 0
 
 
 def _keys(words: Sequence[str]) -> list[str]:

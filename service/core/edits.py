@@ -46,7 +46,7 @@ from typing import Literal, get_args
 from rapidfuzz import fuzz
 
 from .align import Alignment, content_words
-from .diff import DiffOp
+from .diff import DiffOp, count_words
 from .quotes import Quote
 from .text import keys, word_key, words
 
@@ -90,10 +90,6 @@ class Edit:
         }
 
 
-def _count(chunk: str) -> int:
-    return len(chunk.split(" ")) if chunk else 0
-
-
 def _is_ellipsis(word: str) -> bool:
     return word.strip("[]()") in _ELLIPSES
 
@@ -124,7 +120,7 @@ def classify_edits(left: str, right: str, diff: Sequence[DiffOp]) -> tuple[Edit,
     i = j = 0  # words of left and right before the current op
     last = len(diff) - 1
     for index, op in enumerate(diff):
-        n_left, n_right = _count(op.left), _count(op.right)
+        n_left, n_right = count_words(op.left), count_words(op.right)
         if op.op != "equal":
             where: Where = "start" if index == 0 else "end" if index == last else "inside"
             edits.extend(_edit(op, where, lw, rw, i, j, n_left, n_right))
@@ -159,7 +155,7 @@ def _edit(
         chunk = op.left or op.right
         if not keys(chunk):  # only punctuation or a bare ellipsis mark
             return [Edit("case_punctuation_only", side, where, op.left, op.right)]
-        lone_connective = where == "start" and _count(chunk) == 1
+        lone_connective = where == "start" and count_words(chunk) == 1
         if _bracketed(chunk) or (lone_connective and word_key(chunk) in _CONNECTIVES):
             return [Edit("inserted", side, where, op.left, op.right)]
         if where == "inside":

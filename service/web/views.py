@@ -36,7 +36,7 @@ from typing import ClassVar, Literal
 
 from service.core import Comparison
 from service.core.align import Match
-from service.core.diff import DiffOp
+from service.core.diff import DiffOp, count_words
 from service.core.echoes import Echo
 from service.core.edits import Edit
 from service.core.passages import Passage, PassageAlignment
@@ -88,11 +88,6 @@ def _merge(runs: list[Run]) -> list[Run]:
     return merged
 
 
-def _count(chunk: str) -> int:
-    # DiffOp sides are the op's words joined by single spaces.
-    return len(chunk.split(" ")) if chunk else 0
-
-
 def marked_runs(text: str, ops: Sequence[DiffOp], side: SideName) -> list[Run]:
     """``text`` (one side of the word diff ``ops``) as runs, the words that
     only ``side`` has marked ``del`` (left) or ``ins`` (right). Whitespace
@@ -103,7 +98,7 @@ def marked_runs(text: str, ops: Sequence[DiffOp], side: SideName) -> list[Run]:
     runs: list[Run] = []
     pos = k = 0
     for op in ops:
-        n = _count(op.left if side == "left" else op.right)
+        n = count_words(op.left if side == "left" else op.right)
         if n == 0:
             continue
         if k + n > len(tokens):
@@ -135,7 +130,7 @@ def unified_runs(old: str, new: str, ops: Sequence[DiffOp]) -> list[Run]:
         j, new_pos = j + n, end
 
     for op in ops:
-        n_old, n_new = _count(op.left), _count(op.right)
+        n_old, n_new = count_words(op.left), count_words(op.right)
         if i + n_old > len(old_tokens) or j + n_new > len(new_tokens):
             break
         if op.op == "equal":

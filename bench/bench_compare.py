@@ -53,12 +53,12 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from service.core import align as core_align
 from service.core import align_quotes, compare_texts, extract_quotes, tokenize, word_key
+from service.core.alignment import quotes as core_align
 from service.core.diff import words_diff
-from service.core.insight import analyse
+from service.core.insight.analysis import analyse
+from service.core.quotes.speakers import attribute_speakers
 from service.core.sentences import sentence_spans
-from service.core.speakers import attribute_speakers
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

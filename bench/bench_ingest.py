@@ -48,7 +48,7 @@ from pathlib import Path
 
 import httpx
 
-from service.storage.db import make_engine, upgrade
+from service.platform.db import make_engine, upgrade
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # tests/serving.py, shared with the tests

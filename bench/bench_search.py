@@ -16,7 +16,7 @@ when that server cannot be reached). Then:
    sent one after the other on one keep-alive connection after ``--warmup``
    others: p50, p99 and max latency as the client sees it, overall and by
    the number of hits on the page, which the server reports.
-2. ``service.usecases.search.search_quotes`` called in-process with a
+2. ``service.quotes.service.search_quotes`` called in-process with a
    session of its own per query: the same figures without HTTP; and
    ``QuoteRepository.candidates`` alone (the index look-up), with the
    number of candidates it returns.
@@ -25,7 +25,7 @@ when that server cannot be reached). Then:
    all-pairs scan of the query against every stored quotation's ``norm``
    (rapidfuzz ``process.cdist`` with ``fuzz.ratio`` over letters and
    ``fuzz.partial_ratio`` over words, ``workers=-1``, combined as
-   ``service.core.search.search_score`` does, which is checked on a few
+   ``service.core.alignment.shingles.search_score`` does, which is checked on a few
    hundred pairs first); the truth is every quotation scoring 80 or more;
    the API's answer is every page (``next`` followed to the end). Printed:
    micro-averaged recall, also over the true hits the core's alignment
@@ -37,7 +37,7 @@ when that server cannot be reached). Then:
 4. Story alignment: 50 articles (the corpus's articles with quotations and
    copies of them drifted as outlets drift) posted to ``POST /v1/articles``
    with ``"story": "bench-50"``, then ``GET /v1/stories/bench-50/quotes``
-   timed, and ``service.core.stories.align_story`` in-process on the same
+   timed, and ``service.core.alignment.stories.align_story`` in-process on the same
    quotations. ``--explain`` adds the plan of the index query for the
    slowest query.
 
@@ -96,22 +96,23 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import event
 from sqlmodel import Session
 
-from service.config import DEFAULT_TENANT
 from service.core import extract_quotes
-from service.core.align import content_words, judge_keys
-from service.core.quotes import Quote
-from service.core.search import (
+from service.core.alignment.quotes import content_words, judge_keys
+from service.core.alignment.shingles import (
     MIN_PARTIAL_WORDS,
     query_shingles,
     search_score,
     shingle,
     stored_shingles,
 )
-from service.core.stories import Member, align_story
+from service.core.alignment.stories import Member, align_story
+from service.core.quotes.extract import Quote
 from service.core.text import fingerprint, keys
-from service.storage.db import make_engine, upgrade
-from service.storage.quotes import QuoteRepository, StoryRepository
-from service.usecases.search import SEARCH_CANDIDATES, search_quotes
+from service.platform.config import DEFAULT_TENANT
+from service.platform.db import make_engine, upgrade
+from service.quotes.repository import QuoteRepository
+from service.quotes.service import SEARCH_CANDIDATES, search_quotes
+from service.stories.repository import StoryRepository
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # tests/serving.py, shared with the tests

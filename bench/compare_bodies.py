@@ -55,9 +55,7 @@ def corpus_pairs(shared: Path) -> dict[str, dict[str, Any]]:
         by_version: dict[int, list[tuple[int, str]]] = {}
         for node in doc["nodes"]:
             by_version.setdefault(node["version"], []).append((node["sent_idx"], node["sentence"]))
-        old, new = (
-            " ".join(s for _, s in sorted(by_version[v])) for v in sorted(by_version)[:2]
-        )
+        old, new = (" ".join(s for _, s in sorted(by_version[v])) for v in sorted(by_version)[:2])
         pairs[f"versions:{path.stem}"] = {"left": {"text": old}, "right": {"text": new}}
     return pairs
 

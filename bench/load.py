@@ -5,7 +5,7 @@
     python bench/load.py --no-postgres --scenarios compare
 
 For each database (SQLite, then PostgreSQL) the script makes a scratch
-database, migrates it (``service.storage.db.upgrade``), creates an API key
+database, migrates it (``service.platform.db.upgrade``), creates an API key
 with the ``admin`` scope, and starts ``sourcediff serve --workers
 2`` on 127.0.0.1 (``tests/serving.py``) with API keys on. Requests carry the
 key, so every one is authenticated and counted against the key's rate limit
@@ -67,8 +67,8 @@ from typing import Any
 import httpx
 from sqlmodel import Session
 
-from service.storage.db import make_engine, upgrade
-from service.usecases.keys import create_key
+from service.keys.service import create_key
+from service.platform.db import make_engine, upgrade
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # tests/serving.py, shared with the tests

@@ -7,9 +7,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from service.config import Settings
-from service.storage.db import make_engine
-from service.storage.tables import metadata
+from service.models import metadata
+from service.platform.config import Settings
+from service.platform.db import make_engine
 
 config = context.config
 

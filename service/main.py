@@ -1,12 +1,12 @@
 """The ASGI app for servers: ``uvicorn service.main:app``.
 
-Configured from ``SOURCEDIFF_*`` environment variables (``service.config``).
+Configured from ``SOURCEDIFF_*`` environment variables (``service.platform.config``).
 Being the servers' app, it sets up the process's logging when it starts
-(``service.logs``); an app built with ``create_app`` elsewhere leaves
+(``service.platform.logs``); an app built with ``create_app`` elsewhere leaves
 logging to its host.
 """
 
-from service.api import create_app
+from service.http import create_app
 
 __all__ = ["app"]
 

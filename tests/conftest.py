@@ -15,10 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from service.storage.db import make_engine, upgrade
+from service.http import create_app
+from service.platform.config import Settings
+from service.platform.db import make_engine, upgrade
 from tests.databases import postgres_unreachable, scratch_postgres
+from tests.problems import ProblemCheck, check_problem
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -182,3 +186,22 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def tenant() -> str:
     return f"t-{uuid.uuid4().hex[:12]}"
+
+
+# The API tests' fixtures: an app per test (``client``, made from ``settings``)
+# and the RFC 9457 check (``problem``).
+@pytest.fixture
+def settings() -> Settings:
+    # Explicit limits: init values win over any SOURCEDIFF_* in the environment.
+    return Settings(max_body_bytes=1024 * 1024, max_text_chars=100_000)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def problem() -> ProblemCheck:
+    return check_problem

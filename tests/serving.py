@@ -140,7 +140,7 @@ class Server:
                 self._log = self._log_path.open("a+b")
         # What users run: `sourcediff serve` (uvicorn with the service's
         # socket fix for several workers, see service/server.py).
-        command = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"]
+        command = [sys.executable, "-m", "service.cli.app", "serve", "--host", "127.0.0.1"]
         command += ["--port", str(self.port), "--workers", str(self.workers)]
         self._process = subprocess.Popen(
             command,

@@ -41,7 +41,7 @@ How each list is scored:
 - **drift**: the pipeline's match for the pair (quotes found as for echoes)
   and its drift kind, ``None`` when the pair is not matched. Gold ``none``
   and ``unattributed`` count as no drift: the service deliberately reports
-  no drift when a side has no speaker (``service.core.attribution``).
+  no drift when a side has no speaker (``service.core.insight.attribution``).
   Precision = correct predicted drifts / predicted drifts, recall = correct
   / gold drifts. ``speakers`` is the raw accuracy of the pipeline's speaker
   for each quote whose gold speaker is not null, by the corpus README's
@@ -71,7 +71,7 @@ sys.path.insert(0, str(REPO))
 
 from service.core.compare import Comparison, Side, compare_texts  # noqa: E402
 from service.core.diff import word_diff  # noqa: E402
-from service.core.edits import EDIT_TYPES, classify_edits  # noqa: E402
+from service.core.insight.edits import EDIT_TYPES, classify_edits  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus"
 LABELS = HERE / "labels.json"

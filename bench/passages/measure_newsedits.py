@@ -5,7 +5,7 @@
 For each version pair in ``shared/corpus/clients/versions/`` (NewsEdits,
 Spangher et al. 2022: each file holds both versions' sentences as
 ``nodes`` and the authors' automatic sentence alignment as ``arcs``), the
-sentences are aligned with ``service.core.passages.align_sentence_lists``
+sentences are aligned with ``service.core.alignment.passages.align_sentence_lists``
 (NewsEdits' own segmentation, so only the alignment is measured), and:
 
 - precision and recall of the aligned sentence pairs (a split or a merge
@@ -23,7 +23,7 @@ import argparse
 import json
 from pathlib import Path
 
-from service.core.passages import align_sentence_lists
+from service.core.alignment.passages import align_sentence_lists
 
 VERSIONS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "clients" / "versions"
 
@@ -95,7 +95,7 @@ def main() -> None:
         for score in (40, 50, 55, 60, 65, 70, 80):
             _print(score, args.semantic)
         return
-    from service.core.passages import MIN_SCORE
+    from service.core.alignment.passages import MIN_SCORE
 
     _print(args.min_score if args.min_score is not None else MIN_SCORE, args.semantic)
 

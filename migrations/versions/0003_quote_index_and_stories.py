@@ -101,7 +101,7 @@ def upgrade() -> None:
 
 def _backfill() -> None:
     from service.core import extract_quotes
-    from service.core.search import shingle
+    from service.core.alignment.shingles import shingle
     from service.core.text import keys
 
     bind = op.get_bind()

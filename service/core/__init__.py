@@ -11,11 +11,11 @@ Everything here is usable as a library::
     'identical'
 """
 
-from .align import Alignment, Match, Relation, align_quotes, compare_quotes
-from .compare import Comparison, Side, compare_texts
-from .diff import DiffOp, rebuild, word_diff
-from .quotes import Quote, extract_quotes
-from .text import Token, fingerprint, fold_marks, normalize, tokenize, word_key
+from service.core.alignment.quotes import Alignment, Match, Relation, align_quotes, compare_quotes
+from service.core.compare import Comparison, Side, compare_texts
+from service.core.diff import DiffOp, rebuild, word_diff
+from service.core.quotes.extract import Quote, extract_quotes
+from service.core.text import Token, fingerprint, fold_marks, normalize, tokenize, word_key
 
 __all__ = [
     "Alignment",

@@ -6,7 +6,7 @@ Public API:
   speaker_changed | added_quote | removed_passage``.
 - ``KINDS``, ``ALIASES`` (``dropped`` → ``dropped_quote`` …) and
   ``parse_kinds(names)``; a policy may also name typed edits
-  (``service.core.edits.EDIT_TYPES``: ``spliced``, ``substituted`` …).
+  (``service.core.insight.edits.EDIT_TYPES``: ``spliced``, ``substituted`` …).
 - ``Policy``: which kinds, and which typed edits of a matched quotation,
   fail the check (``fail_on``; by default dropped and reworded quotes) and
   the least size of a removed passage (``min_passage_words``).
@@ -26,14 +26,14 @@ What each kind means:
 - ``reworded_quote`` / ``partial_quote``: a matched pair whose wording is
   not identical; partial is the trimmed or extended kind.
 - ``speaker_changed``: a matched pair whose attributions drift
-  (``service.core.attribution``): two named sources sharing no name ("John
+  (``service.core.insight.attribution``): two named sources sharing no name ("John
   Kirby" and "Kirby" are one speaker), or a named one against an anonymous
   description; the finding says which (``drift``).
 - ``added_quote``: a candidate quotation the baseline lacks (reported,
   failing only when a policy asks).
 - ``removed_passage``: a passage of at least ``min_passage_words`` words
   (adjacent baseline sentences) that the candidate has no counterpart of
-  in the sentence alignment (``service.core.passages``): a paragraph cut,
+  in the sentence alignment (``service.core.alignment.passages``): a paragraph cut,
   or rewritten beyond recognition; with the candidate offset where it
   would have stood. Reported only when the policy fails on it: between two
   outlets' articles much of the text is one side's own.
@@ -57,14 +57,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-from .attribution import DriftKind, same_speaker
-from .compare import Comparison, quote_ids
-from .diff import DiffOp
-from .echoes import Echo
-from .edits import EDIT_TYPES, Edit, EditType
-from .insight import analyse
-from .passages import PassageAlignment, align_passages
-from .quotes import Quote
+from service.core.alignment.passages import PassageAlignment, align_passages
+from service.core.compare import Comparison, quote_ids
+from service.core.diff import DiffOp
+from service.core.insight.analysis import analyse
+from service.core.insight.attribution import DriftKind, same_speaker
+from service.core.insight.echoes import Echo
+from service.core.insight.edits import EDIT_TYPES, Edit, EditType
+from service.core.quotes.extract import Quote
 
 __all__ = [
     "ALIASES",

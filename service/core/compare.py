@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .align import Alignment, align_quotes
-from .insight import Insight, analyse
-from .passages import PassageAlignment, align_passages
-from .quotes import Quote, extract_quotes
+from service.core.alignment.passages import PassageAlignment, align_passages
+from service.core.alignment.quotes import Alignment, align_quotes
+from service.core.insight.analysis import Insight, analyse
+from service.core.quotes.extract import Quote, extract_quotes
 
 __all__ = ["Comparison", "Side", "compare_texts", "quote_ids"]
 
@@ -57,10 +57,10 @@ class Comparison:
         ``include_text`` adds each side's compared text, which clients need
         when it was extracted from HTML (the offsets point into it). With an
         ``insight``, each match also has its typed ``edits`` and the body
-        the ``echoes`` and ``attribution_drift`` (``service.core.insight``):
+        the ``echoes`` and ``attribution_drift`` (``service.core.insight.analysis``):
         extra fields, which ``shared/API.md`` allows. With ``passages``, the
         body has the sentence alignment and the passages each side lacks
-        (``service.core.passages``).
+        (``service.core.alignment.passages``).
         """
         lids = quote_ids("L", len(self.left.quotes))
         rids = quote_ids("R", len(self.right.quotes))
@@ -116,7 +116,7 @@ def compare_texts(
     with ``insight`` (the default), also type each pair's edits and find
     attribution drift and unquoted echoes; with ``passages`` (the default),
     align the texts sentence by sentence and find what each side lacks (by
-    meaning too with ``semantic``, an extra: ``service.core.semantic``)."""
+    meaning too with ``semantic``, an extra: ``service.core.alignment.semantic``)."""
     ls, rs = Side.of(left, left_outlet), Side.of(right, right_outlet)
     alignment = align_quotes(ls.quotes, rs.quotes)
     found = analyse(ls, rs, alignment) if insight else None

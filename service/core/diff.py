@@ -33,7 +33,7 @@ from typing import Literal
 
 from rapidfuzz.distance import Indel
 
-from .text import word_key, words
+from service.core.text import word_key, words
 
 __all__ = ["DiffOp", "OpName", "count_words", "rebuild", "word_diff", "words_diff"]
 

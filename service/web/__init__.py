@@ -1,3 +1,3 @@
 """What the editors' pages show: the pure view model (``views``), the
 Jinja2 templates and the static files. The routes that serve them are
-``service.api.pages``."""
+``service.web.routes``."""

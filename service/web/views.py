@@ -35,12 +35,12 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from service.core import Comparison
-from service.core.align import Match
+from service.core.alignment.passages import Passage, PassageAlignment
+from service.core.alignment.quotes import Match
 from service.core.diff import DiffOp, count_words
-from service.core.echoes import Echo
-from service.core.edits import Edit
-from service.core.passages import Passage, PassageAlignment
-from service.core.quotes import Quote
+from service.core.insight.echoes import Echo
+from service.core.insight.edits import Edit
+from service.core.quotes.extract import Quote
 from service.core.text import tokenize
 
 __all__ = [

@@ -1,12 +1,12 @@
-"""service.core.align: judging pairs of quotations and aligning two lists."""
+"""service.core.alignment.quotes: judging pairs of quotations and aligning two lists."""
 
 from __future__ import annotations
 
 import pytest
 
-from service.core.align import Alignment, Match, align_quotes, compare_quotes
+from service.core.alignment.quotes import Alignment, Match, align_quotes, compare_quotes
 from service.core.diff import rebuild
-from service.core.quotes import Quote
+from service.core.quotes.extract import Quote
 from service.core.text import tokenize
 
 

@@ -1,11 +1,11 @@
-"""service.core.attribution: one statement credited to different sources."""
+"""service.core.insight.attribution: one statement credited to different sources."""
 
 from __future__ import annotations
 
 import pytest
 
-from service.core.attribution import drift, is_named, same_speaker
 from service.core.compare import compare_texts
+from service.core.insight.attribution import drift, is_named, same_speaker
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,10 @@
-"""service.core.echoes: a quotation's words carried by another text without marks."""
+"""service.core.insight.echoes: a quotation's words carried by another text without marks."""
 
 from __future__ import annotations
 
 from service.core.compare import compare_texts
-from service.core.echoes import Echo, EchoFinder, find_echo
-from service.core.quotes import extract_quotes
+from service.core.insight.echoes import Echo, EchoFinder, find_echo
+from service.core.quotes.extract import extract_quotes
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:

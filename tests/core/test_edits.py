@@ -1,4 +1,4 @@
-"""service.core.edits: how one quotation was changed into another.
+"""service.core.insight.edits: how one quotation was changed into another.
 
 Each edit type is shown on wire-copy sentences (the left quotation as one
 outlet ran it, the right as another did), then on the seed articles and the
@@ -15,7 +15,7 @@ from hypothesis import strategies as hst
 
 from service.core.compare import Comparison, compare_texts
 from service.core.diff import word_diff
-from service.core.edits import EDIT_TYPES, Edit, classify_edits
+from service.core.insight.edits import EDIT_TYPES, Edit, classify_edits
 
 Row = tuple[str, str | None, str | None, str, str]
 

@@ -1,4 +1,4 @@
-"""Sentence alignment and omitted passages (``service.core.passages``)."""
+"""Sentence alignment and omitted passages (``service.core.alignment.passages``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from service.core import compare_texts
-from service.core import passages as passages_module
-from service.core.passages import align_passages, align_sentence_lists
+from service.core.alignment import passages as passages_module
+from service.core.alignment.passages import align_passages, align_sentence_lists
 from service.core.sentences import sentence_spans
 
 REPO = Path(__file__).resolve().parents[2]

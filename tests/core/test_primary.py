@@ -1,10 +1,10 @@
-"""service.core.primary: quotations checked against a primary source."""
+"""service.core.insight.primary: quotations checked against a primary source."""
 
 from __future__ import annotations
 
 from service.core.compare import quote_ids
-from service.core.primary import primary_report, source_quote, source_quotes
-from service.core.quotes import extract_quotes
+from service.core.insight.primary import primary_report, source_quote, source_quotes
+from service.core.quotes.extract import extract_quotes
 
 STATEMENT = (
     "Statement by National Security Advisor Jake Sullivan on Russia's war against Ukraine. "

@@ -1,4 +1,4 @@
-"""service.core.quotes: which spans are quotations, on real article shapes."""
+"""service.core.quotes.extract: which spans are quotations, on real article shapes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from service.core import compare_texts
-from service.core.quotes import Quote, extract_quotes
+from service.core.quotes.extract import Quote, extract_quotes
 from service.core.text import repair_mojibake, word_key
 
 from ._samples import long_article, quote_texts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.core.search import (
+from service.core.alignment.shingles import (
     MIN_PARTIAL_WORDS,
     query_shingles,
     search_score,

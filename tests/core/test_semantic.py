@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from service.core import semantic
+from service.core.alignment import semantic
 
 if not semantic.available():
     if os.environ.get("SOURCEDIFF_REQUIRE_SEMANTIC") == "1":
@@ -65,7 +65,7 @@ socket.socket.connect_ex = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
 import os
-from service.core import semantic
+from service.core.alignment import semantic
 scores = semantic.similarity_matrix(json.loads(sys.argv[1]), json.loads(sys.argv[2]))
 print(json.dumps({
     "scores": scores.tolist(),
@@ -78,7 +78,7 @@ MISSING = """
 import sys
 from pathlib import Path
 sys.modules["sentence_transformers"] = None  # as if not installed
-from service.core import semantic
+from service.core.alignment import semantic
 print(semantic.available())
 try:
     semantic.similarity_matrix(["a"], ["b"])
@@ -165,7 +165,7 @@ def test_semantic_passages_align_paraphrases_words_miss() -> None:
     """The same four facts in other words: by words alone nothing aligns;
     by meaning the paraphrases scoring over ``SEMANTIC_MIN`` do, and the
     rest stay each side's own."""
-    from service.core.passages import SEMANTIC_MIN, align_sentence_lists
+    from service.core.alignment.passages import SEMANTIC_MIN, align_sentence_lists
 
     words = align_sentence_lists(LEFT, RIGHT)
     assert words.aligned == ()

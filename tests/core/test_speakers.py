@@ -1,4 +1,4 @@
-"""service.core.speakers: who said each quotation, as the text names them."""
+"""service.core.quotes.speakers: who said each quotation, as the text names them."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from service.core import extract_quotes
-from service.core import speakers as speakers_module
-from service.core.speakers import attribute_speakers
+from service.core.quotes import speakers as speakers_module
+from service.core.quotes.speakers import attribute_speakers
 
 
 def speakers(text: str) -> list[tuple[str, str | None]]:

@@ -1,4 +1,4 @@
-"""service.core.stories: the quotes of a story's articles grouped into statements.
+"""service.core.alignment.stories: the quotes of a story's articles grouped into statements.
 
 Most stories here are built from the labelled corpus (``shared/corpus``):
 real articles, plus extra outlets made by editing a real article the way
@@ -21,10 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
 
-from service.core.align import compare_quotes, content_words, judge_keys
-from service.core.diff import rebuild
-from service.core.quotes import Quote, extract_quotes
-from service.core.stories import (
+from service.core.alignment.quotes import compare_quotes, content_words, judge_keys
+from service.core.alignment.stories import (
     Member,
     Statement,
     StoryAlignment,
@@ -33,6 +31,8 @@ from service.core.stories import (
     _wordings,
     align_story,
 )
+from service.core.diff import rebuild
+from service.core.quotes.extract import Quote, extract_quotes
 from service.core.text import keys, words
 
 T0 = datetime(2013, 2, 21, 12, 0, tzinfo=UTC)

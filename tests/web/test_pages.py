@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from service.api import create_app
-from service.config import Settings
-from service.usecases.keys import create_key
+from service.http import create_app
+from service.keys.service import create_key
+from service.platform.config import Settings
 
 SEEDS = sorted((Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seeds").glob("*.txt"))
 HTML = {"accept": "text/html,application/xhtml+xml"}

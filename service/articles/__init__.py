@@ -1,0 +1,1 @@
+"""Articles and their versions: storing, reading, listing and diffing them."""

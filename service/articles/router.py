@@ -1,0 +1,216 @@
+"""Articles and their versions: ingest, read, page through, diff.
+
+Routes (all scoped to the caller's tenant; ``POST`` needs the ``write``
+scope, the reads ``read``):
+
+- ``POST /v1/articles``: record a version (201 created, 200 unchanged);
+  an ``Idempotency-Key`` header makes retries return the first answer.
+- ``GET /v1/articles``: articles, oldest first, filtered by outlet, URL and
+  time, keyset-paginated.
+- ``GET /v1/articles/{article_id}``, ``…/versions``, ``…/versions/{number}``,
+  ``…/versions/{number}/ninjs``, ``…/diff?from=&to=``.
+- ``GET /v1/articles/{article_id}/related``: other articles carrying the
+  same statements, ranked, with the quote pairs as evidence (candidates for
+  the same story).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Response
+
+from service.articles.schemas import (
+    ArticleOut,
+    ArticlePage,
+    ArticleRecorded,
+    ArticleRequest,
+    NinjsRequest,
+    VersionDiff,
+    VersionOut,
+    VersionPage,
+)
+from service.articles.service import (
+    Idempotency,
+    diff_versions,
+    list_articles,
+    list_versions,
+    read_article,
+    read_version,
+    record_version,
+    submission_from_ninjs,
+)
+from service.keys.deps import TenantDep, require_scope
+from service.platform import metrics
+from service.platform.deps import EngineDep, SessionDep, SettingsDep, require_json
+from service.platform.errors import Unprocessable
+from service.platform.ninjs import parse_ninjs
+from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES, problem_doc
+from service.platform.wire import StoryKey, Timestamp
+from service.quotes.schemas import RelatedPage
+from service.quotes.service import related_articles
+
+__all__ = ["router"]
+
+router = APIRouter(
+    prefix="/v1/articles", tags=["articles"], responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES}
+)
+READ = [require_scope("read")]
+
+ArticleId = Annotated[str, Path(min_length=1, max_length=64, description="An article's id.")]
+Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="A version number, from 1.")]
+Cursor = Annotated[str | None, Query(max_length=512, description="`next` of the previous page.")]
+Limit = Annotated[int, Query(ge=1, le=100, description="Page size (at most 100).")]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ArticleRecorded,
+    dependencies=[require_scope("write"), Depends(require_json)],
+    responses={
+        200: {"model": ArticleRecorded, "description": "The text is unchanged."},
+        409: problem_doc("The `Idempotency-Key` was used for a different request"),
+    },
+)
+def record(
+    body: Annotated[ArticleRequest | NinjsRequest, Body()],
+    response: Response,
+    engine: EngineDep,
+    settings: SettingsDep,
+    tenant: TenantDep,
+    outlet: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Outlet of a ninjs item.")
+    ] = None,
+    story: Annotated[
+        StoryKey | None, Query(description="Story of a ninjs item (the article joins it).")
+    ] = None,
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
+) -> dict[str, Any]:
+    """Record a version of an article (or find it unchanged), and, with a
+    `story`, make the article a member of that story."""
+    if isinstance(body, NinjsRequest):
+        try:
+            submission = submission_from_ninjs(parse_ninjs(body.document()), outlet, story)
+        except ValueError as exc:
+            raise Unprocessable(f"ninjs: {exc}") from None
+    else:
+        if story is not None and body.story not in (None, story):
+            raise Unprocessable("the `story` query parameter and body field differ")
+        submission = body.to_submission()
+        if story is not None and body.story is None:
+            submission = replace(submission, story=story)
+    idempotency = None
+    if idempotency_key is not None:
+        canonical = (
+            json.dumps(body.model_dump(mode="json"), sort_keys=True)
+            + (outlet or "")
+            + "\x1f"
+            + (story or "")
+        )
+        idempotency = Idempotency(idempotency_key, hashlib.sha256(canonical.encode()).hexdigest())
+    status, recorded = record_version(engine, tenant, submission, settings, idempotency=idempotency)
+    response.status_code = status
+    metrics.INGESTS.labels(result="created" if recorded["created"] else "unchanged").inc()
+    return recorded
+
+
+@router.get("", response_model=ArticlePage, dependencies=READ)
+def articles(
+    session: SessionDep,
+    tenant: TenantDep,
+    outlet: Annotated[str | None, Query(max_length=200)] = None,
+    url: Annotated[str | None, Query(max_length=2048)] = None,
+    since: Annotated[Timestamp | None, Query(description="Stored at or after.")] = None,
+    until: Annotated[Timestamp | None, Query(description="Stored before.")] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    """Articles, oldest first."""
+    return list_articles(
+        session,
+        tenant,
+        outlet=outlet,
+        url=url,
+        since=since,
+        until=until,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+@router.get("/{article_id}", response_model=ArticleOut, dependencies=READ)
+def article(article_id: ArticleId, session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+    """One article and its latest version number."""
+    return read_article(session, tenant, article_id)
+
+
+@router.get("/{article_id}/versions", response_model=VersionPage, dependencies=READ)
+def versions(
+    article_id: ArticleId,
+    session: SessionDep,
+    tenant: TenantDep,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    """An article's versions, oldest first (without their texts)."""
+    return list_versions(session, tenant, article_id, cursor=cursor, limit=limit)
+
+
+@router.get("/{article_id}/versions/{number}", response_model=VersionOut, dependencies=READ)
+def version(
+    article_id: ArticleId, number: Number, session: SessionDep, tenant: TenantDep
+) -> dict[str, Any]:
+    """One version, with its text."""
+    return read_version(session, tenant, article_id, number)
+
+
+@router.get("/{article_id}/versions/{number}/ninjs", dependencies=READ)
+def version_ninjs(
+    article_id: ArticleId, number: Number, session: SessionDep, tenant: TenantDep
+) -> dict[str, Any]:
+    """One version as an IPTC ninjs 3.x news item."""
+    return read_version(session, tenant, article_id, number, ninjs=True)
+
+
+@router.get(
+    "/{article_id}/diff",
+    response_model=VersionDiff,
+    response_model_by_alias=True,
+    dependencies=READ,
+)
+def diff(
+    article_id: ArticleId,
+    session: SessionDep,
+    tenant: TenantDep,
+    from_: Annotated[int | None, Query(alias="from", ge=1, le=2**31 - 1)] = None,
+    to: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> dict[str, Any]:
+    """Word diff of two versions (by default the latest against the one
+    before), with the quotation changes listed apart."""
+    return diff_versions(session, tenant, article_id, from_, to)
+
+
+@router.get("/{article_id}/related", response_model=RelatedPage, dependencies=READ)
+def related(
+    article_id: ArticleId,
+    session: SessionDep,
+    tenant: TenantDep,
+    min_score: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=100,
+            description="Least search score of a shared quotation (it must also be the same "
+            "statement by the alignment rules).",
+        ),
+    ] = 60,
+    limit: Annotated[int, Query(ge=1, le=50, description="At most this many articles.")] = 10,
+) -> dict[str, Any]:
+    """Other articles that carry the same statements as this one's latest
+    version, most shared first, with the pairs of quotations as evidence:
+    the candidates for this article's story."""
+    return related_articles(session, tenant, article_id, min_score=min_score, limit=limit)

@@ -1,0 +1,466 @@
+"""Recording article versions and reading them back.
+
+Public API:
+
+- ``Submission``: one article version as a client sends it (text or HTML).
+- ``submission_from_ninjs(item, outlet)``: the same from a ninjs item.
+- ``record_version(engine, tenant, submission, settings, *, idempotency=None)``:
+  store it; ``(status, body)`` with 201 when a version was created, 200 when
+  the text is unchanged since the latest version.
+- ``article_body``, ``version_body``, ``ninjs_body``: read models.
+- ``read_article``, ``list_articles``, ``list_versions``, ``read_version``,
+  ``stored_text``, ``diff_versions`` (``diff_versions_and_texts`` with the
+  two texts): the reads, in a caller's session, scoped to a tenant (another
+  tenant's ids are not found). ``stored_loader(engine, tenant)``: a
+  ``StoredLoader`` that reads each stored side in a session of its own.
+- ``Idempotency``: a request's ``Idempotency-Key`` and body hash.
+
+Identity: an article is its canonical URL (per tenant), or, without one, its
+outlet plus the outlet's own id (``external_id``). A version is new when its
+``fingerprint`` (see ``service.core.text``) differs from the latest version's:
+so A → B → A records three versions (the revert is news), while resubmitting
+A with other line wrapping or quote styles records nothing.
+
+Concurrency: the unique constraints on outlets, articles and
+``(article_id, number)`` decide every race. The loser's transaction rolls
+back and the whole step is retried from a fresh read, where it finds the
+winner's rows (and, for identical submissions, an unchanged text). A 2xx is
+only sent after the commit, so an acknowledged version is in the database.
+
+A new version's quotations are filed in the quote index in the same
+transaction (``service.quotes.repository``), and so are its webhook events
+(``service.webhooks.outbox``: the outbox); a ``story`` key makes the
+article a member of that story (created on first use), also in it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from service.articles.repository import ArticleRepository, IdempotencyRepository
+from service.articles.versions import version_diff
+from service.compare.service import StoredLoader
+from service.core import Quote, extract_quotes, fingerprint
+from service.models.articles import Article, Outlet, Version
+from service.models.base import iso, utc
+from service.platform.config import Settings
+from service.platform.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
+from service.platform.html import html_to_text
+from service.platform.ninjs import NinjsItem, to_ninjs
+from service.platform.pagination import decode_ints
+from service.platform.transactions import in_transaction
+from service.quotes.repository import IndexedQuote, QuoteRepository, indexed_quotes
+from service.stories.repository import StoryRepository
+from service.webhooks.service import subscriptions, version_events
+
+__all__ = [
+    "Idempotency",
+    "Submission",
+    "article_body",
+    "diff_versions",
+    "diff_versions_and_texts",
+    "list_articles",
+    "list_versions",
+    "ninjs_body",
+    "read_article",
+    "read_version",
+    "record_version",
+    "stored_loader",
+    "stored_text",
+    "submission_from_ninjs",
+    "version_body",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    outlet: str
+    url: str | None = None
+    external_id: str | None = None
+    text: str | None = None
+    html: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    language: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    story: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Idempotency:
+    key: str
+    request_hash: str
+
+
+def submission_from_ninjs(
+    item: NinjsItem, outlet: str | None, story: str | None = None
+) -> Submission:
+    """A ninjs item as a submission; its ``uri`` is the article's identity."""
+    return Submission(
+        outlet=outlet or item.provider or "unknown",
+        url=item.uri,
+        text=item.text,
+        html=item.html,
+        title=item.title,
+        byline=item.byline,
+        language=item.language,
+        published_at=item.first_created,
+        updated_at=item.version_created,
+        story=story,
+    )
+
+
+def _text_of(submission: Submission, settings: Settings) -> str:
+    if submission.text is not None:
+        text = submission.text
+    elif submission.html is not None:
+        text = html_to_text(submission.html)
+    else:
+        raise Unprocessable("give the article's `text` or `html`")
+    if len(text) > settings.max_text_chars:
+        raise PayloadTooLarge(
+            f"the article has {len(text):,} characters; the limit is {settings.max_text_chars:,}"
+        )
+    if not text.strip():
+        what = "HTML has no article text" if submission.text is None else "text is empty"
+        raise Unprocessable(f"the article's {what}")
+    return text
+
+
+def _find_or_add_article(repo: ArticleRepository, outlet: Outlet, s: Submission) -> Article:
+    assert outlet.id is not None
+    found = None
+    if s.url is not None:
+        found = repo.article_by_url(s.url)
+    elif s.external_id is not None:
+        found = repo.article_by_external_id(outlet.id, s.external_id)
+    if found is not None:
+        return found
+    return repo.add_article(
+        Article(
+            id=uuid.uuid4().hex,
+            tenant=repo.tenant,
+            outlet_id=outlet.id,
+            url=s.url,
+            external_id=s.external_id,
+        )
+    )
+
+
+def record_version(
+    engine: Engine,
+    tenant: str,
+    submission: Submission,
+    settings: Settings,
+    *,
+    idempotency: Idempotency | None = None,
+) -> tuple[int, dict[str, Any]]:
+    """Store ``submission`` as a new version unless its text is unchanged.
+
+    Raises ``Unprocessable`` (no identity, no text), ``PayloadTooLarge``,
+    ``Conflict`` (an idempotency key reused for another request) and
+    ``ServiceUnavailable`` when contention outlasts the retries.
+    """
+    if submission.url is None and submission.external_id is None:
+        raise Unprocessable("identify the article by `url` or by `external_id`")
+    text = _text_of(submission, settings)
+    content_hash = fingerprint(text)
+    quotes = indexed_quotes(extract_quotes(text), tenant)
+    return in_transaction(
+        engine,
+        lambda session: _record_once(
+            session, tenant, submission, text, content_hash, quotes, idempotency
+        ),
+    )
+
+
+def _record_once(
+    session: Session,
+    tenant: str,
+    s: Submission,
+    text: str,
+    content_hash: str,
+    quotes: Sequence[IndexedQuote],
+    idempotency: Idempotency | None,
+) -> tuple[int, dict[str, Any]]:
+    keys = IdempotencyRepository(session, tenant)
+    if idempotency is not None:
+        previous = keys.get(idempotency.key)
+        if previous is not None:
+            if previous.request_hash != idempotency.request_hash:
+                raise Conflict("this Idempotency-Key was used for a different request")
+            body: dict[str, Any] = json.loads(previous.body)
+            return previous.status_code, body
+
+    repo = ArticleRepository(session, tenant)
+    outlet = repo.outlet_named(s.outlet) or repo.add_outlet(s.outlet)
+    article = _find_or_add_article(repo, outlet, s)
+    latest = repo.latest_version(article.id)
+    if latest is not None and latest.content_hash == content_hash:
+        status, version = 200, latest
+    else:
+        status = 201
+        version = repo.add_version(
+            Version(
+                article_id=article.id,
+                tenant=tenant,
+                number=latest.number + 1 if latest is not None else 1,
+                text=text,
+                html=s.html,
+                title=s.title,
+                byline=s.byline,
+                language=s.language,
+                published_at=s.published_at,
+                updated_at=s.updated_at,
+                content_hash=content_hash,
+            )
+        )
+        index = QuoteRepository(session, tenant)
+        webhooks = subscriptions(session, tenant)
+        before: list[Quote] | None = None
+        if webhooks and latest is not None:
+            before = [
+                Quote(r.text, r.start, r.end, r.speaker)
+                for r in index.latest_quotes([article.id])[article.id]
+            ]
+        index.file(version, quotes)
+        if webhooks:
+            new_quotes = [q.quote for q in quotes]
+            version_events(
+                session, tenant, article, outlet, version, before, new_quotes, s.story, webhooks
+            )
+    if s.story is not None:
+        stories = StoryRepository(session, tenant)
+        story = stories.story(s.story) or stories.add_story(s.story)
+        if stories.membership(story, article.id) is None:
+            stories.join(story, article.id)
+    body = {
+        "id": article.id,
+        "version": version.number,
+        "created": status == 201,
+        "outlet": outlet.name,
+        "url": article.url,
+        "external_id": article.external_id,
+        "content_hash": version.content_hash,
+        "story": s.story,
+    }
+    if idempotency is not None:
+        keys.add(idempotency.key, idempotency.request_hash, status, json.dumps(body))
+    return status, body
+
+
+def article_body(
+    article: Article, outlet: Outlet, latest: Version | None, count: int
+) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "outlet": outlet.name,
+        "url": article.url,
+        "external_id": article.external_id,
+        "created_at": iso(article.created_at),
+        "latest_version": latest.number if latest is not None else None,
+        "versions": count,
+        "title": latest.title if latest is not None else None,
+    }
+
+
+def _uri(article: Article) -> str:
+    return article.url or f"urn:sourcediff:article:{article.id}"
+
+
+def version_body(article: Article, outlet: Outlet, version: Version) -> dict[str, Any]:
+    """A version; the names map one to one onto ninjs 3.x (see ``ninjs_body``):
+    ``uri``, ``version``, ``version_created`` (versionCreated),
+    ``first_created`` (firstCreated), ``headline`` (headlines[0]), ``by``,
+    ``language``, ``text`` and ``html`` (bodies)."""
+    return {
+        "article_id": article.id,
+        "outlet": outlet.name,
+        "uri": _uri(article),
+        "version": version.number,
+        "version_created": iso(version.updated_at or version.fetched_at),
+        "first_created": iso(version.published_at or article.created_at),
+        "fetched_at": iso(version.fetched_at),
+        "headline": version.title,
+        "by": version.byline,
+        "language": version.language,
+        "text": version.text,
+        "html": version.html,
+        "content_hash": version.content_hash,
+    }
+
+
+def ninjs_body(article: Article, version: Version) -> dict[str, Any]:
+    created = utc(version.updated_at or version.fetched_at)
+    first = utc(version.published_at or article.created_at)
+    assert created is not None and first is not None
+    return to_ninjs(
+        uri=_uri(article),
+        version=version.number,
+        text=version.text,
+        html=version.html,
+        title=version.title,
+        byline=version.byline,
+        language=version.language,
+        version_created=created,
+        first_created=first,
+    )
+
+
+# Reads -------------------------------------------------------------------
+
+
+def _article_or_404(repo: ArticleRepository, article_id: str) -> tuple[Article, Outlet]:
+    article = repo.article(article_id)
+    outlet = repo.outlet(article.outlet_id) if article is not None else None
+    if article is None or outlet is None:
+        raise NotFound(f"article {article_id!r} not found")
+    return article, outlet
+
+
+def _version_or_404(repo: ArticleRepository, article: Article, number: int | None) -> Version:
+    version = (
+        repo.latest_version(article.id) if number is None else repo.version(article.id, number)
+    )
+    if version is None:
+        raise NotFound(f"article {article.id!r} has no version {number}")
+    return version
+
+
+def read_article(session: Session, tenant: str, article_id: str) -> dict[str, Any]:
+    repo = ArticleRepository(session, tenant)
+    article, outlet = _article_or_404(repo, article_id)
+    return article_body(
+        article, outlet, repo.latest_version(article.id), repo.version_count(article.id)
+    )
+
+
+def list_articles(
+    session: Session,
+    tenant: str,
+    *,
+    outlet: str | None,
+    url: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    cursor: str | None,
+    limit: int,
+) -> dict[str, Any]:
+    repo = ArticleRepository(session, tenant)
+    outlet_id: int | None = None
+    if outlet is not None:
+        found = repo.outlet_named(outlet)
+        if found is None:
+            return {"items": [], "next": None}
+        outlet_id = found.id
+    try:
+        page = repo.articles(
+            outlet_id=outlet_id, url=url, since=since, until=until, after=cursor, limit=limit
+        )
+    except ValueError as exc:
+        raise BadRequest(f"cursor: {exc}") from None
+    items = []
+    for article in page.items:
+        owner = repo.outlet(article.outlet_id)
+        assert owner is not None
+        items.append(
+            article_body(
+                article, owner, repo.latest_version(article.id), repo.version_count(article.id)
+            )
+        )
+    return {"items": items, "next": page.next}
+
+
+def _version_summary(version: Version) -> dict[str, Any]:
+    return {
+        "version": version.number,
+        "fetched_at": iso(version.fetched_at),
+        "published_at": iso(version.published_at),
+        "updated_at": iso(version.updated_at),
+        "headline": version.title,
+        "content_hash": version.content_hash,
+        "words": len(version.text.split()),
+    }
+
+
+def list_versions(
+    session: Session, tenant: str, article_id: str, *, cursor: str | None, limit: int
+) -> dict[str, Any]:
+    repo = ArticleRepository(session, tenant)
+    article, _ = _article_or_404(repo, article_id)
+    after = 0
+    if cursor is not None:
+        try:
+            (after,) = decode_ints(cursor, 1)
+        except ValueError:
+            raise BadRequest("cursor: malformed cursor") from None
+        if after < 0:
+            raise BadRequest("cursor: malformed cursor")
+    page = repo.versions(article.id, after=after, limit=limit)
+    return {"items": [_version_summary(v) for v in page.items], "next": page.next}
+
+
+def read_version(
+    session: Session, tenant: str, article_id: str, number: int | None, *, ninjs: bool = False
+) -> dict[str, Any]:
+    repo = ArticleRepository(session, tenant)
+    article, outlet = _article_or_404(repo, article_id)
+    version = _version_or_404(repo, article, number)
+    return ninjs_body(article, version) if ninjs else version_body(article, outlet, version)
+
+
+def stored_text(
+    session: Session, tenant: str, article_id: str, number: int | None
+) -> tuple[str, str | None]:
+    """The text and outlet of a stored version (the latest when ``number``
+    is None): a ``StoredLoader`` for ``compare_sides``."""
+    repo = ArticleRepository(session, tenant)
+    article, outlet = _article_or_404(repo, article_id)
+    return _version_or_404(repo, article, number).text, outlet.name
+
+
+def stored_loader(engine: Engine, tenant: str) -> StoredLoader:
+    """``stored_text`` for ``compare_sides``, each side read in a session of
+    its own (comparing inline texts then opens none)."""
+
+    def load(article_id: str, number: int | None) -> tuple[str, str | None]:
+        with Session(engine) as session:
+            return stored_text(session, tenant, article_id, number)
+
+    return load
+
+
+def diff_versions(
+    session: Session, tenant: str, article_id: str, old: int | None, new: int | None
+) -> dict[str, Any]:
+    """Diff two versions; by default the one before the latest and the latest."""
+    return diff_versions_and_texts(session, tenant, article_id, old, new)[0]
+
+
+def diff_versions_and_texts(
+    session: Session, tenant: str, article_id: str, old: int | None, new: int | None
+) -> tuple[dict[str, Any], str, str]:
+    """``diff_versions``, and the texts of the two versions it read (for a
+    page that shows them)."""
+    repo = ArticleRepository(session, tenant)
+    article, _ = _article_or_404(repo, article_id)
+    latest = _version_or_404(repo, article, None)
+    new_version = latest if new is None else _version_or_404(repo, article, new)
+    old_number = old if old is not None else max(1, new_version.number - 1)
+    old_version = _version_or_404(repo, article, old_number)
+    body = {
+        "article_id": article.id,
+        "from": old_version.number,
+        "to": new_version.number,
+        **version_diff(old_version.text, new_version.text),
+    }
+    return body, old_version.text, new_version.text

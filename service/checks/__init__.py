@@ -1,0 +1,1 @@
+"""Coverage regression checks and their saved policies."""

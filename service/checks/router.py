@@ -1,0 +1,100 @@
+"""Coverage regression checks and their saved policies.
+
+Routes (scoped to the caller's tenant):
+
+- ``POST /v1/checks`` (``read``): check a candidate against a baseline;
+  ``{"passed", "findings", …}``. A failing check answers 200 too (the check
+  ran); a ``check.failed`` webhook event is queued.
+- ``GET /v1/policies``, ``GET /v1/policies/{name}`` (``read``),
+  ``PUT /v1/policies/{name}`` (``write``; 201 created, 200 replaced),
+  ``DELETE /v1/policies/{name}`` (``write``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Response
+from fastapi.concurrency import run_in_threadpool
+
+from service.checks.schemas import (
+    CheckRequest,
+    CheckResponse,
+    PolicyIn,
+    PolicyName,
+    PolicyOut,
+    PolicyPage,
+    PolicyPut,
+)
+from service.checks.service import delete_policy, list_policies, put_policy, read_policy, run_check
+from service.keys.deps import TenantDep, require_scope
+from service.platform.deps import EngineDep, SessionDep, SettingsDep, require_json
+from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["checks"], responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES})
+READ = [require_scope("read")]
+WRITE = [require_scope("write")]
+Name = Annotated[PolicyName, Path(description="The policy's name.")]
+
+
+@router.post(
+    "/checks",
+    response_model=CheckResponse,
+    dependencies=[*READ, Depends(require_json)],
+)
+async def checks(
+    body: CheckRequest, engine: EngineDep, settings: SettingsDep, tenant: TenantDep
+) -> dict[str, Any]:
+    """Check a candidate (text, HTML or stored version) against a baseline:
+    `passed` is false when a finding of a kind the policy fails on is found.
+    Each finding points at both texts' offsets."""
+    policy = body.policy.spec() if isinstance(body.policy, PolicyIn) else body.policy
+    return await run_in_threadpool(
+        run_check,
+        engine,
+        tenant,
+        body.baseline.to_source(),
+        body.candidate.to_source(),
+        policy,
+        settings,
+    )
+
+
+@router.get("/policies", response_model=PolicyPage, dependencies=READ)
+def policies(session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+    """Saved policies, by name."""
+    return list_policies(session, tenant)
+
+
+@router.get("/policies/{name}", response_model=PolicyOut, dependencies=READ)
+def policy(name: Name, session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+    """One saved policy."""
+    return read_policy(session, tenant, name)
+
+
+@router.put(
+    "/policies/{name}",
+    response_model=PolicyOut,
+    status_code=201,
+    dependencies=[*WRITE, Depends(require_json)],
+    responses={200: {"model": PolicyOut, "description": "An existing policy was replaced."}},
+)
+def save_policy(
+    name: Name, body: PolicyPut, response: Response, engine: EngineDep, tenant: TenantDep
+) -> dict[str, Any]:
+    """Save a policy under a name, optionally as the policy of a story's or
+    an outlet's articles."""
+    status, saved = put_policy(
+        engine, tenant, name, body.spec(), story=body.story, outlet=body.outlet
+    )
+    response.status_code = status
+    return saved
+
+
+@router.delete("/policies/{name}", status_code=204, dependencies=WRITE)
+def remove_policy(name: Name, engine: EngineDep, tenant: TenantDep) -> Response:
+    """Delete a saved policy."""
+    delete_policy(engine, tenant, name)
+    return Response(status_code=204)

@@ -1,0 +1,1 @@
+"""Comparing two articles: ``POST /v1/compare``."""

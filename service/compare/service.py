@@ -1,0 +1,165 @@
+"""Comparing two articles, given as text, HTML or a stored version.
+
+Public API:
+
+- ``TextSource``, ``HtmlSource``, ``StoredSource`` (``Source`` for any of
+  them): one side of a comparison, as the caller gave it.
+- ``compare_sides(left, right, settings)``: resolve both sides to text and
+  compare them with ``service.core.compare_texts``.
+- ``primary_texts(sources, settings)``: primary documents' texts.
+- ``comparison_body(comparison, left, right, primaries=())``: the
+  ``POST /v1/compare`` response body, which returns a side's text only
+  when it was extracted from HTML (the quote offsets point into that
+  text), and with primary texts the ``primary`` report.
+
+>>> from service.platform.config import Settings
+>>> left, right = TextSource('"No deal," he said.'), HtmlSource("<p>She said: “No deal.”</p>")
+>>> c = compare_sides(left, right, Settings())
+>>> body = comparison_body(c, left, right)
+>>> body["matches"][0]["relation"], "text" in body["left"], body["right"]["text"]
+('identical', False, 'She said: “No deal.”')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from service.core import Comparison, compare_texts
+from service.core.alignment.semantic import INSTALL
+from service.core.alignment.semantic import MAX_SENTENCES as SEMANTIC_MAX_SENTENCES
+from service.core.alignment.semantic import available as semantic_available
+from service.core.compare import quote_ids
+from service.core.insight.primary import primary_report
+from service.core.sentences import sentence_spans
+from service.platform.config import Settings
+from service.platform.errors import NotFound, PayloadTooLarge, Unprocessable
+from service.platform.html import html_to_text
+
+__all__ = [
+    "HtmlSource",
+    "Source",
+    "StoredLoader",
+    "StoredSource",
+    "TextSource",
+    "compare_sides",
+    "comparison_body",
+    "primary_texts",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TextSource:
+    text: str
+    outlet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlSource:
+    html: str
+    outlet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSource:
+    article_id: str
+    version: int | None = None
+
+
+Source = TextSource | HtmlSource | StoredSource
+
+
+# Reads a stored version: (article_id, version or None for the latest) to
+# (text, outlet); raises NotFound. Given by callers that have storage.
+StoredLoader = Callable[[str, int | None], tuple[str, str | None]]
+
+
+def compare_sides(
+    left: Source,
+    right: Source,
+    settings: Settings,
+    *,
+    load: StoredLoader | None = None,
+    passages: bool = True,
+    semantic: bool = False,
+) -> Comparison:
+    """Compare two sides; raises ``NotFound``, ``PayloadTooLarge`` or
+    ``Unprocessable`` (a side with no text, e.g. HTML with no article, or
+    ``semantic`` asked of a server without the extra). ``load`` reads stored
+    sides; without it they are not found. ``passages`` aligns the texts
+    sentence by sentence; ``semantic`` does it by meaning too
+    (``service.core.alignment.semantic``), so it needs ``passages``."""
+    if semantic and not passages:
+        raise Unprocessable('semantic mode aligns passages: it needs "passages": true')
+    if semantic and not semantic_available():
+        raise Unprocessable(f"semantic mode needs the 'semantic' extra on the server: {INSTALL}")
+    left_text, left_outlet = _resolve("left", left, settings, load)
+    right_text, right_outlet = _resolve("right", right, settings, load)
+    if semantic:
+        for name, text in (("left", left_text), ("right", right_text)):
+            count = len(sentence_spans(text))
+            if count > SEMANTIC_MAX_SENTENCES:
+                raise Unprocessable(
+                    f"{name}: semantic mode compares at most {SEMANTIC_MAX_SENTENCES:,} "
+                    f"sentences a side, and this text has {count:,}; "
+                    'compare it without "semantic"'
+                )
+    return compare_texts(
+        left_text,
+        right_text,
+        left_outlet=left_outlet,
+        right_outlet=right_outlet,
+        passages=passages,
+        semantic=semantic,
+    )
+
+
+def primary_texts(
+    sources: Sequence[Source], settings: Settings, *, load: StoredLoader | None = None
+) -> list[str]:
+    """The texts of primary documents, resolved as sides are."""
+    return [
+        _resolve(f"primary[{i}]", source, settings, load)[0] for i, source in enumerate(sources)
+    ]
+
+
+def comparison_body(
+    comparison: Comparison, left: Source, right: Source, primaries: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The response body for ``comparison`` of ``left`` and ``right``; with
+    ``primaries`` (texts), both sides' quotations checked against them."""
+    body = comparison.as_dict(include_text=True)
+    for name, source in (("left", left), ("right", right)):
+        if not isinstance(source, HtmlSource):
+            del body[name]["text"]
+    if primaries:
+        sides = [
+            (name, side.quotes, quote_ids(name[0].upper(), len(side.quotes)))
+            for name, side in (("left", comparison.left), ("right", comparison.right))
+        ]
+        body["primary"] = primary_report(sides, primaries)
+    return body
+
+
+def _resolve(
+    name: str, source: Source, settings: Settings, load: StoredLoader | None
+) -> tuple[str, str | None]:
+    match source:
+        case TextSource(text, outlet):
+            pass
+        case HtmlSource(html, outlet):
+            text = html_to_text(html)
+        case StoredSource(article_id, version):
+            if load is None:
+                raise NotFound(f"article {article_id!r} not found")
+            text, outlet = load(article_id, version)
+    if len(text) > settings.max_text_chars:
+        raise PayloadTooLarge(
+            f"{name} text has {len(text):,} characters; the limit is "
+            f"{settings.max_text_chars:,} per side"
+        )
+    if not text.strip():
+        what = "HTML has no article text" if isinstance(source, HtmlSource) else "text is empty"
+        raise Unprocessable(f"{name} {what}")
+    return text, outlet

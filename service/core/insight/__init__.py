@@ -1,0 +1,2 @@
+"""Editorial insight on aligned quotations: typed edits, unquoted echoes,
+attribution drift, and quotations checked against primary documents."""

@@ -1,0 +1,118 @@
+"""Editorial insight on a comparison: how each quote changed, echoes, drift.
+
+Public API:
+
+- ``PairInsight``: for one matched pair, its typed edits
+  (``service.core.insight.edits``) and its attribution drift, if any
+  (``service.core.insight.attribution``).
+- ``SideEcho``: an omitted quotation's unquoted echo on the other side
+  (``service.core.insight.echoes``).
+- ``Insight``: a comparison's pair insights (parallel to its alignment's
+  matches) and echoes; ``as_dict(lids, rids)`` gives the response fields.
+- ``analyse(left, right, alignment)``: all of it, for two sides.
+
+>>> from service.core.compare import compare_texts
+>>> c = compare_texts('"We will win," said Ann Lee.', '"But we will win," a minister said.')
+>>> [e.type for e in c.insight.pairs[0].edits], c.insight.pairs[0].drift
+(['inserted'], 'named_vs_anonymous')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from service.core.alignment.quotes import Alignment
+from service.core.insight.attribution import DriftKind, drift
+from service.core.insight.echoes import Echo, EchoFinder
+from service.core.insight.edits import Edit, classify_edits, splices
+
+if TYPE_CHECKING:
+    from service.core.compare import Side
+
+__all__ = ["Insight", "PairInsight", "SideEcho", "analyse"]
+
+SideName = Literal["left", "right"]
+
+
+@dataclass(frozen=True, slots=True)
+class PairInsight:
+    edits: tuple[Edit, ...]
+    drift: DriftKind | None
+
+
+@dataclass(frozen=True, slots=True)
+class SideEcho:
+    side: SideName  # the side of the omitted quotation
+    index: int
+    echo: Echo
+
+
+@dataclass(frozen=True, slots=True)
+class Insight:
+    pairs: tuple[PairInsight, ...]
+    echoes: tuple[SideEcho, ...]
+
+    def echo_of(self, side: SideName, index: int) -> Echo | None:
+        return next((e.echo for e in self.echoes if (e.side, e.index) == (side, index)), None)
+
+    def as_dict(
+        self,
+        alignment: Alignment,
+        left: Side,
+        right: Side,
+        lids: Sequence[str],
+        rids: Sequence[str],
+    ) -> dict[str, Any]:
+        """The comparison's insight fields: ``echoes`` and ``attribution_drift``
+        (the per-pair ``edits`` go into each match)."""
+        ids = {"left": lids, "right": rids}
+        drifted = [
+            {
+                "left": lids[m.left],
+                "right": rids[m.right],
+                "left_speaker": left.quotes[m.left].speaker,
+                "right_speaker": right.quotes[m.right].speaker,
+                "kind": p.drift,
+            }
+            for m, p in zip(alignment.matches, self.pairs, strict=True)
+            if p.drift is not None
+        ]
+        echoes = [
+            {
+                "quote": ids[e.side][e.index],
+                "echoed_in": "right" if e.side == "left" else "left",
+                **e.echo.as_dict(),
+            }
+            for e in self.echoes
+        ]
+        return {"echoes": echoes, "attribution_drift": drifted}
+
+
+def analyse(left: Side, right: Side, alignment: Alignment) -> Insight:
+    """Typed edits and drift for every match of ``alignment`` between the
+    sides ``left`` and ``right``, and the echoes of the quotes each omits."""
+    spliced = splices(alignment, left.quotes, right.quotes)
+    pairs = []
+    for m in alignment.matches:
+        lq, rq = left.quotes[m.left], right.quotes[m.right]
+        edits = list(classify_edits(lq.text, rq.text, m.diff))
+        for key in (("left", m.left), ("right", m.right)):
+            if key in spliced:
+                edits.append(spliced[key])
+        drifted = drift(lq.speaker, rq.speaker, left_text=left.text, right_text=right.text)
+        pairs.append(PairInsight(tuple(edits), drifted))
+    echoes = []
+    for side, omitted, quotes, other in (
+        ("left", alignment.left_only, left.quotes, right),
+        ("right", alignment.right_only, right.quotes, left),
+    ):
+        if not omitted:
+            continue
+        finder = EchoFinder(other.text, [(q.start, q.end) for q in other.quotes])
+        found = finder.find_all([quotes[i].text for i in omitted])
+        for i, echo in zip(omitted, found, strict=True):
+            if echo is not None:
+                echoes.append(SideEcho(side, i, echo))  # type: ignore[arg-type]
+    return Insight(tuple(pairs), tuple(echoes))

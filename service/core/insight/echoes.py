@@ -1,0 +1,245 @@
+"""Unquoted echoes: a quotation's words carried by another text without marks.
+
+Public API:
+
+- ``Echo``: where a text carries a quotation's words outside quotation
+  marks: the span (offsets into that text, and its words), the sentence
+  around it, a score (0–100), and ``kind``: ``indirect`` when the sentence
+  reports speech ("said", "according to"), ``narration`` when it presents
+  the words as the outlet's own.
+- ``EchoFinder(text, quoted)``: look-ups in ``text``, whose own quotations
+  are the spans ``quoted`` (words inside them are quotations, not echoes):
+  ``.find(quote)``, the best echo of ``quote`` or ``None``, and
+  ``.find_all(quotes)`` for many in one pass over the text.
+- ``find_echo(quote, text, quoted)``: the same for one look-up.
+
+How: each word becomes a stem (its comparison key cut to five letters, so
+"tarnishing" meets "tarnish"); the echo is the shortest stretch of the
+text's unquoted words, within one sentence, holding the most of the
+quotation's distinct content stems. It counts when it holds
+
+- a quotation of one to three words, one or two of them content words:
+  all of them, each at least five letters (a single common word is
+  everywhere, and one word of a longer sentence is not its echo);
+- a longer quotation: at least three stems and 60% of them, in a stretch at
+  most three times the quotation's length.
+
+The score is the share of the quotation's content stems found, tempered by
+how closely the stretch's wording follows the quotation (rapidfuzz's
+token-set ratio).
+
+>>> text = "Reports of sales to Moscow are an attempt to tarnish the country's image, he said."
+>>> echo = find_echo("tarnishing", text, [])
+>>> echo.text, echo.kind, text[echo.start:echo.end]
+('tarnish', 'indirect', 'tarnish')
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from service.core.alignment.quotes import content_words
+from service.core.sentences import LineSentences
+from service.core.text import keys, word_key
+
+__all__ = ["Echo", "EchoFinder", "find_echo"]
+
+EchoKind = Literal["indirect", "narration"]
+
+_STEM = 5
+# Speech reported without marks: "said that", "according to", "accused".
+_REPORTING = re.compile(
+    r"\b(?:said|says|say|told|tells|according to|claimed|claims|accused|accuses|denied|"
+    r"denies|called|calls|described|describes|insisted|insists|warned|warns|argued|argues|"
+    r"stressed|added|noted|stated|announced|asserted|alleged|wrote|writes|urged|dismissed)\b",
+    re.IGNORECASE,
+)
+_SPACE = re.compile(r"\s+")
+_WORD_REST = re.compile(r"\S*")
+# Words too common in news copy to carry an echo alone.
+_COMMON = frozenset(
+    """people country state government police official officials president minister
+    report reports said world years today think going would""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Echo:
+    start: int
+    end: int
+    text: str
+    sentence: str
+    score: float
+    kind: EchoKind
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "sentence": self.sentence,
+            "score": self.score,
+            "kind": self.kind,
+        }
+
+
+def _stem(key: str) -> str:
+    return key[:_STEM]
+
+
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    """What a quotation's echo needs: its content stems, how many of them
+    must be found, and the longest stretch (in words) they may span."""
+
+    keys: tuple[str, ...]
+    stems: frozenset[str]
+    need: int
+    limit: int
+
+    @classmethod
+    def of(cls, quote: str) -> _Wanted | None:
+        quote_keys = keys(quote)
+        stems = frozenset(_stem(k) for k in content_words(quote_keys) if k not in _COMMON)
+        if not stems:
+            return None
+        short = len(stems) <= 2
+        if short and (len(quote_keys) > 3 or any(len(s) < _STEM for s in stems)):
+            return None
+        need = len(stems) if short else max(3, -(-len(stems) * 6 // 10))
+        return cls(tuple(quote_keys), stems, need, max(6, 3 * len(quote_keys)))
+
+
+class EchoFinder:
+    """Finds echoes in one text, whose own quotations are the spans
+    ``quoted``. ``find_all`` looks many quotations up in one pass over the
+    text: a regular expression of all their stems, so the text is read once
+    (in C) however many quotations are looked up. A stem found more than
+    ``max_postings`` times is too common to place an echo."""
+
+    def __init__(
+        self, text: str, quoted: Sequence[tuple[int, int]], *, max_postings: int = 48
+    ) -> None:
+        self.text = text
+        self.spans = sorted(quoted)
+        self.starts = [s for s, _ in self.spans]
+        self.max_postings = max_postings
+        self._lowered: str | None = None
+        # Only a look-up that finds enough stems needs sentences: of the
+        # lines its hits are on.
+        self.sentences = LineSentences(text)
+
+    def find(self, quote: str) -> Echo | None:
+        """The best unquoted echo of the quotation ``quote``, or ``None``."""
+        return self.find_all([quote])[0]
+
+    def find_all(self, quotes: Sequence[str]) -> list[Echo | None]:
+        """The best unquoted echo of each quotation (``None`` where none)."""
+        wanted = [_Wanted.of(q) for q in quotes]
+        union = set().union(*(w.stems for w in wanted if w is not None))
+        if not union:
+            return [None] * len(quotes)
+        postings = self._postings(union)
+        return [None if w is None else self._find(w, postings) for w in wanted]
+
+    def _postings(self, stems: set[str]) -> dict[str, list[int]]:
+        """Where each stem starts an unquoted word: character offsets."""
+        found: dict[str, list[int]] = {}
+        for pos in self._candidates({s[:4] for s in stems}):
+            word = self.text[pos : self._word_end(pos)]
+            stem = _stem(word_key(word))
+            if stem in stems and not self._quoted(pos):
+                found.setdefault(stem, []).append(pos)
+        return {s: p for s, p in found.items() if len(p) <= self.max_postings}
+
+    def _candidates(self, prefixes: set[str]) -> list[int]:
+        """Offsets of words that start with one of ``prefixes`` (a stem's
+        first four letters: its spelling may be folded, "honou…" is the stem
+        "honor", so the stem itself confirms). Plain letters are found with
+        ``str.find`` on the lowered text; prefixes with digits or other
+        characters by a regular expression that lets punctuation stand
+        between them ("1,500")."""
+        text, lowered = self.text, self.lowered
+        found: list[int] = []
+        plain = {p for p in prefixes if p.isalpha()} if lowered is not None else set()
+        for prefix in plain:
+            assert lowered is not None
+            at = lowered.find(prefix)
+            while at != -1:
+                if at == 0 or not lowered[at - 1].isalnum():
+                    found.append(at)
+                at = lowered.find(prefix, at + 1)
+        rest = prefixes - plain
+        if rest:
+            parts = {"[^\\w\\s]?".join(map(re.escape, p)) for p in rest}
+            pattern = "|".join(sorted(parts, key=len, reverse=True))
+            found.extend(
+                m.start() for m in re.finditer(rf"(?<!\w)(?:{pattern})", text, re.IGNORECASE)
+            )
+        return sorted(set(found))
+
+    @property
+    def lowered(self) -> str | None:
+        """The text lowered, when lowering keeps every offset (else None)."""
+        if self._lowered is None:
+            lowered = self.text.lower()
+            self._lowered = lowered if len(lowered) == len(self.text) else ""
+        return self._lowered or None
+
+    def _quoted(self, pos: int) -> bool:
+        # A span excludes its marks: a word starting on the opening mark is in.
+        k = bisect_right(self.starts, pos + 1) - 1
+        return k >= 0 and pos <= self.spans[k][1]
+
+    def _word_end(self, pos: int) -> int:
+        m = _WORD_REST.match(self.text, pos)
+        return m.end() if m else pos
+
+    def _words(self, start: int, end: int) -> int:
+        """Words from the one at ``start`` to the one at ``end``."""
+        return len(_SPACE.findall(self.text, start, end)) + 1
+
+    def _find(self, wanted: _Wanted, postings: dict[str, list[int]]) -> Echo | None:
+        hits = sorted((pos, stem) for stem in wanted.stems for pos in postings.get(stem, ()))
+        if len({stem for _, stem in hits}) < wanted.need:
+            return None
+        best: tuple[int, int, int, int] | None = None  # (-found, words, first, last)
+        sentence = [self.sentences.around(pos) for pos, _ in hits]
+        for a in range(len(hits)):
+            seen: set[str] = set()
+            for b in range(a, len(hits)):
+                if sentence[b] != sentence[a]:
+                    break
+                words = self._words(hits[a][0], hits[b][0])
+                if words > wanted.limit:
+                    break
+                seen.add(hits[b][1])
+                if len(seen) >= wanted.need:
+                    candidate = (-len(seen), words, a, b)
+                    if best is None or candidate < best:
+                        best = candidate
+        if best is None:
+            return None
+        found, first, last = -best[0], best[2], best[3]
+        start, end = hits[first][0], self._word_end(hits[last][0])
+        s_start, s_end = sentence[first]
+        text = self.text
+        span, context = text[start:end], text[s_start:s_end].strip()
+        coverage = found / len(wanted.stems)
+        wording = fuzz.token_set_ratio(" ".join(wanted.keys), " ".join(keys(span))) / 100
+        score = round(100 * coverage * (0.75 + 0.25 * wording), 1)
+        kind: EchoKind = "indirect" if _REPORTING.search(context) else "narration"
+        return Echo(start, end, span, context, score, kind)
+
+
+def find_echo(quote: str, text: str, quoted: Sequence[tuple[int, int]]) -> Echo | None:
+    """The best unquoted echo of the quotation ``quote`` in ``text`` (see the
+    module docstring), or ``None``. To look up many quotations in one text,
+    build one ``EchoFinder``."""
+    return EchoFinder(text, quoted).find(quote)

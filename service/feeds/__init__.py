@@ -1,0 +1,1 @@
+"""Pages fetched from the web and RSS/Atom feeds polled on a schedule."""

@@ -1,0 +1,134 @@
+"""Articles from the web: fetch one page, or register feeds to poll.
+
+Routes (scoped to the caller's tenant; writes need ``write``):
+
+- ``POST /v1/fetch``: fetch a page and record it as a version (201 new,
+  200 unchanged), like ``POST /v1/articles`` with its HTML.
+- ``POST /v1/feeds`` (201), ``GET /v1/feeds``, ``GET /v1/feeds/{id}``,
+  ``DELETE /v1/feeds/{id}``: feeds polled every ``interval_seconds``.
+- ``POST /v1/feeds/{id}/poll``: poll it now; the summary.
+
+Every URL, and every redirect, passes the SSRF rules of ``service.platform.fetch``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Response
+from fastapi.concurrency import run_in_threadpool
+
+from service.articles.schemas import ArticleRecorded
+from service.feeds.schemas import FeedIn, FeedOut, FeedPage, FetchRequest, PollOut
+from service.feeds.service import (
+    add_feed,
+    delete_feed,
+    feed_of,
+    fetch_article,
+    list_feeds,
+    poll_feed,
+    read_feed,
+)
+from service.keys.deps import TenantDep, require_scope
+from service.platform.deps import EngineDep, SessionDep, SettingsDep, require_json
+from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES, problem_doc
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["fetch"], responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES})
+READ = [require_scope("read")]
+WRITE = [require_scope("write")]
+FeedId = Annotated[int, Path(ge=1, le=2**62, description="A feed's id.")]
+
+
+class FetchedArticle(ArticleRecorded):
+    fetched_url: str
+
+
+@router.post(
+    "/fetch",
+    status_code=201,
+    response_model=FetchedArticle,
+    dependencies=[*WRITE, Depends(require_json)],
+    responses={
+        200: {"model": FetchedArticle, "description": "The text is unchanged."},
+        502: problem_doc("The page could not be fetched (timeout, origin error)"),
+    },
+)
+async def fetch_page(
+    body: FetchRequest,
+    response: Response,
+    engine: EngineDep,
+    settings: SettingsDep,
+    tenant: TenantDep,
+) -> dict[str, Any]:
+    """Fetch a page and store its article text as a version."""
+    status, recorded = await run_in_threadpool(
+        fetch_article,
+        engine,
+        tenant,
+        body.url,
+        settings,
+        outlet=body.outlet,
+        story=body.story,
+    )
+    response.status_code = status
+    return recorded
+
+
+@router.post(
+    "/feeds",
+    status_code=201,
+    response_model=FeedOut,
+    dependencies=[*WRITE, Depends(require_json)],
+    responses={
+        409: problem_doc("The feed is registered already"),
+        502: problem_doc("The feed's host cannot be resolved"),
+    },
+)
+def register_feed(
+    body: FeedIn, engine: EngineDep, settings: SettingsDep, tenant: TenantDep
+) -> dict[str, Any]:
+    """Register a feed; it is polled at once, then every `interval_seconds`."""
+    return add_feed(
+        engine,
+        tenant,
+        body.url,
+        body.outlet,
+        settings,
+        story=body.story,
+        interval_seconds=body.interval_seconds,
+    )
+
+
+@router.get("/feeds", response_model=FeedPage, dependencies=READ)
+def feeds(session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+    """Registered feeds and how their last poll went."""
+    return list_feeds(session, tenant)
+
+
+@router.get("/feeds/{feed_id}", response_model=FeedOut, dependencies=READ)
+def feed(feed_id: FeedId, session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+    """One feed."""
+    return read_feed(session, tenant, feed_id)
+
+
+@router.delete("/feeds/{feed_id}", status_code=204, dependencies=WRITE)
+def remove_feed(feed_id: FeedId, engine: EngineDep, tenant: TenantDep) -> Response:
+    """Stop polling a feed (the articles stay)."""
+    delete_feed(engine, tenant, feed_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/feeds/{feed_id}/poll", response_model=PollOut, dependencies=WRITE
+)  # failures: in body
+def poll_now(
+    feed_id: FeedId,
+    session: SessionDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+    tenant: TenantDep,
+) -> dict[str, Any]:
+    """Poll a feed now, whatever its schedule."""
+    return poll_feed(engine, feed_of(session, tenant, feed_id), settings).as_dict()

@@ -1,0 +1,66 @@
+"""The JSON of page fetching and feeds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.platform.wire import STRICT, StoryKey, Unicode, Whole
+
+__all__ = ["FeedIn", "FeedOut", "FeedPage", "FetchRequest", "PollOut"]
+
+
+class FetchRequest(BaseModel):
+    model_config = ConfigDict(
+        **STRICT,
+        json_schema_extra={
+            "examples": [{"url": "https://news.example/2022/09/22/nk-arms", "story": "nk-arms"}]
+        },
+    )
+
+    url: Annotated[Unicode, Field(min_length=1, max_length=2048)]
+    outlet: Annotated[Unicode, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="Who published it; the page's host by default."
+    )
+    story: StoryKey | None = None
+
+
+class FeedIn(BaseModel):
+    model_config = STRICT
+
+    url: Annotated[Unicode, Field(min_length=1, max_length=2048)]
+    outlet: Annotated[Unicode, Field(min_length=1, max_length=200)]
+    story: StoryKey | None = None
+    interval_seconds: Whole = Field(
+        default=900, ge=1, le=7 * 86400, description="Seconds between polls."
+    )
+
+
+class FeedOut(BaseModel):
+    id: int
+    url: str
+    outlet: str
+    story: str | None
+    interval_seconds: int
+    next_poll_at: datetime
+    last_polled_at: datetime | None
+    last_status: int | None = Field(description="The feed's last answer: 200, 304, or null.")
+    last_error: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+class FeedPage(BaseModel):
+    items: list[FeedOut]
+
+
+class PollOut(BaseModel):
+    feed_id: int
+    status: int | None
+    items: int
+    created: int
+    unchanged: int
+    failed: int
+    error: str | None

@@ -1,0 +1,229 @@
+"""Fetching pages and managing feeds."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import feedparser
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from service.articles.service import Submission, record_version
+from service.feeds.repository import FeedRepository
+from service.models.base import iso, now
+from service.models.feeds import Feed
+from service.platform.config import Settings
+from service.platform.errors import Conflict, NotFound, SourcediffError
+from service.platform.fetch import FEED_TYPES, HTML_TYPES, FetchPolicy, check_url, fetch
+from service.platform.transactions import in_transaction
+
+__all__ = [
+    "PollResult",
+    "add_feed",
+    "delete_feed",
+    "feed_of",
+    "fetch_article",
+    "list_feeds",
+    "poll_feed",
+    "read_feed",
+]
+
+
+def fetch_article(
+    engine: Engine,
+    tenant: str,
+    url: str,
+    settings: Settings,
+    *,
+    outlet: str | None = None,
+    story: str | None = None,
+    title: str | None = None,
+    published_at: datetime | None = None,
+) -> tuple[int, dict[str, Any]]:
+    page = fetch(url, FetchPolicy.from_settings(settings), accept=HTML_TYPES)
+    submission = Submission(
+        outlet=outlet or urlsplit(page.url).hostname or "unknown",
+        url=page.url,
+        html=page.text,
+        title=title,
+        published_at=published_at,
+        story=story,
+    )
+    status, body = record_version(engine, tenant, submission, settings)
+    return status, {**body, "fetched_url": page.url}
+
+
+def _feed_body(feed: Feed) -> dict[str, Any]:
+    return {
+        "id": feed.id,
+        "url": feed.url,
+        "outlet": feed.outlet,
+        "story": feed.story,
+        "interval_seconds": feed.interval_seconds,
+        "next_poll_at": iso(feed.next_poll_at),
+        "last_polled_at": iso(feed.last_polled_at),
+        "last_status": feed.last_status,
+        "last_error": feed.last_error,
+        "etag": feed.etag,
+        "last_modified": feed.last_modified,
+    }
+
+
+def add_feed(
+    engine: Engine,
+    tenant: str,
+    url: str,
+    outlet: str,
+    settings: Settings,
+    *,
+    story: str | None,
+    interval_seconds: int,
+) -> dict[str, Any]:
+    check_url(url, FetchPolicy.from_settings(settings))
+
+    def step(session: Session) -> dict[str, Any]:
+        repo = FeedRepository(session, tenant)
+        if repo.by_url(url) is not None:
+            raise Conflict(f"the feed {url} is registered already")
+        feed = repo.add(
+            Feed(
+                tenant=tenant,
+                url=url,
+                outlet=outlet,
+                story=story,
+                interval_seconds=interval_seconds,
+                next_poll_at=now(),
+            )
+        )
+        return _feed_body(feed)
+
+    return in_transaction(engine, step)
+
+
+def _feed_or_404(repo: FeedRepository, feed_id: int) -> Feed:
+    feed = repo.get(feed_id)
+    if feed is None:
+        raise NotFound(f"feed {feed_id} not found")
+    return feed
+
+
+def list_feeds(session: Session, tenant: str) -> dict[str, Any]:
+    return {"items": [_feed_body(f) for f in FeedRepository(session, tenant).all()]}
+
+
+def read_feed(session: Session, tenant: str, feed_id: int) -> dict[str, Any]:
+    return _feed_body(_feed_or_404(FeedRepository(session, tenant), feed_id))
+
+
+def feed_of(session: Session, tenant: str, feed_id: int) -> Feed:
+    return _feed_or_404(FeedRepository(session, tenant), feed_id)
+
+
+def delete_feed(engine: Engine, tenant: str, feed_id: int) -> None:
+    def step(session: Session) -> None:
+        repo = FeedRepository(session, tenant)
+        repo.delete(_feed_or_404(repo, feed_id))
+
+    in_transaction(engine, step)
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    feed_id: int
+    status: int | None  # the feed's answer: 200, 304, or None when it failed
+    items: int = 0
+    created: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "feed_id": self.feed_id,
+            "status": self.status,
+            "items": self.items,
+            "created": self.created,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "error": self.error,
+        }
+
+
+def _published(entry: Any) -> datetime | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not parsed:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+
+
+def poll_feed(engine: Engine, feed: Feed, settings: Settings) -> PollResult:
+    assert feed.id is not None
+    policy = FetchPolicy.from_settings(settings)
+    etag, last_modified = feed.etag, feed.last_modified
+    try:
+        answer = fetch(feed.url, policy, accept=FEED_TYPES, etag=etag, last_modified=last_modified)
+    except SourcediffError as exc:
+        result = PollResult(feed.id, None, error=exc.detail)
+    else:
+        etag = answer.etag or etag
+        last_modified = answer.last_modified or last_modified
+        if answer.status == 304:
+            result = PollResult(feed.id, 304)
+        else:
+            result = _store_items(engine, feed, answer.content, settings)
+    _settle(engine, feed, result, etag, last_modified)
+    return result
+
+
+def _store_items(engine: Engine, feed: Feed, content: bytes, settings: Settings) -> PollResult:
+    assert feed.id is not None
+    parsed = feedparser.parse(content)
+    counts = {201: 0, 200: 0}
+    failed, errors = 0, []
+    entries = [e for e in parsed.entries if e.get("link")]
+    for entry in entries:
+        try:
+            status, _ = fetch_article(
+                engine,
+                feed.tenant,
+                entry["link"],
+                settings,
+                outlet=feed.outlet,
+                story=feed.story,
+                title=entry.get("title"),
+                published_at=_published(entry),
+            )
+            counts[status] += 1
+        except SourcediffError as exc:
+            failed += 1
+            errors.append(f"{entry['link']}: {exc.detail}")
+    return PollResult(
+        feed.id,
+        200,
+        items=len(entries),
+        created=counts[201],
+        unchanged=counts[200],
+        failed=failed,
+        error="; ".join(errors)[:2000] or None,
+    )
+
+
+def _settle(
+    engine: Engine, feed: Feed, result: PollResult, etag: str | None, last_modified: str | None
+) -> None:
+    def step(session: Session) -> None:
+        row = session.get(Feed, feed.id)
+        if row is None:  # deleted meanwhile
+            return
+        moment = now()
+        row.etag, row.last_modified = etag, last_modified
+        row.last_polled_at, row.last_status, row.last_error = moment, result.status, result.error
+        row.next_poll_at = moment + timedelta(seconds=row.interval_seconds)
+        row.lease_until = None
+        session.add(row)
+
+    in_transaction(engine, step)

@@ -1,0 +1,165 @@
+"""The FastAPI application.
+
+Public API:
+
+- ``create_app(settings=None, *, configure_logs=False)``: a new app;
+  ``Settings()`` from the environment by default. Importing this module
+  builds nothing.
+- ``openapi_json(app)``: the app's OpenAPI document as stable JSON text
+  (sorted keys, two-space indent, final newline), as checked in.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy import Engine
+from starlette.types import ASGIApp
+
+from service.articles import router as articles
+from service.checks import router as checks
+from service.compare import router as compare
+from service.feeds import router as fetching
+from service.feeds.worker import FeedPoller
+from service.http import health
+from service.http.middleware import BodySizeLimit
+from service.http.observability import RequestObservability
+from service.http.problems import install_problem_handlers
+from service.keys.service import create_first_admin_key
+from service.platform.background import Loop
+from service.platform.config import Settings
+from service.platform.db import ensure_schema, make_engine
+from service.platform.logs import configure_logging
+from service.quotes import router as quotes
+from service.stories import router as stories
+from service.web.routes import install_pages
+from service.webhooks import router as webhooks
+from service.webhooks.worker import Dispatcher
+
+__all__ = ["create_app", "openapi_json"]
+
+logger = logging.getLogger(__name__)
+
+
+class _SourcediffAPI(FastAPI):
+    def openapi(self) -> dict[str, Any]:
+        # FastAPI documents every response model as application/json; errors
+        # are application/problem+json (see service.http.problems).
+        schema = super().openapi()
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if status[:1] in "45" and "application/json" in content:
+                        content["application/problem+json"] = content.pop("application/json")
+        return schema
+
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outermost, outside even Starlette's ServerErrorMiddleware, so that a
+        # 500 is logged, counted and answered with the request id like the rest.
+        return RequestObservability(super().build_middleware_stack())
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def _first_start(engine: Engine) -> None:
+    """With auth on and no key in the database, make an admin key and show
+    it once, printed on stderr for the operator; the log record that says
+    so leaves the key out (records are shipped and indexed)."""
+    created = create_first_admin_key(engine)
+    if created is None:
+        return
+    info = created.info
+    print(
+        f"\nsourcediff: no API key existed, so this admin key for the tenant "
+        f"{info.tenant!r} was created. It is shown only this once:\n\n"
+        f"    {created.key}\n\n"
+        "Send it as `Authorization: Bearer <key>`; make others with `sourcediff keys create`.\n",
+        file=sys.stderr,
+        flush=True,
+    )
+    logger.warning(
+        "created the first admin API key %s for tenant %r and printed it to stderr",
+        info.key_id,
+        info.tenant,
+    )
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Process-wide resources open and close here, never at import.
+    settings: Settings = app.state.settings
+    if app.state.configure_logs:
+        configure_logging(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        # SQLite is created and migrated here; any other database must be
+        # current already, or the app refuses to start (SchemaBehind says how).
+        ensure_schema(engine)
+        if not settings.auth_disabled:
+            _first_start(engine)
+        app.state.engine = engine
+        # Webhook deliveries and feed polls run beside the requests, in each
+        # worker; their state is in the database (leases keep workers apart).
+        loops = []
+        if settings.background:
+            loops = [
+                Loop("webhook-dispatcher", Dispatcher(engine, settings).step),
+                Loop("feed-poller", FeedPoller(engine, settings).step),
+            ]
+        for loop in loops:
+            loop.start()
+        logger.info(
+            "sourcediff ready on %s; bodies up to %s bytes",
+            engine.url.render_as_string(hide_password=True),
+            f"{settings.max_body_bytes:,}",
+        )
+        try:
+            yield
+        finally:
+            for loop in loops:
+                loop.stop()
+    finally:
+        engine.dispose()
+
+
+def create_app(settings: Settings | None = None, *, configure_logs: bool = False) -> FastAPI:
+    """A new Sourcediff app configured by ``settings``. With
+    ``configure_logs`` (what servers want) its start also sets up the
+    process's logging: ``service.platform.logs.configure_logging``."""
+    app = _SourcediffAPI(
+        title="Sourcediff",
+        summary="Quotations extracted, aligned and diffed across news articles.",
+        version=version("sourcediff"),
+        lifespan=_lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings or Settings()
+    app.state.configure_logs = configure_logs
+    install_problem_handlers(app)
+    app.add_middleware(BodySizeLimit, max_body_bytes=app.state.settings.max_body_bytes)
+    app.include_router(health.router)
+    app.include_router(compare.router)
+    app.include_router(articles.router)
+    app.include_router(stories.router)
+    app.include_router(quotes.router)
+    app.include_router(checks.router)
+    app.include_router(webhooks.router)
+    app.include_router(fetching.router)
+    install_pages(app)
+    return app
+
+
+def openapi_json(app: FastAPI) -> str:
+    """``app``'s OpenAPI document, serialised the way ``openapi.json`` is."""
+    return json.dumps(app.openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

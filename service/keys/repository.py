@@ -1,0 +1,102 @@
+"""Repositories of API keys, rate counters and one-off markers.
+
+Public API:
+
+- ``KeyRepository(session)``: API keys. A key is looked up by its public
+  id, whatever its tenant: the key names the tenant, so authentication
+  cannot be scoped to one beforehand. Listings can be.
+- ``RateCounterRepository(session)``: ``increment(key_id, window_start)``
+  adds one request to a key's window in a single atomic statement and
+  returns the new count.
+- ``MarkerRepository(session)``: ``add(name)`` records a one-off event;
+  the flush raises ``IntegrityError`` when it was recorded already.
+
+Like ``service.articles.repository``, these never commit: the caller owns the
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from service.models.keys import ApiKey, Marker, RateCounter
+
+__all__ = ["KeyRepository", "MarkerRepository", "RateCounterRepository"]
+
+
+class KeyRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, key_id: str) -> ApiKey | None:
+        return self.session.get(ApiKey, key_id)
+
+    def add(self, key: ApiKey) -> ApiKey:
+        self.session.add(key)
+        self.session.flush()
+        return key
+
+    def any(self) -> bool:
+        """Whether the database holds any key at all, revoked ones included."""
+        return self.session.exec(select(ApiKey.id).limit(1)).first() is not None
+
+    def keys(self, tenant: str | None = None) -> Sequence[ApiKey]:
+        """Every key (of ``tenant``), oldest first."""
+        query = select(ApiKey)
+        if tenant is not None:
+            query = query.where(ApiKey.tenant == tenant)
+        return self.session.exec(
+            query.order_by(col(ApiKey.tenant), col(ApiKey.created_at), col(ApiKey.id))
+        ).all()
+
+    def revoke(self, key: ApiKey, at: datetime) -> ApiKey:
+        key.revoked_at = at
+        self.session.add(key)
+        self.session.flush()
+        return key
+
+
+class RateCounterRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def increment(self, key_id: str, window_start: int) -> int:
+        """Count one more request of ``key_id`` in the window starting at
+        ``window_start``; the window's count so far, this one included."""
+        # One statement, so concurrent workers never lose an increment. Both
+        # dialects have INSERT … ON CONFLICT DO UPDATE … RETURNING (SQLite
+        # since 3.35).
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(RateCounter)
+            .values(key_id=key_id, window_start=window_start, count=1)
+            .on_conflict_do_update(
+                index_elements=["key_id", "window_start"],
+                set_={"count": col(RateCounter.count) + 1},
+            )
+            .returning(col(RateCounter.count))
+        )
+        count = int(self.session.exec(statement).scalar_one())
+        if count == 1:
+            # The key's first request this window: its older windows are over.
+            self.session.exec(
+                delete(RateCounter).where(
+                    col(RateCounter.key_id) == key_id, col(RateCounter.window_start) < window_start
+                )
+            )
+        return count
+
+
+class MarkerRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, name: str) -> None:
+        self.session.add(Marker(name=name))
+        self.session.flush()

@@ -1,0 +1,78 @@
+"""Outlets, articles and their immutable versions; idempotency records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Column,
+    Index,
+    Text,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from service.models.base import now, timestamp_column
+
+__all__ = ["Article", "IdempotencyRecord", "Outlet", "Version"]
+
+
+class Outlet(SQLModel, table=True):
+    __tablename__ = "outlets"
+    __table_args__ = (UniqueConstraint("tenant", "name", name="uq_outlets_tenant_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=now, sa_column=timestamp_column(nullable=False))
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("tenant", "url", name="uq_articles_tenant_url"),
+        UniqueConstraint(
+            "tenant", "outlet_id", "external_id", name="uq_articles_tenant_outlet_external_id"
+        ),
+        Index("ix_articles_tenant_created", "tenant", "created_at", "id"),
+    )
+
+    id: str = Field(primary_key=True, max_length=32)
+    tenant: str = Field(max_length=64)
+    outlet_id: int = Field(foreign_key="outlets.id", index=True)
+    url: str | None = Field(default=None, max_length=2048)
+    external_id: str | None = Field(default=None, max_length=256)
+    created_at: datetime = Field(default_factory=now, sa_column=timestamp_column(nullable=False))
+
+
+class Version(SQLModel, table=True):
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("article_id", "number", name="uq_versions_article_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Indexed by the unique (article_id, number) constraint.
+    article_id: str = Field(foreign_key="articles.id", max_length=32)
+    tenant: str = Field(max_length=64)
+    number: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    html: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    title: str | None = Field(default=None, max_length=1000)
+    byline: str | None = Field(default=None, max_length=1000)
+    language: str | None = Field(default=None, max_length=35)
+    published_at: datetime | None = Field(default=None, sa_column=timestamp_column())
+    updated_at: datetime | None = Field(default=None, sa_column=timestamp_column())
+    fetched_at: datetime = Field(default_factory=now, sa_column=timestamp_column(nullable=False))
+    content_hash: str = Field(max_length=64)
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The first answer to a request sent with an ``Idempotency-Key``."""
+
+    __tablename__ = "idempotency_records"
+
+    tenant: str = Field(primary_key=True, max_length=64)
+    key: str = Field(primary_key=True, max_length=255)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=now, sa_column=timestamp_column(nullable=False))

@@ -1,0 +1,46 @@
+"""What every table shares: the metadata, timestamps in UTC, integer keys."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+)
+from sqlmodel import SQLModel
+
+__all__ = ["iso", "metadata", "now", "sqlite_integer", "utc"]
+
+
+metadata = SQLModel.metadata
+
+
+def sqlite_integer() -> Integer:
+    """SQLite's ``INTEGER PRIMARY KEY`` (the rowid, autoincrementing) where
+    other databases get a ``BIGINT`` identity."""
+    return Integer()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """``moment`` in UTC as ISO 8601 text, for a response body."""
+    aware = utc(moment)
+    return aware.isoformat() if aware is not None else None
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """``moment`` as an aware UTC datetime (naive values are taken as UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def timestamp_column(*, nullable: bool = True, index: bool = False) -> Column[datetime]:
+    return Column(DateTime(timezone=True), nullable=nullable, index=index)

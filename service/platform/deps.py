@@ -1,0 +1,69 @@
+"""Request-scoped dependencies: settings, engine, session, clock, JSON bodies."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from service.platform.config import Settings
+from service.platform.errors import UnsupportedMediaType
+
+__all__ = [
+    "EngineDep",
+    "NowDep",
+    "SessionDep",
+    "SettingsDep",
+    "get_engine",
+    "get_now",
+    "get_session",
+    "get_settings",
+    "require_json",
+]
+
+
+async def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+def get_session(engine: EngineDep) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+        session.commit()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+async def get_now() -> float:
+    return time.time()
+
+
+NowDep = Annotated[float, Depends(get_now)]
+
+
+async def require_json(request: Request) -> None:
+    content_type = request.headers.get("content-type", "")
+    media_type = content_type.partition(";")[0].strip().lower()
+    kind, _, subtype = media_type.partition("/")
+    if kind != "application" or not (subtype == "json" or subtype.endswith("+json")):
+        raise UnsupportedMediaType(
+            "Send the body as JSON, with Content-Type: application/json "
+            f"(got {content_type or 'none'})"
+        )

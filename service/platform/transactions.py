@@ -1,0 +1,42 @@
+"""Running a write as one transaction that survives races.
+
+Public API: ``in_transaction(engine, step)``: run ``step(session)`` and
+commit; when a unique constraint or a busy SQLite database refuses the
+write (another request won a race), roll back and run the whole step again
+from a fresh read, with a jittered backoff, up to ``ATTEMPTS`` times; then
+``ServiceUnavailable``. The step must only read and write through its
+session, so that running it again is safe.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+
+from service.platform.errors import ServiceUnavailable
+
+__all__ = ["ATTEMPTS", "in_transaction"]
+
+ATTEMPTS = 10
+T = TypeVar("T")
+
+
+def in_transaction(engine: Engine, step: Callable[[Session], T]) -> T:
+    for attempt in range(ATTEMPTS):
+        with Session(engine) as session:
+            try:
+                result = step(session)
+                session.commit()
+                return result
+            except (IntegrityError, OperationalError):
+                # A concurrent request won a race (or SQLite was busy): start
+                # again from a fresh read.
+                session.rollback()
+        time.sleep(random.uniform(0, 0.005 * 2**attempt))
+    raise ServiceUnavailable("the data is being updated by other requests; retry shortly")

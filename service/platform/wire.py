@@ -1,0 +1,132 @@
+"""Validated scalar types that every feature's request schemas share."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+)
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "MAX_VERSION",
+    "NOT_BLANK",
+    "ArticleText",
+    "StoryKey",
+    "Timestamp",
+    "Unicode",
+    "VersionNumber",
+    "Whole",
+    "exactly_one",
+]
+
+
+def encodable(value: str) -> str:
+    # JSON may smuggle in lone surrogates ("\ud800"), which no response could encode.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise PydanticCustomError(
+            "string_unicode",
+            "String contains a lone surrogate at index {index}",
+            {"index": exc.start},
+        ) from None
+    return value
+
+
+# A character that is not whitespace in Python's sense (what ``str.strip``
+# removes), spelled so that JSON Schema's ECMA-262 regexes read it the same:
+# the schema's ``pattern`` and ``_not_blank`` agree on what is blank.
+NOT_BLANK = r"[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+_NOT_BLANK = re.compile(NOT_BLANK)
+
+
+def _not_blank(value: str) -> str:
+    if _NOT_BLANK.search(value) is None:
+        raise PydanticCustomError("string_blank", "String should not be empty or whitespace only")
+    return value
+
+
+Unicode = Annotated[str, AfterValidator(encodable)]
+
+
+ArticleText = Annotated[
+    str,
+    AfterValidator(encodable),
+    AfterValidator(_not_blank),
+    Field(json_schema_extra={"pattern": NOT_BLANK}),
+]
+
+
+STRICT = ConfigDict(extra="forbid", strict=True)
+
+
+# RFC 3339 ``date-time`` (JSON Schema's ``format``), which pydantic widens
+# to Unix timestamps, missing seconds and a space for the ``T``.
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _rfc3339(value: object) -> object:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or _RFC3339.fullmatch(value) is None:
+        raise PydanticCustomError(
+            "datetime_format", "Datetime should be an RFC 3339 string, as 2026-11-23T14:06:43Z"
+        )
+    return value
+
+
+def _integral(value: object) -> object:
+    # JSON Schema counts 2.0 as an integer, so the API does too.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Lax inside: the string reaches pydantic's parser as a Python value, which
+# strict mode would refuse; ``_rfc3339`` has refused everything else.
+Timestamp = Annotated[AwareDatetime, Strict(False), BeforeValidator(_rfc3339)]
+
+
+MAX_VERSION = 2**31 - 1
+
+
+# An integer that JSON may write as 2.0.
+Whole = Annotated[int, BeforeValidator(_integral)]
+
+
+VersionNumber = Annotated[int, Field(ge=1, le=MAX_VERSION), BeforeValidator(_integral)]
+
+
+def exactly_one(given: str, absent: tuple[str, ...]) -> dict[str, Any]:
+    """A JSON Schema branch: ``given`` is there (not null), and each of
+    ``absent`` is missing or null, as the model's validators require."""
+    return {
+        "required": [given],
+        "properties": {given: {"not": {"type": "null"}}} | {a: {"type": "null"} for a in absent},
+    }
+
+
+# A story's key, chosen by the client: URL-safe, so it can sit in a path.
+StoryKey = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._~-]*$",
+        description="A story's key: letters, digits and `.`, `_`, `~`, `-`.",
+        examples=["nk-arms"],
+    ),
+]

@@ -1,0 +1,1 @@
+"""The quote index: search for variants of a statement, related articles."""

@@ -1,0 +1,199 @@
+"""The quote index: writing a version's quotations, reading candidates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, insert, update
+from sqlalchemy import select as select_columns
+from sqlmodel import Session, col, select
+
+from service.core.alignment.shingles import Shingled, shingle, stored_shingles
+from service.core.quotes.extract import Quote
+from service.core.text import keys
+from service.models.articles import Version
+from service.models.quotes import QuoteRecord, QuoteShingle
+
+__all__ = ["Candidate", "IndexedQuote", "QuoteRepository", "indexed_quotes"]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedQuote:
+    quote: Quote
+    shingled: Shingled
+
+
+def indexed_quotes(quotes: Iterable[Quote], tenant: str) -> list[IndexedQuote]:
+    """The quotations worth filing (those with words), shingled for ``tenant``."""
+    found = []
+    for quote in quotes:
+        words = keys(quote.text)
+        if words:
+            found.append(IndexedQuote(quote, shingle(words, tenant)))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    id: int
+    article_id: str
+    version: int
+    ordinal: int
+    text: str
+    start: int
+    end: int
+    speaker: str | None
+    norm: str
+    latest: bool
+    hits: int
+
+
+class QuoteRepository:
+    def __init__(self, session: Session, tenant: str) -> None:
+        self.session = session
+        self.tenant = tenant
+
+    def file(self, version: Version, quotes: Sequence[IndexedQuote]) -> None:
+        """File ``version``'s quotations as the article's latest."""
+        assert version.id is not None
+        self._demote(version.article_id)
+        if not quotes:
+            return
+        rows = [
+            {
+                "tenant": self.tenant,
+                "article_id": version.article_id,
+                "version_id": version.id,
+                "version": version.number,
+                "ordinal": ordinal,
+                "text": q.quote.text,
+                "start": q.quote.start,
+                "end": q.quote.end,
+                "speaker": q.quote.speaker,
+                "norm": q.shingled.norm,
+                "words": len(q.shingled.keys),
+                "shingles": len(q.shingled.shingles),
+                "latest": True,
+            }
+            for ordinal, q in enumerate(quotes)
+        ]
+        ids = self.session.execute(
+            insert(QuoteRecord).returning(col(QuoteRecord.id), sort_by_parameter_order=True),
+            rows,
+        ).scalars()
+        self.session.execute(
+            insert(QuoteShingle),
+            [
+                {
+                    "shingle": s,
+                    "quote_id": quote_id,
+                    "size": len(q.shingled.shingles),
+                    "latest": True,
+                }
+                for quote_id, q in zip(ids, quotes, strict=True)
+                for s in q.shingled.shingles
+            ],
+        )
+
+    def _demote(self, article_id: str) -> None:
+        """The article's latest quotations are latest no more, here and in
+        the index (whose rows are found by primary key: their shingles are
+        the ones the normalised text files under)."""
+        previous = self.session.execute(
+            select_columns(col(QuoteRecord.id), col(QuoteRecord.norm)).where(
+                col(QuoteRecord.article_id) == article_id, col(QuoteRecord.latest).is_(True)
+            )
+        ).all()
+        if not previous:
+            return
+        self.session.execute(
+            update(QuoteRecord)
+            .where(col(QuoteRecord.id).in_([quote_id for quote_id, _ in previous]))
+            .values(latest=False)
+        )
+        # An ORM bulk UPDATE by primary key: one statement, executemany.
+        self.session.execute(
+            update(QuoteShingle),
+            [
+                {"shingle": s, "quote_id": quote_id, "latest": False}
+                for quote_id, norm in previous
+                for s in stored_shingles(norm.split(), self.tenant)
+            ],
+        )
+
+    def candidates(
+        self,
+        shingles: Sequence[int],
+        *,
+        filed: int | None = None,
+        latest_only: bool = True,
+        limit: int = 1000,
+    ) -> list[Candidate]:
+        """Quotations sharing enough shingles with a query (see the module
+        docstring), most shared first. ``shingles`` are the query's look-up
+        keys; ``filed``, how many it would be filed under itself (the share
+        is of that, since a look-up also holds skipping pairs and words).
+
+        Two statements, so that each database plans the obvious: an index
+        range scan per shingle, counted per quotation (the index alone
+        answers it), then at most ``limit`` quotations read by primary key.
+        """
+        if not shingles:
+            return []
+        filed = len(shingles) if filed is None else max(1, filed)
+        hits = func.count().label("hits")
+        smaller = case((col(QuoteShingle.size) < filed, col(QuoteShingle.size)), else_=filed)
+        query = select_columns(col(QuoteShingle.quote_id), hits).where(
+            col(QuoteShingle.shingle).in_(shingles)
+        )
+        if latest_only:
+            query = query.where(col(QuoteShingle.latest).is_(True))
+        counted = self.session.execute(
+            query.group_by(col(QuoteShingle.quote_id), col(QuoteShingle.size))
+            .having(hits * 5 >= smaller)
+            .order_by(hits.desc(), col(QuoteShingle.quote_id))
+            .limit(limit)
+        ).all()
+        if not counted:
+            return []
+        shared = dict(counted)
+        rows = self.session.execute(
+            select_columns(
+                col(QuoteRecord.id),
+                col(QuoteRecord.article_id),
+                col(QuoteRecord.version),
+                col(QuoteRecord.ordinal),
+                col(QuoteRecord.text),
+                col(QuoteRecord.start),
+                col(QuoteRecord.end),
+                col(QuoteRecord.speaker),
+                col(QuoteRecord.norm),
+                col(QuoteRecord.latest),
+            ).where(col(QuoteRecord.id).in_(list(shared)), col(QuoteRecord.tenant) == self.tenant)
+        ).all()
+        found = [
+            Candidate(qid, article, version, ordinal, text, start, end, speaker, norm, latest, n)
+            for qid, article, version, ordinal, text, start, end, speaker, norm, latest in rows
+            for n in (shared[qid],)
+        ]
+        found.sort(key=lambda c: (-c.hits, c.id))
+        return found
+
+    def latest_quotes(self, article_ids: Sequence[str]) -> dict[str, list[QuoteRecord]]:
+        """The latest version's quotations of each article, in text order."""
+        found: dict[str, list[QuoteRecord]] = {a: [] for a in article_ids}
+        if not article_ids:
+            return found
+        rows = self.session.exec(
+            select(QuoteRecord)
+            .where(
+                QuoteRecord.tenant == self.tenant,
+                col(QuoteRecord.article_id).in_(article_ids),
+                col(QuoteRecord.latest).is_(True),
+            )
+            .order_by(col(QuoteRecord.article_id), col(QuoteRecord.ordinal))
+        ).all()
+        for row in rows:
+            found[row.article_id].append(row)
+        return found

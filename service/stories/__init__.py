@@ -1,0 +1,1 @@
+"""Stories: a story's coverage across outlets, aligned statement by statement."""

@@ -1,0 +1,93 @@
+"""Stories: articles about one event, and their quotations aligned n-way.
+
+Routes (scoped to the caller's tenant; writes need ``write``, reads ``read``):
+
+- ``GET /v1/stories``: stories by key, paginated.
+- ``GET /v1/stories/{key}``: a story's articles.
+- ``POST /v1/stories/{key}/articles``: add an article (201; 200 when it
+  already is a member). ``POST /v1/articles`` with ``"story"`` does the same
+  as it records a version.
+- ``DELETE /v1/stories/{key}/articles/{article_id}``: take it out (204).
+- ``GET /v1/stories/{key}/quotes``: the statements of every article's latest
+  version, grouped n-way, with omissions and first appearance.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from service.keys.deps import TenantDep, require_scope
+from service.platform.deps import EngineDep, SessionDep, require_json
+from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES
+from service.platform.wire import StoryKey
+from service.stories.schemas import Joined, JoinRequest, StoryOut, StoryPage, StoryQuotes
+from service.stories.service import join_story, leave_story, list_stories, read_story, story_quotes
+
+__all__ = ["router"]
+
+router = APIRouter(
+    prefix="/v1/stories", tags=["stories"], responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES}
+)
+READ = [require_scope("read")]
+WRITE = [require_scope("write")]
+
+Key = Annotated[str, Path(description="The story's key.")]
+ValidKey = Annotated[StoryKey, Path()]
+
+
+@router.get("", response_model=StoryPage, dependencies=READ)
+def stories(
+    session: SessionDep,
+    tenant: TenantDep,
+    cursor: Annotated[
+        str | None, Query(max_length=100, description="`next` of the previous page.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size (at most 100).")] = 50,
+) -> dict[str, Any]:
+    """Stories, by key."""
+    return list_stories(session, tenant, after=cursor, limit=limit)
+
+
+@router.get("/{key}", response_model=StoryOut, dependencies=READ)
+def story(key: Key, session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+    """A story and its articles, in the order they joined."""
+    return read_story(session, tenant, key)
+
+
+@router.post(
+    "/{key}/articles",
+    status_code=201,
+    response_model=Joined,
+    dependencies=[*WRITE, Depends(require_json)],
+    responses={200: {"model": Joined, "description": "Already a member."}},
+)
+def join(
+    key: ValidKey, body: JoinRequest, response: Response, engine: EngineDep, tenant: TenantDep
+) -> dict[str, Any]:
+    """Add an article to the story (created on first use), as coverage or,
+    with `primary`, as a primary document; joining again changes which."""
+    status, joined = join_story(engine, tenant, key, body.article_id, primary=body.primary)
+    response.status_code = status
+    return joined
+
+
+@router.delete("/{key}/articles/{article_id}", status_code=204, dependencies=WRITE)
+def leave(
+    key: Key,
+    article_id: Annotated[str, Path(min_length=1, max_length=64)],
+    engine: EngineDep,
+    tenant: TenantDep,
+) -> Response:
+    """Take an article out of the story (the article itself stays)."""
+    leave_story(engine, tenant, key, article_id)
+    return Response(status_code=204)
+
+
+@router.get("/{key}/quotes", response_model=StoryQuotes, dependencies=READ)
+def quotes(key: Key, session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+    """The story's statements across every outlet: for each, the canonical
+    wording, each outlet's variant with its relation and word diff against
+    it, who carried it first, and who omits it."""
+    return story_quotes(session, tenant, key)

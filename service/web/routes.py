@@ -1,0 +1,425 @@
+"""The editors' pages: server-rendered HTML over the same use cases as the API.
+
+Templates, static files and the view model live in ``service.web``.
+
+Routes (none is in the OpenAPI document; they are pages, not API):
+
+- ``GET /``: what there is to look at.
+- ``GET /compare``: the form to paste two texts; with ``left`` and ``right``
+  (``ARTICLE_ID`` for the latest version, ``ARTICLE_ID@N`` for version N)
+  two stored articles side by side. ``POST /compare``: the form's texts
+  side by side.
+- ``GET /articles``, ``GET /articles/{id}`` (its versions, two to pick),
+  ``GET /articles/{id}/diff?from=&to=`` (the word diff of two versions).
+- ``GET /stories``, ``GET /stories/{key}`` (the story's quotations n-way).
+- ``GET /sign-in``, ``POST /sign-in``, ``POST /sign-out``.
+
+Signing in: a browser cannot send the API's ``Authorization`` header, so
+``POST /sign-in`` checks an API key and keeps it in an HttpOnly,
+SameSite=Lax cookie (Secure over HTTPS); pages read it as the API reads the
+header, counted against the key's rate limit. With ``auth_disabled`` no one
+signs in. Pasted texts need no key (as ``POST /v1/compare`` with inline
+sides) unless ``open_compare`` is off.
+
+Safety: Jinja2 escapes every value (no template marks anything safe), and
+every page is sent with a Content-Security-Policy that allows only this
+service's own script and style, so text from an article can neither run
+nor style anything. POSTs from another origin are refused. Errors on pages
+are pages (``error.html``) with the problem's status, title and detail.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from typing import Annotated, Any
+from urllib.parse import quote as url_quote
+
+from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from sqlmodel import Session
+
+from service.articles.service import (
+    diff_versions_and_texts,
+    list_articles,
+    list_versions,
+    read_article,
+    stored_loader,
+)
+from service.compare.service import (
+    HtmlSource,
+    Source,
+    StoredLoader,
+    StoredSource,
+    TextSource,
+    compare_sides,
+)
+from service.core.diff import DiffOp
+from service.keys.service import Caller, admit, authenticate
+from service.platform.config import Settings
+from service.platform.deps import EngineDep, NowDep, SessionDep, SettingsDep
+from service.platform.errors import Forbidden, PayloadTooLarge, Unauthorized, Unprocessable
+from service.stories.service import list_stories, story_quotes
+from service.web.views import RELATIONS, comparison_view, unified_runs
+
+__all__ = ["install_pages", "router"]
+
+COOKIE = "sourcediff_key"
+# Pages load nothing from elsewhere (no CDN: they work offline) and run no
+# inline script, so an article's text can never become code.
+_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+_HEADERS = {
+    "Content-Security-Policy": _CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+_env = Environment(
+    loader=PackageLoader("service.web"),
+    autoescape=select_autoescape(default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.globals["RELATIONS"] = RELATIONS
+templates = Jinja2Templates(env=_env)
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+
+class SignInRequired(Exception):
+    """A page that reads stored articles was asked for without a key."""
+
+
+def _render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    signed_in = bool(request.cookies.get(COOKIE))
+    settings = request.app.state.settings
+    base = {"signed_in": signed_in, "auth": not settings.auth_disabled}
+    return templates.TemplateResponse(
+        request,
+        template,
+        {**base, **context},
+        status_code=status,
+        headers={**_HEADERS, **(headers or {})},
+    )
+
+
+def _page_caller(
+    request: Request, settings: SettingsDep, engine: EngineDep, now: NowDep
+) -> Caller | None:
+    """The caller whose key the cookie holds, ``None`` when there is none."""
+    if settings.auth_disabled:
+        return Caller.unauthenticated()
+    key = request.cookies.get(COOKIE)
+    if not key:
+        return None
+    try:
+        return admit(engine, key, rate_limit=settings.rate_limit_per_minute, now=now)
+    except Unauthorized:
+        return None  # revoked since: sign in again
+
+
+PageCaller = Annotated[Caller | None, Depends(_page_caller)]
+
+
+def _reader(caller: PageCaller) -> str:
+    """The tenant of a caller who may read stored articles."""
+    if caller is None:
+        raise SignInRequired
+    caller.require("read")
+    return caller.tenant
+
+
+Reader = Annotated[str, Depends(_reader)]
+
+
+def _same_origin(request: Request) -> None:
+    """Refuse a form posted from another site's page (the cookie is Lax,
+    but a sign-in can be forged without one)."""
+    origin = request.headers.get("origin")
+    if origin is not None and origin != "null":
+        own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+        if origin != own:
+            raise Forbidden("This form may only be sent from Sourcediff's own pages")
+
+
+SameOrigin = Depends(_same_origin)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only a path on this site: never an open redirect.
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"
+
+
+# Home, sign-in ---------------------------------------------------------------
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    return _render(request, "home.html", {})
+
+
+@router.get("/sign-in")
+def sign_in_form(
+    request: Request, next: Annotated[str | None, Query(max_length=2048)] = None
+) -> Response:
+    return _render(request, "sign_in.html", {"next": _safe_next(next), "error": None})
+
+
+@router.post("/sign-in", dependencies=[SameOrigin])
+def sign_in(
+    request: Request,
+    engine: EngineDep,
+    key: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=2048)] = "/",
+) -> Response:
+    try:
+        with Session(engine) as session:
+            authenticate(session, key.strip())
+    except Unauthorized as exc:
+        context = {"next": _safe_next(next), "error": exc.detail}
+        return _render(request, "sign_in.html", context, status=401)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        COOKIE,
+        key.strip(),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        max_age=30 * 24 * 3600,
+    )
+    return response
+
+
+@router.post("/sign-out", dependencies=[SameOrigin])
+def sign_out() -> Response:
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(COOKIE, httponly=True, samesite="lax")
+    return response
+
+
+# Comparing -------------------------------------------------------------------
+
+
+def _stored(name: str, ref: str) -> StoredSource:
+    """``ARTICLE_ID`` or ``ARTICLE_ID@N`` (``article:`` in front allowed, as
+    the CLI writes it)."""
+    ref = ref.strip().removeprefix("article:")
+    article_id, at, number = ref.partition("@")
+    if not article_id or (at and not number.isdigit()) or (at and int(number) < 1):
+        raise Unprocessable(f"{name}: give an article id, or ID@N for version N (got {ref!r})")
+    return StoredSource(article_id, int(number) if at else None)
+
+
+def _label(source: Source, outlet: str | None, fallback: str) -> str:
+    if isinstance(source, StoredSource):
+        version = f"version {source.version}" if source.version else "latest version"
+        return f"{outlet or source.article_id} · {version}"
+    return outlet or fallback
+
+
+def _comparison_page(
+    request: Request,
+    left: Source,
+    right: Source,
+    settings: Settings,
+    load: StoredLoader | None = None,
+) -> Response:
+    comparison = compare_sides(left, right, settings, load=load)
+    view = comparison_view(comparison)
+    context = {
+        "view": view,
+        "passages": comparison.passages,
+        "labels": {
+            "left": _label(left, comparison.left.outlet, "Left"),
+            "right": _label(right, comparison.right.outlet, "Right"),
+        },
+        "stored": {
+            "left": left if isinstance(left, StoredSource) else None,
+            "right": right if isinstance(right, StoredSource) else None,
+        },
+    }
+    return _render(request, "compare.html", context)
+
+
+@router.get("/compare")
+def compare_page(
+    request: Request,
+    settings: SettingsDep,
+    engine: EngineDep,
+    caller: PageCaller,
+    left: Annotated[str | None, Query(max_length=200)] = None,
+    right: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    if left is None and right is None:
+        if caller is None and not settings.open_compare:
+            raise SignInRequired
+        return _render(request, "compare_form.html", {"form": {}, "error": None})
+    if not left or not right:
+        raise Unprocessable("Give both `left` and `right` (article ids, or ID@N for a version)")
+    load = stored_loader(engine, _reader(caller))
+    left_source, right_source = _stored("left", left), _stored("right", right)
+    return _comparison_page(request, left_source, right_source, settings, load)
+
+
+def _pasted(text: str, outlet: str, kind: str) -> Source:
+    name = outlet.strip() or None
+    return HtmlSource(text, name) if kind == "html" else TextSource(text, name)
+
+
+@router.post("/compare", dependencies=[SameOrigin])
+def compare_pasted(
+    request: Request,
+    settings: SettingsDep,
+    caller: PageCaller,
+    left_text: Annotated[str, Form()] = "",
+    right_text: Annotated[str, Form()] = "",
+    left_outlet: Annotated[str, Form(max_length=200)] = "",
+    right_outlet: Annotated[str, Form(max_length=200)] = "",
+    left_format: Annotated[str, Form(pattern="^(text|html)$")] = "text",
+    right_format: Annotated[str, Form(pattern="^(text|html)$")] = "text",
+) -> Response:
+    if caller is None and not settings.open_compare:
+        raise SignInRequired
+    left = _pasted(left_text, left_outlet, left_format)
+    right = _pasted(right_text, right_outlet, right_format)
+    try:
+        return _comparison_page(request, left, right, settings)
+    except (Unprocessable, PayloadTooLarge) as exc:
+        # Back to the form, with what was typed and what is wrong.
+        form = {
+            "left_text": left_text,
+            "right_text": right_text,
+            "left_outlet": left_outlet,
+            "right_outlet": right_outlet,
+            "left_format": left_format,
+            "right_format": right_format,
+        }
+        context = {"form": form, "error": exc.detail}
+        return _render(request, "compare_form.html", context, status=exc.status)
+
+
+# Articles and versions -------------------------------------------------------
+
+PageCursor = Annotated[str | None, Query(max_length=512)]
+
+
+@router.get("/articles")
+def articles_page(
+    request: Request, session: SessionDep, tenant: Reader, cursor: PageCursor = None
+) -> Response:
+    page = list_articles(
+        session, tenant, outlet=None, url=None, since=None, until=None, cursor=cursor, limit=50
+    )
+    return _render(request, "articles.html", {"page": page})
+
+
+@router.get("/articles/{article_id}")
+def article_page(
+    request: Request,
+    article_id: str,
+    session: SessionDep,
+    tenant: Reader,
+    cursor: PageCursor = None,
+) -> Response:
+    article = read_article(session, tenant, article_id)
+    versions = list_versions(session, tenant, article_id, cursor=cursor, limit=100)
+    return _render(request, "article.html", {"article": article, "versions": versions})
+
+
+@router.get("/articles/{article_id}/diff")
+def version_diff_page(
+    request: Request,
+    article_id: str,
+    session: SessionDep,
+    tenant: Reader,
+    from_: Annotated[int | None, Query(alias="from", ge=1, le=2**31 - 1)] = None,
+    to: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
+    article = read_article(session, tenant, article_id)
+    body, old, new = diff_versions_and_texts(session, tenant, article_id, from_, to)
+    ops = [DiffOp(**op) for op in body["diff"]]
+    changed = sum(op.op != "equal" for op in ops)
+    context = {
+        "article": article,
+        "body": body,
+        "stream": unified_runs(old, new, ops),
+        "changed": changed,
+    }
+    return _render(request, "version_diff.html", context)
+
+
+# Stories ---------------------------------------------------------------------
+
+
+@router.get("/stories")
+def stories_page(
+    request: Request,
+    session: SessionDep,
+    tenant: Reader,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    page = list_stories(session, tenant, after=cursor, limit=50)
+    return _render(request, "stories.html", {"page": page})
+
+
+@router.get("/stories/{key}")
+def story_page(request: Request, key: str, session: SessionDep, tenant: Reader) -> Response:
+    body = story_quotes(session, tenant, key)
+    outlets = {a["article_id"]: a["outlet"] for a in body["articles"]}
+    return _render(request, "story.html", {"story": body, "outlets": outlets})
+
+
+# Wiring ----------------------------------------------------------------------
+
+
+def wants_page(request: Request) -> bool:
+    """Whether an error should be answered with a page: a browser's request
+    (it accepts HTML) for anything outside the API."""
+    path = request.url.path
+    api = path.startswith("/v1/") or path in ("/healthz", "/readyz", "/metrics")
+    return not api and "text/html" in request.headers.get("accept", "")
+
+
+def error_page(request: Request, problem: Response) -> Response:
+    """The problem response ``problem`` as a page, with its status and headers."""
+    body = json.loads(bytes(problem.body))
+    headers = {
+        name: value
+        for name, value in problem.headers.items()
+        if name.lower() in ("retry-after", "allow", "www-authenticate", "x-request-id")
+    }
+    return _render(
+        request, "error.html", {"problem": body}, status=problem.status_code, headers=headers
+    )
+
+
+async def _on_sign_in_required(request: Request, exc: Exception) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/sign-in?next={url_quote(target, safe='')}", status_code=303)
+
+
+def install_pages(app: FastAPI) -> None:
+    """Serve the pages, their static files and their error pages on ``app``."""
+    app.include_router(router)
+    static = files("service.web") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.state.error_page = error_page
+    app.state.wants_page = wants_page
+    app.add_exception_handler(SignInRequired, _on_sign_in_required)

@@ -1,0 +1,210 @@
+"""Webhook subscriptions, the event outbox and deliveries: their queries.
+
+Public API:
+
+- ``WebhookRepository(session, tenant)``: subscriptions of one tenant, the
+  outbox (``enqueue``), the delivery log and replays.
+- ``DeliveryQueue(session)``: what the dispatcher reads and writes, for
+  every tenant: ``claim`` due deliveries under a lease, then ``settle`` each.
+- ``Due``: a claimed delivery with its webhook and event.
+
+Order: a webhook's deliveries are sent in ``id`` order, one at a time. Only
+the oldest pending delivery of a webhook is ever due, so an event never
+overtakes an earlier one, and a receiver that is down holds back the rest
+of its queue until it answers (at least once, in order). A delivery is
+claimed by setting ``lease_until`` in a single conditional ``UPDATE``; a
+second dispatcher (another worker) finds the lease taken and moves on, and
+a dispatcher that dies mid-send leaves a lease that simply runs out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from service.models.base import now
+from service.models.webhooks import Delivery, Webhook, WebhookEvent
+
+__all__ = ["DeliveryQueue", "Due", "WebhookRepository"]
+
+
+class WebhookRepository:
+    def __init__(self, session: Session, tenant: str) -> None:
+        self.session = session
+        self.tenant = tenant
+
+    def add(self, webhook: Webhook) -> Webhook:
+        self.session.add(webhook)
+        self.session.flush()
+        return webhook
+
+    def get(self, webhook_id: str) -> Webhook | None:
+        found = self.session.get(Webhook, webhook_id)
+        return found if found is not None and found.tenant == self.tenant else None
+
+    def all(self) -> Sequence[Webhook]:
+        return self.session.exec(
+            select(Webhook)
+            .where(Webhook.tenant == self.tenant)
+            .order_by(col(Webhook.created_at), col(Webhook.id))
+        ).all()
+
+    def delete(self, webhook: Webhook) -> None:
+        """Delete a subscription; its deliveries go with it (``ON DELETE CASCADE``)."""
+        self.session.delete(webhook)
+        self.session.flush()
+
+    def pending(self, webhook_id: str) -> int:
+        return int(
+            self.session.exec(
+                select(func.count()).where(
+                    Delivery.webhook_id == webhook_id, col(Delivery.state) == "pending"
+                )
+            ).one()
+        )
+
+    def subscribed(self, event_type: str) -> list[Webhook]:
+        return [w for w in self.all() if w.wants(event_type)]
+
+    def enqueue(self, event: WebhookEvent, webhooks: Sequence[Webhook]) -> None:
+        """Put ``event`` in the outbox with a delivery for each webhook."""
+        self.session.add(event)
+        self.session.flush()
+        moment = now()
+        for webhook in webhooks:
+            self.session.add(
+                Delivery(
+                    webhook_id=webhook.id,
+                    event_id=event.id,
+                    state="pending",
+                    next_attempt_at=moment,
+                )
+            )
+        self.session.flush()
+
+    def deliveries(
+        self, webhook_id: str, *, before: int | None = None, limit: int = 50
+    ) -> list[tuple[Delivery, WebhookEvent]]:
+        """The delivery log, newest first, ids below ``before``."""
+        query = (
+            select(Delivery, WebhookEvent)
+            .join(WebhookEvent, col(WebhookEvent.id) == Delivery.event_id)
+            .where(Delivery.webhook_id == webhook_id)
+        )
+        if before is not None:
+            query = query.where(col(Delivery.id) < before)
+        rows = self.session.exec(query.order_by(col(Delivery.id).desc()).limit(limit)).all()
+        return [(d, e) for d, e in rows]
+
+    def delivery(self, webhook_id: str, delivery_id: int) -> tuple[Delivery, WebhookEvent] | None:
+        row = self.session.exec(
+            select(Delivery, WebhookEvent)
+            .join(WebhookEvent, col(WebhookEvent.id) == Delivery.event_id)
+            .where(Delivery.webhook_id == webhook_id, Delivery.id == delivery_id)
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    def replay(self, webhook: Webhook, event_id: str) -> Delivery:
+        """A new delivery of an event, queued behind the webhook's others."""
+        delivery = Delivery(
+            webhook_id=webhook.id, event_id=event_id, state="pending", next_attempt_at=now()
+        )
+        self.session.add(delivery)
+        self.session.flush()
+        return delivery
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    delivery: Delivery
+    webhook: Webhook
+    event: WebhookEvent
+
+
+class DeliveryQueue:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def claim(self, *, lease: timedelta, limit: int = 20) -> list[Due]:
+        """Lease the head of each webhook's queue when it is due; the leased
+        deliveries (committed, so other dispatchers see the lease)."""
+        moment = now()
+        heads = (
+            select(func.min(Delivery.id))
+            .where(col(Delivery.state) == "pending")
+            .group_by(col(Delivery.webhook_id))
+            .scalar_subquery()
+        )
+        candidates = self.session.exec(
+            select(Delivery.id)
+            .where(
+                col(Delivery.id).in_(heads),
+                col(Delivery.next_attempt_at) <= moment,
+                (col(Delivery.lease_until).is_(None)) | (col(Delivery.lease_until) < moment),
+            )
+            .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
+            .limit(limit)
+        ).all()
+        claimed: list[int] = []
+        for delivery_id in candidates:
+            taken = self.session.execute(
+                update(Delivery)
+                .where(
+                    col(Delivery.id) == delivery_id,
+                    col(Delivery.state) == "pending",
+                    (col(Delivery.lease_until).is_(None)) | (col(Delivery.lease_until) < moment),
+                )
+                .values(lease_until=moment + lease)
+            )
+            if taken.rowcount == 1 and delivery_id is not None:  # type: ignore[attr-defined]
+                claimed.append(delivery_id)
+        self.session.commit()
+        if not claimed:
+            return []
+        rows = self.session.exec(
+            select(Delivery, Webhook, WebhookEvent)
+            .join(Webhook, col(Webhook.id) == Delivery.webhook_id)
+            .join(WebhookEvent, col(WebhookEvent.id) == Delivery.event_id)
+            .where(col(Delivery.id).in_(claimed))
+            .order_by(col(Delivery.id))
+        ).all()
+        return [Due(d, w, e) for d, w, e in rows]
+
+    def settle(
+        self,
+        delivery_id: int,
+        *,
+        delivered: bool,
+        status: int | None,
+        error: str | None,
+        retry_at: datetime | None,
+    ) -> None:
+        """Record an attempt: delivered, to be retried at ``retry_at``, or
+        failed for good (``retry_at`` None)."""
+        state = "delivered" if delivered else ("pending" if retry_at is not None else "failed")
+        moment = now()
+        self.session.execute(
+            update(Delivery)
+            .where(col(Delivery.id) == delivery_id)
+            .values(
+                state=state,
+                attempts=Delivery.attempts + 1,
+                last_status=status,
+                last_error=error,
+                lease_until=None,
+                next_attempt_at=retry_at or moment,
+                delivered_at=moment if delivered else None,
+            )
+        )
+        self.session.commit()
+
+    def next_due(self) -> datetime | None:
+        """When the earliest pending delivery is due (for the dispatcher's sleep)."""
+        moment = self.session.exec(
+            select(func.min(Delivery.next_attempt_at)).where(col(Delivery.state) == "pending")
+        ).one()
+        return moment if isinstance(moment, datetime) else None

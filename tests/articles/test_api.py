@@ -1,0 +1,229 @@
+"""The article endpoints over HTTP (in-process), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.http import create_app
+from service.platform.config import Settings
+from tests.problems import ProblemCheck
+
+URL = "https://news.example/2022/09/22/north-korea-denies-arms"
+V1 = 'A defence official said the US should stop making "reckless remarks".'
+V2 = 'A defence official said the US should stop its "reckless remarks".'
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def app_settings(request: pytest.FixtureRequest) -> Settings:
+    url: str = request.getfixturevalue(f"{request.param}_url")
+    if request.param == "postgres":
+        from service.platform.db import make_engine, upgrade
+
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+    return Settings(database_url=url)
+
+
+@pytest.fixture
+def api(app_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(app_settings), raise_server_exceptions=False) as client:
+        yield client
+
+
+def post(api: TestClient, body: dict[str, Any], **headers: str) -> Any:
+    return api.post("/v1/articles", json=body, headers=headers)
+
+
+def test_create_unchanged_and_new_versions(api: TestClient) -> None:
+    url = f"{URL}/a"
+    first = post(api, {"outlet": "The National", "url": url, "text": V1, "title": "Denial"})
+    assert first.status_code == 201, first.text
+    assert first.json()["version"] == 1 and first.json()["created"] is True
+    again = post(api, {"outlet": "The National", "url": url, "text": V1})
+    assert again.status_code == 200 and again.json()["created"] is False
+    second = post(api, {"outlet": "The National", "url": url, "text": V2})
+    assert second.status_code == 201 and second.json()["version"] == 2
+
+    article_id = first.json()["id"]
+    article = api.get(f"/v1/articles/{article_id}").json()
+    assert article["latest_version"] == 2 and article["versions"] == 2
+    version = api.get(f"/v1/articles/{article_id}/versions/1").json()
+    assert version["text"] == V1 and version["headline"] == "Denial" and version["uri"] == url
+
+
+def test_versions_are_paged_oldest_first(api: TestClient) -> None:
+    url = f"{URL}/paged"
+    for i in range(5):
+        article_id = post(api, {"outlet": "AP", "url": url, "text": f"Version {i}."}).json()["id"]
+    seen, cursor = [], None
+    while True:
+        params: dict[str, Any] = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = api.get(f"/v1/articles/{article_id}/versions", params=params).json()
+        seen += [item["version"] for item in page["items"]]
+        cursor = page["next"]
+        if cursor is None:
+            break
+    assert seen == [1, 2, 3, 4, 5]
+
+
+def test_listing_filters_by_outlet_and_url(api: TestClient) -> None:
+    post(api, {"outlet": "Listing Outlet A", "url": f"{URL}/list-a", "text": "A."})
+    post(api, {"outlet": "Listing Outlet B", "url": f"{URL}/list-b", "text": "B."})
+    by_outlet = api.get("/v1/articles", params={"outlet": "Listing Outlet B"}).json()
+    assert [a["url"] for a in by_outlet["items"]] == [f"{URL}/list-b"]
+    by_url = api.get("/v1/articles", params={"url": f"{URL}/list-a"}).json()
+    assert [a["outlet"] for a in by_url["items"]] == ["Listing Outlet A"]
+    assert api.get("/v1/articles", params={"outlet": "nobody"}).json()["items"] == []
+
+
+def test_diff_lists_quote_changes(api: TestClient) -> None:
+    url = f"{URL}/diff"
+    article_id = post(api, {"outlet": "AP", "url": url, "text": V1}).json()["id"]
+    post(api, {"outlet": "AP", "url": url, "text": V2 + ' He added: "We never did."'})
+    body = api.get(f"/v1/articles/{article_id}/diff").json()
+    assert (body["from"], body["to"]) == (1, 2)
+    assert [q["text"] for q in body["quotes"]["added"]] == ["We never did."]
+    assert body["quotes"]["unchanged"] == 1  # "reckless remarks"
+    rebuilt_old = " ".join(op["left"] for op in body["diff"] if op["left"])
+    rebuilt_new = " ".join(op["right"] for op in body["diff"] if op["right"])
+    assert rebuilt_old == " ".join(V1.split())
+    assert rebuilt_new.endswith('"We never did."')
+    explicit = api.get(f"/v1/articles/{article_id}/diff", params={"from": 2, "to": 1}).json()
+    assert [q["text"] for q in explicit["quotes"]["removed"]] == ["We never did."]
+
+
+def test_diff_lists_sentence_changes_in_newsedits_categories(
+    api: TestClient, shared_dir: Path
+) -> None:
+    """A real NewsEdits version pair (BBC, the IPCC story that grows from
+    four sentences to eleven): sentences added, deleted, edited, moved."""
+    data = json.loads(
+        (shared_dir / "corpus/clients/versions/newsedits_bbc-2_685622_v0-v1.json").read_text()
+    )
+
+    def text(version: int) -> str:
+        nodes = sorted(
+            (n for n in data["nodes"] if n["version"] == version), key=lambda n: n["sent_idx"]
+        )
+        return "\n".join(n["sentence"] for n in nodes)
+
+    url = f"{URL}/newsedits"
+    article_id = post(api, {"outlet": "BBC", "url": url, "text": text(0)}).json()["id"]
+    post(api, {"outlet": "BBC", "url": url, "text": text(1)})
+    sentences = api.get(f"/v1/articles/{article_id}/diff").json()["sentences"]
+    arcs = [(a["sent_idx_x"], a["sent_idx_y"]) for a in data["arcs"]]
+    deleted = {int(x) for x, y in arcs if y is None}
+    added = {int(y) for x, y in arcs if x is None}
+    kept_new = {int(y) for x, y in arcs if x is not None and y is not None}
+    ours_deleted = {s["index"] for s in sentences["deleted"]}
+    ours_added = {s["index"] for s in sentences["added"]}
+    assert ours_deleted == deleted
+    # Every sentence NewsEdits calls added is. Of those it aligns, one is
+    # not: NewsEdits links old sentence 1 to new 1 and to new 4 (a split
+    # into sentences apart), and splits here join neighbours only.
+    assert added <= ours_added and ours_added & kept_new == {1}
+    assert sentences["edited"] and all(e["relation"] != "same" for e in sentences["edited"])
+    for edit in sentences["edited"]:
+        assert any(op["op"] != "equal" for op in edit["diff"])
+    total = len(sentences["added"]) + sentences["unchanged"] + len(sentences["edited"])
+    assert total + len(sentences["moved"]) >= len(text(1).split("\n")) - 1
+
+
+def test_compare_stored_versions(api: TestClient) -> None:
+    url = f"{URL}/compare"
+    article_id = post(api, {"outlet": "AP", "url": url, "text": V1}).json()["id"]
+    post(api, {"outlet": "AP", "url": url, "text": V2})
+    body = api.post(
+        "/v1/compare",
+        json={
+            "left": {"article_id": article_id, "version": 1},
+            "right": {"article_id": article_id},
+        },
+    ).json()
+    assert [(m["left"], m["right"], m["relation"]) for m in body["matches"]] == [
+        ("L1", "R1", "identical")
+    ]
+    assert body["left"]["outlet"] == "AP"
+
+
+def test_ninjs_in_and_out(api: TestClient, shared_dir: Path) -> None:
+    doc = json.loads((shared_dir / "corpus/clients/ninjs/dpa_text.json").read_text("utf-8"))
+    recorded = post(api, doc)
+    assert recorded.status_code in (200, 201), recorded.text
+    body = recorded.json()
+    assert body["outlet"] == "dpa" and body["url"] == doc["uri"]
+    version = api.get(f"/v1/articles/{body['id']}/versions/{body['version']}").json()
+    assert "«" in version["text"] and version["html"] is not None  # guillemet quotes kept
+    out = api.get(f"/v1/articles/{body['id']}/versions/{body['version']}/ninjs").json()
+    assert out["uri"] == doc["uri"] and out["version"] == str(body["version"])
+    assert out["bodies"][0]["contentType"] == "text/plain"
+    assert out["headlines"][0]["value"] == doc["headlines"][0]["value"]
+
+
+def test_idempotency_key(api: TestClient, problem: ProblemCheck) -> None:
+    url = f"{URL}/idem"
+    key = {"Idempotency-Key": "0b8e6f3c-retry"}
+    first = post(api, {"outlet": "AP", "url": url, "text": "One."}, **key)
+    post(api, {"outlet": "AP", "url": url, "text": "Two."})
+    replay = post(api, {"outlet": "AP", "url": url, "text": "One."}, **key)
+    assert (replay.status_code, replay.json()) == (first.status_code, first.json())
+    problem(post(api, {"outlet": "AP", "url": url, "text": "Three."}, **key), 409)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"outlet": "AP", "text": "no identity"},
+        {"outlet": "AP", "url": URL, "external_id": "x", "text": "both identities"},
+        {"outlet": "AP", "url": URL},
+        {"outlet": "AP", "url": URL, "text": "t", "html": "<p>h</p>"},
+        {"outlet": "AP", "url": URL, "text": "   "},
+        {"outlet": "AP", "url": URL, "text": "t", "id": "forged"},
+        {"outlet": "AP", "url": URL, "text": "t", "content_hash": "forged"},
+        {"outlet": "AP", "url": URL, "text": 42},
+        {"outlet": "AP", "url": URL, "text": "t", "published_at": "yesterday"},
+        {"outlet": "AP", "url": URL, "text": "t", "published_at": "2022-09-22T09:02:00"},
+        {"uri": "urn:x", "headline": "no body at all"},
+    ],
+)
+def test_bad_articles_are_problems(api: TestClient, problem: ProblemCheck, body: Any) -> None:
+    problem(post(api, body), 422)
+
+
+def test_unknown_ids_and_bad_cursors(api: TestClient, problem: ProblemCheck) -> None:
+    problem(api.get("/v1/articles/0123456789abcdef"), 404)
+    problem(api.get("/v1/articles/0123456789abcdef/versions"), 404)
+    problem(api.get("/v1/articles/0123456789abcdef/diff"), 404)
+    article_id = post(api, {"outlet": "AP", "url": f"{URL}/ids", "text": "T."}).json()["id"]
+    problem(api.get(f"/v1/articles/{article_id}/versions/2"), 404)
+    problem(api.get(f"/v1/articles/{article_id}/versions/0"), 422)
+    problem(api.get(f"/v1/articles/{article_id}/versions", params={"cursor": "garbage"}), 400)
+    problem(api.get("/v1/articles", params={"cursor": "garbage"}), 400)
+    problem(api.get("/v1/articles", params={"limit": 1000}), 422)
+    problem(
+        api.post(
+            "/v1/compare",
+            json={"left": {"article_id": "0123456789abcdef"}, "right": {"text": "x"}},
+        ),
+        404,
+    )
+
+
+def test_blank_outlet_is_refused(api: TestClient, problem: ProblemCheck) -> None:
+    body = problem(post(api, {"outlet": "   ", "url": f"{URL}/blank", "text": "T."}), 422)
+    assert body["errors"][0]["pointer"].startswith("#/")
+
+
+def test_query_errors_say_where_they_are(api: TestClient, problem: ProblemCheck) -> None:
+    body = problem(api.get("/v1/articles", params={"limit": 0}), 422)
+    assert body["detail"].startswith("The query string is invalid")
+    body = problem(post(api, {"outlet": "AP"}), 422)
+    assert body["detail"].startswith("The request body is invalid")

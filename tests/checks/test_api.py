@@ -1,0 +1,150 @@
+"""Checks, saved policies, webhook subscriptions and feeds over HTTP, on
+SQLite and PostgreSQL (in process; the end-to-end flows are in
+``tests/test_web_e2e.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.http import create_app
+from service.platform.config import Settings
+from tests.problems import ProblemCheck
+
+BASE = (
+    '"We have never exported weapons to Russia and we will not plan to export them," '
+    'the vice director said. He called the reports "reckless remarks".'
+)
+TRIMMED = BASE.replace(" and we will not plan to export them", "")
+
+
+@pytest.fixture(scope="module")
+def api(module_database_url: str) -> Iterator[TestClient]:
+    settings = Settings(
+        database_url=module_database_url, fetch_allow=["127.0.0.1"], background=False
+    )
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client
+
+
+def check(
+    api: TestClient, baseline: dict[str, Any], candidate: dict[str, Any], **extra: Any
+) -> Any:
+    response = api.post("/v1/checks", json={"baseline": baseline, "candidate": candidate, **extra})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_inline_check_with_the_default_and_an_inline_policy(api: TestClient) -> None:
+    default = check(api, {"text": BASE}, {"text": TRIMMED})
+    assert default["passed"] is True
+    assert default["policy"] == {
+        "name": None,
+        "fail_on": ["dropped_quote", "reworded_quote"],
+        "min_passage_words": 30,
+    }
+    assert [f["kind"] for f in default["findings"]] == ["partial_quote"]
+    finding = default["findings"][0]
+    assert (
+        BASE[finding["baseline"]["start"] : finding["baseline"]["end"]]
+        == (finding["baseline"]["text"])
+    )
+    assert (
+        TRIMMED[finding["candidate"]["start"] : finding["candidate"]["end"]]
+        == (finding["candidate"]["text"])
+    )
+    strict = check(api, {"text": BASE}, {"text": TRIMMED}, policy={"fail_on": ["partial_quote"]})
+    assert strict["passed"] is False and strict["summary"]["failures"] == 1
+
+
+def test_saved_policies_by_name_and_as_a_storys_default(
+    api: TestClient, problem: ProblemCheck
+) -> None:
+    created = api.put("/v1/policies/strict", json={"fail_on": ["partial_quote"]})
+    assert created.status_code == 201, created.text
+    replaced = api.put("/v1/policies/strict", json={"fail_on": ["partial_quote", "dropped_quote"]})
+    assert replaced.status_code == 200
+    assert replaced.json()["fail_on"] == ["dropped_quote", "partial_quote"]
+    assert [p["name"] for p in api.get("/v1/policies").json()["items"]] == ["strict"]
+    named = check(api, {"text": BASE}, {"text": TRIMMED}, policy="strict")
+    assert named["passed"] is False and named["policy"]["name"] == "strict"
+
+    # A story's policy applies to checks of its stored articles.
+    url = "https://daily.example/policy-story"
+    ids = [
+        api.post(
+            "/v1/articles", json={"outlet": "Daily", "url": url, "text": t, "story": "pol"}
+        ).json()["id"]
+        for t in (BASE, TRIMMED)
+    ]
+    stored = ({"article_id": ids[0], "version": 1}, {"article_id": ids[0], "version": 2})
+    assert check(api, *stored)["passed"] is True
+    api.put("/v1/policies/pol-strict", json={"fail_on": ["partial_quote"], "story": "pol"})
+    applied = check(api, *stored)
+    assert applied["passed"] is False and applied["policy"]["name"] == "pol-strict"
+
+    problem(
+        api.post(
+            "/v1/checks",
+            json={"baseline": {"text": BASE}, "candidate": {"text": BASE}, "policy": "nope"},
+        ),
+        404,
+    )
+    problem(api.put("/v1/policies/strict", json={"fail_on": ["moved"]}), 422)
+    problem(api.put("/v1/policies/bad name", json={}), 422)
+    assert api.delete("/v1/policies/strict").status_code == 204
+    problem(api.get("/v1/policies/strict"), 404)
+
+
+def test_webhook_subscriptions(api: TestClient, problem: ProblemCheck) -> None:
+    created = api.post(
+        "/v1/webhooks",
+        json={"url": "http://127.0.0.1:9/hook", "events": ["quote.dropped", "version.created"]},
+    )
+    assert created.status_code == 201, created.text
+    hook = created.json()
+    assert hook["secret"].startswith("whsec_") and hook["events"] == [
+        "quote.dropped",
+        "version.created",
+    ]
+    listed = api.get("/v1/webhooks").json()["items"]
+    assert "secret" not in listed[0] and listed[0]["id"] == hook["id"]
+
+    # A new version queues a delivery (nothing is sent: no dispatcher here).
+    api.post(
+        "/v1/articles",
+        json={"outlet": "Daily", "url": "https://daily.example/hooked", "text": BASE},
+    )
+    log = api.get(f"/v1/webhooks/{hook['id']}/deliveries").json()["items"]
+    assert [(d["event_type"], d["state"]) for d in log] == [("version.created", "pending")]
+    assert log[0]["payload"]["data"]["url"] == "https://daily.example/hooked"
+    assert api.get(f"/v1/webhooks/{hook['id']}").json()["pending"] == 1
+
+    replayed = api.post(f"/v1/webhooks/{hook['id']}/deliveries/{log[0]['id']}/replay")
+    assert replayed.status_code == 202 and replayed.json()["event_id"] == log[0]["event_id"]
+    problem(api.post(f"/v1/webhooks/{hook['id']}/deliveries/999999/replay"), 404)
+    problem(api.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/", "events": []}), 422)
+    problem(api.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/", "events": ["nope"]}), 422)
+    problem(
+        api.post("/v1/webhooks", json={"url": "http://10.1.2.3/", "events": ["check.failed"]}),
+        422,
+    )
+    assert api.delete(f"/v1/webhooks/{hook['id']}").status_code == 204
+    problem(api.get(f"/v1/webhooks/{hook['id']}/deliveries"), 404)
+
+
+def test_feeds_register_once(api: TestClient, problem: ProblemCheck) -> None:
+    body = {"url": "http://127.0.0.1:9/feed.xml", "outlet": "Wire", "interval_seconds": 60}
+    created = api.post("/v1/feeds", json=body)
+    assert created.status_code == 201, created.text
+    problem(api.post("/v1/feeds", json=body), 409)
+    feed_id = created.json()["id"]
+    # Polling a feed whose origin is down records the failure; it is no 5xx.
+    polled = api.post(f"/v1/feeds/{feed_id}/poll").json()
+    assert polled["status"] is None and "127.0.0.1" in polled["error"]
+    assert api.get(f"/v1/feeds/{feed_id}").json()["last_error"] == polled["error"]
+    assert api.delete(f"/v1/feeds/{feed_id}").status_code == 204
+    problem(api.get(f"/v1/feeds/{feed_id}"), 404)

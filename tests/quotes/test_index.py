@@ -1,0 +1,140 @@
+"""The quote index: filed with its version, searched through shingles."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from service.articles.service import Submission, record_version
+from service.core.alignment.shingles import query_shingles
+from service.core.text import keys
+from service.models.articles import Version
+from service.models.quotes import QuoteRecord, QuoteShingle
+from service.platform.config import Settings
+from service.platform.errors import Unprocessable
+from service.quotes.repository import QuoteRepository
+from service.quotes.service import search_quotes
+
+SETTINGS = Settings()
+URL = "https://news.example/2022/09/22/index"
+V1 = (
+    '"We have never exported weapons to Russia and will not do so," the vice director said. '
+    'He called the reports "reckless remarks".'
+)
+V2 = (
+    '"We have never exported weapons to Russia," the vice director said. '
+    'He called the reports "a smear".'
+)
+
+
+def submit(engine: Engine, tenant: str, text: str, url: str = URL, **extra: object) -> int:
+    fields: dict[str, object] = {"outlet": "The Wire", "url": url, "text": text, **extra}
+    status, _ = record_version(engine, tenant, Submission(**fields), SETTINGS)  # type: ignore[arg-type]
+    return status
+
+
+def rows(engine: Engine, tenant: str) -> list[tuple[int, str, bool]]:
+    with Session(engine) as session:
+        found = session.exec(
+            select(QuoteRecord)
+            .where(QuoteRecord.tenant == tenant)
+            .order_by(col(QuoteRecord.version), col(QuoteRecord.ordinal))
+        ).all()
+        return [(r.version, r.text, r.latest) for r in found]
+
+
+def test_each_version_files_its_quotes_and_only_the_latest_is_latest(
+    engine: Engine, tenant: str
+) -> None:
+    assert submit(engine, tenant, V1) == 201
+    assert submit(engine, tenant, V1) == 200  # unchanged: nothing filed again
+    assert submit(engine, tenant, V2) == 201
+    assert rows(engine, tenant) == [
+        (1, "We have never exported weapons to Russia and will not do so,", False),
+        (1, "reckless remarks", False),
+        (2, "We have never exported weapons to Russia,", True),
+        (2, "a smear", True),
+    ]
+    with Session(engine) as session:
+        records = session.exec(select(QuoteRecord).where(QuoteRecord.tenant == tenant)).all()
+        for record in records:
+            filed = session.exec(
+                select(QuoteShingle).where(col(QuoteShingle.quote_id) == record.id)
+            ).all()
+            assert len(filed) == record.shingles > 0
+            # The index's copies of the quotation's size and latest flag.
+            assert {(row.size, row.latest) for row in filed} == {(record.shingles, record.latest)}
+            assert record.norm == " ".join(keys(record.text))
+
+
+def test_a_failed_version_files_nothing(engine: Engine, tenant: str) -> None:
+    """The index is written in the version's transaction: a refused version
+    leaves neither."""
+    with pytest.raises(Unprocessable):
+        submit(engine, tenant, "   ")
+    assert rows(engine, tenant) == []
+
+
+def test_search_finds_variants_across_versions_and_articles(engine: Engine, tenant: str) -> None:
+    submit(engine, tenant, V1)
+    submit(engine, tenant, V2)
+    submit(
+        engine,
+        tenant,
+        'But "we have never exported weapons to Russia", an official insisted.',
+        url=f"{URL}/other",
+    )
+    submit(engine, tenant, '"The harvest was poor this year," a farmer said.', url=f"{URL}/farm")
+    with Session(engine) as session:
+        latest = search_quotes(
+            session,
+            tenant,
+            "We have never exported weapons to Russia",
+            min_score=80,
+            scope="latest",
+            cursor=None,
+            limit=10,
+        )
+        every = search_quotes(
+            session,
+            tenant,
+            "We have never exported weapons to Russia",
+            min_score=80,
+            scope="all",
+            cursor=None,
+            limit=10,
+        )
+    assert [(h["version"], h["quote"]["text"]) for h in latest["items"]] == [
+        (2, "We have never exported weapons to Russia,"),
+        (1, "we have never exported weapons to Russia"),
+    ]
+    assert [h["relation"] for h in latest["items"]] == ["identical", "identical"]
+    assert {h["quote"]["text"] for h in every["items"]} == {
+        "We have never exported weapons to Russia,",
+        "we have never exported weapons to Russia",
+        "We have never exported weapons to Russia and will not do so,",
+    }
+    assert all(h["score"] >= 80 for h in every["items"])
+
+
+def test_search_is_scoped_to_the_tenant(engine: Engine, tenant: str) -> None:
+    submit(engine, tenant, V1)
+    with Session(engine) as session:
+        mine = QuoteRepository(session, tenant).candidates(
+            sorted(query_shingles(keys("never exported weapons to Russia"), tenant))
+        )
+        theirs = QuoteRepository(session, f"{tenant}-other").candidates(
+            sorted(query_shingles(keys("never exported weapons to Russia"), f"{tenant}-other"))
+        )
+    assert mine and not theirs
+
+
+def test_version_rows_and_quote_rows_agree(engine: Engine, tenant: str) -> None:
+    submit(engine, tenant, V1)
+    with Session(engine) as session:
+        version = session.exec(select(Version).where(Version.tenant == tenant)).one()
+        for record in session.exec(
+            select(QuoteRecord).where(QuoteRecord.version_id == version.id)
+        ).all():
+            assert version.text[record.start : record.end] == record.text

@@ -1,1 +1,0 @@
-"""Storage tests: the database fixtures live in ``tests/conftest.py``."""

@@ -1,0 +1,281 @@
+"""Stories, quote search and related articles over HTTP, on SQLite and PostgreSQL.
+
+The story is the seed pair plus two outlets made from them the way coverage
+drifts: one drops the paragraph with the "fake" quotation and publishes
+first, one trims the long denial and adds "But".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.http import create_app
+from service.platform.config import Settings
+from tests.problems import ProblemCheck
+
+DENIAL = "We have never exported weapons or ammunition to Russia"
+
+
+@pytest.fixture(scope="module")
+def api(module_database_url: str) -> Iterator[TestClient]:
+    """An app on a database of this module's own: search and related
+    articles read the whole tenant, which other modules fill too."""
+    settings = Settings(database_url=module_database_url)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client
+
+
+def _without_paragraph(text: str, containing: str) -> str:
+    paragraphs = text.split("\n")
+    kept = [p for p in paragraphs if containing not in p]
+    assert len(kept) == len(paragraphs) - 1, containing
+    return "\n".join(kept)
+
+
+@pytest.fixture(scope="module")
+def story(api: TestClient, seed_texts: tuple[str, str]) -> dict[str, Any]:
+    """Four outlets in story ``nk-arms``: their article ids by outlet."""
+    left, right = seed_texts
+    key = "nk-arms"
+    early = _without_paragraph(left, "“fake”") if "“fake”" in left else None
+    assert early is not None
+    trimmed = right.replace("and we will not plan to export them", "and we will not export them")
+    assert trimmed != right
+    articles = [
+        ("Outlet Left", left, "2022-09-22T08:00:00Z"),
+        ("Outlet Right", right, "2022-09-22T09:00:00Z"),
+        ("Outlet Early", early, "2022-09-22T06:00:00Z"),
+        ("Outlet Trim", trimmed, "2022-09-22T10:00:00Z"),
+    ]
+    ids = {}
+    for outlet, text, published in articles:
+        response = api.post(
+            "/v1/articles",
+            json={
+                "outlet": outlet,
+                "url": f"https://news.example/{key}/{outlet.split()[1].lower()}",
+                "text": text,
+                "published_at": published,
+                "story": key,
+            },
+        )
+        assert response.status_code == 201, response.text
+        assert response.json()["story"] == key
+        ids[outlet] = response.json()["id"]
+    return {"key": key, "ids": ids}
+
+
+def statement_with(body: dict[str, Any], words: str) -> dict[str, Any]:
+    found = [s for s in body["statements"] if words in s["canonical"]["quote"]["text"]]
+    assert len(found) == 1, [s["canonical"]["quote"]["text"] for s in body["statements"]]
+    return found[0]
+
+
+def test_story_groups_every_outlets_variant(api: TestClient, story: dict[str, Any]) -> None:
+    ids = story["ids"]
+    body = api.get(f"/v1/stories/{story['key']}/quotes").json()
+    assert [a["outlet"] for a in body["articles"]] == list(ids)
+
+    denial = statement_with(body, DENIAL)
+    relations = {v["outlet"]: v["relation"] for v in denial["variants"]}
+    # The longest wording is canonical: Right's, with "But" and "plan to";
+    # Left and Early lack "But", Trim lacks "plan to".
+    assert denial["canonical"]["quote"]["text"].startswith("But we take")
+    assert set(relations) == set(ids)
+    assert relations[denial["canonical"]["outlet"]] == "canonical"
+    assert denial["canonical"]["outlet"] == "Outlet Right"
+    assert relations["Outlet Left"] == relations["Outlet Trim"] == "reworded"
+    trim = next(v for v in denial["variants"] if v["outlet"] == "Outlet Trim")
+    assert [op for op in trim["diff"] if op["op"] != "equal"] == [
+        {"op": "delete", "left": "plan to", "right": ""}
+    ]
+    # First appearance: the earliest published carrier.
+    assert denial["first"]["outlet"] == "Outlet Early"
+    assert denial["carried_by"][0] == ids["Outlet Early"]
+
+
+def test_omissions_name_the_outlet_that_dropped_a_quote(
+    api: TestClient, story: dict[str, Any]
+) -> None:
+    ids = story["ids"]
+    body = api.get(f"/v1/stories/{story['key']}/quotes").json()
+    fake = next(
+        s
+        for s in body["statements"]
+        if s["canonical"]["quote"]["text"] == "fake" and len(s["carried_by"]) > 1
+    )
+    assert fake["omitted_by"] == [ids["Outlet Early"]]
+    omissions = {o["outlet"]: o["omits"] for o in body["omissions"]}
+    assert fake["id"] in omissions["Outlet Early"]
+    assert fake["id"] not in omissions["Outlet Left"]
+    for statement in body["statements"]:
+        carriers = set(statement["carried_by"])
+        assert carriers.isdisjoint(statement["omitted_by"])
+        assert carriers | set(statement["omitted_by"]) == set(ids.values())
+
+
+def test_joining_and_leaving_a_story(
+    api: TestClient, story: dict[str, Any], problem: ProblemCheck
+) -> None:
+    key, ids = story["key"], story["ids"]
+    other = f"{key}-copy"
+    joined = api.post(f"/v1/stories/{other}/articles", json={"article_id": ids["Outlet Left"]})
+    assert joined.status_code == 201 and joined.json()["joined"] is True
+    again = api.post(f"/v1/stories/{other}/articles", json={"article_id": ids["Outlet Left"]})
+    assert again.status_code == 200 and again.json()["joined"] is False
+    assert [a["article_id"] for a in api.get(f"/v1/stories/{other}").json()["articles"]] == [
+        ids["Outlet Left"]
+    ]
+    listed = {s["key"]: s["articles"] for s in api.get("/v1/stories").json()["items"]}
+    assert listed[key] == 4 and listed[other] == 1
+    assert api.delete(f"/v1/stories/{other}/articles/{ids['Outlet Left']}").status_code == 204
+    problem(api.delete(f"/v1/stories/{other}/articles/{ids['Outlet Left']}"), 404)
+    problem(api.post(f"/v1/stories/{other}/articles", json={"article_id": "nope"}), 404)
+    problem(api.get("/v1/stories/no-such-story/quotes"), 404)
+    problem(api.post("/v1/stories/bad key!/articles", json={"article_id": "x"}), 422)
+    problem(api.post(f"/v1/stories/{other}/articles", json={"article_id": 7}), 422)
+
+
+def test_story_keys_are_validated_on_ingest(api: TestClient, problem: ProblemCheck) -> None:
+    body = {"outlet": "X", "url": "https://news.example/k", "text": "Text.", "story": "a b"}
+    problem(api.post("/v1/articles", json=body), 422)
+
+
+def test_search_finds_each_outlets_wording(api: TestClient, story: dict[str, Any]) -> None:
+    ids = story["ids"]
+    found = api.get("/v1/quotes/search", params={"q": f"{DENIAL} before"}).json()
+    by_outlet = {h["outlet"]: h for h in found["items"] if DENIAL in h["quote"]["text"]}
+    assert set(by_outlet) >= set(ids)
+    assert all(h["score"] >= 80 and h["relation"] == "partial" for h in by_outlet.values())
+    strict = api.get(
+        "/v1/quotes/search", params={"q": "ammunition to Russia before", "min_score": 100}
+    ).json()
+    assert all(h["score"] == 100 for h in strict["items"])
+
+
+def test_search_pages_without_repeats(api: TestClient, story: dict[str, Any]) -> None:
+    seen, cursor = [], None
+    while True:
+        params: dict[str, Any] = {"q": DENIAL, "limit": 1, "min_score": 60}
+        if cursor:
+            params["cursor"] = cursor
+        page = api.get("/v1/quotes/search", params=params).json()
+        seen += [(h["score"], h["quote"]["id"]) for h in page["items"]]
+        cursor = page["next"]
+        if cursor is None:
+            break
+    assert len(seen) >= 4 and len(set(seen)) == len(seen)
+    assert seen == sorted(seen, key=lambda s: (-s[0], s[1]))
+
+
+def test_search_refuses_bad_queries(api: TestClient, problem: ProblemCheck) -> None:
+    problem(api.get("/v1/quotes/search", params={"q": "“ — ”"}), 422)
+    problem(api.get("/v1/quotes/search"), 422)
+    problem(api.get("/v1/quotes/search", params={"q": "x", "min_score": 101}), 422)
+    problem(api.get("/v1/quotes/search", params={"q": "x", "cursor": "garbage"}), 400)
+    problem(api.get("/v1/quotes/search", params={"q": "x", "scope": "some"}), 422)
+
+
+def test_related_articles_rank_coverage_of_the_same_event(
+    api: TestClient, story: dict[str, Any], problem: ProblemCheck
+) -> None:
+    ids = story["ids"]
+    api.post(
+        "/v1/articles",
+        json={
+            "outlet": "Elsewhere",
+            "url": f"https://news.example/{story['key']}/unrelated",
+            "text": '"The harvest was poor this year," a farmer said.',
+        },
+    )
+    related = api.get(f"/v1/articles/{ids['Outlet Left']}/related").json()
+    outlets = [r["outlet"] for r in related["items"]]
+    assert set(outlets) == {"Outlet Right", "Outlet Early", "Outlet Trim"}
+    # Early is Left with one paragraph dropped: it shares the most.
+    assert outlets[0] == "Outlet Early"
+    top = related["items"][0]
+    assert top["stories"] == [story["key"]] and top["shared_quotes"] >= 3
+    assert all(e["relation"] in ("identical", "reworded", "partial") for e in top["evidence"])
+    problem(api.get("/v1/articles/nope/related"), 404)
+
+
+STATEMENT = (
+    "Statement of the vice director general of the General Equipment Bureau of the "
+    "Ministry of National Defence of the DPRK.\n"
+    "Recently, the US and other hostile forces talked about the 'violation of a resolution' "
+    "of the UNSC, spreading a 'rumour of arms dealings' between the DPRK and Russia. "
+    "We take this opportunity to make clear one thing. We have never exported weapons or "
+    "ammunition to Russia before and we will not plan to export them. "
+    "The US should stop making reckless remarks and keep its mouth shut."
+)
+
+
+def test_primary_documents_check_every_outlets_quotes(
+    api: TestClient, story: dict[str, Any]
+) -> None:
+    """The ministry's statement as a primary document of a story of its own:
+    one outlet quotes the denial whole, another adds "But"; the "tarnishing"
+    quotation is not in the statement."""
+    key, ids = "nk-arms-primary", story["ids"]
+    stored = api.post(
+        "/v1/articles",
+        json={"outlet": "KCNA", "url": "https://kcna.example/statement", "text": STATEMENT},
+    )
+    assert stored.status_code == 201, stored.text
+    statement = stored.json()["id"]
+    for outlet in ("Outlet Left", "Outlet Right"):
+        joined = api.post(f"/v1/stories/{key}/articles", json={"article_id": ids[outlet]})
+        assert joined.status_code == 201 and joined.json()["primary"] is False
+    joined = api.post(
+        f"/v1/stories/{key}/articles", json={"article_id": statement, "primary": True}
+    )
+    assert joined.status_code == 201 and joined.json()["primary"] is True
+
+    body = api.get(f"/v1/stories/{key}/quotes").json()
+    members = {a["article_id"]: a["primary"] for a in body["articles"]}
+    assert members[statement] is True and members[ids["Outlet Left"]] is False
+    # The statement is not coverage: no statement groups are built from it.
+    assert all(v["article_id"] != statement for s in body["statements"] for v in s["variants"])
+    assert [o["article_id"] for o in body["omissions"]] == [
+        ids["Outlet Left"],
+        ids["Outlet Right"],
+    ]
+    report = {o["outlet"]: o for o in body["primary"]["outlets"]}
+    assert body["primary"]["documents"] == [statement]
+
+    def sourced(outlet: str, starts: str) -> dict[str, Any]:
+        return next(q for q in report[outlet]["quotes"] if q["text"].startswith(starts))
+
+    whole = sourced("Outlet Left", "We take this opportunity")
+    assert whole["verdict"] == "accurate" and whole["primary"] == statement
+    assert whole["source"]["context_after"].startswith("The US should stop")
+    with_but = sourced("Outlet Right", "But we take")
+    assert with_but["verdict"] == "edited"
+    assert {"type": "inserted", "side": "right", "where": "start", "left": "", "right": "But"} in (
+        with_but["edits"]
+    )
+    fragment = sourced("Outlet Left", "reckless remarks")
+    assert fragment["verdict"] == "trimmed"
+    assert fragment["source"]["context_before"].endswith("The US should stop making")
+    assert sourced("Outlet Right", "tarnishing")["verdict"] == "not_found"
+    for outlet in report.values():
+        assert sum(outlet["summary"].values()) == len(outlet["quotes"])
+        assert outlet["accurate"] is False  # each has quotations the statement lacks
+
+    # The right outlet's "tarnishing" is echoed in the left's own reporting.
+    omissions = {o["outlet"]: o for o in body["omissions"]}
+    echoes = omissions["Outlet Left"]["echoes"]
+    assert [e["text"] for e in echoes.values()] == ["tarnish"]
+    # Variants carry their typed edits against the canonical wording.
+    denial = next(s for s in body["statements"] if DENIAL in s["canonical"]["quote"]["text"])
+    edits = {v["outlet"]: [e["type"] for e in v["edits"]] for v in denial["variants"]}
+    assert "inserted" in edits["Outlet Left"] or "inserted" in edits["Outlet Right"]
+
+    # Joining again as coverage makes it coverage.
+    again = api.post(f"/v1/stories/{key}/articles", json={"article_id": statement})
+    assert again.status_code == 200 and again.json()["primary"] is False
+    assert api.get(f"/v1/stories/{key}/quotes").json()["primary"] is None

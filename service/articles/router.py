@@ -89,7 +89,7 @@ def record(
         StoryKey | None, Query(description="Story of a ninjs item (the article joins it).")
     ] = None,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
-) -> dict[str, Any]:
+) -> ArticleRecorded:
     """Record a version of an article (or find it unchanged), and, with a
     `story`, make the article a member of that story."""
     if isinstance(body, NinjsRequest):
@@ -112,10 +112,10 @@ def record(
             + (story or "")
         )
         idempotency = Idempotency(idempotency_key, hashlib.sha256(canonical.encode()).hexdigest())
-    status, recorded = record_version(engine, tenant, submission, settings, idempotency=idempotency)
-    response.status_code = status
-    metrics.INGESTS.labels(result="created" if recorded["created"] else "unchanged").inc()
-    return recorded
+    recorded = record_version(engine, tenant, submission, settings, idempotency=idempotency)
+    response.status_code = 201 if recorded.created else 200
+    metrics.INGESTS.labels(result="created" if recorded.created else "unchanged").inc()
+    return ArticleRecorded.model_validate(recorded, from_attributes=True)
 
 
 @router.get("", response_model=ArticlePage, dependencies=READ)

@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -63,6 +63,7 @@ from service.webhooks.service import subscriptions, version_events
 
 __all__ = [
     "Idempotency",
+    "Recorded",
     "Submission",
     "article_body",
     "diff_versions",
@@ -156,6 +157,21 @@ def _find_or_add_article(repo: ArticleRepository, outlet: Outlet, s: Submission)
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What recording a submission did: the article and version it is now,
+    ``created`` False when its text equalled the latest version's."""
+
+    id: str
+    version: int
+    created: bool
+    outlet: str
+    url: str | None
+    external_id: str | None
+    content_hash: str
+    story: str | None
+
+
 def record_version(
     engine: Engine,
     tenant: str,
@@ -163,7 +179,7 @@ def record_version(
     settings: Settings,
     *,
     idempotency: Idempotency | None = None,
-) -> tuple[int, dict[str, Any]]:
+) -> Recorded:
     """Store ``submission`` as a new version unless its text is unchanged.
 
     Raises ``Unprocessable`` (no identity, no text), ``PayloadTooLarge``,
@@ -191,24 +207,24 @@ def _record_once(
     content_hash: str,
     quotes: Sequence[IndexedQuote],
     idempotency: Idempotency | None,
-) -> tuple[int, dict[str, Any]]:
+) -> Recorded:
     keys = IdempotencyRepository(session, tenant)
     if idempotency is not None:
         previous = keys.get(idempotency.key)
         if previous is not None:
             if previous.request_hash != idempotency.request_hash:
                 raise Conflict("this Idempotency-Key was used for a different request")
-            body: dict[str, Any] = json.loads(previous.body)
-            return previous.status_code, body
+            return Recorded(**json.loads(previous.body))
 
     repo = ArticleRepository(session, tenant)
     outlet = repo.outlet_named(s.outlet) or repo.add_outlet(s.outlet)
     article = _find_or_add_article(repo, outlet, s)
     latest = repo.latest_version(article.id)
-    if latest is not None and latest.content_hash == content_hash:
-        status, version = 200, latest
+    created = latest is None or latest.content_hash != content_hash
+    if not created:
+        assert latest is not None
+        version = latest
     else:
-        status = 201
         version = repo.add_version(
             Version(
                 article_id=article.id,
@@ -243,19 +259,21 @@ def _record_once(
         story = stories.story(s.story) or stories.add_story(s.story)
         if stories.membership(story, article.id) is None:
             stories.join(story, article.id)
-    body = {
-        "id": article.id,
-        "version": version.number,
-        "created": status == 201,
-        "outlet": outlet.name,
-        "url": article.url,
-        "external_id": article.external_id,
-        "content_hash": version.content_hash,
-        "story": s.story,
-    }
+    recorded = Recorded(
+        id=article.id,
+        version=version.number,
+        created=created,
+        outlet=outlet.name,
+        url=article.url,
+        external_id=article.external_id,
+        content_hash=version.content_hash,
+        story=s.story,
+    )
     if idempotency is not None:
-        keys.add(idempotency.key, idempotency.request_hash, status, json.dumps(body))
-    return status, body
+        # The first answer is kept as it was sent, so a retry gets it back.
+        status = 201 if created else 200
+        keys.add(idempotency.key, idempotency.request_hash, status, json.dumps(asdict(recorded)))
+    return recorded
 
 
 def article_body(

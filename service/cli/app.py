@@ -52,7 +52,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from service.articles.repository import ArticleRepository
-from service.articles.service import Submission, record_version, submission_from_ninjs
+from service.articles.service import Recorded, Submission, record_version, submission_from_ninjs
 from service.cli.junit import junit_xml, render_check
 from service.cli.terminal import render_report
 from service.compare.service import (
@@ -527,12 +527,10 @@ def ingest(
     with _database(database_url, settings) as engine:
         for path, submission in submissions:
             try:
-                status, body = record_version(engine, DEFAULT_TENANT, submission, settings)
+                recorded = record_version(engine, DEFAULT_TENANT, submission, settings)
             except SourcediffError as exc:
                 _fail(f"{path}: {exc.detail}")
-            typer.echo(
-                f"{'created' if status == 201 else 'unchanged'} v{body['version']} {body['id']}"
-            )
+            typer.echo(_recorded_line(recorded))
 
 
 @app.command()
@@ -550,12 +548,16 @@ def fetch(
     settings = Settings()
     with _database(database_url, settings) as engine:
         try:
-            status, body = fetch_article(
+            recorded, _ = fetch_article(
                 engine, DEFAULT_TENANT, url, settings, outlet=outlet, story=story
             )
         except SourcediffError as exc:
             _fail(f"{url}: {exc.detail}")
-    typer.echo(f"{'created' if status == 201 else 'unchanged'} v{body['version']} {body['id']}")
+    typer.echo(_recorded_line(recorded))
+
+
+def _recorded_line(recorded: Recorded) -> str:
+    return f"{'created' if recorded.created else 'unchanged'} v{recorded.version} {recorded.id}"
 
 
 def _all_versions(repo: ArticleRepository, article_id: str) -> list[Version]:

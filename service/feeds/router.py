@@ -13,6 +13,7 @@ Every URL, and every redirect, passes the SSRF rules of ``service.platform.fetch
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Response
@@ -61,9 +62,9 @@ async def fetch_page(
     engine: EngineDep,
     settings: SettingsDep,
     tenant: TenantDep,
-) -> dict[str, Any]:
+) -> FetchedArticle:
     """Fetch a page and store its article text as a version."""
-    status, recorded = await run_in_threadpool(
+    recorded, fetched_url = await run_in_threadpool(
         fetch_article,
         engine,
         tenant,
@@ -72,8 +73,8 @@ async def fetch_page(
         outlet=body.outlet,
         story=body.story,
     )
-    response.status_code = status
-    return recorded
+    response.status_code = 201 if recorded.created else 200
+    return FetchedArticle(**asdict(recorded), fetched_url=fetched_url)
 
 
 @router.post(

@@ -12,7 +12,7 @@ import feedparser
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from service.articles.service import Submission, record_version
+from service.articles.service import Recorded, Submission, record_version
 from service.feeds.repository import FeedRepository
 from service.models.base import iso, now
 from service.models.feeds import Feed
@@ -43,7 +43,7 @@ def fetch_article(
     story: str | None = None,
     title: str | None = None,
     published_at: datetime | None = None,
-) -> tuple[int, dict[str, Any]]:
+) -> tuple[Recorded, str]:
     page = fetch(url, FetchPolicy.from_settings(settings), accept=HTML_TYPES)
     submission = Submission(
         outlet=outlet or urlsplit(page.url).hostname or "unknown",
@@ -53,8 +53,7 @@ def fetch_article(
         published_at=published_at,
         story=story,
     )
-    status, body = record_version(engine, tenant, submission, settings)
-    return status, {**body, "fetched_url": page.url}
+    return record_version(engine, tenant, submission, settings), page.url
 
 
 def _feed_body(feed: Feed) -> dict[str, Any]:
@@ -182,12 +181,12 @@ def poll_feed(engine: Engine, feed: Feed, settings: Settings) -> PollResult:
 def _store_items(engine: Engine, feed: Feed, content: bytes, settings: Settings) -> PollResult:
     assert feed.id is not None
     parsed = feedparser.parse(content)
-    counts = {201: 0, 200: 0}
+    counts = {True: 0, False: 0}  # by created
     failed, errors = 0, []
     entries = [e for e in parsed.entries if e.get("link")]
     for entry in entries:
         try:
-            status, _ = fetch_article(
+            recorded, _ = fetch_article(
                 engine,
                 feed.tenant,
                 entry["link"],
@@ -197,7 +196,7 @@ def _store_items(engine: Engine, feed: Feed, content: bytes, settings: Settings)
                 title=entry.get("title"),
                 published_at=_published(entry),
             )
-            counts[status] += 1
+            counts[recorded.created] += 1
         except SourcediffError as exc:
             failed += 1
             errors.append(f"{entry['link']}: {exc.detail}")
@@ -205,8 +204,8 @@ def _store_items(engine: Engine, feed: Feed, content: bytes, settings: Settings)
         feed.id,
         200,
         items=len(entries),
-        created=counts[201],
-        unchanged=counts[200],
+        created=counts[True],
+        unchanged=counts[False],
         failed=failed,
         error="; ".join(errors)[:2000] or None,
     )

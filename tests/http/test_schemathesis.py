@@ -85,8 +85,7 @@ def _seed(database_url: str, settings: Settings) -> tuple[str, str]:
         article_id = ""
         for text in VERSIONS:
             submission = Submission(outlet=OUTLET, url="https://daily.example/a1", text=text)
-            _status, body = record_version(engine, TENANT, submission, settings)
-            article_id = body["id"]
+            article_id = record_version(engine, TENANT, submission, settings).id
     finally:
         engine.dispose()
     return key, article_id

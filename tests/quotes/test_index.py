@@ -30,8 +30,8 @@ V2 = (
 
 def submit(engine: Engine, tenant: str, text: str, url: str = URL, **extra: object) -> int:
     fields: dict[str, object] = {"outlet": "The Wire", "url": url, "text": text, **extra}
-    status, _ = record_version(engine, tenant, Submission(**fields), SETTINGS)  # type: ignore[arg-type]
-    return status
+    recorded = record_version(engine, tenant, Submission(**fields), SETTINGS)  # type: ignore[arg-type]
+    return 201 if recorded.created else 200
 
 
 def rows(engine: Engine, tenant: str) -> list[tuple[int, str, bool]]:

@@ -1,6 +1,5 @@
-"""Checks, saved policies, webhook subscriptions and feeds over HTTP, on
-SQLite and PostgreSQL (in process; the end-to-end flows are in
-``tests/test_web_e2e.py``)."""
+"""Checks and saved policies over HTTP, on SQLite and PostgreSQL (in
+process; the end-to-end flows are in ``tests/web/test_e2e.py``)."""
 
 from __future__ import annotations
 
@@ -97,54 +96,3 @@ def test_saved_policies_by_name_and_as_a_storys_default(
     problem(api.put("/v1/policies/bad name", json={}), 422)
     assert api.delete("/v1/policies/strict").status_code == 204
     problem(api.get("/v1/policies/strict"), 404)
-
-
-def test_webhook_subscriptions(api: TestClient, problem: ProblemCheck) -> None:
-    created = api.post(
-        "/v1/webhooks",
-        json={"url": "http://127.0.0.1:9/hook", "events": ["quote.dropped", "version.created"]},
-    )
-    assert created.status_code == 201, created.text
-    hook = created.json()
-    assert hook["secret"].startswith("whsec_") and hook["events"] == [
-        "quote.dropped",
-        "version.created",
-    ]
-    listed = api.get("/v1/webhooks").json()["items"]
-    assert "secret" not in listed[0] and listed[0]["id"] == hook["id"]
-
-    # A new version queues a delivery (nothing is sent: no dispatcher here).
-    api.post(
-        "/v1/articles",
-        json={"outlet": "Daily", "url": "https://daily.example/hooked", "text": BASE},
-    )
-    log = api.get(f"/v1/webhooks/{hook['id']}/deliveries").json()["items"]
-    assert [(d["event_type"], d["state"]) for d in log] == [("version.created", "pending")]
-    assert log[0]["payload"]["data"]["url"] == "https://daily.example/hooked"
-    assert api.get(f"/v1/webhooks/{hook['id']}").json()["pending"] == 1
-
-    replayed = api.post(f"/v1/webhooks/{hook['id']}/deliveries/{log[0]['id']}/replay")
-    assert replayed.status_code == 202 and replayed.json()["event_id"] == log[0]["event_id"]
-    problem(api.post(f"/v1/webhooks/{hook['id']}/deliveries/999999/replay"), 404)
-    problem(api.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/", "events": []}), 422)
-    problem(api.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/", "events": ["nope"]}), 422)
-    problem(
-        api.post("/v1/webhooks", json={"url": "http://10.1.2.3/", "events": ["check.failed"]}),
-        422,
-    )
-    assert api.delete(f"/v1/webhooks/{hook['id']}").status_code == 204
-    problem(api.get(f"/v1/webhooks/{hook['id']}/deliveries"), 404)
-
-
-def test_feeds_register_once(api: TestClient, problem: ProblemCheck) -> None:
-    body = {"url": "http://127.0.0.1:9/feed.xml", "outlet": "Wire", "interval_seconds": 60}
-    created = api.post("/v1/feeds", json=body)
-    assert created.status_code == 201, created.text
-    problem(api.post("/v1/feeds", json=body), 409)
-    feed_id = created.json()["id"]
-    # Polling a feed whose origin is down records the failure; it is no 5xx.
-    polled = api.post(f"/v1/feeds/{feed_id}/poll").json()
-    assert polled["status"] is None and "127.0.0.1" in polled["error"]
-    assert api.get(f"/v1/feeds/{feed_id}").json()["last_error"] == polled["error"]
-    assert api.delete(f"/v1/feeds/{feed_id}").status_code == 204
-    problem(api.get(f"/v1/feeds/{feed_id}"), 404)

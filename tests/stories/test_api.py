@@ -1,4 +1,4 @@
-"""Stories, quote search and related articles over HTTP, on SQLite and PostgreSQL.
+"""Stories over HTTP, on SQLite and PostgreSQL.
 
 The story is the seed pair plus two outlets made from them the way coverage
 drifts: one drops the paragraph with the "fake" quotation and publishes
@@ -16,8 +16,7 @@ from fastapi.testclient import TestClient
 from service.http import create_app
 from service.platform.config import Settings
 from tests.problems import ProblemCheck
-
-DENIAL = "We have never exported weapons or ammunition to Russia"
+from tests.stories.coverage import DENIAL, store_story
 
 
 @pytest.fixture(scope="module")
@@ -29,44 +28,10 @@ def api(module_database_url: str) -> Iterator[TestClient]:
         yield client
 
 
-def _without_paragraph(text: str, containing: str) -> str:
-    paragraphs = text.split("\n")
-    kept = [p for p in paragraphs if containing not in p]
-    assert len(kept) == len(paragraphs) - 1, containing
-    return "\n".join(kept)
-
-
 @pytest.fixture(scope="module")
 def story(api: TestClient, seed_texts: tuple[str, str]) -> dict[str, Any]:
     """Four outlets in story ``nk-arms``: their article ids by outlet."""
-    left, right = seed_texts
-    key = "nk-arms"
-    early = _without_paragraph(left, "“fake”") if "“fake”" in left else None
-    assert early is not None
-    trimmed = right.replace("and we will not plan to export them", "and we will not export them")
-    assert trimmed != right
-    articles = [
-        ("Outlet Left", left, "2022-09-22T08:00:00Z"),
-        ("Outlet Right", right, "2022-09-22T09:00:00Z"),
-        ("Outlet Early", early, "2022-09-22T06:00:00Z"),
-        ("Outlet Trim", trimmed, "2022-09-22T10:00:00Z"),
-    ]
-    ids = {}
-    for outlet, text, published in articles:
-        response = api.post(
-            "/v1/articles",
-            json={
-                "outlet": outlet,
-                "url": f"https://news.example/{key}/{outlet.split()[1].lower()}",
-                "text": text,
-                "published_at": published,
-                "story": key,
-            },
-        )
-        assert response.status_code == 201, response.text
-        assert response.json()["story"] == key
-        ids[outlet] = response.json()["id"]
-    return {"key": key, "ids": ids}
+    return store_story(api, seed_texts)
 
 
 def statement_with(body: dict[str, Any], words: str) -> dict[str, Any]:
@@ -143,64 +108,6 @@ def test_joining_and_leaving_a_story(
 def test_story_keys_are_validated_on_ingest(api: TestClient, problem: ProblemCheck) -> None:
     body = {"outlet": "X", "url": "https://news.example/k", "text": "Text.", "story": "a b"}
     problem(api.post("/v1/articles", json=body), 422)
-
-
-def test_search_finds_each_outlets_wording(api: TestClient, story: dict[str, Any]) -> None:
-    ids = story["ids"]
-    found = api.get("/v1/quotes/search", params={"q": f"{DENIAL} before"}).json()
-    by_outlet = {h["outlet"]: h for h in found["items"] if DENIAL in h["quote"]["text"]}
-    assert set(by_outlet) >= set(ids)
-    assert all(h["score"] >= 80 and h["relation"] == "partial" for h in by_outlet.values())
-    strict = api.get(
-        "/v1/quotes/search", params={"q": "ammunition to Russia before", "min_score": 100}
-    ).json()
-    assert all(h["score"] == 100 for h in strict["items"])
-
-
-def test_search_pages_without_repeats(api: TestClient, story: dict[str, Any]) -> None:
-    seen, cursor = [], None
-    while True:
-        params: dict[str, Any] = {"q": DENIAL, "limit": 1, "min_score": 60}
-        if cursor:
-            params["cursor"] = cursor
-        page = api.get("/v1/quotes/search", params=params).json()
-        seen += [(h["score"], h["quote"]["id"]) for h in page["items"]]
-        cursor = page["next"]
-        if cursor is None:
-            break
-    assert len(seen) >= 4 and len(set(seen)) == len(seen)
-    assert seen == sorted(seen, key=lambda s: (-s[0], s[1]))
-
-
-def test_search_refuses_bad_queries(api: TestClient, problem: ProblemCheck) -> None:
-    problem(api.get("/v1/quotes/search", params={"q": "“ — ”"}), 422)
-    problem(api.get("/v1/quotes/search"), 422)
-    problem(api.get("/v1/quotes/search", params={"q": "x", "min_score": 101}), 422)
-    problem(api.get("/v1/quotes/search", params={"q": "x", "cursor": "garbage"}), 400)
-    problem(api.get("/v1/quotes/search", params={"q": "x", "scope": "some"}), 422)
-
-
-def test_related_articles_rank_coverage_of_the_same_event(
-    api: TestClient, story: dict[str, Any], problem: ProblemCheck
-) -> None:
-    ids = story["ids"]
-    api.post(
-        "/v1/articles",
-        json={
-            "outlet": "Elsewhere",
-            "url": f"https://news.example/{story['key']}/unrelated",
-            "text": '"The harvest was poor this year," a farmer said.',
-        },
-    )
-    related = api.get(f"/v1/articles/{ids['Outlet Left']}/related").json()
-    outlets = [r["outlet"] for r in related["items"]]
-    assert set(outlets) == {"Outlet Right", "Outlet Early", "Outlet Trim"}
-    # Early is Left with one paragraph dropped: it shares the most.
-    assert outlets[0] == "Outlet Early"
-    top = related["items"][0]
-    assert top["stories"] == [story["key"]] and top["shared_quotes"] >= 3
-    assert all(e["relation"] in ("identical", "reworded", "partial") for e in top["evidence"])
-    problem(api.get("/v1/articles/nope/related"), 404)
 
 
 STATEMENT = (

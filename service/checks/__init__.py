@@ -1,1 +1,3 @@
 """Coverage regression checks and their saved policies."""
+
+__all__: list[str] = []

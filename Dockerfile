@@ -31,7 +31,7 @@ RUN pip install . \
 USER sourcediff
 WORKDIR /data
 # PROMETHEUS_MULTIPROC_DIR: the workers' shared metrics files; the
-# entrypoint creates and empties it at each start (see service/metrics.py).
+# entrypoint creates and empties it at each start (see service/platform/metrics.py).
 ENV SOURCEDIFF_MIGRATIONS_DIR=/app/migrations \
     SOURCEDIFF_HOST=0.0.0.0 \
     SOURCEDIFF_PORT=8000 \

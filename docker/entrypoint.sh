@@ -5,7 +5,7 @@
 #   anything else               run it, e.g. `sourcediff db upgrade`
 #
 # Several workers share their Prometheus metrics through files in
-# $PROMETHEUS_MULTIPROC_DIR (see service/metrics.py). The directory is made
+# $PROMETHEUS_MULTIPROC_DIR (see service/platform/metrics.py). The directory is made
 # here, and emptied first: files left by an earlier run would be added to
 # this run's counters.
 set -eu
@@ -20,7 +20,7 @@ fi
 if [ "$#" -eq 0 ] || [ "$1" = "serve" ]; then
     # `sourcediff serve` runs uvicorn with $SOURCEDIFF_WORKERS workers, the
     # app's own JSON access log, and TCP_NODELAY on every worker's
-    # connections (see service/server.py).
+    # connections (see service/http/server.py).
     set -- sourcediff serve
 fi
 

@@ -55,6 +55,7 @@ from rapidfuzz import fuzz, process
 
 from service.core import align_quotes, compare_texts, extract_quotes, tokenize, word_key
 from service.core.alignment import quotes as core_align
+from service.core.alignment.blocker import Blocker
 from service.core.diff import words_diff
 from service.core.insight.analysis import analyse
 from service.core.quotes.speakers import attribute_speakers
@@ -336,16 +337,14 @@ def components(left: str, right: str, n: int, warmup: int) -> list[tuple[str, di
         ("extraction (both sides, with speakers)", extraction),
         ("  of which speakers", speakers),
     ]
-    blocked = getattr(core_align, "_blocked_pairs", None)
-    if blocked is not None:
-        lcontent = [core_align.content_words(k) for k in lkeys]
-        rcontent = [core_align.content_words(k) for k in rkeys]
-        out.append(
-            (
-                "blocking: core candidate index",
-                lambda: blocked(lkeys, rkeys, lcontent, rcontent),
-            )
+    lcontent = [core_align.content_words(k) for k in lkeys]
+    rcontent = [core_align.content_words(k) for k in rkeys]
+    out.append(
+        (
+            "blocking: core candidate index",
+            lambda: Blocker(rkeys, rcontent).pairs(lkeys, lcontent),
         )
+    )
     lj, rj = [" ".join(k) for k in lkeys], [" ".join(k) for k in rkeys]
     out += [
         (

@@ -1,32 +1,16 @@
 """Text normalisation shared by extraction, alignment and diffs.
 
-Public API:
-
-- ``fold_marks(text)``: the same text, one code point for one code point, with
-  curly/guillemet/backtick quote marks folded to ASCII, NBSP and other spaces
-  to a plain space, and the zero-width space too (a word break). Soft
-  hyphens, joiners, bidi marks and other format characters are no word
-  breaks: they stay, and ``word_key`` drops them.
-  Because the length never changes, every offset into the folded text is an
-  offset into the original.
-- ``Token``: one whitespace-delimited word with its offsets.
-- ``tokenize(text)``: the tokens of a text.
-- ``words(text)``: just the words, as written (faster than ``tokenize``).
-- ``keys(text)``: the non-empty word keys of a text, in order.
-- ``word_key(word)``: the comparison key of one word (case, punctuation and
-  common British/American spelling folded), ``""`` for pure punctuation.
-- ``normalize(text)``: the comparison key of a whole text, the word keys
-  joined by single spaces; two quotes are *identical* when these are equal.
-- ``repair_mojibake(text)``: the text with curly marks, dashes and the
-  like that were UTF-8 read as Windows-1252 or Latin-1 ("â€œ", "â€™")
-  put right, and for each of its offsets the original's (``None`` when
-  there was nothing to repair).
-- ``WordCodes``: words to one character each, so that rapidfuzz's string
-  scorers compare sequences of words (``codes.encode(words)``).
-- ``fingerprint(text)``: SHA-256 (hex) of the text with quote styles,
-  invisible characters and whitespace runs folded, so resubmitting the same
-  article with different line wrapping or curly quotes is the same version,
-  while any change of words, case or punctuation is a new one.
+Every comparison in the core works on *word keys*: a word with its case,
+punctuation, quote style and common British/American spelling folded
+(``word_key``). Marks and exotic spaces are folded character for character
+(``fold_marks``), so an offset into the folded text is an offset into the
+original; mojibake punctuation (UTF-8 read as Windows-1252 or Latin-1) is
+put right with a map back to the original offsets (``repair_mojibake``).
+Two quotations are *identical* when their keys are (``normalize``), and two
+words that still differ may be one word spelt two ways (``SpellingRule``).
+``WordCodes`` turns words into single characters so that rapidfuzz's string
+scorers compare sequences of words; ``fingerprint`` tells versions of an
+article apart.
 
 >>> normalize("“Jamaica’s own business,” he said")
 'jamaicas own business he said'
@@ -43,7 +27,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import Indel
+
 __all__ = [
+    "NAME_SPELLING",
+    "WORD_SPELLING",
+    "SpellingRule",
     "Token",
     "WordCodes",
     "fingerprint",
@@ -111,6 +100,12 @@ _SUFFIXES = (
 
 def fold_marks(text: str) -> str:
     """Fold quote styles, exotic spaces and invisible characters, keeping length.
+
+    Curly, low, guillemet and backtick marks become ASCII; NBSP, other
+    spaces and the zero-width space become a plain space (a word break).
+    Soft hyphens, joiners, bidi marks and other format characters are no
+    word breaks: they stay, and ``word_key`` drops them. One code point
+    for one code point, so every offset into the result is one into ``text``.
 
     >>> fold_marks("«Oui»\u00a0‘no’")
     '"Oui" \\'no\\''
@@ -249,6 +244,39 @@ def word_key(word: str) -> str:
     return key
 
 
+@dataclass(frozen=True, slots=True)
+class SpellingRule:
+    """When two word keys are one word spelt two ways (defence/defense,
+    Zelenskyy/Zelenskiy): both at least ``min_length`` letters long and at
+    least ``min_similarity`` of their letters shared in order (rapidfuzz's
+    normalised Indel similarity).
+
+    >>> WORD_SPELLING.same("programme", "program"), WORD_SPELLING.same("affect", "effect")
+    (True, False)
+    >>> NAME_SPELLING.same("ahmed", "ahmad"), WORD_SPELLING.same("ahmed", "ahmad")
+    (True, False)
+    """
+
+    min_length: int
+    min_similarity: float
+
+    def same(self, a: str, b: str) -> bool:
+        """Whether ``a`` and ``b`` are equal or one word spelt two ways."""
+        return a == b or (
+            min(len(a), len(b)) >= self.min_length
+            and Indel.normalized_similarity(a, b) >= self.min_similarity
+        )
+
+
+# Two rules, because a letter means more in a word than in a name. In a
+# quotation, short words one letter apart are usually different words
+# (their/there, affect/effect), so only long words nearly alike count as one.
+WORD_SPELLING = SpellingRule(min_length=6, min_similarity=0.85)
+# A speaker's name is rarer and its transliterations vary more (Ahmed/Ahmad,
+# Zelenskyy/Zelenskiy), so names are looser: five letters, 80% shared.
+NAME_SPELLING = SpellingRule(min_length=5, min_similarity=0.8)
+
+
 class WordCodes(dict[str, str]):
     """Words to one character each, by first appearance (from the start of
     Unicode's private-use area on), so that rapidfuzz's string scorers
@@ -276,7 +304,11 @@ def normalize(text: str) -> str:
 
 
 def fingerprint(text: str) -> str:
-    r"""Content hash of a text for deduplicating versions.
+    r"""Content hash of a text for deduplicating versions: SHA-256 (hex) of
+    the text with quote styles, invisible characters and whitespace runs
+    folded, so the same article resubmitted with other line wrapping or
+    curly quotes is the same version, while any change of words, case or
+    punctuation is a new one.
 
     >>> fingerprint("“Yes,”  he said.\n") == fingerprint('"Yes," he said.')
     True

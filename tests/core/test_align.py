@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.core.alignment.quotes import Alignment, Match, align_quotes, compare_quotes
+from service.core.alignment.rules import MatchRules
 from service.core.diff import rebuild
 from service.core.quotes.extract import Quote
 from service.core.text import tokenize
@@ -294,7 +295,8 @@ class TestAlignQuotes:
         left = quotes("We will not raise taxes on families this year")
         right = quotes("We will not raise any new taxes on families")
         assert links(align_quotes(left, right)) == [(0, 0, "reworded")]
-        strict = align_quotes(left, right, min_similarity=0.95, min_run=20, min_cover=1.0)
+        rules = MatchRules(min_similarity=0.95, min_run=20, min_cover=1.0)
+        strict = align_quotes(left, right, rules=rules)
         assert strict.matches == ()
         with pytest.raises(TypeError):
             align_quotes(left, right, 0.95)  # type: ignore[call-arg]

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
 
 from service.core.alignment.quotes import compare_quotes, content_words, judge_keys
+from service.core.alignment.rules import DEFAULT_RULES, MatchRules
 from service.core.alignment.stories import (
     Member,
     Statement,
@@ -474,10 +475,11 @@ class TestGrouping:
     def test_knobs_are_passed_to_the_judge(self) -> None:
         left, right = HERNANDEZ, "This is a rare occurrence, as tragic as it may be."
         assert compare_quotes(left, right) == ("reworded", 81.8)
-        assert compare_quotes(left, right, min_similarity=0.95, min_run=50) is None
+        strict = MatchRules(min_similarity=0.95, min_run=50)
+        assert compare_quotes(left, right, rules=strict) is None
         members = [Member("x", quotes(left), order=0), Member("y", quotes(right), order=1)]
         assert len(align_story(members).statements) == 1
-        assert len(align_story(members, min_similarity=0.95, min_run=50).statements) == 2
+        assert len(align_story(members, rules=strict).statements) == 2
 
     def test_edge_cases(self) -> None:
         empty = align_story([])
@@ -622,11 +624,8 @@ def _wording(text: str) -> Any:
     return w
 
 
-def _passes(left: str, right: str, **knobs: Any) -> bool:
-    a, b = _wording(left), _wording(right)
-    return _may_match(
-        a, b, knobs.get("min_similarity", 0.6), knobs.get("min_cover", 0.8), knobs.get("min_run", 6)
-    )
+def _passes(left: str, right: str, rules: MatchRules = DEFAULT_RULES) -> bool:
+    return _may_match(_wording(left), _wording(right), rules)
 
 
 @hst.composite
@@ -667,17 +666,17 @@ def test_prefilter_never_drops_a_match(
     min_run: int,
     partial_overhang: int,
 ) -> None:
-    knobs = {
-        "min_similarity": min_similarity,
-        "min_content_similarity": min_content_similarity,
-        "min_cover": min_cover,
-        "min_run": min_run,
-        "partial_overhang": partial_overhang,
-    }
+    rules = MatchRules(
+        min_similarity=min_similarity,
+        min_content_similarity=min_content_similarity,
+        min_cover=min_cover,
+        min_run=min_run,
+        partial_overhang=partial_overhang,
+    )
     for left, right in (pair, pair[::-1]):
         lk, rk = keys(left), keys(right)
-        if judge_keys(lk, rk, content_words(lk), content_words(rk), **knobs) is not None:
-            assert _passes(left, right, **knobs), (left, right, knobs)
+        if judge_keys(lk, rk, content_words(lk), content_words(rk), rules=rules) is not None:
+            assert _passes(left, right, rules), (left, right, rules)
 
 
 def test_prefilter_on_the_corpus(shared_dir: Path, vegas: dict[str, str]) -> None:

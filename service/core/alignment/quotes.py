@@ -1,32 +1,25 @@
-"""Aligning the quotations of two texts.
-
-Public API:
-
-- ``Relation``: ``"identical" | "reworded" | "partial"``.
-- ``Match``: indexes of a left and a right quote, relation, score (0–100)
-  and the word diff from left to right.
-- ``Alignment``: the matches plus the quotes each side alone carries.
-- ``compare_quotes(left, right)``: the relation and score of one pair, or
-  ``None`` when they are not the same statement.
-- ``align_quotes(left, right)``: align two lists of quotes.
+"""Aligning the quotations of two texts: which quote of one is which of the other.
 
 How a pair is judged (on word keys, see ``text.word_key``):
 
 - *identical*: the same words, ignoring case, punctuation, quote style,
   spacing and spelling variants;
 - *reworded*: most words shared in the same order (word-level Indel
-  similarity at least ``min_similarity``, and at least
-  ``min_content_similarity`` over content words alone) and neither extends
-  past the other by ``partial_overhang`` words or more;
+  similarity at least ``rules.min_similarity``, and at least
+  ``rules.min_content_similarity`` over content words alone) and neither
+  extends past the other by ``rules.partial_overhang`` words or more;
 - *partial*: one is a fragment of the other (its best window of the longer
   quote, found word by word with rapidfuzz's ``partial_ratio_alignment``,
-  scores at least ``min_cover``), or they share a run of ``min_run`` words
-  or more, or they would be reworded but one extends past the other.
+  scores at least ``rules.min_cover``), or they share a run of
+  ``rules.min_run`` words or more, or they would be reworded but one extends
+  past the other.
   Every match needs a shared content word, so "all of them" or "OK" alone
   never match.
 
-Candidate pairs come from an inverted index of content words (a pair with
-none in common cannot match), then are judged with rapidfuzz's optimal
+The thresholds are a ``MatchRules`` (``alignment.rules``), passed as one
+keyword-only ``rules`` object. Candidate pairs come from an inverted index of
+content words (``alignment.blocker``: a pair with none in common cannot
+match), then are judged with rapidfuzz's optimal
 ``Indel`` alignment of their word keys.
 Identical and reworded matches are one to one (best score first); partial
 matches may be one to many, which is how an outlet that splits a statement,
@@ -50,9 +43,11 @@ from typing import Literal
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
+from service.core.alignment.blocker import Blocker
+from service.core.alignment.rules import DEFAULT_RULES, MatchRules
 from service.core.diff import DiffOp, words_diff
 from service.core.quotes.extract import Quote
-from service.core.text import WordCodes, keys, words
+from service.core.text import WORD_SPELLING, WordCodes, keys, words
 
 __all__ = [
     "Alignment",
@@ -67,9 +62,6 @@ __all__ = [
 
 Relation = Literal["identical", "reworded", "partial"]
 
-# Blocking ignores a content word found in more of the other side's quotes.
-_MAX_POSTINGS = 64
-
 # Words that cannot carry a fragment match on their own.
 _STOP = frozenset(
     """a about after all also am an and any are as at be been but by can could did do does
@@ -82,6 +74,10 @@ _STOP = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Match:
+    """A left quote and a right quote found to be one statement: their
+    indexes, the relation, the score (0–100) and the word diff from left to
+    right."""
+
     left: int
     right: int
     relation: Relation
@@ -91,6 +87,9 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Alignment:
+    """The matches, by left then right index, and the indexes of the quotes
+    that only one side carries."""
+
     matches: tuple[Match, ...]
     left_only: tuple[int, ...]
     right_only: tuple[int, ...]
@@ -104,16 +103,6 @@ class Judgement:
     relation: Relation
     score: float
     exclusive: bool  # identical/reworded: at most one per quote
-
-
-def _spelling_variant(a: str, b: str) -> bool:
-    """Two spellings of one word (defence/defense, theatre/theater,
-    judgement/judgment): long words, nearly all letters shared in order.
-
-    >>> _spelling_variant("programme", "program"), _spelling_variant("affect", "effect")
-    (True, False)
-    """
-    return min(len(a), len(b)) >= 6 and Indel.normalized_similarity(a, b) >= 0.85
 
 
 def _best_window(short: Sequence[str], long_: Sequence[str]) -> tuple[float, int, int]:
@@ -130,6 +119,12 @@ def _best_window(short: Sequence[str], long_: Sequence[str]) -> tuple[float, int
 
 
 def content_words(words: Sequence[str]) -> list[str]:
+    """The words of a quote's word keys that can carry a match: three letters
+    or more, and not a function word.
+
+    >>> content_words(["all", "of", "them", "export", "it"])
+    ['export']
+    """
     return [w for w in words if len(w) >= 3 and w not in _STOP]
 
 
@@ -139,22 +134,16 @@ def judge_keys(
     lc: Sequence[str],
     rc: Sequence[str],
     *,
-    min_similarity: float = 0.6,
-    min_content_similarity: float = 0.5,
-    min_cover: float = 0.8,
-    min_run: int = 6,
-    partial_overhang: int = 3,
+    rules: MatchRules = DEFAULT_RULES,
 ) -> Judgement | None:
     """Judge two quotations given as word keys (``text.keys``) and their
     content words (``content_words``), precomputed so that callers judging
     many pairs compute them once per quote. ``None``: not one statement.
-    The knobs are ``align_quotes``'s.
     """
     if not lk or not rk:
         return None
-    if len(lk) == len(rk) and all(
-        a == b or _spelling_variant(a, b) for a, b in zip(lk, rk, strict=True)
-    ):
+    same_word = WORD_SPELLING.same
+    if len(lk) == len(rk) and all(same_word(a, b) for a, b in zip(lk, rk, strict=True)):
         return Judgement("identical", 100.0, True)
     blocks = [b for b in Indel.opcodes(lk, rk).as_matching_blocks() if b.size]
     shared = [w for b in blocks for w in lk[b.a : b.a + b.size]]
@@ -179,7 +168,7 @@ def judge_keys(
     window, w_start, w_end = 0.0, 0, len(longer)
     if len(longer) - len(fragment) >= 2:
         window, w_start, w_end = _best_window(fragment, longer)
-    if window >= 100 * min_cover:
+    if window >= 100 * rules.min_cover:
         # The window is as long as the fragment, so when the fragment drops
         # words from inside the longer quote the window stops short of the
         # longer's end: words outside it that the alignment matched to the
@@ -188,20 +177,20 @@ def judge_keys(
         before = sum(max(0, min(start + size, w_start) - start) for start, size in in_longer)
         after = sum(max(0, start + size - max(start, w_end)) for start, size in in_longer)
         overhang = max(w_start - before, len(longer) - w_end - after)
-        if overhang >= partial_overhang or (overhang >= 2 and overhang >= short):
+        if overhang >= rules.partial_overhang or (overhang >= 2 and overhang >= short):
             return Judgement("partial", round(window, 1), False)
 
     if (
-        similarity >= min_similarity
-        and content_similarity >= min_content_similarity
+        similarity >= rules.min_similarity
+        and content_similarity >= rules.min_content_similarity
         and matched >= 2
     ):
-        if overhang >= partial_overhang or (overhang >= 2 and overhang >= short):
+        if overhang >= rules.partial_overhang or (overhang >= 2 and overhang >= short):
             return Judgement("partial", round(100 * matched / short, 1), False)
         return Judgement("reworded", round(100 * similarity, 1), True)
-    if window >= 100 * min_cover:
+    if window >= 100 * rules.min_cover:
         return Judgement("partial", round(window, 1), False)
-    if max(b.size for b in blocks) >= min_run:
+    if max(b.size for b in blocks) >= rules.min_run:
         return Judgement("partial", round(100 * matched / short, 1), False)
     return None
 
@@ -210,11 +199,7 @@ def compare_quotes(
     left: str,
     right: str,
     *,
-    min_similarity: float = 0.6,
-    min_content_similarity: float = 0.5,
-    min_cover: float = 0.8,
-    min_run: int = 6,
-    partial_overhang: int = 3,
+    rules: MatchRules = DEFAULT_RULES,
 ) -> tuple[Relation, float] | None:
     """Relation and score of two quotations, ``None`` when they differ.
 
@@ -228,43 +213,9 @@ def compare_quotes(
         (rk := keys(right)),
         content_words(lk),
         content_words(rk),
-        min_similarity=min_similarity,
-        min_content_similarity=min_content_similarity,
-        min_cover=min_cover,
-        min_run=min_run,
-        partial_overhang=partial_overhang,
+        rules=rules,
     )
     return None if j is None else (j.relation, j.score)
-
-
-def _blocked_pairs(
-    left: Sequence[list[str]],
-    right: Sequence[list[str]],
-    left_content: Sequence[list[str]],
-    right_content: Sequence[list[str]],
-) -> list[tuple[int, int]]:
-    """Pairs worth judging: same words, or at least one content word shared.
-
-    Every match needs a shared content word (see ``judge_keys``), so this
-    inverted index loses nothing and spares judging unrelated pairs.
-    """
-    index: dict[str, list[int]] = {}
-    for j, content in enumerate(right_content):
-        for word in set(content):
-            index.setdefault(word, []).append(j)
-    same = {tuple(seq): j for j, seq in enumerate(right)}
-    pairs: set[tuple[int, int]] = set()
-    for i, seq in enumerate(left):
-        twin = same.get(tuple(seq))
-        if twin is not None:
-            pairs.add((i, twin))
-        for word in set(left_content[i]):
-            postings = index.get(word, ())
-            # A word in very many quotes tells them apart from none (and
-            # would make the pairs quadratic): a real match shares rarer ones.
-            if len(postings) <= _MAX_POSTINGS:
-                pairs.update((i, j) for j in postings)
-    return sorted(pairs)
 
 
 def _groups(keys: Sequence[list[str]]) -> list[list[int]]:
@@ -279,22 +230,10 @@ def align_quotes(
     left: Sequence[Quote],
     right: Sequence[Quote],
     *,
-    min_similarity: float = 0.6,
-    min_content_similarity: float = 0.5,
-    min_cover: float = 0.8,
-    min_run: int = 6,
-    partial_overhang: int = 3,
+    rules: MatchRules = DEFAULT_RULES,
 ) -> Alignment:
-    """Align two texts' quotations (see the module docstring).
-
-    Keyword knobs: ``min_similarity`` (word-level similarity for *reworded*),
-    ``min_content_similarity`` (the same over content words only, so shared
-    function words cannot make two statements one), ``min_cover`` (how well
-    a fragment matches its best window of the longer quote),
-    ``min_run`` (shared run of words that makes an overlap), and
-    ``partial_overhang`` (words one side must extend past the other for
-    *partial* to win over *reworded*).
-    """
+    """Align two texts' quotations (see the module docstring), judging pairs
+    by ``rules``."""
     lkeys = [keys(q.text) for q in left]
     rkeys = [keys(q.text) for q in right]
     lgroups = [g for g in _groups(lkeys) if lkeys[g[0]]]
@@ -305,17 +244,13 @@ def align_quotes(
     rcontent = [content_words(w) for w in rwords]
 
     candidates: list[tuple[float, int, int, int, Judgement]] = []
-    for gi, gj in _blocked_pairs(lwords, rwords, lcontent, rcontent):
+    for gi, gj in Blocker(rwords, rcontent).pairs(lwords, lcontent):
         j = judge_keys(
             lwords[gi],
             rwords[gj],
             lcontent[gi],
             rcontent[gj],
-            min_similarity=min_similarity,
-            min_content_similarity=min_content_similarity,
-            min_cover=min_cover,
-            min_run=min_run,
-            partial_overhang=partial_overhang,
+            rules=rules,
         )
         if j is not None:
             rank = 2 if j.relation == "identical" else int(j.exclusive)

@@ -1,18 +1,8 @@
 """Grouping the quotations of every article of a story into statements.
 
-Public API:
-
-- ``Member``: one article of the story (its latest version): the caller's
-  ``key`` for it, its quotes, and optionally its outlet, publication time
-  and an ``order`` that breaks ties between equal or unknown times.
-- ``Variant``: one member's rendering of a statement: the quote's index,
-  its relation and score against the canonical wording, the word diff from
-  the canonical to it, and the indexes of its repeats in that member.
-- ``Statement``: the canonical variant, all variants, the member where the
-  statement appears first, the members that carry it and those that omit it.
-- ``StoryAlignment``: the statements, and for each member the indexes of the
-  statements it omits.
-- ``align_story(members)``: group the quotes of all members into statements.
+Each article (a ``Member``) brings its quotations; the result is a
+``StoryAlignment``: the statements, each a canonical wording and every
+member's variant of it, and the statements each member omits.
 
 Members are ordered by publication time (unknown times last), then
 ``order``, then ``key``; "earlier" below means earlier in that order.
@@ -28,8 +18,8 @@ transitive chaining):
    is thus the longest, earliest.
 3. Greedy, in that rank: an unassigned quote becomes the canonical of a new
    statement; then every still-unassigned quote of *another* member that
-   ``align.judge_keys`` matches with the canonical itself joins it, with the
-   relation and score of that judgement. A quote joins only when it matches
+   ``alignment.quotes.judge_keys`` matches with the canonical itself joins
+   it, with the relation and score of that judgement. A quote joins only when it matches
    the canonical, so two quotes are never grouped merely because each
    matches some third quote: if A~B and B~C but A≁C, A and C share a
    statement only when both match its canonical. A member may bring several
@@ -41,13 +31,14 @@ transitive chaining):
    matches it more closely (identical before reworded before partial); it
    waits for that one. So "Says who?" in three outlets stays one statement
    even when one outlet also has the longer "Says who? Says who?".
-4. Candidates come from inverted indexes, so quotes are never compared all
-   against all: quotes with the same word keys, and quotes sharing a content
-   word (any other match needs one, see ``align.judge_keys``). A content
-   word in more than ``max(64, 4 * len(members))`` quotes is not used for
-   candidates, which keeps hostile input bounded. A candidate with too few
-   words in common to pass ``judge_keys``'s thresholds is not judged (this
-   changes no result), and each pair of distinct wordings is judged once.
+4. Candidates come from an inverted index (``alignment.blocker``), so quotes
+   are never compared all against all: quotes with the same word keys, and
+   quotes sharing a content word (any other match needs one). A content
+   word in more than ``max(MAX_POSTINGS, 4 * len(members))`` quotes is not
+   used for candidates, which keeps hostile input bounded. A candidate with
+   too few words in common to pass the ``rules``' thresholds is not judged
+   (this changes no result), and each pair of distinct wordings is judged
+   once.
 5. Statements are ordered by most carriers, then earliest first appearance,
    then the canonical's member and position in the text.
 6. A statement's ``omitted_by`` lists the members that carry no variant of
@@ -74,25 +65,37 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Literal
 
+from service.core.alignment.blocker import MAX_POSTINGS, Blocker
 from service.core.alignment.quotes import Judgement, Relation, content_words, judge_keys
+from service.core.alignment.rules import DEFAULT_RULES, MatchRules
 from service.core.diff import DiffOp, words_diff
 from service.core.quotes.extract import Quote
 from service.core.text import keys, words
 
-__all__ = ["Member", "Statement", "StoryAlignment", "Variant", "align_story"]
+__all__ = [
+    "Member",
+    "Statement",
+    "StoryAlignment",
+    "Variant",
+    "VariantRelation",
+    "align_story",
+]
 
+# How a variant relates to its statement's canonical wording.
 VariantRelation = Literal["canonical", "identical", "reworded", "partial"]
 
-# A content word in more quotes than this (or 4 per member, if more) is not
-# used to find candidates: see rule 4 of the module docstring.
-_MIN_POSTINGS = 64
+# A story of many members allows a content word in more quotes than the
+# blocker's default before it stops finding candidates: four per member.
+_POSTINGS_PER_MEMBER = 4
 
 _CLOSENESS: dict[Relation, int] = {"partial": 0, "reworded": 1, "identical": 2}
 
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """One article of the story (its latest version)."""
+    """One article of the story (its latest version): the caller's ``key``
+    for it, its quotes, and optionally its outlet, publication time and an
+    ``order`` that breaks ties between equal or unknown times."""
 
     key: str
     quotes: Sequence[Quote]
@@ -103,6 +106,8 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Variant:
+    """One member's rendering of a statement."""
+
     member: str
     quote: int
     relation: VariantRelation
@@ -113,6 +118,10 @@ class Variant:
 
 @dataclass(frozen=True, slots=True)
 class Statement:
+    """One statement of the story: its canonical variant, all its variants,
+    the member where it appears first, and the members that carry it and
+    those that omit it."""
+
     canonical: Variant
     variants: tuple[Variant, ...]  # canonical first, then by member and position
     first: str  # the earliest member that carries it
@@ -122,6 +131,8 @@ class Statement:
 
 @dataclass(frozen=True, slots=True)
 class StoryAlignment:
+    """The statements, and for each member the statements it omits."""
+
     statements: tuple[Statement, ...]
     omissions: Mapping[str, tuple[int, ...]]  # member key -> statements it omits
 
@@ -139,6 +150,11 @@ class _Wording:
     distinct: frozenset[str]  # the keys as a set, for ``_may_match``
     size: int  # len(keys)
     repeated: int  # size - len(distinct)
+
+
+# One group: the canonical's index first, then each quote that joined it,
+# with its relation and score against the canonical.
+_Group = list[tuple[int, VariantRelation, float]]
 
 
 def _member_rank(m: Member) -> tuple[bool, datetime | None, int, str]:
@@ -168,9 +184,7 @@ def _wordings(rank: int, quotes: Sequence[Quote]) -> list[_Wording]:
     ]
 
 
-def _may_match(
-    a: _Wording, b: _Wording, min_similarity: float, min_cover: float, min_run: int
-) -> bool:
+def _may_match(a: _Wording, b: _Wording, rules: MatchRules) -> bool:
     """False only when ``judge_keys`` cannot match the two: a bound, cheap
     next to the judgement, that spares judging most pairs sharing a word.
 
@@ -188,23 +202,93 @@ def _may_match(
     o = len(a.distinct & b.distinct) + min(a.repeated, b.repeated)
     s = min(la, lb)
     return (
-        o >= min_run
-        or (o >= 2 and 2 * o >= min_similarity * (la + lb) - 1e-9)
-        or 2 * o >= min_cover * (s + o) - 1e-9
+        o >= rules.min_run
+        or (o >= 2 and 2 * o >= rules.min_similarity * (la + lb) - 1e-9)
+        or 2 * o >= rules.min_cover * (s + o) - 1e-9
     )
 
 
-def align_story(
-    members: Sequence[Member],
-    *,
-    min_similarity: float = 0.6,
-    min_content_similarity: float = 0.5,
-    min_cover: float = 0.8,
-    min_run: int = 6,
-    partial_overhang: int = 3,
-) -> StoryAlignment:
+class _Clustering:
+    """The greedy star clustering of rule 3 over wordings in canonical-priority
+    order, with the state its steps share: the blocker that finds candidates
+    (rule 4) and each wording's candidates once found, the verdicts reached
+    so far, and which wordings already belong to a statement."""
+
+    def __init__(self, items: Sequence[_Wording], members: int, rules: MatchRules) -> None:
+        self.items = items
+        self.rules = rules
+        self.blocker = Blocker(
+            [w.keys for w in items],
+            [w.content for w in items],
+            max_postings=max(MAX_POSTINGS, _POSTINGS_PER_MEMBER * members),
+        )
+        self.found: dict[int, list[int]] = {}
+        # A verdict depends on the words alone, and outlets running the same
+        # copy repeat them: each pair of distinct wordings is judged once.
+        wording = {k: i for i, k in enumerate(self.blocker.by_keys)}
+        self.ids = [wording[tuple(w.keys)] for w in items]
+        self.verdicts: dict[tuple[int, int], Judgement | None] = {}
+        self.assigned = [False] * len(items)
+
+    def groups(self) -> list[_Group]:
+        """Every statement's group, canonical first, in canonical order."""
+        return [self.gather(n) for n in range(len(self.items)) if not self.assigned[n]]
+
+    def gather(self, n: int) -> _Group:
+        """Make ``items[n]`` a canonical and gather the quotes that join it."""
+        canon = self.items[n]
+        self.assigned[n] = True
+        group: _Group = [(n, "canonical", 100.0)]
+        for c in self.candidates(n):
+            if self.assigned[c] or self.items[c].member == canon.member:
+                continue
+            j = self.judge(n, c)
+            if j is None:
+                continue
+            # It waits for a closer wording of the same member (rule 3).
+            if j.relation != "identical" and self.closer_in(canon.member, c, j.relation):
+                continue
+            self.assigned[c] = True
+            group.append((c, j.relation, j.score))
+        return group
+
+    def candidates(self, n: int) -> list[int]:
+        """Quotes that may match ``items[n]``: same words or a content word
+        shared, in canonical-priority order."""
+        if n not in self.found:
+            w = self.items[n]
+            pool = self.blocker.candidates(w.keys, w.content)
+            pool.discard(n)
+            self.found[n] = sorted(pool)
+        return self.found[n]
+
+    def judge(self, a: int, b: int) -> Judgement | None:
+        """``judge_keys`` on ``items[a]`` and ``items[b]``, once per pair of
+        distinct wordings, skipped when ``_may_match`` rules a match out."""
+        pair = (self.ids[a], self.ids[b])
+        if pair not in self.verdicts:
+            x, y = self.items[a], self.items[b]
+            self.verdicts[pair] = (
+                judge_keys(x.keys, y.keys, x.content, y.content, rules=self.rules)
+                if _may_match(x, y, self.rules)
+                else None
+            )
+        return self.verdicts[pair]
+
+    def closer_in(self, member: int, c: int, relation: Relation) -> bool:
+        """Whether another unassigned quote of ``member`` matches ``items[c]``
+        more closely than ``relation``."""
+        for d in self.candidates(c):
+            if not self.assigned[d] and self.items[d].member == member:
+                j = self.judge(d, c)
+                if j is not None and _CLOSENESS[j.relation] > _CLOSENESS[relation]:
+                    return True
+        return False
+
+
+def align_story(members: Sequence[Member], *, rules: MatchRules = DEFAULT_RULES) -> StoryAlignment:
     """Group the quotes of a story's members into statements (see the
-    module docstring). The keyword knobs are ``align.align_quotes``'s.
+    module docstring), judging pairs by ``rules``.
 
     Member keys must be unique; publication times must be comparable with
     each other (all naive or all aware).
@@ -217,89 +301,7 @@ def align_story(
     items = [w for rank, m in enumerate(ordered) for w in _wordings(rank, m.quotes)]
     # Canonical priority: longest, then earliest member, then earliest in text.
     items.sort(key=lambda w: (-w.size, w.member, w.position, w.quote))
-
-    limit = max(_MIN_POSTINGS, 4 * len(ordered))
-    by_word: dict[str, list[int]] = {}
-    by_keys: dict[tuple[str, ...], list[int]] = {}
-    for n, w in enumerate(items):
-        for word in set(w.content):
-            by_word.setdefault(word, []).append(n)
-        by_keys.setdefault(tuple(w.keys), []).append(n)
-
-    found: dict[int, list[int]] = {}
-
-    def candidates(n: int) -> list[int]:
-        """Quotes that may match ``items[n]``: same words or a content word
-        shared, in canonical-priority order."""
-        if n not in found:
-            w = items[n]
-            pool = set(by_keys[tuple(w.keys)])
-            for word in set(w.content):
-                postings = by_word[word]
-                # A word in very many quotes tells them apart from none (and
-                # would make the candidates quadratic): a real match shares
-                # rarer ones.
-                if len(postings) <= limit:
-                    pool.update(postings)
-            pool.discard(n)
-            found[n] = sorted(pool)
-        return found[n]
-
-    # A verdict depends on the words alone, and outlets running the same
-    # copy repeat them: each pair of distinct wordings is judged once.
-    wording = {k: i for i, k in enumerate(by_keys)}
-    ids = [wording[tuple(w.keys)] for w in items]
-    verdicts: dict[tuple[int, int], Judgement | None] = {}
-
-    def judge(a: int, b: int) -> Judgement | None:
-        pair = (ids[a], ids[b])
-        if pair not in verdicts:
-            if not _may_match(items[a], items[b], min_similarity, min_cover, min_run):
-                verdicts[pair] = None
-                return None
-            verdicts[pair] = judge_keys(
-                items[a].keys,
-                items[b].keys,
-                items[a].content,
-                items[b].content,
-                min_similarity=min_similarity,
-                min_content_similarity=min_content_similarity,
-                min_cover=min_cover,
-                min_run=min_run,
-                partial_overhang=partial_overhang,
-            )
-        return verdicts[pair]
-
-    assigned = [False] * len(items)
-
-    def closer_in(member: int, c: int, relation: Relation) -> bool:
-        """Whether another unassigned quote of ``member`` matches ``items[c]``
-        more closely than ``relation``."""
-        for d in candidates(c):
-            if not assigned[d] and items[d].member == member:
-                j = judge(d, c)
-                if j is not None and _CLOSENESS[j.relation] > _CLOSENESS[relation]:
-                    return True
-        return False
-
-    groups: list[list[tuple[int, VariantRelation, float]]] = []
-    for n, canon in enumerate(items):
-        if assigned[n]:
-            continue
-        assigned[n] = True
-        group: list[tuple[int, VariantRelation, float]] = [(n, "canonical", 100.0)]
-        for c in candidates(n):
-            if assigned[c] or items[c].member == canon.member:
-                continue
-            j = judge(n, c)
-            if j is None:
-                continue
-            # It waits for a closer wording of the same member (rule 3).
-            if j.relation != "identical" and closer_in(canon.member, c, j.relation):
-                continue
-            assigned[c] = True
-            group.append((c, j.relation, j.score))
-        groups.append(group)
+    groups = _Clustering(items, len(ordered), rules).groups()
 
     texts = [[q.text for q in m.quotes] for m in ordered]
     built = [_statement(group, items, names, texts) for group in groups]
@@ -315,7 +317,7 @@ def align_story(
 
 
 def _statement(
-    group: list[tuple[int, VariantRelation, float]],
+    group: _Group,
     items: Sequence[_Wording],
     names: Sequence[str],
     texts: Sequence[Sequence[str]],

@@ -31,9 +31,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from rapidfuzz.distance import Indel
-
-from service.core.text import word_key
+from service.core.text import NAME_SPELLING, word_key
 
 __all__ = ["DriftKind", "drift", "is_named", "same_speaker"]
 
@@ -67,11 +65,6 @@ def _name(speaker: str) -> list[str]:
     return last
 
 
-def _same_name_word(a: str, b: str) -> bool:
-    # Transliterations (Zelenskyy, Zelenskiy) are one name.
-    return a == b or (min(len(a), len(b)) >= 5 and Indel.normalized_similarity(a, b) >= 0.8)
-
-
 def is_named(speaker: str) -> bool:
     """A name: a capitalised word that is not a title, in an attribution that
     does not open as a description ("a defence official", "the official").
@@ -101,7 +94,8 @@ def same_speaker(a: str | None, b: str | None) -> bool | None:
     names_a, names_b = _name_or_words(a), _name_or_words(b)
     if not names_a or not names_b:
         return None
-    return any(_same_name_word(x, y) for x in names_a for y in names_b)
+    # Transliterations (Zelenskyy, Zelenskiy) are one name.
+    return any(NAME_SPELLING.same(x, y) for x in names_a for y in names_b)
 
 
 def _name_or_words(speaker: str) -> list[str]:

@@ -1,20 +1,10 @@
 """Passages: two texts aligned sentence by sentence, and what one side lacks.
 
-Public API:
-
-- ``Sentence``: a sentence of one text: offsets and its words.
-- ``AlignedSentences``: sentences of the left linked to sentences of the
-  right, with a ``relation`` (``same``: the same words; ``reworded``;
-  ``split``: one left sentence is several right ones; ``merged``: several
-  left sentences are one right one), a score (0–100) and the word diff.
-- ``Passage``: a run of adjacent sentences that one side has and the other
-  lacks (offsets into its side's text, its text, sentence indexes, words).
-- ``PassageAlignment``: both sides' sentences, the aligned items, the
-  passages only the left has and only the right has; ``as_dict()`` is the
-  ``passages`` field of ``POST /v1/compare``; ``moved()`` the aligned items
-  that changed place (for version diffs).
-- ``align_passages(left, right, *, min_score=...)``: align two texts;
-  ``align_sentence_lists(left, right)`` two texts already segmented.
+Aligned sentences are linked one to one, or as a split (one left sentence
+is several right ones) or a merge (several left sentences are one right
+one); a passage is a run of adjacent sentences that one side has and the
+other lacks. ``align_passages`` segments the texts itself;
+``align_sentence_lists`` takes texts already segmented (as NewsEdits is).
 
 How: sentences come from ``sentences.sentence_spans``; each is compared as
 its word keys (case, punctuation and spelling folded). All pairs are scored
@@ -45,7 +35,7 @@ different sentences about one story score up to the high 60s by meaning.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -82,6 +72,8 @@ _BLOCK_CELLS = 250_000
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
+    """A sentence of one text: its offsets, its text and its word keys."""
+
     start: int
     end: int
     text: str
@@ -93,6 +85,12 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class AlignedSentences:
+    """Sentences of the left linked to sentences of the right (indexes into
+    each side's sentences), with a score (0–100), the word diff, and a
+    ``relation``: ``same`` (the same words), ``reworded``, ``split`` (one left
+    sentence is several right ones) or ``merged`` (several left sentences
+    are one right one)."""
+
     left: tuple[int, ...]
     right: tuple[int, ...]
     relation: SentenceRelation
@@ -102,6 +100,10 @@ class AlignedSentences:
 
 @dataclass(frozen=True, slots=True)
 class Passage:
+    """A run of adjacent sentences that one side has and the other lacks:
+    offsets into its side's text, its text, its sentence indexes and how
+    many words it has."""
+
     start: int
     end: int
     text: str
@@ -120,6 +122,10 @@ class Passage:
 
 @dataclass(frozen=True, slots=True)
 class PassageAlignment:
+    """Both sides' sentences, the aligned items, and the passages only the
+    left has and only the right has. ``as_dict()`` is the ``passages`` field
+    of ``POST /v1/compare``."""
+
     left: tuple[Sentence, ...]
     right: tuple[Sentence, ...]
     aligned: tuple[AlignedSentences, ...]
@@ -214,30 +220,72 @@ def _align(
     min_score: float,
     semantic: bool = False,
 ) -> PassageAlignment:
-    li = [i for i, s in enumerate(ls) if s.key]
-    ri = [j for j, s in enumerate(rs) if s.key]
-    words = WordCodes()
-    codes = (
-        {i: words.encode(ls[i].key.split()) for i in li},
-        {j: words.encode(rs[j].key.split()) for j in ri},
+    aligner = _Aligner(ls, rs, semantic)
+    groups = aligner.pair_up(aligner.scored_pairs(min_score))
+    aligner.join(groups, {j for g in groups.values() for j in g[1]}, "right")
+    aligner.join(groups, {i for g in groups.values() for i in g[0]}, "left")
+    aligned = tuple(
+        aligner.item(lefts, rights)
+        for lefts, rights in sorted(groups.values(), key=lambda g: g[0][0])
     )
-    pairs: list[tuple[float, int, int]] = []
-    meaning: np.ndarray[Any, Any] | None = None
-    if li and ri:
-        lcodes = [codes[0][i] for i in li]
-        rcodes = [codes[1][j] for j in ri]
-        lbags, rbags = _sorted(lcodes), _sorted(rcodes)
-        if semantic:
+    used_left = {i for a in aligned for i in a.left}
+    used_right = {j for a in aligned for j in a.right}
+    return PassageAlignment(
+        ls,
+        rs,
+        aligned,
+        _passages(left, ls, used_left),
+        _passages(right, rs, used_right),
+    )
+
+
+# A group of aligned sentences: left indexes and right indexes, each sorted.
+_Group = tuple[list[int], list[int]]
+
+
+class _Aligner:
+    """One alignment of two texts' sentences, and the state its steps share:
+    the sentences with words (``li``, ``ri``), each one's words encoded as
+    one character per word (``codes``, shared by both sides), its row or
+    column in the score matrix (``lpos``, ``rpos``), the similarity by
+    meaning in semantic mode (``meaning``), and the score each one-to-one
+    pair was taken at (``taken``)."""
+
+    def __init__(self, ls: tuple[Sentence, ...], rs: tuple[Sentence, ...], semantic: bool) -> None:
+        self.ls, self.rs = ls, rs
+        self.li = [i for i, s in enumerate(ls) if s.key]
+        self.ri = [j for j, s in enumerate(rs) if s.key]
+        words = WordCodes()
+        self.codes = (
+            {i: words.encode(ls[i].key.split()) for i in self.li},
+            {j: words.encode(rs[j].key.split()) for j in self.ri},
+        )
+        self.lpos = {i: r for r, i in enumerate(self.li)}
+        self.rpos = {j: c for c, j in enumerate(self.ri)}
+        self.meaning: np.ndarray[Any, Any] | None = None
+        if semantic and self.li and self.ri:
             # Imported here: PyTorch stands behind it (seconds to import).
             from service.core.alignment.semantic import similarity_matrix
 
-            meaning = similarity_matrix([ls[i].text for i in li], [rs[j].text for j in ri])
+            self.meaning = similarity_matrix(
+                [ls[i].text for i in self.li], [rs[j].text for j in self.ri]
+            )
+        self.taken: dict[tuple[int, int], float] = {}
+
+    def scored_pairs(self, min_score: float) -> list[tuple[float, int, int]]:
+        """``(score, i, j)`` for every pair scoring ``min_score`` or more."""
+        if not self.li or not self.ri:
+            return []
+        lcodes = [self.codes[0][i] for i in self.li]
+        rcodes = [self.codes[1][j] for j in self.ri]
+        lbags, rbags = _sorted(lcodes), _sorted(rcodes)
         # Two native matrices averaged (a Python scorer would be called back
         # for every pair), over words rather than letters: in order, and as
         # bags of words (each side's word codes sorted). A block of rows at a
         # time, keeping only the pairs that align: two long texts never hold
         # the matrix of all their pairs (8,000 sentences a side would be
         # half a gigabyte).
+        pairs: list[tuple[float, int, int]] = []
         step = max(1, _BLOCK_CELLS // len(rcodes))
         for top in range(0, len(lcodes), step):
             rows = slice(top, top + step)
@@ -245,117 +293,98 @@ def _align(
                 process.cdist(lcodes[rows], rcodes, scorer=fuzz.ratio)
                 + process.cdist(lbags[rows], rbags, scorer=fuzz.ratio)
             ) / 2
-            if meaning is not None:
+            if self.meaning is not None:
                 # Different sentences of one story score up to the high 60s
                 # by meaning, so meaning counts from its own, higher bar.
-                by_meaning = meaning[rows]
+                by_meaning = self.meaning[rows]
                 block = np.maximum(block, np.where(by_meaning >= SEMANTIC_MIN, by_meaning, 0))
             found_rows, found_cols = (block >= min_score).nonzero()
             pairs += [
-                (float(block[r, c]), li[top + r], ri[c])
+                (float(block[r, c]), self.li[top + r], self.ri[c])
                 for r, c in zip(found_rows.tolist(), found_cols.tolist(), strict=True)
             ]
-    lpos = {i: r for r, i in enumerate(li)}
-    rpos = {j: c for c, j in enumerate(ri)}
+        return pairs
 
-    def near(i: int, j: int) -> bool:
+    def pair_up(self, pairs: list[tuple[float, int, int]]) -> dict[int, _Group]:
+        """Pairs taken best first, one to one, as groups keyed by their left
+        sentence; records the score each was taken at."""
+        # Best first; ties by text order, so the result is deterministic.
+        pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+        to_right: dict[int, int] = {}
+        to_left: set[int] = set()
+        for score, i, j in pairs:
+            if i not in to_right and j not in to_left:
+                to_right[i] = j
+                to_left.add(j)
+                self.taken[i, j] = score
+        return {i: ([i], [j]) for i, j in to_right.items()}
+
+    def near(self, i: int, j: int) -> bool:
         """Whether left sentence ``i`` and right sentence ``j`` share
         anything at all (a join needs it)."""
-        if _score(codes[0][i], codes[1][j]) >= _NEAR:
+        if _score(self.codes[0][i], self.codes[1][j]) >= _NEAR:
             return True
-        return meaning is not None and meaning[lpos[i], rpos[j]] >= SEMANTIC_MIN
+        return self.meaning is not None and self.meaning[self.lpos[i], self.rpos[j]] >= SEMANTIC_MIN
 
-    # Best first; ties by text order, so the result is deterministic.
-    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
-    to_right: dict[int, int] = {}
-    to_left: dict[int, int] = {}
-    taken: dict[tuple[int, int], float] = {}
-    for score, i, j in pairs:
-        if i not in to_right and j not in to_left:
-            to_right[i], to_left[j] = j, i
-            taken[i, j] = score
+    def join(
+        self, groups: dict[int, _Group], used: set[int], side: Literal["left", "right"]
+    ) -> None:
+        """Let each sentence of ``side`` that is in no group (not in ``used``)
+        join the group of its aligned neighbour when, together, they read
+        closer to that group's other side than the neighbour alone (a split
+        on the right, a merge on the left)."""
+        at = 1 if side == "right" else 0
+        mine, theirs = self.codes[at], self.codes[1 - at]
+        owner = {k: g for g, members in groups.items() for k in members[at]}
+        for k in mine:
+            if k in used:
+                continue
+            best: tuple[float, int] | None = None
+            for neighbour in (k - 1, k + 1):
+                g = owner.get(neighbour)
+                if g is None:
+                    continue
+                group = groups[g]
+                pairs = ((x, k) if side == "right" else (k, x) for x in group[1 - at])
+                if not any(self.near(*pair) for pair in pairs):
+                    continue
+                other = "".join(theirs[x] for x in group[1 - at])
+                own = group[at]
+                alone = _score("".join(mine[x] for x in own), other)
+                together = _score("".join(mine[x] for x in sorted([*own, k])), other)
+                if together >= alone + _JOIN_GAIN and (best is None or together > best[0]):
+                    best = (together, g)
+            if best is not None:
+                g = best[1]
+                group = groups[g]
+                group[at].append(k)
+                group[at].sort()
+                owner[k] = g
+                used.add(k)
 
-    groups = {i: ([i], [j]) for i, j in to_right.items()}
-    _join(groups, codes, near, set(to_left), "right")
-    _join(groups, codes, near, {i for g in groups.values() for i in g[0]}, "left")
-
-    aligned = []
-    for lefts, rights in sorted(groups.values(), key=lambda g: g[0][0]):
-        ltext = " ".join(ls[i].text for i in lefts)
-        rtext = " ".join(rs[j].text for j in rights)
-        lkey = " ".join(ls[i].key for i in lefts)
-        rkey = " ".join(rs[j].key for j in rights)
+    def item(self, lefts: list[int], rights: list[int]) -> AlignedSentences:
+        """One group as an aligned item: its relation, score and word diff."""
+        ls, rs = self.ls, self.rs
         relation: SentenceRelation = (
             "split"
             if len(rights) > 1
             else "merged"
             if len(lefts) > 1
             else "same"
-            if lkey == rkey
+            if " ".join(ls[i].key for i in lefts) == " ".join(rs[j].key for j in rights)
             else "reworded"
         )
-        lcode = "".join(codes[0][i] for i in lefts)
-        rcode = "".join(codes[1][j] for j in rights)
+        lcode = "".join(self.codes[0][i] for i in lefts)
+        rcode = "".join(self.codes[1][j] for j in rights)
         score = _score(lcode, rcode)
         if len(lefts) == len(rights) == 1:
             # The score the pair was taken at (by meaning, it can be higher).
-            score = max(score, taken[lefts[0], rights[0]])
-        score = round(score, 1)
-        aligned.append(
-            AlignedSentences(
-                tuple(lefts), tuple(rights), relation, score, tuple(word_diff(ltext, rtext))
-            )
+            score = max(score, self.taken[lefts[0], rights[0]])
+        ltext = " ".join(ls[i].text for i in lefts)
+        rtext = " ".join(rs[j].text for j in rights)
+        return AlignedSentences(
+            tuple(lefts), tuple(rights), relation, round(score, 1), tuple(word_diff(ltext, rtext))
         )
-    used_left = {i for a in aligned for i in a.left}
-    used_right = {j for a in aligned for j in a.right}
-    return PassageAlignment(
-        ls,
-        rs,
-        tuple(aligned),
-        _passages(left, ls, used_left),
-        _passages(right, rs, used_right),
-    )
-
-
-def _join(
-    groups: dict[int, tuple[list[int], list[int]]],
-    codes: tuple[dict[int, str], dict[int, str]],
-    near: Callable[[int, int], bool],
-    used: set[int],
-    side: Literal["left", "right"],
-) -> None:
-    """Let each sentence of ``side`` that is in no group join the group of
-    its aligned neighbour when, together, they read closer to that group's
-    other side than the neighbour alone (a split on the right, a merge on
-    the left). ``codes`` are both sides' sentences as encoded words."""
-    at = 1 if side == "right" else 0
-    mine, theirs = codes[at], codes[1 - at]
-    owner = {k: g for g, members in groups.items() for k in members[at]}
-    for k in mine:
-        if k in used:
-            continue
-        best: tuple[float, int] | None = None
-        for neighbour in (k - 1, k + 1):
-            g = owner.get(neighbour)
-            if g is None:
-                continue
-            group = groups[g]
-            pairs = ((x, k) if side == "right" else (k, x) for x in group[1 - at])
-            if not any(near(*pair) for pair in pairs):
-                continue
-            other = "".join(theirs[x] for x in group[1 - at])
-            own = group[at]
-            alone = _score("".join(mine[x] for x in own), other)
-            together = _score("".join(mine[x] for x in sorted([*own, k])), other)
-            if together >= alone + _JOIN_GAIN and (best is None or together > best[0]):
-                best = (together, g)
-        if best is not None:
-            g = best[1]
-            group = groups[g]
-            group[at].append(k)
-            group[at].sort()
-            owner[k] = g
-            used.add(k)
 
 
 def _passages(text: str, sentences: Sequence[Sentence], used: set[int]) -> tuple[Passage, ...]:

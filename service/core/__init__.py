@@ -12,16 +12,19 @@ Everything here is usable as a library::
 """
 
 from service.core.alignment.quotes import Alignment, Match, Relation, align_quotes, compare_quotes
+from service.core.alignment.rules import DEFAULT_RULES, MatchRules
 from service.core.compare import Comparison, Side, compare_texts
 from service.core.diff import DiffOp, rebuild, word_diff
 from service.core.quotes.extract import Quote, extract_quotes
 from service.core.text import Token, fingerprint, fold_marks, normalize, tokenize, word_key
 
 __all__ = [
+    "DEFAULT_RULES",
     "Alignment",
     "Comparison",
     "DiffOp",
     "Match",
+    "MatchRules",
     "Quote",
     "Relation",
     "Side",

@@ -1,23 +1,11 @@
 """Coverage regression checks: what a candidate text lost against a baseline.
 
-Public API:
-
-- ``FindingKind``: ``dropped_quote | reworded_quote | partial_quote |
-  speaker_changed | added_quote | removed_passage``.
-- ``KINDS``, ``ALIASES`` (``dropped`` → ``dropped_quote`` …) and
-  ``parse_kinds(names)``; a policy may also name typed edits
-  (``service.core.insight.edits.EDIT_TYPES``: ``spliced``, ``substituted`` …).
-- ``Policy``: which kinds, and which typed edits of a matched quotation,
-  fail the check (``fail_on``; by default dropped and reworded quotes) and
-  the least size of a removed passage (``min_passage_words``).
-- ``Span``: a stretch of one text: offsets, text, and for a quotation its id
-  (``L1``… in the baseline, ``R1``… in the candidate) and speaker.
-- ``Finding``: one change, with the span in each text it concerns (``None``
-  where the text has none), whether the policy fails on it, and for a
-  matched quotation its relation, score and word diff.
-- ``CheckResult``: ``passed`` and the findings, in baseline order.
-- ``check(comparison, policy)``: the findings of a ``Comparison`` whose left
-  side is the baseline and right side the candidate.
+``check`` reads a ``Comparison`` whose left side is the baseline and right
+side the candidate, and reports its findings; a ``Policy`` says which kinds
+of finding, and which typed edits of a matched quotation
+(``service.core.insight.edits.EDIT_TYPES``: ``spliced``, ``substituted``
+…), fail the check. Kinds may be named by alias (``dropped`` for
+``dropped_quote``…, see ``ALIASES`` and ``parse_kinds``).
 
 What each kind means:
 
@@ -128,6 +116,9 @@ def parse_kinds(names: Iterable[str]) -> frozenset[FailOn]:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
+    """Which kinds and typed edits fail the check (by default dropped and
+    reworded quotes), and the least size of a removed passage."""
+
     fail_on: frozenset[FailOn] = DEFAULT_FAIL_ON
     min_passage_words: int = DEFAULT_PASSAGE_WORDS
 
@@ -140,6 +131,9 @@ class Policy:
 
 @dataclass(frozen=True, slots=True)
 class Span:
+    """A stretch of one text: offsets, text, and for a quotation its id
+    (``L1``… in the baseline, ``R1``… in the candidate) and speaker."""
+
     start: int
     end: int
     text: str
@@ -160,6 +154,10 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One change, with the span in each text it concerns (``None`` where
+    the text has none), whether the policy fails on it, and for a matched
+    quotation its relation, score, word diff and typed edits."""
+
     kind: FindingKind
     fails: bool
     message: str
@@ -196,6 +194,9 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
+    """Whether the check passed, under which policy, and the findings in
+    baseline order."""
+
     passed: bool
     policy: Policy
     findings: tuple[Finding, ...]

@@ -1,11 +1,6 @@
-"""Two-text comparison: the core's entry point.
-
-Public API:
-
-- ``Side``: one compared text, its quotes and optional outlet name.
-- ``Comparison``: both sides and their ``Alignment``; ``as_dict()`` renders
-  the response body fixed by ``shared/API.md`` (ids ``L1``…, ``R1``…).
-- ``compare_texts(left, right)``: extract, align and diff in one call.
+"""Two-text comparison, the core's entry point: extract both texts'
+quotations, align and diff them, and (by default) add the editorial
+insight and the sentence alignment, in one call (``compare_texts``).
 
 >>> c = compare_texts('He said "no deal," firmly.', 'She heard "No deal!" twice.')
 >>> [(m.relation, m.score) for m in c.alignment.matches]
@@ -29,6 +24,8 @@ __all__ = ["Comparison", "Side", "compare_texts", "quote_ids"]
 
 @dataclass(frozen=True, slots=True)
 class Side:
+    """One compared text, its quotes and its outlet's name, if given."""
+
     text: str
     quotes: tuple[Quote, ...]
     outlet: str | None = None
@@ -45,6 +42,9 @@ def quote_ids(prefix: str, count: int) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
+    """Both sides, their quotes' alignment, and optionally the insight on it
+    and the two texts' sentence alignment."""
+
     left: Side
     right: Side
     alignment: Alignment
@@ -52,13 +52,14 @@ class Comparison:
     passages: PassageAlignment | None = None
 
     def as_dict(self, *, include_text: bool = False) -> dict[str, Any]:
-        """The ``POST /v1/compare`` response body (see ``shared/API.md``).
+        """The ``POST /v1/compare`` response body, as the compare contract
+        (docs/compare-api.md) fixes it; quotes are ``L1``…, ``R1``….
 
         ``include_text`` adds each side's compared text, which clients need
         when it was extracted from HTML (the offsets point into it). With an
         ``insight``, each match also has its typed ``edits`` and the body
         the ``echoes`` and ``attribution_drift`` (``service.core.insight.analysis``):
-        extra fields, which ``shared/API.md`` allows. With ``passages``, the
+        extra fields, which the contract allows. With ``passages``, the
         body has the sentence alignment and the passages each side lacks
         (``service.core.alignment.passages``).
         """

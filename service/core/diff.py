@@ -1,13 +1,4 @@
-"""Word-level diffs between two quotations.
-
-Public API:
-
-- ``DiffOp``: one operation, ``op`` in ``equal | insert | delete | replace``,
-  with the ``left`` and ``right`` words it covers (space-joined; ``""`` on
-  the side an insert or delete does not touch).
-- ``word_diff(left, right)``: the edit script from ``left`` to ``right``.
-- ``rebuild(ops)``: the two word sequences an edit script covers.
-- ``count_words(chunk)``: how many words one side of an op covers.
+"""Word-level diffs between two quotations: the edit script from one to the other.
 
 Words are whitespace-delimited and compared by ``text.word_key`` (case,
 punctuation, quote style and spelling variants folded), so ``"remarks,"``
@@ -42,6 +33,10 @@ OpName = Literal["equal", "insert", "delete", "replace"]
 
 @dataclass(frozen=True, slots=True)
 class DiffOp:
+    """One operation of an edit script, with the ``left`` and ``right`` words
+    it covers (space-joined; ``""`` on the side an insert or delete does not
+    touch)."""
+
     op: OpName
     left: str
     right: str

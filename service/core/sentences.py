@@ -1,9 +1,4 @@
-"""Sentences of news text, as offsets into it.
-
-Public API:
-
-- ``sentence_spans(text)``: ``(start, end)`` of each sentence, in order;
-  ``text[start:end]`` is the sentence without the whitespace around it.
+"""Sentences of news text, as offsets into it (``sentence_spans``).
 
 Segmentation is sentencex's (Wikimedia's rule-based segmenter, in Rust):
 abbreviations ("U.S.", "Jan. 25", "Sen.", initials) do not end a sentence,
@@ -54,6 +49,8 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=16)
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """``(start, end)`` of each sentence, in order: ``text[start:end]`` is
+    the sentence without the whitespace around it."""
     # Cached: a comparison may segment a text more than once (its passages,
     # the context of each primary-source quote). At most 16 texts are held.
     return _segment(text)

@@ -1,3 +1,10 @@
-"""Alignment: quotations matched across two texts or a whole story, texts
-aligned sentence by sentence (by wording, or by meaning with the semantic
-extra), and the shingles that find candidate pairs without scoring them all."""
+"""Alignment: which quotation of one text is which of another.
+
+``quotes`` aligns two texts' quotations and judges a pair, under the
+thresholds of ``rules``; ``stories`` groups the quotations of a whole
+story's articles into statements; ``blocker`` finds the candidate pairs both
+judge; ``passages`` aligns two texts sentence by sentence (by meaning too
+with ``semantic``, an extra); ``shingles`` files quotations for search.
+"""
+
+__all__: list[str] = []

@@ -47,6 +47,8 @@ from service.core.sentences import sentence_spans
 from service.core.text import WordCodes, fold_marks, keys, word_key
 
 __all__ = [
+    "MIN_SCORE",
+    "SEMANTIC_MIN",
     "AlignedSentences",
     "Passage",
     "PassageAlignment",
@@ -58,6 +60,7 @@ __all__ = [
 
 SentenceRelation = Literal["same", "reworded", "split", "merged"]
 
+# The least score (0–100, by wording) that aligns two sentences.
 MIN_SCORE = 55.0
 # The least similarity by meaning (semantic mode) that aligns two sentences.
 SEMANTIC_MIN = 72.0

@@ -1,19 +1,11 @@
 """Semantic similarity: sentences compared by meaning, an optional extra.
 
-Public API:
-
-- ``available()``: whether the ``semantic`` extra is installed (a look for
-  its packages, nothing imported: cheap enough to ask on every request).
-- ``SemanticUnavailable``: raised by ``similarity_matrix`` when the extra is
-  missing or fails to import; its message says how to install it
-  (``pip install 'sourcediff[semantic]'``).
-- ``INSTALL``: the command that installs the extra.
-- ``MAX_SENTENCES``: the most sentences a side may have for semantic
-  mode (callers refuse more: encoding them would take minutes).
-- ``similarity_matrix(left, right)``: a ``len(left)`` × ``len(right)``
-  float32 array of the cosine similarity of every pair of sentences, times
-  100 and clipped to 0–100, the scale of the rapidfuzz matrices in
-  ``passages``. The model is loaded once per process, on first use.
+``similarity_matrix`` scores every pair of sentences of two texts by
+meaning, on the 0–100 scale of the rapidfuzz matrices in ``passages``;
+``available`` says whether the ``semantic`` extra is installed (a look for
+its packages, nothing imported: cheap enough to ask on every request), and
+``SemanticUnavailable`` says how to install it (``INSTALL``) when it is
+missing. The model is loaded once per process, on first use.
 
 How: every distinct sentence of both sides is encoded once (batches of 64)
 into a unit vector; a pair's score is the dot product of its two vectors.
@@ -63,7 +55,8 @@ import numpy.typing as npt
 
 __all__ = ["INSTALL", "MAX_SENTENCES", "SemanticUnavailable", "available", "similarity_matrix"]
 
-# About 0.1 s per 40 sentences: 2,000 a side is some ten seconds of CPU.
+# The most sentences a side may have for semantic mode (callers refuse more):
+# about 0.1 s per 40 sentences, so 2,000 a side is some ten seconds of CPU.
 MAX_SENTENCES = 2_000
 
 # The packages the extra brings that this module imports.
@@ -74,7 +67,8 @@ INSTALL = "pip install 'sourcediff[semantic]'"
 
 
 class SemanticUnavailable(Exception):
-    """The ``semantic`` extra is not installed (or does not import)."""
+    """The ``semantic`` extra is not installed (or does not import); the
+    message says how to install it."""
 
     def __init__(self, detail: str = "") -> None:
         message = f"semantic similarity needs the 'semantic' extra: {INSTALL}"
@@ -115,7 +109,8 @@ def _model() -> Any:
 def similarity_matrix(left: Sequence[str], right: Sequence[str]) -> npt.NDArray[np.float32]:
     """The cosine similarity × 100 (clipped to 0–100) of every sentence of
     ``left`` with every sentence of ``right``, as a ``len(left)`` ×
-    ``len(right)`` array. Raises ``SemanticUnavailable`` without the extra."""
+    ``len(right)`` float32 array. Raises ``SemanticUnavailable`` without the
+    extra."""
     if not left or not right:
         return np.zeros((len(left), len(right)), dtype=np.float32)
     # Versions of one article share most sentences: encode each text once.

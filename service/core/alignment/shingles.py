@@ -1,20 +1,11 @@
-"""Finding the variants of a quotation among many: shingles and a score.
+"""Finding the variants of a quotation among many stored ones: the shingles
+a quotation is filed under and looked up by, and the score of a variant.
 
-Public API:
-
-- ``search_score(query, candidate)``: how close a stored quotation is to a
-  query, 0–100, on normalised text (``text.normalize``);
-  ``search_scores(query, candidates)``: the same for many, in one call.
-- ``stored_shingles(keys, namespace)``: the index keys a stored quotation is
-  filed under; ``query_shingles(keys, namespace)``: the keys to look up.
-- ``Shingled``: a quotation's normalised text, word count and shingles.
-- ``shingle(keys, namespace)``: all of that for one quotation.
-- ``MIN_PARTIAL_WORDS``.
-
-The score is rapidfuzz's ``ratio`` over the normalised texts (letters: a
-changed spelling or ending costs little), or its ``partial_ratio`` over
-their *words* (the shorter quotation against its best window of the longer,
-word for word) when both have at least ``MIN_PARTIAL_WORDS`` words. So a
+The score (``search_score``, 0–100 on normalised text) is rapidfuzz's
+``ratio`` over the normalised texts (letters: a changed spelling or ending
+costs little), or its ``partial_ratio`` over their *words* (the shorter
+quotation against its best window of the longer, word for word) when both
+have at least ``MIN_PARTIAL_WORDS`` words. So a
 trimmed quotation, or a fragment of four words or more, scores as high as
 its overlap deserves, while "we don't" does not score 100 against every
 quotation holding it, nor do four words score 80 against a long quotation
@@ -67,6 +58,7 @@ __all__ = [
     "stored_shingles",
 ]
 
+# Both quotations need this many words for the word-level partial score.
 MIN_PARTIAL_WORDS = 4
 # Letters of a word kept in a shingle.
 _PREFIX = 5
@@ -155,6 +147,8 @@ def query_shingles(keys: Sequence[str], namespace: str) -> set[int]:
 
 @dataclass(frozen=True, slots=True)
 class Shingled:
+    """A stored quotation's word keys, normalised text and shingles."""
+
     keys: tuple[str, ...]
     norm: str
     shingles: tuple[int, ...]

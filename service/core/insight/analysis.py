@@ -1,15 +1,9 @@
 """Editorial insight on a comparison: how each quote changed, echoes, drift.
 
-Public API:
-
-- ``PairInsight``: for one matched pair, its typed edits
-  (``service.core.insight.edits``) and its attribution drift, if any
-  (``service.core.insight.attribution``).
-- ``SideEcho``: an omitted quotation's unquoted echo on the other side
-  (``service.core.insight.echoes``).
-- ``Insight``: a comparison's pair insights (parallel to its alignment's
-  matches) and echoes; ``as_dict(lids, rids)`` gives the response fields.
-- ``analyse(left, right, alignment)``: all of it, for two sides.
+``analyse`` gathers, for two sides and their quotes' alignment, each
+matched pair's typed edits (``service.core.insight.edits``) and attribution
+drift (``service.core.insight.attribution``), and the unquoted echoes of the
+quotations one side omits (``service.core.insight.echoes``).
 
 >>> from service.core.compare import compare_texts
 >>> c = compare_texts('"We will win," said Ann Lee.', '"But we will win," a minister said.')
@@ -21,29 +15,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from service.core.alignment.quotes import Alignment
 from service.core.insight.attribution import DriftKind, drift
 from service.core.insight.echoes import Echo, EchoFinder
-from service.core.insight.edits import Edit, classify_edits, splices
+from service.core.insight.edits import Edit, SideName, classify_edits, splices
 
 if TYPE_CHECKING:
     from service.core.compare import Side
 
-__all__ = ["Insight", "PairInsight", "SideEcho", "analyse"]
-
-SideName = Literal["left", "right"]
+__all__ = ["Insight", "PairInsight", "SideEcho", "SideName", "analyse"]
 
 
 @dataclass(frozen=True, slots=True)
 class PairInsight:
+    """One matched pair's typed edits and its attribution drift, if any."""
+
     edits: tuple[Edit, ...]
     drift: DriftKind | None
 
 
 @dataclass(frozen=True, slots=True)
 class SideEcho:
+    """An omitted quotation's unquoted echo on the other side."""
+
     side: SideName  # the side of the omitted quotation
     index: int
     echo: Echo
@@ -51,10 +47,14 @@ class SideEcho:
 
 @dataclass(frozen=True, slots=True)
 class Insight:
+    """A comparison's pair insights (parallel to its alignment's matches)
+    and echoes."""
+
     pairs: tuple[PairInsight, ...]
     echoes: tuple[SideEcho, ...]
 
     def echo_of(self, side: SideName, index: int) -> Echo | None:
+        """The echo of quote ``index`` of ``side``, if it has one."""
         return next((e.echo for e in self.echoes if (e.side, e.index) == (side, index)), None)
 
     def as_dict(

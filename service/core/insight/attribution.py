@@ -1,16 +1,9 @@
 """Attribution drift: one statement credited to different sources.
 
-Public API:
-
-- ``DriftKind``: ``different_person`` (two named sources that share no
-  name) or ``named_vs_anonymous`` (a named person against a description
-  such as "a defence official").
-- ``drift(left, right)``: the kind of drift between two attributions of one
-  statement, or ``None`` when they agree or either is unknown.
-- ``is_named(speaker)``: whether an attribution names someone (a person or
-  an organisation) rather than describing them.
-- ``same_speaker(a, b)``: whether two attributions share a name word
-  (``None`` when either is unknown).
+``drift`` tells how two attributions of one statement differ:
+``different_person`` (two named sources that share no name) or
+``named_vs_anonymous`` (a named person against a description such as "a
+defence official"); ``None`` when they agree or either is unknown.
 
 Decisions: a quotation with no speaker on one side is not drift (the
 speaker extraction missing an attribution is far likelier than an outlet
@@ -115,7 +108,8 @@ def drift(
     left_text: str | None = None,
     right_text: str | None = None,
 ) -> DriftKind | None:
-    """How the attributions ``left`` and ``right`` of one statement differ.
+    """How the attributions ``left`` and ``right`` of one statement differ
+    (``None`` when they agree, or either is unknown).
 
     With the two articles' texts, drift that the texts explain away is not
     reported: a description ("the CNN host") in an article that names the

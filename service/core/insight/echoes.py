@@ -1,17 +1,9 @@
 """Unquoted echoes: a quotation's words carried by another text without marks.
 
-Public API:
-
-- ``Echo``: where a text carries a quotation's words outside quotation
-  marks: the span (offsets into that text, and its words), the sentence
-  around it, a score (0–100), and ``kind``: ``indirect`` when the sentence
-  reports speech ("said", "according to"), ``narration`` when it presents
-  the words as the outlet's own.
-- ``EchoFinder(text, quoted)``: look-ups in ``text``, whose own quotations
-  are the spans ``quoted`` (words inside them are quotations, not echoes):
-  ``.find(quote)``, the best echo of ``quote`` or ``None``, and
-  ``.find_all(quotes)`` for many in one pass over the text.
-- ``find_echo(quote, text, quoted)``: the same for one look-up.
+An echo is what a dropped quotation left behind: the outlet kept the words
+but not the marks, reporting the speech ("he said the remarks were...") or
+presenting the words as its own. ``EchoFinder`` looks quotations up in one
+text; words inside that text's own quotations are quotations, not echoes.
 
 How: each word becomes a stem (its comparison key cut to five letters, so
 "tarnishing" meets "tarnish"); the echo is the shortest stretch of the
@@ -48,7 +40,7 @@ from service.core.alignment.quotes import content_words
 from service.core.sentences import LineSentences
 from service.core.text import keys, word_key
 
-__all__ = ["Echo", "EchoFinder", "find_echo"]
+__all__ = ["Echo", "EchoFinder", "EchoKind", "find_echo"]
 
 EchoKind = Literal["indirect", "narration"]
 
@@ -71,6 +63,12 @@ _COMMON = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Echo:
+    """Where a text carries a quotation's words outside quotation marks: the
+    span (offsets into that text, and its words), the sentence around it, a
+    score (0–100), and ``kind``: ``indirect`` when the sentence reports
+    speech ("said", "according to"), ``narration`` when it presents the
+    words as the outlet's own."""
+
     start: int
     end: int
     text: str

@@ -1,15 +1,8 @@
 """How one quotation was changed into another: typed edits beside the word diff.
 
-Public API:
-
-- ``EditType``: ``trimmed | ellipsis | substituted | inserted | spliced |
-  retranslated | case_punctuation_only``; ``EDIT_TYPES`` lists them.
-- ``Edit``: one edit: its type, the ``side`` it concerns, where it is
-  (``start``, ``end`` or ``inside``) and the words on each side.
-- ``classify_edits(left, right, diff)``: the edits between two matched
-  quotations, given their word diff (``diff.word_diff``).
-- ``splices(alignment, left, right)``: the quotations that run together
-  statements the other side carries as separate quotations.
+``classify_edits`` types the edits between two matched quotations from
+their word diff (``diff.word_diff``); ``splices`` finds the quotations that
+run together statements the other side carries as separate quotations.
 
 What each type means (several can apply to one pair):
 
@@ -50,7 +43,7 @@ from service.core.diff import DiffOp, count_words
 from service.core.quotes.extract import Quote
 from service.core.text import keys, word_key, words
 
-__all__ = ["EDIT_TYPES", "Edit", "EditType", "classify_edits", "splices"]
+__all__ = ["EDIT_TYPES", "Edit", "EditType", "SideName", "Where", "classify_edits", "splices"]
 
 EditType = Literal[
     "trimmed",
@@ -74,6 +67,9 @@ _RETRANSLATED = 0.5
 
 @dataclass(frozen=True, slots=True)
 class Edit:
+    """One edit: its type, the ``side`` it concerns, where it is (``start``,
+    ``end`` or ``inside``) and the words on each side."""
+
     type: EditType
     side: SideName | None = None
     where: Where | None = None

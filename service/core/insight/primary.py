@@ -1,28 +1,15 @@
 """Quotations checked against a primary source: a transcript, a statement, a release.
 
-Public API:
-
-- ``SourceSpan``: where a quotation's words stand in the primary text
-  (offsets and words), with the context an outlet dropped: the rest of the
-  sentence(s) around them and the sentences next to them.
-- ``Sourced``: one quotation checked: its verdict (``accurate`` when its
-  words are the source's whole sentence or sentences, ``trimmed`` when they
-  are the source's words but stop inside a sentence, ``edited`` when words
-  differ, ``not_found`` when the source does not carry it), its score, the
-  span, the typed edits (``edits``; left is the source, right the
-  quotation) and the word diff from the source's words to the quotation's.
-- ``source_quote(quote, primary)``: check one quotation against the
-  primary text; ``source_quotes(quotes, primaries)`` checks many against
-  the best of several primary texts.
-- ``primary_report(sides, primaries)``: the ``primary`` field of a
-  comparison, per side; ``verdict_counts(checked)`` its count per verdict.
+``source_quote`` checks one quotation against a primary text and
+``source_quotes`` many against the best of several; ``primary_report`` is
+the ``primary`` field of a comparison, per side.
 
 A primary text is searched as words, not as quotations: a transcript or a
 release has no quotation marks around what its speakers said. The span is
 the stretch of the primary's words most like the quotation (rapidfuzz's
-partial ratio over words, as ``align`` finds a fragment in a longer quote);
-it counts at a score of 80 for quotations of three words or more, 100 for
-shorter ones.
+partial ratio over words, as ``alignment.quotes`` finds a fragment in a
+longer quote); it counts at a score of 80 for quotations of three words or
+more, 100 for shorter ones.
 
 >>> primary = "We stand ready. We have never exported weapons to Russia and we will not."
 >>> s = source_quote("We have never exported arms to Russia", primary)
@@ -67,6 +54,10 @@ _LABEL = re.compile(r"(?m)^\s*[A-Z][A-Z.'’ -]{0,40}:\s*")
 
 @dataclass(frozen=True, slots=True)
 class SourceSpan:
+    """Where a quotation's words stand in the primary text (offsets and
+    words), with the context an outlet dropped: the rest of the sentence(s)
+    around them and the sentences next to them."""
+
     start: int
     end: int
     text: str
@@ -85,6 +76,13 @@ class SourceSpan:
 
 @dataclass(frozen=True, slots=True)
 class Sourced:
+    """One quotation checked: its verdict (``accurate`` when its words are
+    the source's whole sentence or sentences, ``trimmed`` when they are the
+    source's words but stop inside a sentence, ``edited`` when words differ,
+    ``not_found`` when the source does not carry it), its score, the span,
+    the typed edits (left is the source, right the quotation) and the word
+    diff from the source's words to the quotation's."""
+
     verdict: Verdict
     score: float
     span: SourceSpan | None

@@ -1,10 +1,4 @@
-"""Direct quotations in news text.
-
-Public API:
-
-- ``Quote``: frozen ``text``, ``start``, ``end``, ``speaker``, where
-  ``text == source[start:end]`` is the quotation without its marks.
-- ``extract_quotes(text)``: every quotation, in text order.
+"""Direct quotations in news text: where each one is, and who said it.
 
 What counts as a quotation mark, and how marks pair up:
 
@@ -54,6 +48,9 @@ __all__ = ["Quote", "extract_quotes"]
 
 @dataclass(frozen=True, slots=True)
 class Quote:
+    """A quotation without its marks, ``text == source[start:end]``, and its
+    speaker as the source names them (``None`` when it does not)."""
+
     text: str
     start: int
     end: int

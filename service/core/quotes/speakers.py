@@ -1,10 +1,5 @@
 """Who said a quotation, where the text says so.
 
-Public API:
-
-- ``attribute_speakers(text, spans)``: one speaker (or ``None``) per
-  quotation span ``(start, end)`` (the inside of the marks), in order.
-
 Rules, tried in order for each quotation:
 
 1. right after the closing mark, in the same sentence: ``," said X``,
@@ -389,7 +384,8 @@ class _Narration:
 
 
 def attribute_speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str | None]:
-    """One speaker or ``None`` per quotation span (see the module docstring)."""
+    """One speaker or ``None`` per quotation span ``(start, end)`` (the
+    inside of the marks), in order (see the module docstring)."""
     out: list[str | None] = []
     narration: _Narration | None = None
     newlines = [m.start() for m in re.finditer("\n", text)]

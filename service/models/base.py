@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import overload
 
 from sqlalchemy import (
     Column,
@@ -11,7 +12,7 @@ from sqlalchemy import (
 )
 from sqlmodel import SQLModel
 
-__all__ = ["iso", "metadata", "now", "sqlite_integer", "utc"]
+__all__ = ["iso", "metadata", "now", "sqlite_integer", "timestamp_column", "utc"]
 
 
 metadata = SQLModel.metadata
@@ -33,8 +34,13 @@ def iso(moment: datetime | None) -> str | None:
     return aware.isoformat() if aware is not None else None
 
 
+@overload
+def utc(moment: datetime) -> datetime: ...
+@overload
+def utc(moment: datetime | None) -> datetime | None: ...
 def utc(moment: datetime | None) -> datetime | None:
-    """``moment`` as an aware UTC datetime (naive values are taken as UTC)."""
+    """``moment`` as an aware UTC datetime (naive values are taken as UTC:
+    SQLite gives back what it stored without its zone)."""
     if moment is None:
         return None
     if moment.tzinfo is None:

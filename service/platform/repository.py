@@ -2,11 +2,13 @@
 
 Each feature's repository subclasses ``TenantRepository`` and starts every
 read from ``self.select(Model)`` (or ``self.get(Model, key)``), which already
-carries ``WHERE tenant = :tenant``: a new query cannot forget the scope,
-because there is no unscoped way in short of writing ``sqlmodel.select``
-by hand, which a test of the repositories' source forbids. Repositories
-never commit: the caller owns the transaction
-(``service.platform.transactions.in_transaction``, or the request's session).
+carries ``WHERE tenant = :tenant``; a statement over several tables (rows
+with their event, a count per subscription) goes through
+``self.scoped(statement, Model)``. A new query cannot forget the scope: the
+tenant filter is written here and nowhere else, which a test of the
+repositories' source holds. Repositories never commit: the caller owns the
+transaction (``service.platform.transactions.in_transaction``, or the
+request's session).
 
 >>> from sqlmodel import Field, SQLModel
 >>> class Note(SQLModel, table=True):
@@ -18,17 +20,21 @@ never commit: the caller owns the transaction
 >>> print(Notes(None, "t1").select(Note))  # doctest: +NORMALIZE_WHITESPACE
 SELECT doctest_note.id, doctest_note.tenant FROM doctest_note
 WHERE doctest_note.tenant = :tenant_1
+>>> from sqlmodel import func, select
+>>> print(Notes(None, "t1").scoped(select(func.count()).select_from(Note), Note))
+... # doctest: +NORMALIZE_WHITESPACE
+SELECT count(*) AS count_1 FROM doctest_note WHERE doctest_note.tenant = :tenant_1
 >>> SQLModel.metadata.remove(Note.__table__)
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-__all__ = ["TenantOwned", "TenantRepository"]
+__all__ = ["Filterable", "TenantOwned", "TenantRepository"]
 
 
 class TenantOwned(Protocol):
@@ -40,6 +46,15 @@ class TenantOwned(Protocol):
 Row = TypeVar("Row", bound=TenantOwned)
 
 
+class Filterable(Protocol):
+    """A statement that takes a ``WHERE`` clause (any ``select``)."""
+
+    def where(self, *whereclause: Any) -> Self: ...
+
+
+Statement = TypeVar("Statement", bound=Filterable)
+
+
 class TenantRepository:
     """Queries over one tenant's rows, in a session the caller owns."""
 
@@ -49,7 +64,15 @@ class TenantRepository:
 
     def select(self, model: type[Row]) -> SelectOfScalar[Row]:
         """``SELECT model WHERE model.tenant = self.tenant``: every read starts here."""
-        return select(model).where(model.tenant == self.tenant)
+        return self.scoped(select(model), model)
+
+    def scoped(self, statement: Statement, *models: type[TenantOwned]) -> Statement:
+        """``statement`` limited to this tenant's rows of each of ``models``:
+        for a statement that ``select`` cannot start (several entities,
+        aggregates), naming the tables whose ``tenant`` column scopes it."""
+        for model in models:
+            statement = statement.where(model.tenant == self.tenant)
+        return statement
 
     def get(self, model: type[Row], key: Any) -> Row | None:
         """The row with primary key ``key``, if it is this tenant's.

@@ -1,12 +1,6 @@
-"""Running a write as one transaction that survives races.
-
-Public API: ``in_transaction(engine, step)``: run ``step(session)`` and
-commit; when a unique constraint or a busy SQLite database refuses the
-write (another request won a race), roll back and run the whole step again
-from a fresh read, with a jittered backoff, up to ``ATTEMPTS`` times; then
-``ServiceUnavailable``. The step must only read and write through its
-session, so that running it again is safe.
-"""
+"""Running a write as one transaction that survives races: when a unique
+constraint or a busy SQLite database refuses it (another request won a
+race), it runs again from a fresh read."""
 
 from __future__ import annotations
 
@@ -28,8 +22,16 @@ T = TypeVar("T")
 
 
 def in_transaction(engine: Engine, step: Callable[[Session], T]) -> T:
+    """Run ``step(session)`` and commit; when the write is refused, roll back
+    and run the whole step again, with a jittered backoff, up to
+    ``ATTEMPTS`` times; then ``ServiceUnavailable``. The step must only read
+    and write through its session, so that running it again is safe.
+
+    The rows ``step`` returns stay readable once the session is closed (they
+    are not expired by the commit): a use case returns the rows it wrote,
+    and the route builds its response from them."""
     for attempt in range(ATTEMPTS):
-        with Session(engine) as session:
+        with Session(engine, expire_on_commit=False) as session:
             try:
                 result = step(session)
                 session.commit()

@@ -1,12 +1,9 @@
-"""Webhook subscriptions, the event outbox and deliveries: their queries.
+"""The queries of webhooks: a tenant's subscriptions, its outbox and
+delivery log (``WebhookRepository``, scoped by ``TenantRepository``), and
+the dispatcher's queue across every tenant (``DeliveryQueue``).
 
-Public API:
-
-- ``WebhookRepository(session, tenant)``: subscriptions of one tenant, the
-  outbox (``enqueue``), the delivery log and replays.
-- ``DeliveryQueue(session)``: what the dispatcher reads and writes, for
-  every tenant: ``claim`` due deliveries under a lease, then ``settle`` each.
-- ``Due``: a claimed delivery with its webhook and event.
+A delivery has no tenant of its own: it is reached through its webhook or
+its event, which have, and every read of one names them in ``scoped``.
 
 Order: a webhook's deliveries are sent in ``id`` order, one at a time. Only
 the oldest pending delivery of a webhook is ever due, so an event never
@@ -25,32 +22,30 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from service.models.base import now
 from service.models.webhooks import Delivery, Webhook, WebhookEvent
+from service.platform.repository import TenantRepository
 
 __all__ = ["DeliveryQueue", "Due", "WebhookRepository"]
 
 
-class WebhookRepository:
-    def __init__(self, session: Session, tenant: str) -> None:
-        self.session = session
-        self.tenant = tenant
+class WebhookRepository(TenantRepository):
+    """One tenant's subscriptions, outbox, delivery log and replays."""
 
     def add(self, webhook: Webhook) -> Webhook:
         self.session.add(webhook)
         self.session.flush()
         return webhook
 
-    def get(self, webhook_id: str) -> Webhook | None:
-        found = self.session.get(Webhook, webhook_id)
-        return found if found is not None and found.tenant == self.tenant else None
+    def webhook(self, webhook_id: str) -> Webhook | None:
+        return self.get(Webhook, webhook_id)
 
     def all(self) -> Sequence[Webhook]:
+        """The tenant's subscriptions, oldest first."""
         return self.session.exec(
-            select(Webhook)
-            .where(Webhook.tenant == self.tenant)
-            .order_by(col(Webhook.created_at), col(Webhook.id))
+            self.select(Webhook).order_by(col(Webhook.created_at), col(Webhook.id))
         ).all()
 
     def delete(self, webhook: Webhook) -> None:
@@ -58,14 +53,19 @@ class WebhookRepository:
         self.session.delete(webhook)
         self.session.flush()
 
-    def pending(self, webhook_id: str) -> int:
-        return int(
-            self.session.exec(
-                select(func.count()).where(
-                    Delivery.webhook_id == webhook_id, col(Delivery.state) == "pending"
-                )
-            ).one()
+    def pending(self, webhook_ids: Sequence[str]) -> dict[str, int]:
+        """How many deliveries wait to be sent, per webhook (one query for a
+        page of them; a webhook with none is left out)."""
+        if not webhook_ids:
+            return {}
+        counts = self.scoped(
+            select(Delivery.webhook_id, func.count())
+            .join(Webhook, col(Webhook.id) == Delivery.webhook_id)
+            .where(col(Delivery.webhook_id).in_(webhook_ids), col(Delivery.state) == "pending")
+            .group_by(col(Delivery.webhook_id)),
+            Webhook,
         )
+        return {webhook_id: int(n) for webhook_id, n in self.session.exec(counts).all()}
 
     def subscribed(self, event_type: str) -> list[Webhook]:
         return [w for w in self.all() if w.wants(event_type)]
@@ -86,15 +86,20 @@ class WebhookRepository:
             )
         self.session.flush()
 
-    def deliveries(
-        self, webhook_id: str, *, before: int | None = None, limit: int = 50
-    ) -> list[tuple[Delivery, WebhookEvent]]:
-        """The delivery log, newest first, ids below ``before``."""
-        query = (
+    def _logged(self, webhook_id: str) -> Select[Delivery, WebhookEvent]:
+        # A delivery with its event, the event the tenant's.
+        statement = (
             select(Delivery, WebhookEvent)
             .join(WebhookEvent, col(WebhookEvent.id) == Delivery.event_id)
             .where(Delivery.webhook_id == webhook_id)
         )
+        return self.scoped(statement, WebhookEvent)
+
+    def deliveries(
+        self, webhook_id: str, *, before: int | None = None, limit: int = 50
+    ) -> list[tuple[Delivery, WebhookEvent]]:
+        """The delivery log, newest first, ids below ``before``."""
+        query = self._logged(webhook_id)
         if before is not None:
             query = query.where(col(Delivery.id) < before)
         rows = self.session.exec(query.order_by(col(Delivery.id).desc()).limit(limit)).all()
@@ -102,9 +107,7 @@ class WebhookRepository:
 
     def delivery(self, webhook_id: str, delivery_id: int) -> tuple[Delivery, WebhookEvent] | None:
         row = self.session.exec(
-            select(Delivery, WebhookEvent)
-            .join(WebhookEvent, col(WebhookEvent.id) == Delivery.event_id)
-            .where(Delivery.webhook_id == webhook_id, Delivery.id == delivery_id)
+            self._logged(webhook_id).where(col(Delivery.id) == delivery_id)
         ).first()
         return None if row is None else (row[0], row[1])
 
@@ -126,6 +129,9 @@ class Due:
 
 
 class DeliveryQueue:
+    """The dispatcher's queue, across every tenant: a dispatcher sends
+    everyone's deliveries, so nothing here is scoped to one."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 

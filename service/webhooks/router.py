@@ -1,18 +1,10 @@
-"""Webhook subscriptions and their delivery log.
-
-Routes (scoped to the caller's tenant; writes need ``write``, reads ``read``):
-
-- ``POST /v1/webhooks``: subscribe a URL to event types (201, with the
-  signing secret, shown only then). ``GET /v1/webhooks``,
-  ``GET /v1/webhooks/{id}``, ``DELETE /v1/webhooks/{id}``.
-- ``GET /v1/webhooks/{id}/deliveries``: the delivery log, newest first.
-- ``POST /v1/webhooks/{id}/deliveries/{delivery_id}/replay``: send that
-  event again (202: queued behind the webhook's other deliveries).
-"""
+"""The routes of ``/v1/webhooks``: subscriptions and their delivery log,
+scoped to the caller's tenant (writes need the ``write`` scope, reads
+``read``). Each builds its response from ``service.webhooks.schemas``."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
@@ -55,23 +47,26 @@ WebhookId = Annotated[str, Path(min_length=1, max_length=64, description="A webh
 )
 def subscribe(
     body: WebhookIn, engine: EngineDep, settings: SettingsDep, tenant: TenantDep
-) -> dict[str, Any]:
+) -> WebhookCreated:
     """Subscribe a URL to events. Deliveries are signed following Standard
     Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`),
     retried with backoff, and sent in order."""
-    return register(engine, tenant, body.url, body.events, body.secret, settings)
+    webhook = register(engine, tenant, body.url, body.events, body.secret, settings)
+    return WebhookCreated.of(webhook)
 
 
 @router.get("", response_model=WebhookPage, dependencies=READ)
-def webhooks(session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+def webhooks(session: SessionDep, tenant: TenantDep) -> WebhookPage:
     """Subscriptions, oldest first."""
-    return list_webhooks(session, tenant)
+    found = list_webhooks(session, tenant)
+    return WebhookPage(items=[WebhookOut.of(s.webhook, s.pending) for s in found])
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut, dependencies=READ)
-def webhook(webhook_id: WebhookId, session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+def webhook(webhook_id: WebhookId, session: SessionDep, tenant: TenantDep) -> WebhookOut:
     """One subscription (without its secret)."""
-    return read_webhook(session, tenant, webhook_id)
+    found = read_webhook(session, tenant, webhook_id)
+    return WebhookOut.of(found.webhook, found.pending)
 
 
 @router.delete("/{webhook_id}", status_code=204, dependencies=WRITE)
@@ -90,9 +85,12 @@ def deliveries(
         str | None, Query(max_length=512, description="`next` of the previous page.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size (at most 100).")] = 50,
-) -> dict[str, Any]:
+) -> DeliveryPage:
     """The delivery log: each event, its state, attempts and last answer."""
-    return list_deliveries(session, tenant, webhook_id, cursor=cursor, limit=limit)
+    page = list_deliveries(session, tenant, webhook_id, cursor=cursor, limit=limit)
+    return DeliveryPage(
+        items=[DeliveryOut.of(d.delivery, d.event) for d in page.items], next=page.next
+    )
 
 
 @router.post(
@@ -106,6 +104,7 @@ def replay_delivery(
     delivery_id: Annotated[int, Path(ge=1, le=2**62)],
     engine: EngineDep,
     tenant: TenantDep,
-) -> dict[str, Any]:
+) -> DeliveryOut:
     """Send a delivery's event again, as a new delivery."""
-    return replay(engine, tenant, webhook_id, delivery_id)
+    again = replay(engine, tenant, webhook_id, delivery_id)
+    return DeliveryOut.of(again.delivery, again.event)

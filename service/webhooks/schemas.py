@@ -1,19 +1,38 @@
-"""The JSON of webhook subscriptions and deliveries."""
+"""The JSON of webhooks: subscriptions, their delivery log, and the events
+themselves (the bodies POSTed to subscribers).
+
+An event's body follows the Standard Webhooks payload shape,
+``{"type", "timestamp", "data"}``; its ``timestamp`` is written as Python's
+``isoformat`` (``+00:00``, not ``Z``), as it has been since the first event
+was sent.
+"""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, Self, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from service.compare.schemas import DiffOpOut
+from service.core import Match, Quote, Relation
+from service.models.articles import Article, Outlet, Version
+from service.models.base import utc
+from service.models.webhooks import Delivery, Webhook, WebhookEvent
 from service.platform.wire import STRICT, Unicode
-from service.webhooks.outbox import EVENT_TYPES
 
 __all__ = [
     "DeliveryOut",
     "DeliveryPage",
+    "DeliveryState",
+    "EventBody",
+    "EventQuote",
     "EventType",
+    "QuoteChanged",
+    "QuoteDropped",
+    "VersionCreated",
+    "VersionStep",
     "WebhookCreated",
     "WebhookIn",
     "WebhookOut",
@@ -22,9 +41,10 @@ __all__ = [
 
 
 EventType = Literal["version.created", "quote.changed", "quote.dropped", "check.failed"]
+DeliveryState = Literal["pending", "delivered", "failed"]
 
 
-assert set(EventType.__args__) == set(EVENT_TYPES)  # type: ignore[attr-defined]
+# Requests and responses of /v1/webhooks ------------------------------------
 
 
 class WebhookIn(BaseModel):
@@ -51,9 +71,24 @@ class WebhookOut(BaseModel):
     created_at: datetime
     pending: int = Field(description="Deliveries waiting to be sent.")
 
+    @classmethod
+    def of(cls, webhook: Webhook, pending: int) -> Self:
+        return cls(
+            id=webhook.id,
+            url=webhook.url,
+            events=webhook.events.split(),
+            created_at=utc(webhook.created_at),
+            pending=pending,
+        )
+
 
 class WebhookCreated(WebhookOut):
     secret: str = Field(description="The signing secret; shown only here.")
+
+    @classmethod
+    def of(cls, webhook: Webhook, pending: int = 0) -> Self:
+        """A subscription just made, with its secret (nothing is pending yet)."""
+        return cls(**dict(WebhookOut.of(webhook, pending)), secret=webhook.secret)
 
 
 class WebhookPage(BaseModel):
@@ -64,7 +99,7 @@ class DeliveryOut(BaseModel):
     id: int
     event_id: str
     event_type: str
-    state: Literal["pending", "delivered", "failed"]
+    state: DeliveryState
     attempts: int
     next_attempt_at: datetime | None
     last_status: int | None
@@ -73,7 +108,132 @@ class DeliveryOut(BaseModel):
     created_at: datetime
     payload: dict[str, Any] = Field(description="The event body as sent.")
 
+    @classmethod
+    def of(cls, delivery: Delivery, event: WebhookEvent) -> Self:
+        assert delivery.id is not None  # flushed
+        pending = delivery.state == "pending"
+        return cls(
+            id=delivery.id,
+            event_id=event.id,
+            event_type=event.type,
+            state=cast(DeliveryState, delivery.state),  # the table holds only these
+            attempts=delivery.attempts,
+            next_attempt_at=utc(delivery.next_attempt_at) if pending else None,
+            last_status=delivery.last_status,
+            last_error=delivery.last_error,
+            delivered_at=utc(delivery.delivered_at),
+            created_at=utc(delivery.created_at),
+            payload=json.loads(event.payload),
+        )
+
 
 class DeliveryPage(BaseModel):
     items: list[DeliveryOut] = Field(description="Newest first.")
     next: str | None
+
+
+# Event bodies ----------------------------------------------------------------
+
+Data = TypeVar("Data")
+
+
+class EventBody(BaseModel, Generic[Data]):
+    """What a subscriber receives; written once to the outbox and sent byte
+    for byte on every attempt, so a signature can always be checked."""
+
+    type: EventType
+    timestamp: Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str)]
+    data: Data
+
+
+class EventQuote(BaseModel):
+    """A quotation in an event: its words and where they stand in the version."""
+
+    text: str
+    start: int
+    end: int
+    speaker: str | None
+
+    @classmethod
+    def of(cls, quote: Quote) -> Self:
+        return cls(text=quote.text, start=quote.start, end=quote.end, speaker=quote.speaker)
+
+
+class _About(BaseModel):
+    """The article an event is about."""
+
+    article_id: str
+    outlet: str
+    url: str | None
+
+
+class VersionCreated(_About):
+    """``version.created``: a new version was stored."""
+
+    version: int
+    content_hash: str
+    quotes: int = Field(description="How many quotations the version carries.")
+    story: str | None
+
+    @classmethod
+    def of(
+        cls, article: Article, outlet: Outlet, version: Version, quotes: int, story: str | None
+    ) -> Self:
+        return cls(
+            article_id=article.id,
+            outlet=outlet.name,
+            url=article.url,
+            version=version.number,
+            content_hash=version.content_hash,
+            quotes=quotes,
+            story=story,
+        )
+
+
+class VersionStep(_About):
+    """From one version of an article to the next."""
+
+    from_version: int
+    version: int
+
+    @classmethod
+    def between(cls, article: Article, outlet: Outlet, version: Version) -> VersionStep:
+        """The step to ``version`` from the one before it."""
+        return VersionStep(
+            article_id=article.id,
+            outlet=outlet.name,
+            url=article.url,
+            from_version=version.number - 1,
+            version=version.number,
+        )
+
+
+class QuoteChanged(VersionStep):
+    """``quote.changed``: a quotation's wording moved between two versions."""
+
+    relation: Relation
+    score: float
+    old: EventQuote
+    new: EventQuote
+    diff: list[DiffOpOut]
+
+    @classmethod
+    def of(cls, step: VersionStep, match: Match, old: Quote, new: Quote) -> Self:
+        return cls(
+            **dict(step),
+            relation=match.relation,
+            score=match.score,
+            old=EventQuote.of(old),
+            new=EventQuote.of(new),
+            diff=DiffOpOut.all(match.diff),
+        )
+
+
+class QuoteDropped(VersionStep):
+    """``quote.dropped``: a quotation of the previous version is gone."""
+
+    quote: EventQuote
+
+    @classmethod
+    def of(cls, step: VersionStep, quote: Quote) -> Self:
+        return cls(**dict(step), quote=EventQuote.of(quote))

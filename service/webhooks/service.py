@@ -1,44 +1,55 @@
-"""Webhook subscriptions, their delivery log and replays.
+"""Webhooks' use cases: subscriptions, their delivery log and replays, and
+the outbox that other features write events to, in their own transaction.
 
-Public API:
+A subscription's URL must pass the same SSRF rules as fetching
+(``service.platform.fetch``); the dispatcher checks it again on every
+delivery. Secrets are Standard Webhooks secrets (``whsec_`` + base64); one
+is generated when the client brings none, and shown once, when created.
 
-- ``register(engine, tenant, url, events, secret, settings)``: a new
-  subscription (``201``); its URL must pass the same SSRF rules as fetching
-  (``service.platform.fetch``), checked again on every delivery.
-- ``list_webhooks``, ``read_webhook``, ``delete_webhook``.
-- ``list_deliveries(session, tenant, webhook_id, *, cursor, limit)``: the
-  delivery log, newest first.
-- ``replay(engine, tenant, webhook_id, delivery_id)``: send a delivered or
-  failed event again, as a new delivery queued behind the others.
-
-Secrets are Standard Webhooks secrets (``whsec_`` + base64); one is
-generated when the client brings none, and shown once, when created.
+An event is written once, in its outbox row, as the body its type's schema
+(``service.webhooks.schemas``) makes, and sent byte for byte on every
+attempt, so a signature can always be checked against it. A new version
+queues ``version.created``, then one ``quote.changed`` per quotation whose
+wording moved since the version before and one ``quote.dropped`` per
+quotation it no longer carries (the same alignment as ``…/diff``).
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import secrets
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, get_args
 
+from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from service.models.base import iso
+from service.core import Quote, align_quotes
+from service.models.articles import Article, Outlet, Version
+from service.models.base import now
 from service.models.webhooks import Delivery, Webhook, WebhookEvent
 from service.platform.config import Settings
 from service.platform.errors import BadRequest, NotFound
 from service.platform.fetch import FetchPolicy, check_url
-from service.platform.pagination import decode_ints, encode_cursor
+from service.platform.pagination import Page, decode_ints, encode_cursor
 from service.platform.transactions import in_transaction
-from service.webhooks.outbox import EVENT_TYPES, emit, subscriptions, version_events
 from service.webhooks.repository import WebhookRepository
+from service.webhooks.schemas import (
+    EventBody,
+    EventType,
+    QuoteChanged,
+    QuoteDropped,
+    VersionCreated,
+    VersionStep,
+)
 
 __all__ = [
     "EVENT_TYPES",
+    "Logged",
+    "Subscription",
     "delete_webhook",
     "emit",
     "list_deliveries",
@@ -50,15 +61,26 @@ __all__ = [
     "version_events",
 ]
 
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 
-def _body(webhook: Webhook, pending: int) -> dict[str, Any]:
-    return {
-        "id": webhook.id,
-        "url": webhook.url,
-        "events": webhook.events.split(),
-        "created_at": iso(webhook.created_at),
-        "pending": pending,
-    }
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A webhook and how many of its deliveries wait to be sent."""
+
+    webhook: Webhook
+    pending: int
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """A delivery in the log, with the event it carries."""
+
+    delivery: Delivery
+    event: WebhookEvent
+
+
+# Subscriptions ---------------------------------------------------------------
 
 
 def register(
@@ -68,12 +90,13 @@ def register(
     events: Sequence[str],
     secret: str | None,
     settings: Settings,
-) -> dict[str, Any]:
+) -> Webhook:
+    """A new subscription of ``url`` to ``events``, with its secret."""
     check_url(url, FetchPolicy.from_settings(settings))
     key = secret or "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
-    def step(session: Session) -> dict[str, Any]:
-        webhook = WebhookRepository(session, tenant).add(
+    def step(session: Session) -> Webhook:
+        return WebhookRepository(session, tenant).add(
             Webhook(
                 id=f"wh_{uuid.uuid4().hex[:24]}",
                 tenant=tenant,
@@ -82,27 +105,29 @@ def register(
                 secret=key,
             )
         )
-        return {**_body(webhook, 0), "secret": key}
 
     return in_transaction(engine, step)
 
 
 def _webhook_or_404(repo: WebhookRepository, webhook_id: str) -> Webhook:
-    webhook = repo.get(webhook_id)
+    webhook = repo.webhook(webhook_id)
     if webhook is None:
         raise NotFound(f"webhook {webhook_id!r} not found")
     return webhook
 
 
-def list_webhooks(session: Session, tenant: str) -> dict[str, Any]:
+def list_webhooks(session: Session, tenant: str) -> list[Subscription]:
+    """The tenant's subscriptions, oldest first (two queries)."""
     repo = WebhookRepository(session, tenant)
-    return {"items": [_body(w, repo.pending(w.id)) for w in repo.all()]}
+    webhooks = repo.all()
+    pending = repo.pending([w.id for w in webhooks])
+    return [Subscription(w, pending.get(w.id, 0)) for w in webhooks]
 
 
-def read_webhook(session: Session, tenant: str, webhook_id: str) -> dict[str, Any]:
+def read_webhook(session: Session, tenant: str, webhook_id: str) -> Subscription:
     repo = WebhookRepository(session, tenant)
     webhook = _webhook_or_404(repo, webhook_id)
-    return _body(webhook, repo.pending(webhook.id))
+    return Subscription(webhook, repo.pending([webhook.id]).get(webhook.id, 0))
 
 
 def delete_webhook(engine: Engine, tenant: str, webhook_id: str) -> None:
@@ -113,25 +138,13 @@ def delete_webhook(engine: Engine, tenant: str, webhook_id: str) -> None:
     in_transaction(engine, step)
 
 
-def _delivery_body(delivery: Delivery, event: WebhookEvent) -> dict[str, Any]:
-    return {
-        "id": delivery.id,
-        "event_id": event.id,
-        "event_type": event.type,
-        "state": delivery.state,
-        "attempts": delivery.attempts,
-        "next_attempt_at": iso(delivery.next_attempt_at) if delivery.state == "pending" else None,
-        "last_status": delivery.last_status,
-        "last_error": delivery.last_error,
-        "delivered_at": iso(delivery.delivered_at),
-        "created_at": iso(delivery.created_at),
-        "payload": json.loads(event.payload),
-    }
+# The delivery log ------------------------------------------------------------
 
 
 def list_deliveries(
     session: Session, tenant: str, webhook_id: str, *, cursor: str | None, limit: int
-) -> dict[str, Any]:
+) -> Page[Logged]:
+    """A page of the webhook's delivery log, newest first."""
     repo = WebhookRepository(session, tenant)
     webhook = _webhook_or_404(repo, webhook_id)
     before = None
@@ -141,20 +154,87 @@ def list_deliveries(
         except ValueError:
             raise BadRequest("cursor: malformed cursor") from None
     rows = repo.deliveries(webhook.id, before=before, limit=limit + 1)
-    items = [_delivery_body(d, e) for d, e in rows[:limit]]
     last = rows[limit - 1][0].id if len(rows) > limit else None
     following = encode_cursor(last) if last is not None else None
-    return {"items": items, "next": following}
+    return Page([Logged(d, e) for d, e in rows[:limit]], following)
 
 
-def replay(engine: Engine, tenant: str, webhook_id: str, delivery_id: int) -> dict[str, Any]:
-    def step(session: Session) -> dict[str, Any]:
+def replay(engine: Engine, tenant: str, webhook_id: str, delivery_id: int) -> Logged:
+    """A delivered or failed event sent again, as a new delivery queued
+    behind the webhook's others."""
+
+    def step(session: Session) -> Logged:
         repo = WebhookRepository(session, tenant)
         webhook = _webhook_or_404(repo, webhook_id)
         found = repo.delivery(webhook.id, delivery_id)
         if found is None:
             raise NotFound(f"webhook {webhook_id!r} has no delivery {delivery_id}")
         _, event = found
-        return _delivery_body(repo.replay(webhook, event.id), event)
+        return Logged(repo.replay(webhook, event.id), event)
 
     return in_transaction(engine, step)
+
+
+# The outbox --------------------------------------------------------------------
+
+
+def subscriptions(session: Session, tenant: str) -> Sequence[Webhook]:
+    """Every webhook of ``tenant``: read once per write, then handed to
+    ``emit`` for each event of that write."""
+    return WebhookRepository(session, tenant).all()
+
+
+def emit(
+    session: Session,
+    tenant: str,
+    type_: EventType,
+    data: BaseModel | dict[str, Any],
+    among: Sequence[Webhook] | None = None,
+) -> None:
+    """Queue an event for the webhooks subscribed to it: those of ``among``
+    (``subscriptions``'s answer), else the tenant's, read now. ``data`` is
+    the event's schema (a dict is written as it is)."""
+    repo = WebhookRepository(session, tenant)
+    webhooks = repo.subscribed(type_) if among is None else [w for w in among if w.wants(type_)]
+    if not webhooks:
+        return
+    created = now()
+    body = EventBody[Any](type=type_, timestamp=created, data=data)
+    repo.enqueue(
+        WebhookEvent(
+            id=f"msg_{uuid.uuid4().hex}",
+            tenant=tenant,
+            type=type_,
+            payload=body.model_dump_json(),
+            created_at=created,
+        ),
+        webhooks,
+    )
+
+
+def version_events(
+    session: Session,
+    tenant: str,
+    article: Article,
+    outlet: Outlet,
+    version: Version,
+    previous: Sequence[Quote] | None,
+    quotes: Sequence[Quote],
+    story: str | None,
+    webhooks: Sequence[Webhook],
+) -> None:
+    """Queue the events of ``version`` for ``webhooks`` (the tenant's
+    ``subscriptions``); ``previous`` are the quotations of the version
+    before it (``None`` for a first version)."""
+    created = VersionCreated.of(article, outlet, version, len(quotes), story)
+    emit(session, tenant, "version.created", created, webhooks)
+    if previous is None:
+        return
+    step = VersionStep.between(article, outlet, version)
+    alignment = align_quotes(previous, quotes)
+    for m in alignment.matches:
+        if m.relation != "identical":
+            changed = QuoteChanged.of(step, m, previous[m.left], quotes[m.right])
+            emit(session, tenant, "quote.changed", changed, webhooks)
+    for i in alignment.left_only:
+        emit(session, tenant, "quote.dropped", QuoteDropped.of(step, previous[i]), webhooks)

@@ -1,14 +1,5 @@
 """The webhook dispatcher: sends the outbox, signed, with retries.
 
-Public API:
-
-- ``Dispatcher(engine, settings)``: ``run_once()`` sends every delivery
-  that is due now and returns how many it attempted; ``step()`` is that
-  plus how long to wait, for a ``service.platform.background.Loop``.
-- ``sign(secret, event_id, timestamp, body)``: the Standard Webhooks
-  headers for one attempt.
-- ``backoff(attempts, base, cap)``: the delay before the next attempt.
-
 Each attempt is a POST of the event's stored body with the Standard
 Webhooks headers ``webhook-id`` (the event id, the same on every attempt so
 receivers can deduplicate), ``webhook-timestamp`` and ``webhook-signature``
@@ -53,6 +44,7 @@ _IDLE = 0.25
 
 
 def sign(secret: str, event_id: str, timestamp: datetime, body: str) -> dict[str, str]:
+    """The Standard Webhooks headers of one attempt to send ``body``."""
     stamp = timestamp.astimezone(UTC)
     return {
         "webhook-id": event_id,
@@ -69,6 +61,9 @@ def backoff(attempts: int, base: float, cap: float) -> float:
 
 
 class Dispatcher:
+    """Sends the deliveries that are due; ``step`` is one round of a
+    ``service.platform.background.Loop``."""
+
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
         self.settings = settings
@@ -89,40 +84,42 @@ class Dispatcher:
         return 200 <= status < 300, status, None if 200 <= status < 300 else f"HTTP {status}"
 
     def run_once(self) -> int:
+        """Send every delivery that is due now; how many were attempted."""
         with Session(self.engine) as session:
             queue = DeliveryQueue(session)
             claimed = queue.claim(lease=_LEASE)
             for due in claimed:
-                delivered, status, error = self._attempt(due)
-                attempts = due.delivery.attempts + 1
-                retry_at = None
-                if not delivered and attempts < self.settings.webhook_max_attempts:
-                    delay = backoff(
-                        attempts,
-                        self.settings.webhook_retry_base_seconds,
-                        self.settings.webhook_retry_max_seconds,
-                    )
-                    retry_at = now() + timedelta(seconds=delay)
-                assert due.delivery.id is not None
-                queue.settle(
-                    due.delivery.id,
-                    delivered=delivered,
-                    status=status,
-                    error=error,
-                    retry_at=retry_at,
-                )
-                log.info(
-                    "webhook delivery",
-                    extra={
-                        "delivery": due.delivery.id,
-                        "webhook": due.webhook.id,
-                        "event_type": due.event.type,
-                        "delivered": delivered,
-                        "status": status,
-                        "attempt": attempts,
-                    },
-                )
+                self._send(queue, due)
             return len(claimed)
+
+    def _send(self, queue: DeliveryQueue, due: Due) -> None:
+        """Attempt ``due`` and settle it: delivered, retried after a
+        backoff, or failed for good once its attempts are spent."""
+        delivered, status, error = self._attempt(due)
+        attempts = due.delivery.attempts + 1
+        retry_at = None
+        if not delivered and attempts < self.settings.webhook_max_attempts:
+            delay = backoff(
+                attempts,
+                self.settings.webhook_retry_base_seconds,
+                self.settings.webhook_retry_max_seconds,
+            )
+            retry_at = now() + timedelta(seconds=delay)
+        assert due.delivery.id is not None
+        queue.settle(
+            due.delivery.id, delivered=delivered, status=status, error=error, retry_at=retry_at
+        )
+        log.info(
+            "webhook delivery",
+            extra={
+                "delivery": due.delivery.id,
+                "webhook": due.webhook.id,
+                "event_type": due.event.type,
+                "delivered": delivered,
+                "status": status,
+                "attempt": attempts,
+            },
+        )
 
     def step(self) -> float:
         """One round for ``background.Loop``: the seconds until the next."""

@@ -1,9 +1,10 @@
-"""Registered RSS/Atom feeds: their queries.
+"""The queries of feeds: one tenant's registrations (``FeedRepository``,
+scoped by ``TenantRepository``) and the poller's queue across every tenant
+(``FeedQueue``).
 
-Public API: ``FeedRepository(session, tenant)``: add, get, all, delete, and
-``claim_due(lease)`` (across tenants: the poller's), which leases the feeds
-whose next poll is due with one conditional ``UPDATE`` each, so that two
-pollers (two workers) never poll one feed at once.
+The poller leases the feeds whose next poll is due with one conditional
+``UPDATE`` each, so that two pollers (two workers) never poll one feed at
+once; settling a poll clears the lease and schedules the next.
 """
 
 from __future__ import annotations
@@ -16,57 +17,80 @@ from sqlmodel import Session, col, select
 
 from service.models.base import now
 from service.models.feeds import Feed
+from service.platform.repository import TenantRepository
 
-__all__ = ["FeedRepository", "claim_due_feeds"]
+__all__ = ["FeedQueue", "FeedRepository"]
 
 
-class FeedRepository:
-    def __init__(self, session: Session, tenant: str) -> None:
-        self.session = session
-        self.tenant = tenant
+class FeedRepository(TenantRepository):
+    """One tenant's feeds."""
 
     def add(self, feed: Feed) -> Feed:
         self.session.add(feed)
         self.session.flush()
         return feed
 
-    def get(self, feed_id: int) -> Feed | None:
-        found = self.session.get(Feed, feed_id)
-        return found if found is not None and found.tenant == self.tenant else None
+    def feed(self, feed_id: int) -> Feed | None:
+        return self.get(Feed, feed_id)
 
     def by_url(self, url: str) -> Feed | None:
-        return self.session.exec(
-            select(Feed).where(Feed.tenant == self.tenant, Feed.url == url)
-        ).first()
+        return self.session.exec(self.select(Feed).where(Feed.url == url)).first()
 
     def all(self) -> Sequence[Feed]:
-        return self.session.exec(
-            select(Feed).where(Feed.tenant == self.tenant).order_by(col(Feed.id))
-        ).all()
+        """The tenant's feeds, in the order they were registered."""
+        return self.session.exec(self.select(Feed).order_by(col(Feed.id))).all()
 
     def delete(self, feed: Feed) -> None:
         self.session.delete(feed)
         self.session.flush()
 
 
-def claim_due_feeds(session: Session, *, lease: timedelta, limit: int = 10) -> list[Feed]:
-    """Lease the feeds due for a poll (every tenant's) and commit the leases."""
-    moment = now()
-    free = (col(Feed.lease_until).is_(None)) | (col(Feed.lease_until) < moment)
-    due = session.exec(
-        select(Feed.id)
-        .where(col(Feed.next_poll_at) <= moment, free)
-        .order_by(col(Feed.next_poll_at))
-        .limit(limit)
-    ).all()
-    claimed = []
-    for feed_id in due:
-        taken = session.execute(
-            update(Feed)
-            .where(col(Feed.id) == feed_id, col(Feed.next_poll_at) <= moment, free)
-            .values(lease_until=moment + lease)
-        )
-        if taken.rowcount == 1 and feed_id is not None:  # type: ignore[attr-defined]
-            claimed.append(feed_id)
-    session.commit()
-    return [feed for feed_id in claimed if (feed := session.get(Feed, feed_id)) is not None]
+class FeedQueue:
+    """The poller's queue, across every tenant: a poller polls everyone's
+    feeds, so nothing here is scoped to one (a feed is named by its id)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def claim(self, *, lease: timedelta, limit: int = 10) -> list[Feed]:
+        """Lease the feeds due for a poll and commit the leases."""
+        moment = now()
+        free = (col(Feed.lease_until).is_(None)) | (col(Feed.lease_until) < moment)
+        due = self.session.exec(
+            select(Feed.id)
+            .where(col(Feed.next_poll_at) <= moment, free)
+            .order_by(col(Feed.next_poll_at))
+            .limit(limit)
+        ).all()
+        claimed = []
+        for feed_id in due:
+            taken = self.session.execute(
+                update(Feed)
+                .where(col(Feed.id) == feed_id, col(Feed.next_poll_at) <= moment, free)
+                .values(lease_until=moment + lease)
+            )
+            if taken.rowcount == 1 and feed_id is not None:  # type: ignore[attr-defined]
+                claimed.append(feed_id)
+        self.session.commit()
+        return [f for feed_id in claimed if (f := self.session.get(Feed, feed_id)) is not None]
+
+    def settle(
+        self,
+        feed_id: int,
+        *,
+        status: int | None,
+        error: str | None,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> None:
+        """Record a poll's outcome, free the feed and schedule its next poll
+        (nothing when the feed was deleted meanwhile)."""
+        row = self.session.get(Feed, feed_id)
+        if row is None:
+            return
+        moment = now()
+        row.etag, row.last_modified = etag, last_modified
+        row.last_polled_at, row.last_status, row.last_error = moment, status, error
+        row.next_poll_at = moment + timedelta(seconds=row.interval_seconds)
+        row.lease_until = None
+        self.session.add(row)

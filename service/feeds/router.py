@@ -1,30 +1,26 @@
-"""Articles from the web: fetch one page, or register feeds to poll.
-
-Routes (scoped to the caller's tenant; writes need ``write``):
-
-- ``POST /v1/fetch``: fetch a page and record it as a version (201 new,
-  200 unchanged), like ``POST /v1/articles`` with its HTML.
-- ``POST /v1/feeds`` (201), ``GET /v1/feeds``, ``GET /v1/feeds/{id}``,
-  ``DELETE /v1/feeds/{id}``: feeds polled every ``interval_seconds``.
-- ``POST /v1/feeds/{id}/poll``: poll it now; the summary.
-
-Every URL, and every redirect, passes the SSRF rules of ``service.platform.fetch``.
-"""
+"""The routes of ``/v1/fetch`` (a page recorded as a version: 201 new, 200
+unchanged) and ``/v1/feeds`` (feeds polled every ``interval_seconds``),
+scoped to the caller's tenant (writes need the ``write`` scope, reads
+``read``). Each builds its response from ``service.feeds.schemas``."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response
 from fastapi.concurrency import run_in_threadpool
 
-from service.articles.schemas import ArticleRecorded
-from service.feeds.schemas import FeedIn, FeedOut, FeedPage, FetchRequest, PollOut
+from service.feeds.schemas import (
+    FeedIn,
+    FeedOut,
+    FeedPage,
+    FetchedArticle,
+    FetchRequest,
+    PollOut,
+)
 from service.feeds.service import (
     add_feed,
     delete_feed,
-    feed_of,
     fetch_article,
     list_feeds,
     poll_feed,
@@ -40,10 +36,6 @@ router = APIRouter(prefix="/v1", tags=["fetch"], responses={**PROBLEM_RESPONSES,
 READ = [require_scope("read")]
 WRITE = [require_scope("write")]
 FeedId = Annotated[int, Path(ge=1, le=2**62, description="A feed's id.")]
-
-
-class FetchedArticle(ArticleRecorded):
-    fetched_url: str
 
 
 @router.post(
@@ -74,7 +66,7 @@ async def fetch_page(
         story=body.story,
     )
     response.status_code = 201 if recorded.created else 200
-    return FetchedArticle(**asdict(recorded), fetched_url=fetched_url)
+    return FetchedArticle.of(recorded, fetched_url)
 
 
 @router.post(
@@ -89,9 +81,9 @@ async def fetch_page(
 )
 def register_feed(
     body: FeedIn, engine: EngineDep, settings: SettingsDep, tenant: TenantDep
-) -> dict[str, Any]:
+) -> FeedOut:
     """Register a feed; it is polled at once, then every `interval_seconds`."""
-    return add_feed(
+    feed = add_feed(
         engine,
         tenant,
         body.url,
@@ -100,18 +92,19 @@ def register_feed(
         story=body.story,
         interval_seconds=body.interval_seconds,
     )
+    return FeedOut.of(feed)
 
 
 @router.get("/feeds", response_model=FeedPage, dependencies=READ)
-def feeds(session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+def feeds(session: SessionDep, tenant: TenantDep) -> FeedPage:
     """Registered feeds and how their last poll went."""
-    return list_feeds(session, tenant)
+    return FeedPage(items=[FeedOut.of(f) for f in list_feeds(session, tenant)])
 
 
 @router.get("/feeds/{feed_id}", response_model=FeedOut, dependencies=READ)
-def feed(feed_id: FeedId, session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+def feed(feed_id: FeedId, session: SessionDep, tenant: TenantDep) -> FeedOut:
     """One feed."""
-    return read_feed(session, tenant, feed_id)
+    return FeedOut.of(read_feed(session, tenant, feed_id))
 
 
 @router.delete("/feeds/{feed_id}", status_code=204, dependencies=WRITE)
@@ -130,6 +123,6 @@ def poll_now(
     engine: EngineDep,
     settings: SettingsDep,
     tenant: TenantDep,
-) -> dict[str, Any]:
+) -> PollOut:
     """Poll a feed now, whatever its schedule."""
-    return poll_feed(engine, feed_of(session, tenant, feed_id), settings).as_dict()
+    return PollOut.of(poll_feed(engine, read_feed(session, tenant, feed_id), settings))

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.articles.schemas import ArticleRecorded
+from service.articles.service import Recorded
+from service.feeds.service import PollResult
+from service.models.base import utc
+from service.models.feeds import Feed
 from service.platform.wire import STRICT, StoryKey, Unicode, Whole
 
-__all__ = ["FeedIn", "FeedOut", "FeedPage", "FetchRequest", "PollOut"]
+__all__ = ["FeedIn", "FeedOut", "FeedPage", "FetchRequest", "FetchedArticle", "PollOut"]
 
 
 class FetchRequest(BaseModel):
@@ -25,6 +31,14 @@ class FetchRequest(BaseModel):
         default=None, description="Who published it; the page's host by default."
     )
     story: StoryKey | None = None
+
+
+class FetchedArticle(ArticleRecorded):
+    fetched_url: str
+
+    @classmethod
+    def of(cls, recorded: Recorded, fetched_url: str) -> Self:
+        return cls(**asdict(recorded), fetched_url=fetched_url)
 
 
 class FeedIn(BaseModel):
@@ -51,6 +65,23 @@ class FeedOut(BaseModel):
     etag: str | None
     last_modified: str | None
 
+    @classmethod
+    def of(cls, feed: Feed) -> Self:
+        assert feed.id is not None  # flushed
+        return cls(
+            id=feed.id,
+            url=feed.url,
+            outlet=feed.outlet,
+            story=feed.story,
+            interval_seconds=feed.interval_seconds,
+            next_poll_at=utc(feed.next_poll_at),
+            last_polled_at=utc(feed.last_polled_at),
+            last_status=feed.last_status,
+            last_error=feed.last_error,
+            etag=feed.etag,
+            last_modified=feed.last_modified,
+        )
+
 
 class FeedPage(BaseModel):
     items: list[FeedOut]
@@ -64,3 +95,7 @@ class PollOut(BaseModel):
     unchanged: int
     failed: int
     error: str | None
+
+    @classmethod
+    def of(cls, result: PollResult) -> Self:
+        return cls.model_validate(result, from_attributes=True)

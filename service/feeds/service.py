@@ -1,10 +1,19 @@
-"""Fetching pages and managing feeds."""
+"""Fetching pages and polling feeds: their use cases.
+
+A page fetched is recorded like ``POST /v1/articles`` with its HTML (a new
+version, or none when the text is unchanged). A feed is polled with the
+validators of its last answer (``ETag``, ``Last-Modified``), and each of its
+items with a link is fetched and recorded under the feed's outlet and story;
+what went wrong is kept on the feed (``last_error``), never raised. Every
+URL, and every redirect, passes the SSRF rules of ``service.platform.fetch``.
+"""
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,8 +22,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service.articles.service import Recorded, Submission, record_version
-from service.feeds.repository import FeedRepository
-from service.models.base import iso, now
+from service.feeds.repository import FeedQueue, FeedRepository
+from service.models.base import now
 from service.models.feeds import Feed
 from service.platform.config import Settings
 from service.platform.errors import Conflict, NotFound, SourcediffError
@@ -25,7 +34,6 @@ __all__ = [
     "PollResult",
     "add_feed",
     "delete_feed",
-    "feed_of",
     "fetch_article",
     "list_feeds",
     "poll_feed",
@@ -44,6 +52,8 @@ def fetch_article(
     title: str | None = None,
     published_at: datetime | None = None,
 ) -> tuple[Recorded, str]:
+    """Fetch ``url`` and record its article text; what was recorded, and the
+    URL the page was found at (after redirects), which the version keeps."""
     page = fetch(url, FetchPolicy.from_settings(settings), accept=HTML_TYPES)
     submission = Submission(
         outlet=outlet or urlsplit(page.url).hostname or "unknown",
@@ -56,22 +66,6 @@ def fetch_article(
     return record_version(engine, tenant, submission, settings), page.url
 
 
-def _feed_body(feed: Feed) -> dict[str, Any]:
-    return {
-        "id": feed.id,
-        "url": feed.url,
-        "outlet": feed.outlet,
-        "story": feed.story,
-        "interval_seconds": feed.interval_seconds,
-        "next_poll_at": iso(feed.next_poll_at),
-        "last_polled_at": iso(feed.last_polled_at),
-        "last_status": feed.last_status,
-        "last_error": feed.last_error,
-        "etag": feed.etag,
-        "last_modified": feed.last_modified,
-    }
-
-
 def add_feed(
     engine: Engine,
     tenant: str,
@@ -81,14 +75,16 @@ def add_feed(
     *,
     story: str | None,
     interval_seconds: int,
-) -> dict[str, Any]:
+) -> Feed:
+    """Register a feed, due for its first poll at once; ``Conflict`` when
+    the tenant has it already."""
     check_url(url, FetchPolicy.from_settings(settings))
 
-    def step(session: Session) -> dict[str, Any]:
+    def step(session: Session) -> Feed:
         repo = FeedRepository(session, tenant)
         if repo.by_url(url) is not None:
             raise Conflict(f"the feed {url} is registered already")
-        feed = repo.add(
+        return repo.add(
             Feed(
                 tenant=tenant,
                 url=url,
@@ -98,27 +94,23 @@ def add_feed(
                 next_poll_at=now(),
             )
         )
-        return _feed_body(feed)
 
     return in_transaction(engine, step)
 
 
 def _feed_or_404(repo: FeedRepository, feed_id: int) -> Feed:
-    feed = repo.get(feed_id)
+    feed = repo.feed(feed_id)
     if feed is None:
         raise NotFound(f"feed {feed_id} not found")
     return feed
 
 
-def list_feeds(session: Session, tenant: str) -> dict[str, Any]:
-    return {"items": [_feed_body(f) for f in FeedRepository(session, tenant).all()]}
+def list_feeds(session: Session, tenant: str) -> Sequence[Feed]:
+    return FeedRepository(session, tenant).all()
 
 
-def read_feed(session: Session, tenant: str, feed_id: int) -> dict[str, Any]:
-    return _feed_body(_feed_or_404(FeedRepository(session, tenant), feed_id))
-
-
-def feed_of(session: Session, tenant: str, feed_id: int) -> Feed:
+def read_feed(session: Session, tenant: str, feed_id: int) -> Feed:
+    """The tenant's feed ``feed_id``; ``NotFound`` when it has none."""
     return _feed_or_404(FeedRepository(session, tenant), feed_id)
 
 
@@ -132,6 +124,8 @@ def delete_feed(engine: Engine, tenant: str, feed_id: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class PollResult:
+    """How one poll of a feed went: its items, and what became of them."""
+
     feed_id: int
     status: int | None  # the feed's answer: 200, 304, or None when it failed
     items: int = 0
@@ -139,17 +133,6 @@ class PollResult:
     unchanged: int = 0
     failed: int = 0
     error: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "feed_id": self.feed_id,
-            "status": self.status,
-            "items": self.items,
-            "created": self.created,
-            "unchanged": self.unchanged,
-            "failed": self.failed,
-            "error": self.error,
-        }
 
 
 def _published(entry: Any) -> datetime | None:
@@ -160,6 +143,8 @@ def _published(entry: Any) -> datetime | None:
 
 
 def poll_feed(engine: Engine, feed: Feed, settings: Settings) -> PollResult:
+    """Poll ``feed`` now and record its items; the outcome is kept on the
+    feed, with its next poll scheduled."""
     assert feed.id is not None
     policy = FetchPolicy.from_settings(settings)
     etag, last_modified = feed.etag, feed.last_modified
@@ -214,15 +199,16 @@ def _store_items(engine: Engine, feed: Feed, content: bytes, settings: Settings)
 def _settle(
     engine: Engine, feed: Feed, result: PollResult, etag: str | None, last_modified: str | None
 ) -> None:
+    assert feed.id is not None
+    feed_id = feed.id
+
     def step(session: Session) -> None:
-        row = session.get(Feed, feed.id)
-        if row is None:  # deleted meanwhile
-            return
-        moment = now()
-        row.etag, row.last_modified = etag, last_modified
-        row.last_polled_at, row.last_status, row.last_error = moment, result.status, result.error
-        row.next_poll_at = moment + timedelta(seconds=row.interval_seconds)
-        row.lease_until = None
-        session.add(row)
+        FeedQueue(session).settle(
+            feed_id,
+            status=result.status,
+            error=result.error,
+            etag=etag,
+            last_modified=last_modified,
+        )
 
     in_transaction(engine, step)

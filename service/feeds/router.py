@@ -26,15 +26,13 @@ from service.feeds.service import (
     poll_feed,
     read_feed,
 )
-from service.keys.deps import TenantDep, require_scope
+from service.keys.deps import READ, WRITE, TenantDep
 from service.platform.deps import EngineDep, SessionDep, SettingsDep, require_json
 from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES, problem_doc
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["fetch"], responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES})
-READ = [require_scope("read")]
-WRITE = [require_scope("write")]
 FeedId = Annotated[int, Path(ge=1, le=2**62, description="A feed's id.")]
 
 

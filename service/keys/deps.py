@@ -1,4 +1,10 @@
-"""Who is calling: the API key dependency, the tenant and the scope checks."""
+"""Who is calling: the API key dependency, the tenant and the scope checks.
+
+Every route that needs a scope says so with these dependencies (``READ``,
+``WRITE`` or ``require_scope``, ``OptionalReaderDep`` where a key is
+optional), never with a check of its own: ``Caller.require`` is the one
+place that refuses a caller.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,8 @@ from service.keys.service import Caller, admit
 from service.platform.deps import EngineDep, NowDep, SettingsDep
 
 __all__ = [
+    "READ",
+    "WRITE",
     "CallerDep",
     "OptionalCallerDep",
     "OptionalReaderDep",
@@ -117,3 +125,8 @@ def require_scope(scope: str) -> Any:
     """A dependency for a route's ``dependencies``: the caller's key must
     have ``scope`` (``admin`` has them all)."""
     return Security(_check_scopes, scopes=[scope])
+
+
+# A route's ``dependencies`` when it reads, or writes (``[*WRITE, …]`` to add more).
+READ = (require_scope("read"),)
+WRITE = (require_scope("write"),)

@@ -1,18 +1,11 @@
-"""Repositories of API keys, rate counters and one-off markers.
+"""The queries of API keys, rate counters and one-off markers.
 
-Public API:
-
-- ``KeyRepository(session)``: API keys. A key is looked up by its public
-  id, whatever its tenant: the key names the tenant, so authentication
-  cannot be scoped to one beforehand. Listings can be.
-- ``RateCounterRepository(session)``: ``increment(key_id, window_start)``
-  adds one request to a key's window in a single atomic statement and
-  returns the new count.
-- ``MarkerRepository(session)``: ``add(name)`` records a one-off event;
-  the flush raises ``IntegrityError`` when it was recorded already.
-
-Like ``service.articles.repository``, these never commit: the caller owns the
-transaction.
+Keys are found by their public id whatever their tenant (``KeyRepository``):
+the key names the tenant, so authentication cannot be scoped to one
+beforehand, and the operator's ``sourcediff keys list`` shows every
+tenant's. A listing for one tenant is scoped like every other tenant-owned
+read (``TenantKeyRepository``). Like every repository, these never commit:
+the caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -25,11 +18,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from service.models.keys import ApiKey, Marker, RateCounter
+from service.platform.repository import TenantRepository
 
-__all__ = ["KeyRepository", "MarkerRepository", "RateCounterRepository"]
+__all__ = ["KeyRepository", "MarkerRepository", "RateCounterRepository", "TenantKeyRepository"]
+
+_OLDEST_FIRST = (col(ApiKey.tenant), col(ApiKey.created_at), col(ApiKey.id))
 
 
 class KeyRepository:
+    """Keys across tenants: by id for authentication, all for the operator."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -45,14 +43,9 @@ class KeyRepository:
         """Whether the database holds any key at all, revoked ones included."""
         return self.session.exec(select(ApiKey.id).limit(1)).first() is not None
 
-    def keys(self, tenant: str | None = None) -> Sequence[ApiKey]:
-        """Every key (of ``tenant``), oldest first."""
-        query = select(ApiKey)
-        if tenant is not None:
-            query = query.where(ApiKey.tenant == tenant)
-        return self.session.exec(
-            query.order_by(col(ApiKey.tenant), col(ApiKey.created_at), col(ApiKey.id))
-        ).all()
+    def keys(self) -> Sequence[ApiKey]:
+        """Every key of every tenant, by tenant, oldest first."""
+        return self.session.exec(select(ApiKey).order_by(*_OLDEST_FIRST)).all()
 
     def revoke(self, key: ApiKey, at: datetime) -> ApiKey:
         key.revoked_at = at
@@ -61,7 +54,17 @@ class KeyRepository:
         return key
 
 
+class TenantKeyRepository(TenantRepository):
+    """One tenant's keys."""
+
+    def keys(self) -> Sequence[ApiKey]:
+        """The tenant's keys, oldest first."""
+        return self.session.exec(self.select(ApiKey).order_by(*_OLDEST_FIRST)).all()
+
+
 class RateCounterRepository:
+    """Requests per key and minute, counted in one atomic statement."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -94,6 +97,9 @@ class RateCounterRepository:
 
 
 class MarkerRepository:
+    """One-off events: ``add`` flushes, and raises ``IntegrityError`` when
+    the event was recorded already."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 

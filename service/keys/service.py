@@ -1,26 +1,10 @@
-"""API keys: creating, listing and revoking them; knowing and limiting callers.
+"""API keys: creating, listing and revoking them; knowing who calls and
+limiting how often.
 
-Public API:
-
-- ``SCOPES``: ``read`` (every read, including ``POST /v1/compare``),
-  ``write`` (``POST /v1/articles``) and ``admin`` (everything).
-- ``Caller(key_id, tenant, scopes)``: who is calling; ``allows(scope)``.
-  ``Caller.unauthenticated()`` is the caller of a server with auth disabled.
-- ``NewKey``: a key just created, with its plain ``key``. This is the only
-  time the key exists outside its holder: the database keeps its hash.
-- ``KeyInfo``: a stored key, without its hash.
-- ``create_key(session, tenant, name, scopes)``, ``list_keys(session,
-  tenant=None)``, ``revoke_key(session, key_id)``: in the caller's
-  transaction.
-- ``authenticate(session, presented)``: the ``Caller`` a presented key
-  stands for; ``Unauthorized`` when it is missing, malformed, unknown or
-  revoked.
-- ``admit(engine, presented, *, rate_limit, now)``: authenticate and count
-  the request against the key's limit, in a short transaction of its own;
-  ``TooManyRequests`` once the key is over ``rate_limit`` requests in the
-  current minute.
-- ``create_first_admin_key(engine)``: an ``admin`` key for the tenant
-  ``default`` when the database has no key at all, else ``None``.
+The scopes are ``read`` (every read, including ``POST /v1/compare``),
+``write`` (``POST /v1/articles`` and the other writes) and ``admin``
+(everything). A key created is shown once (``NewKey``), and never again:
+the database keeps its hash.
 
 A key reads ``sdk_<id>_<secret>``. The ``id`` is public (it names the key in
 listings and logs, and finds it in the table); the secret is 43 characters
@@ -51,7 +35,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from service.keys.repository import KeyRepository, MarkerRepository, RateCounterRepository
+from service.keys.repository import (
+    KeyRepository,
+    MarkerRepository,
+    RateCounterRepository,
+    TenantKeyRepository,
+)
 from service.models.base import now, utc
 from service.models.keys import ApiKey
 from service.platform.config import DEFAULT_TENANT
@@ -89,6 +78,9 @@ _ATTEMPTS = 10
 
 @dataclass(frozen=True, slots=True)
 class Caller:
+    """Who is calling: the key (``None`` with auth disabled), its tenant
+    and its scopes."""
+
     key_id: str | None
     tenant: str
     scopes: frozenset[str]
@@ -111,6 +103,8 @@ class Caller:
 
 @dataclass(frozen=True, slots=True)
 class KeyInfo:
+    """A stored key, without its hash."""
+
     key_id: str
     tenant: str
     name: str
@@ -121,6 +115,9 @@ class KeyInfo:
 
 @dataclass(frozen=True, slots=True)
 class NewKey:
+    """A key just created, with the key itself: the only time it exists
+    outside its holder."""
+
     info: KeyInfo
     key: str  # shown once; only its hash is stored
 
@@ -178,7 +175,12 @@ def create_key(session: Session, tenant: str, name: str, scopes: Iterable[str]) 
 
 def list_keys(session: Session, tenant: str | None = None) -> list[KeyInfo]:
     """Every key (of ``tenant``), revoked ones included, oldest first."""
-    return [_info(key) for key in KeyRepository(session).keys(tenant)]
+    keys = (
+        KeyRepository(session).keys()
+        if tenant is None
+        else TenantKeyRepository(session, tenant).keys()
+    )
+    return [_info(key) for key in keys]
 
 
 def revoke_key(session: Session, key_id: str) -> KeyInfo:
@@ -194,7 +196,8 @@ def revoke_key(session: Session, key_id: str) -> KeyInfo:
 
 
 def authenticate(session: Session, presented: str | None) -> Caller:
-    """The caller whose key is ``presented``."""
+    """The caller whose key is ``presented``; ``Unauthorized`` when it is
+    missing, malformed, unknown or revoked."""
     if not presented:
         raise Unauthorized("Send an API key: Authorization: Bearer sdk_…")
     match = _KEY.fullmatch(presented)
@@ -209,7 +212,8 @@ def authenticate(session: Session, presented: str | None) -> Caller:
 
 def admit(engine: Engine, presented: str | None, *, rate_limit: int, now: float) -> Caller:
     """The caller of a request that presented ``presented``, counted against
-    its key's limit of ``rate_limit`` requests a minute (none when 0).
+    its key's limit of ``rate_limit`` requests a minute (none when 0);
+    ``TooManyRequests`` once the key is over it.
 
     The count is one upsert committed at once, before the request runs: its
     row lock is held for a moment, not for the request, and every worker

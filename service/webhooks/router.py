@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from service.keys.deps import TenantDep, require_scope
+from service.keys.deps import READ, WRITE, TenantDep
 from service.platform.deps import EngineDep, SessionDep, SettingsDep, require_json
 from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES, problem_doc
 from service.webhooks.schemas import (
@@ -33,8 +33,6 @@ __all__ = ["router"]
 router = APIRouter(
     prefix="/v1/webhooks", tags=["webhooks"], responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES}
 )
-READ = [require_scope("read")]
-WRITE = [require_scope("write")]
 WebhookId = Annotated[str, Path(min_length=1, max_length=64, description="A webhook's id.")]
 
 

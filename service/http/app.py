@@ -1,13 +1,7 @@
-"""The FastAPI application.
-
-Public API:
-
-- ``create_app(settings=None, *, configure_logs=False)``: a new app;
-  ``Settings()`` from the environment by default. Importing this module
-  builds nothing.
-- ``openapi_json(app)``: the app's OpenAPI document as stable JSON text
-  (sorted keys, two-space indent, final newline), as checked in.
-"""
+"""The FastAPI application: the app factory, with each feature's router,
+the problem handlers, the middleware, the pages and, for the life of the
+app, the database engine and the background loops. Importing this module
+builds nothing: ``create_app`` does, when called."""
 
 from __future__ import annotations
 
@@ -19,17 +13,17 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 from starlette.types import ASGIApp
 
-from service.articles import router as articles
-from service.checks import router as checks
-from service.compare import router as compare
-from service.feeds import router as fetching
+from service.articles.router import router as articles
+from service.checks.router import router as checks
+from service.compare.router import router as compare
+from service.feeds.router import router as feeds
 from service.feeds.worker import FeedPoller
-from service.http import health
+from service.http.health import router as health
 from service.http.middleware import BodySizeLimit
 from service.http.observability import RequestObservability
 from service.http.problems import install_problem_handlers
@@ -38,15 +32,27 @@ from service.platform.background import Loop
 from service.platform.config import Settings
 from service.platform.db import ensure_schema, make_engine
 from service.platform.logs import configure_logging
-from service.quotes import router as quotes
-from service.stories import router as stories
+from service.quotes.router import router as quotes
+from service.stories.router import router as stories
 from service.web.routes import install_pages
-from service.webhooks import router as webhooks
+from service.webhooks.router import router as webhooks
 from service.webhooks.worker import Dispatcher
 
 __all__ = ["create_app", "openapi_json"]
 
 logger = logging.getLogger(__name__)
+
+# Operations first, then the features; the pages come last (install_pages).
+_ROUTERS: tuple[APIRouter, ...] = (
+    health,
+    compare,
+    articles,
+    stories,
+    quotes,
+    checks,
+    webhooks,
+    feeds,
+)
 
 
 class _SourcediffAPI(FastAPI):
@@ -95,6 +101,18 @@ def _first_start(engine: Engine) -> None:
     )
 
 
+def _background(engine: Engine, settings: Settings) -> list[Loop]:
+    """The loops that run beside the requests, in each worker: webhook
+    deliveries and feed polls. Their state is in the database, and leases
+    keep workers apart."""
+    if not settings.background:
+        return []
+    return [
+        Loop("webhook-dispatcher", Dispatcher(engine, settings).step),
+        Loop("feed-poller", FeedPoller(engine, settings).step),
+    ]
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Process-wide resources open and close here, never at import.
@@ -109,14 +127,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         if not settings.auth_disabled:
             _first_start(engine)
         app.state.engine = engine
-        # Webhook deliveries and feed polls run beside the requests, in each
-        # worker; their state is in the database (leases keep workers apart).
-        loops = []
-        if settings.background:
-            loops = [
-                Loop("webhook-dispatcher", Dispatcher(engine, settings).step),
-                Loop("feed-poller", FeedPoller(engine, settings).step),
-            ]
+        loops = _background(engine, settings)
         for loop in loops:
             loop.start()
         logger.info(
@@ -148,14 +159,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = False
     app.state.configure_logs = configure_logs
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=app.state.settings.max_body_bytes)
-    app.include_router(health.router)
-    app.include_router(compare.router)
-    app.include_router(articles.router)
-    app.include_router(stories.router)
-    app.include_router(quotes.router)
-    app.include_router(checks.router)
-    app.include_router(webhooks.router)
-    app.include_router(fetching.router)
+    for router in _ROUTERS:
+        app.include_router(router)
     install_pages(app)
     return app
 

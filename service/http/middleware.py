@@ -1,10 +1,6 @@
-"""Pure ASGI middleware.
-
-Public API:
-
-- ``BodySizeLimit``: reject request bodies over ``max_body_bytes`` with a
-  413 problem response, whether ``Content-Length`` announces it or a
-  chunked body streams past it.
+"""The request body limit, as pure ASGI middleware: a body over
+``max_body_bytes`` is refused with a 413 problem response, whether
+``Content-Length`` announces it or a chunked body streams past it.
 
 It reads the whole body (up to the limit) before the app sees the request,
 then replays it: a rejection is then a clean response rather than an
@@ -24,6 +20,8 @@ __all__ = ["BodySizeLimit"]
 
 
 class BodySizeLimit:
+    """Refuses request bodies over ``max_body_bytes`` (413)."""
+
     def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes

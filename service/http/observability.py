@@ -1,20 +1,18 @@
 """Request ids, the request log and the request metrics: pure ASGI middleware.
 
-Public API:
+``RequestObservability`` wraps the whole app (outside Starlette's error
+middleware, so a 500 is seen too). For each HTTP request it
 
-- ``RequestObservability(app)``: wraps the whole app (outside Starlette's
-  error middleware, so a 500 is seen too). For each HTTP request it
-
-  - takes the caller's ``X-Request-ID`` when it is 1–128 visible ASCII
-    characters, else makes one (32 hex digits), makes it current for the
-    request (``service.platform.logs.request_context``: every record logged while
-    the request is handled carries it, and problem bodies include it) and
-    sends it back as the ``X-Request-ID`` response header;
-  - logs one record to ``sourcediff.access`` when the response is sent:
-    ``method``, ``route`` (the template, ``/v1/articles/{article_id}``,
-    or null when no route matched), ``status``, ``duration_ms``,
-    ``request_id`` and ``client`` (the peer's address);
-  - counts it in ``service.platform.metrics.REQUESTS`` and ``REQUEST_DURATION``.
+- takes the caller's ``X-Request-ID`` when it is 1–128 visible ASCII
+  characters, else makes one (32 hex digits), makes it current for the
+  request (``service.platform.logs.request_context``: every record logged while
+  the request is handled carries it, and problem bodies include it) and
+  sends it back as the ``X-Request-ID`` response header;
+- logs one record to ``sourcediff.access`` when the response is sent:
+  ``method``, ``route`` (the template, ``/v1/articles/{article_id}``,
+  or null when no route matched), ``status``, ``duration_ms``,
+  ``request_id`` and ``client`` (the peer's address);
+- counts it in ``service.platform.metrics.REQUESTS`` and ``REQUEST_DURATION``.
 
 A request whose client left before any response has status 499 (nginx's
 "client closed request").

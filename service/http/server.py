@@ -1,11 +1,7 @@
-"""Running the HTTP service with uvicorn.
-
-Public API:
-
-- ``run(host, port, workers)``: serve ``service.main:app``, as
-  ``uvicorn.run`` would, with one fix for several workers (below) and
-  uvicorn's own access log off (the app logs each request, see
-  ``service.http.observability``).
+"""Running the HTTP service with uvicorn: ``service.main:app``, served as
+``uvicorn.run`` would, with one fix for several workers (below) and
+uvicorn's own access log off (the app logs each request, see
+``service.http.observability``).
 
 With ``--workers N`` uvicorn (0.54 and before) binds the listening socket
 with protocol 0, and asyncio sets ``TCP_NODELAY`` only on connections it
@@ -38,6 +34,7 @@ class _Config(uvicorn.Config):
 
 
 def run(host: str, port: int, workers: int) -> None:
+    """Serve the app on ``host:port`` with ``workers`` processes, until stopped."""
     config = _Config(APP, host=host, port=port, workers=workers, access_log=False)
     if config.workers > 1:
         Multiprocess(config, sockets=[config.bind_socket()]).run()

@@ -1,10 +1,8 @@
 """Background work in the server process: a loop in a daemon thread.
 
-Public API: ``Loop(name, step)``: ``start()`` calls ``step()`` over and over
-in a thread until ``stop()``, sleeping between calls for as many seconds as
-``step`` returns (0: again at once). An exception in ``step`` is logged and
-the loop goes on after a second: a database that is briefly away must not
-end the webhook dispatcher or the feed poller for the life of the process.
+An exception in a step is logged and the loop goes on after a second: a
+database that is briefly away must not end the webhook dispatcher or the
+feed poller for the life of the process.
 """
 
 from __future__ import annotations
@@ -19,6 +17,10 @@ log = logging.getLogger(__name__)
 
 
 class Loop:
+    """Calls ``step()`` over and over in a thread, from ``start()`` until
+    ``stop()``, sleeping between calls for as many seconds as ``step``
+    returns (0: again at once)."""
+
     def __init__(self, name: str, step: Callable[[], float]) -> None:
         self.name = name
         self.step = step

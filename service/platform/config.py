@@ -1,9 +1,7 @@
-"""Runtime configuration, read from ``SOURCEDIFF_*`` environment variables.
-
-Public API:
-
-- ``Settings``: every knob, with its default. Built once in the app factory
-  (or the CLI) and passed down; nothing reads the environment elsewhere.
+"""Runtime configuration, read from ``SOURCEDIFF_*`` environment variables:
+every knob, with its default, in ``Settings``. It is built once, in the app
+factory (or the CLI), and passed down; nothing reads the environment
+elsewhere.
 
 >>> Settings(max_text_chars=10).max_text_chars
 10

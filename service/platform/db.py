@@ -1,19 +1,8 @@
-"""The database engine and its schema version.
+"""The database engine and its schema version (the Alembic migrations).
 
-Public API:
-
-- ``make_engine(url)``: an engine; on SQLite, WAL journal, foreign keys,
-  ``synchronous=FULL`` and a busy timeout on every connection; on
-  PostgreSQL, JIT compilation off (short queries only pay its cost).
-- ``is_sqlite(engine)``.
-- ``upgrade(engine)``: run the Alembic migrations up to head.
-- ``schema_status(engine)``: ``(current, head)`` revisions.
-- ``ensure_schema(engine)``: what the app does at start. The embedded SQLite
-  default is created and upgraded automatically (no set-up for a new user);
-  any other database must already be current, else ``SchemaBehind`` names
-  the command that upgrades it. Schema changes belong to the operator there.
-- ``migrations_dir()``: where the Alembic scripts live (``migrations/`` at
-  the repository root, or ``SOURCEDIFF_MIGRATIONS_DIR``).
+The embedded SQLite default is created and upgraded when the app starts (no
+set-up for a new user); any other database must already be current, and
+schema changes there belong to the operator (``sourcediff db upgrade``).
 """
 
 from __future__ import annotations
@@ -65,7 +54,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://…``)."""
+    """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://…``):
+    on SQLite, WAL journal, foreign keys, ``synchronous=FULL`` and a busy
+    timeout on every connection; on PostgreSQL, JIT compilation off."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
@@ -89,6 +80,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def migrations_dir() -> Path:
+    """Where the Alembic scripts live: ``SOURCEDIFF_MIGRATIONS_DIR``, else
+    ``migrations/`` at the repository root (or in the working directory)."""
     configured = os.environ.get("SOURCEDIFF_MIGRATIONS_DIR")
     if configured:
         return Path(configured)
@@ -126,6 +119,7 @@ def _file_lock(database: str | None) -> Iterator[None]:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the migrations up to ``revision``."""
     command.upgrade(alembic_config(engine), revision)
 
 
@@ -138,6 +132,9 @@ def schema_status(engine: Engine) -> tuple[str | None, str | None]:
 
 
 def ensure_schema(engine: Engine) -> None:
+    """What the app does at start: upgrade SQLite; refuse (``SchemaBehind``,
+    naming the command that upgrades it) any other database that is not
+    current."""
     if is_sqlite(engine):
         # Several workers may start at once on one file: one migrates, the
         # others wait for it and then find the schema current.

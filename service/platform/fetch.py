@@ -1,25 +1,7 @@
-"""Fetching a page or a feed by its URL, without reaching what is not public.
-
-Public API:
-
-- ``FetchPolicy(allow=(), timeout=10.0, max_bytes=5_000_000, max_redirects=5,
-  resolve=system_resolve)``: what a fetch may reach, and how long and how
-  large it may be; ``FetchPolicy.from_settings(settings)`` reads the
-  ``SOURCEDIFF_FETCH_*`` settings.
-- ``check_url(url, policy)``: raises ``FetchRefused`` for a URL that
-  ``fetch`` would refuse before connecting, its host not resolving
-  included; returns ``None`` otherwise.
-- ``fetch(url, policy, *, accept=HTML_TYPES, etag=None, last_modified=None,
-  client=None)``: GET the URL, following redirects, into a ``Fetched``
-  (``url``, ``status``, ``content``, ``content_type``, ``charset``,
-  ``etag``, ``last_modified``; ``.text``).
-- ``post(url, content, headers, policy, *, client=None)``: POST ``content``
-  under the same address rules and timeout, without following redirects,
-  and return the answer's status (for webhook deliveries).
-- ``make_client()``: an ``httpx.Client`` to pass as ``client`` so that many
-  fetches share connections; ``fetch`` makes (and closes) one otherwise.
-- ``HTML_TYPES``, ``FEED_TYPES`` (media types for ``accept``),
-  ``USER_AGENT``, ``system_resolve(host, port)``.
+"""Fetching a page or a feed by its URL (and posting webhook deliveries),
+without reaching what is not public. What a fetch may reach, and how long
+and how large it may be, is a ``FetchPolicy`` (``from_settings`` reads the
+``SOURCEDIFF_FETCH_*`` settings).
 
 The rules:
 
@@ -208,6 +190,7 @@ class FetchPolicy:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FetchPolicy:
+        """The policy of the ``SOURCEDIFF_FETCH_*`` settings."""
         return cls(
             allow=tuple(settings.fetch_allow),
             timeout=settings.fetch_timeout_seconds,
@@ -522,8 +505,10 @@ def fetch(
     last_modified: str | None = None,
     client: httpx.Client | None = None,
 ) -> Fetched:
-    """GET ``url`` under ``policy`` (see the module's rules); the answer
-    must be one of the ``accept`` media types."""
+    """GET ``url`` under ``policy`` (see the module's rules), following
+    redirects; the answer must be one of the ``accept`` media types. Pass a
+    ``client`` (``make_client``) so that many fetches share connections;
+    one is made, and closed, for this fetch otherwise."""
     accepted = tuple(media_type.lower() for media_type in accept)
     headers = {
         "User-Agent": USER_AGENT,

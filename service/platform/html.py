@@ -1,10 +1,5 @@
-"""Article text from an HTML page.
-
-Public API:
-
-- ``html_to_text(html)``: the main text of a page, paragraphs separated by
-  ``"\\n\\n"`` and ``<br>`` line breaks kept as ``"\\n"``; ``""`` when the
-  page has no text.
+"""Article text from an HTML page: its main text, without what a reader
+does not see.
 
 How: the page is parsed once with lxml, and everything that is not text a
 reader sees (scripts, styles, ``<noscript>``, templates, frames, embedded
@@ -74,7 +69,9 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def html_to_text(html: str) -> str:
-    """The main text of ``html`` (see the module docstring)."""
+    """The main text of ``html`` (see the module docstring), paragraphs
+    separated by ``"\\n\\n"`` and ``<br>`` line breaks kept as ``"\\n"``;
+    ``""`` when the page has no text."""
     tree = _parse(html)
     if tree is None:
         return ""

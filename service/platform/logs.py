@@ -1,21 +1,11 @@
 """Process logging: one JSON object per line on standard error (or plain
 text), each record carrying the id of the request it was logged in.
 
-Public API:
-
-- ``configure_logging(settings)``: route every logger (uvicorn's included)
-  to one standard-error handler at ``settings.log_level``, as JSON lines
-  when ``settings.log_json`` (the default) and as plain text otherwise.
-  The servers' app (``service.main``) calls it when it starts; other apps
-  (``create_app()`` without ``configure_logs``: tests, an app embedded
-  elsewhere) leave their host's logging alone.
-- ``request_context(request_id)``: a context manager that makes
-  ``request_id`` the current request's id (a ``contextvars`` variable, so
-  concurrent requests and the threads that run sync endpoints each see
-  their own).
-- ``current_request_id()``: the id of the request being handled, or None.
-- ``RequestIdFilter``: a handler filter that copies that id onto every
-  record as ``request_id``.
+The servers' app (``service.main``) configures logging when it starts;
+other apps (``create_app()`` without ``configure_logs``: tests, an app
+embedded elsewhere) leave their host's logging alone. The request id is a
+``contextvars`` variable, so concurrent requests and the threads that run
+sync endpoints each see their own.
 
 >>> with request_context("r-1"):
 ...     current_request_id()

@@ -1,7 +1,6 @@
 """Prometheus metrics, counted in every worker and served summed at ``/metrics``.
 
-Public API (each a prometheus_client metric; call ``.labels(...).inc()``
-or ``.observe()``):
+The metrics (each a prometheus_client metric, labelled as shown):
 
 - ``REQUESTS``: ``sourcediff_http_requests_total{method, route, status}``;
   ``route`` is the route's template (``/v1/articles/{article_id}``), or
@@ -17,8 +16,6 @@ or ``.observe()``):
   ``Idempotency-Key`` counts its first answer again).
 - ``ERRORS``: ``sourcediff_errors_total{type}``, problem responses by type
   slug (``not-found``, ``internal-error``, ...).
-- ``exposition(accept)``: the text for ``/metrics`` and its content type
-  (OpenMetrics when the ``Accept`` header asks for it).
 
 Several workers: a metric lives in the process that counts it, so with
 several uvicorn workers each would serve its own numbers. Set
@@ -103,8 +100,9 @@ def count_comparison(comparison: Comparison) -> None:
 
 
 def exposition(accept: str | None) -> tuple[bytes, str]:
-    """The metrics of this process, or of every worker in multiprocess mode,
-    encoded as ``accept`` prefers; and their content type."""
+    """The text of ``/metrics``: the metrics of this process, or of every
+    worker in multiprocess mode, encoded as ``accept`` prefers (OpenMetrics
+    when it asks for it); and their content type."""
     encode: Callable[[CollectorRegistry], bytes]
     encode, content_type = choose_encoder(accept or "")
     if os.environ.get(MULTIPROC_DIR_VARIABLE):

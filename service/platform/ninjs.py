@@ -1,14 +1,7 @@
-"""IPTC ninjs in and out.
+"""IPTC ninjs in and out: news items of any of ninjs 1.x, 2.x and 3.x read
+into what Sourcediff stores, and a stored version written as ninjs 3.x.
 
-Public API:
-
-- ``looks_like_ninjs(doc)``: whether a JSON object is a ninjs news item.
-- ``NinjsItem``: what Sourcediff takes from one (any of 1.x, 2.x, 3.x).
-- ``parse_ninjs(doc)``: read a ninjs item; ``ValueError`` when it has no body.
-- ``to_ninjs(...)``: a stored version as a ninjs 3.x document.
-
-Versions differ in spelling, and real providers differ again (see
-``shared/corpus/clients/README.md``): 1.x has ``headline``, ``byline``,
+Versions differ in spelling, and real providers differ again: 1.x has ``headline``, ``byline``,
 ``body_text``/``body_xhtml`` and lower-case ``versioncreated``; 2.x has
 ``headlines[]``, ``bodies[]`` with ``contenttype`` and ``by``; 3.x is
 camelCase (``versionCreated``, ``contentType``). Plain text bodies win over
@@ -36,11 +29,14 @@ _NINJS_KEYS = frozenset(
 
 
 def looks_like_ninjs(doc: Mapping[str, Any]) -> bool:
+    """Whether a JSON object is a ninjs news item."""
     return "uri" in doc and bool(_NINJS_KEYS & (set(doc) - {"uri"}))
 
 
 @dataclass(frozen=True, slots=True)
 class NinjsItem:
+    """What Sourcediff takes from a ninjs item."""
+
     uri: str
     text: str | None
     html: str | None
@@ -95,7 +91,8 @@ def _bodies(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
 
 
 def parse_ninjs(doc: Mapping[str, Any]) -> NinjsItem:
-    """The parts of a ninjs 1.x–3.x item Sourcediff stores."""
+    """The parts of a ninjs 1.x–3.x item Sourcediff stores; ``ValueError``
+    when it has no text, HTML or description."""
     text, html = _bodies(doc)
     if not (text and text.strip()) and not (html and html.strip()):
         # Some wire items carry only a summary (NTB's flash items): keep it.

@@ -92,9 +92,8 @@ def test_a_first_version_queues_only_its_creation(engine: Engine, tenant: str) -
     version = Version(article_id="a1", tenant=tenant, number=1, text="", content_hash="h")
     with Session(engine) as session:
         _subscribe(session, tenant, "quote.dropped version.created")
-        version_events(
-            session, tenant, article, outlet, version, None, NEW, None, subscriptions(session, tenant)
-        )
+        webhooks = subscriptions(session, tenant)
+        version_events(session, tenant, article, outlet, version, None, NEW, None, webhooks)
         payloads = _payloads(session, tenant)
         session.rollback()
     assert [_TIMESTAMP.sub('"timestamp":T', p) for p in payloads] == [

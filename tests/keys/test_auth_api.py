@@ -121,7 +121,8 @@ def test_no_key_is_401(api: TestClient, problem: ProblemCheck) -> None:
 
 
 def test_comparing_inline_texts_needs_no_key(database_url: str) -> None:
-    """What shared/API.md's clients and quality harness send: no credentials."""
+    """What the compare contract's clients and quality harness send (docs/compare-api.md):
+    no credentials."""
     body = {
         "left": {"text": '"We are ready," she said.'},
         "right": {"text": 'He said "we are ready".'},

@@ -1,4 +1,4 @@
-"""The optional semantic similarity (service/core/semantic.py): sentences
+"""The optional semantic similarity (service.core.alignment.semantic): sentences
 scored by meaning with the all-MiniLM-L6-v2 model that the ``semantic``
 extra installs, offline.
 

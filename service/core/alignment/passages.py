@@ -223,6 +223,9 @@ def _align(
     min_score: float,
     semantic: bool = False,
 ) -> PassageAlignment:
+    """The steps of the module docstring: score all pairs, take them best
+    first one to one, let left-over neighbours join as splits (right) and
+    merges (left), then read off the aligned items and each side's passages."""
     aligner = _Aligner(ls, rs, semantic)
     groups = aligner.pair_up(aligner.scored_pairs(min_score))
     aligner.join(groups, {j for g in groups.values() for j in g[1]}, "right")

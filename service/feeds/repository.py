@@ -21,6 +21,8 @@ from service.platform.repository import TenantRepository
 
 __all__ = ["FeedQueue", "FeedRepository"]
 
+_MAX_ID = 2**31 - 1
+
 
 class FeedRepository(TenantRepository):
     """One tenant's feeds."""
@@ -31,6 +33,11 @@ class FeedRepository(TenantRepository):
         return feed
 
     def feed(self, feed_id: int) -> Feed | None:
+        # The API takes ids up to 2**62, like its others; feeds.id is a 32-bit
+        # INTEGER, which PostgreSQL refuses to compare with more (an error,
+        # where a larger id is simply no feed).
+        if not 0 < feed_id <= _MAX_ID:
+            return None
         return self.get(Feed, feed_id)
 
     def by_url(self, url: str) -> Feed | None:

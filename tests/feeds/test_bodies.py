@@ -66,3 +66,10 @@ def test_feed_bodies(api: TestClient) -> None:
     assert '{"items":[' in masked(api.get("/v1/feeds").text)
     assert one in masked(api.get("/v1/feeds").text)
     assert api.delete(f"/v1/feeds/{feed_id}").status_code == 204
+
+
+def test_an_id_beyond_the_column_is_no_feed(api: TestClient) -> None:
+    # The path takes ids up to 2**62; PostgreSQL's 32-bit column answered 500.
+    for method in ("GET", "DELETE"):
+        assert api.request(method, "/v1/feeds/3000000000").status_code == 404
+    assert api.post("/v1/feeds/3000000000/poll").status_code == 404

@@ -1,36 +1,49 @@
-"""Articles, versions and idempotency records."""
+"""The queries of outlets, articles, their versions and idempotency records.
+
+Every read starts from ``TenantRepository.select`` or ``.get``, so each is
+scoped to the repository's tenant; nothing here commits.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as select_columns
-from sqlmodel import Session, col, select
+from sqlalchemy.orm import aliased
+from sqlmodel import col
+from sqlmodel.sql.expression import SelectOfScalar
 
 from service.models.articles import Article, IdempotencyRecord, Outlet, Version
 from service.models.base import utc
 from service.platform.pagination import Page, decode_cursor, encode_cursor
+from service.platform.repository import TenantRepository
 
-__all__ = ["ArticleRepository", "IdempotencyRepository"]
+__all__ = ["ArticleRepository", "ArticleRow", "IdempotencyRepository"]
 
 
-class ArticleRepository:
-    def __init__(self, session: Session, tenant: str) -> None:
-        self.session = session
-        self.tenant = tenant
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """An article with its outlet, its latest version (``None`` before the
+    first is stored) and how many versions it has."""
 
+    article: Article
+    outlet: Outlet
+    latest: Version | None
+    versions: int
+
+
+class ArticleRepository(TenantRepository):
     # Outlets -----------------------------------------------------------
 
     def outlet_named(self, name: str) -> Outlet | None:
-        return self.session.exec(
-            select(Outlet).where(Outlet.tenant == self.tenant, Outlet.name == name)
-        ).first()
+        return self.session.exec(self.select(Outlet).where(Outlet.name == name)).first()
 
     def outlet(self, outlet_id: int) -> Outlet | None:
-        found = self.session.get(Outlet, outlet_id)
-        return found if found is not None and found.tenant == self.tenant else None
+        return self.get(Outlet, outlet_id)
 
     def add_outlet(self, name: str) -> Outlet:
         outlet = Outlet(tenant=self.tenant, name=name)
@@ -41,20 +54,15 @@ class ArticleRepository:
     # Articles ----------------------------------------------------------
 
     def article(self, article_id: str) -> Article | None:
-        found = self.session.get(Article, article_id)
-        return found if found is not None and found.tenant == self.tenant else None
+        return self.get(Article, article_id)
 
     def article_by_url(self, url: str) -> Article | None:
-        return self.session.exec(
-            select(Article).where(Article.tenant == self.tenant, Article.url == url)
-        ).first()
+        return self.session.exec(self.select(Article).where(Article.url == url)).first()
 
     def article_by_external_id(self, outlet_id: int, external_id: str) -> Article | None:
         return self.session.exec(
-            select(Article).where(
-                Article.tenant == self.tenant,
-                Article.outlet_id == outlet_id,
-                Article.external_id == external_id,
+            self.select(Article).where(
+                Article.outlet_id == outlet_id, Article.external_id == external_id
             )
         ).first()
 
@@ -63,15 +71,15 @@ class ArticleRepository:
         in one query of just those columns (a search result page's needs)."""
         if not article_ids:
             return {}
-        # By primary key alone, the tenant checked after: with the tenant in
-        # the WHERE clause, SQLite may pick the (tenant, created_at) index
-        # and read every article of the tenant.
+        # Several columns: ``execute`` (``exec`` would keep the first only).
         rows = self.session.execute(
-            select_columns(col(Article.id), col(Article.tenant), col(Outlet.name), col(Article.url))
+            self.select(Article)
+            .with_only_columns(col(Article.id), col(Outlet.name), col(Article.url))
+            .select_from(Article)
             .join(Outlet, col(Outlet.id) == Article.outlet_id)
             .where(col(Article.id).in_(article_ids))
         ).all()
-        return {a: (name, url) for a, tenant, name, url in rows if tenant == self.tenant}
+        return {article_id: (name, url) for article_id, name, url in rows}
 
     def add_article(self, article: Article) -> Article:
         self.session.add(article)
@@ -87,10 +95,12 @@ class ArticleRepository:
         until: datetime | None = None,
         after: str | None = None,
         limit: int = 50,
-    ) -> Page[Article]:
-        """Articles, oldest first, filtered; ``after`` is a cursor from a
-        previous page (``ValueError`` when malformed)."""
-        query = select(Article).where(Article.tenant == self.tenant)
+    ) -> Page[ArticleRow]:
+        """Articles, oldest first, filtered, each with its outlet, latest
+        version and count of versions, all in one query whatever the page's
+        size; ``after`` is a cursor from a previous page (``ValueError``
+        when malformed)."""
+        query = self.select(Article)
         if outlet_id is not None:
             query = query.where(Article.outlet_id == outlet_id)
         if url is not None:
@@ -108,45 +118,83 @@ class ArticleRepository:
                 (col(Article.created_at) > moment)
                 | ((col(Article.created_at) == moment) & (col(Article.id) > last_id))
             )
-        rows = self.session.exec(
-            query.order_by(col(Article.created_at), col(Article.id)).limit(limit + 1)
-        ).all()
+        page = query.order_by(col(Article.created_at), col(Article.id)).limit(limit + 1)
+        rows = self._with_versions(page)
         items = rows[:limit]
         cursor = None
         if len(rows) > limit:
-            last = items[-1]
+            last = items[-1].article
             created_at = utc(last.created_at)
             assert created_at is not None
             cursor = encode_cursor(created_at.isoformat(), last.id)
         return Page(items, cursor)
 
+    def summary(self, article_id: str) -> ArticleRow | None:
+        """One article as a listing shows it, in one query."""
+        rows = self._with_versions(self.select(Article).where(Article.id == article_id))
+        return rows[0] if rows else None
+
+    def _with_versions(self, articles: SelectOfScalar[Article]) -> list[ArticleRow]:
+        """``articles`` (a tenant-scoped select of articles, ordered and
+        limited) joined with each one's outlet, latest version and count."""
+        other = aliased(Version)
+        of_article = col(other.article_id) == Article.id
+        latest = (
+            select_columns(func.max(other.number)).where(of_article).correlate(Article)
+        ).scalar_subquery()
+        count = (
+            select_columns(func.count()).where(of_article).correlate(Article)
+        ).scalar_subquery()
+        query: Any = (
+            articles.add_columns(Outlet, Version, count)
+            .join(Outlet, col(Outlet.id) == Article.outlet_id)
+            .outerjoin(
+                Version,
+                (col(Version.article_id) == Article.id) & (col(Version.number) == latest),
+            )
+        )
+        found = self.session.execute(query).all()
+        return [ArticleRow(a, o, v, int(n)) for a, o, v, n in found]
+
     # Versions ----------------------------------------------------------
 
     def latest_version(self, article_id: str) -> Version | None:
         return self.session.exec(
-            select(Version)
-            .where(Version.article_id == article_id, Version.tenant == self.tenant)
+            self.select(Version)
+            .where(Version.article_id == article_id)
             .order_by(col(Version.number).desc())
             .limit(1)
         ).first()
 
     def version(self, article_id: str, number: int) -> Version | None:
         return self.session.exec(
-            select(Version).where(
-                Version.article_id == article_id,
-                Version.tenant == self.tenant,
-                Version.number == number,
-            )
+            self.select(Version).where(Version.article_id == article_id, Version.number == number)
         ).first()
 
+    def latest_versions(self, article_ids: Sequence[str]) -> dict[str, Version]:
+        """The latest version of each of ``article_ids`` that has one, in one query."""
+        if not article_ids:
+            return {}
+        other = aliased(Version)
+        latest = (
+            select_columns(func.max(other.number))
+            .where(col(other.article_id) == Version.article_id)
+            .correlate(Version)
+        ).scalar_subquery()
+        rows = self.session.exec(
+            self.select(Version).where(
+                col(Version.article_id).in_(article_ids), col(Version.number) == latest
+            )
+        ).all()
+        return {v.article_id: v for v in rows}
+
     def version_count(self, article_id: str) -> int:
-        return int(
-            self.session.exec(
-                select(func.count()).where(
-                    Version.article_id == article_id, Version.tenant == self.tenant
-                )
-            ).one()
-        )
+        count = self.session.execute(
+            self.select(Version)
+            .with_only_columns(func.count())
+            .where(col(Version.article_id) == article_id)
+        ).scalar_one()
+        return int(count)
 
     def add_version(self, version: Version) -> Version:
         self.session.add(version)
@@ -156,12 +204,8 @@ class ArticleRepository:
     def versions(self, article_id: str, *, after: int = 0, limit: int = 50) -> Page[Version]:
         """Versions oldest first, numbered above ``after``."""
         rows = self.session.exec(
-            select(Version)
-            .where(
-                Version.article_id == article_id,
-                Version.tenant == self.tenant,
-                col(Version.number) > after,
-            )
+            self.select(Version)
+            .where(Version.article_id == article_id, col(Version.number) > after)
             .order_by(col(Version.number))
             .limit(limit + 1)
         ).all()
@@ -170,13 +214,9 @@ class ArticleRepository:
         return Page(items, cursor)
 
 
-class IdempotencyRepository:
-    def __init__(self, session: Session, tenant: str) -> None:
-        self.session = session
-        self.tenant = tenant
-
-    def get(self, key: str) -> IdempotencyRecord | None:
-        return self.session.get(IdempotencyRecord, (self.tenant, key))
+class IdempotencyRepository(TenantRepository):
+    def record(self, key: str) -> IdempotencyRecord | None:
+        return self.get(IdempotencyRecord, (self.tenant, key))
 
     def add(self, key: str, request_hash: str, status_code: int, body: str) -> None:
         self.session.add(

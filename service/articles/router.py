@@ -32,6 +32,7 @@ from service.articles.schemas import (
     VersionDiff,
     VersionOut,
     VersionPage,
+    ninjs_document,
 )
 from service.articles.service import (
     Idempotency,
@@ -128,9 +129,9 @@ def articles(
     until: Annotated[Timestamp | None, Query(description="Stored before.")] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
-) -> dict[str, Any]:
+) -> ArticlePage:
     """Articles, oldest first."""
-    return list_articles(
+    page = list_articles(
         session,
         tenant,
         outlet=outlet,
@@ -140,12 +141,13 @@ def articles(
         cursor=cursor,
         limit=limit,
     )
+    return ArticlePage.of(page)
 
 
 @router.get("/{article_id}", response_model=ArticleOut, dependencies=READ)
-def article(article_id: ArticleId, session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+def article(article_id: ArticleId, session: SessionDep, tenant: TenantDep) -> ArticleOut:
     """One article and its latest version number."""
-    return read_article(session, tenant, article_id)
+    return ArticleOut.of(read_article(session, tenant, article_id))
 
 
 @router.get("/{article_id}/versions", response_model=VersionPage, dependencies=READ)
@@ -155,17 +157,17 @@ def versions(
     tenant: TenantDep,
     cursor: Cursor = None,
     limit: Limit = 50,
-) -> dict[str, Any]:
+) -> VersionPage:
     """An article's versions, oldest first (without their texts)."""
-    return list_versions(session, tenant, article_id, cursor=cursor, limit=limit)
+    return VersionPage.of(list_versions(session, tenant, article_id, cursor=cursor, limit=limit))
 
 
 @router.get("/{article_id}/versions/{number}", response_model=VersionOut, dependencies=READ)
 def version(
     article_id: ArticleId, number: Number, session: SessionDep, tenant: TenantDep
-) -> dict[str, Any]:
+) -> VersionOut:
     """One version, with its text."""
-    return read_version(session, tenant, article_id, number)
+    return VersionOut.of(read_version(session, tenant, article_id, number))
 
 
 @router.get("/{article_id}/versions/{number}/ninjs", dependencies=READ)
@@ -173,7 +175,7 @@ def version_ninjs(
     article_id: ArticleId, number: Number, session: SessionDep, tenant: TenantDep
 ) -> dict[str, Any]:
     """One version as an IPTC ninjs 3.x news item."""
-    return read_version(session, tenant, article_id, number, ninjs=True)
+    return ninjs_document(read_version(session, tenant, article_id, number))
 
 
 @router.get(
@@ -188,10 +190,10 @@ def diff(
     tenant: TenantDep,
     from_: Annotated[int | None, Query(alias="from", ge=1, le=2**31 - 1)] = None,
     to: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-) -> dict[str, Any]:
+) -> VersionDiff:
     """Word diff of two versions (by default the latest against the one
     before), with the quotation changes listed apart."""
-    return diff_versions(session, tenant, article_id, from_, to)
+    return VersionDiff.of(diff_versions(session, tenant, article_id, from_, to))
 
 
 @router.get("/{article_id}/related", response_model=RelatedPage, dependencies=READ)
@@ -209,8 +211,9 @@ def related(
         ),
     ] = 60,
     limit: Annotated[int, Query(ge=1, le=50, description="At most this many articles.")] = 10,
-) -> dict[str, Any]:
+) -> RelatedPage:
     """Other articles that carry the same statements as this one's latest
     version, most shared first, with the pairs of quotations as evidence:
     the candidates for this article's story."""
-    return related_articles(session, tenant, article_id, min_score=min_score, limit=limit)
+    related = related_articles(session, tenant, article_id, min_score=min_score, limit=limit)
+    return RelatedPage.of(article_id, related)

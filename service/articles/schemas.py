@@ -1,4 +1,5 @@
-"""The JSON of the article endpoints."""
+"""The JSON of the article endpoints: requests, and responses built from the
+service's rows and dataclasses by each model's ``of``."""
 
 from __future__ import annotations
 
@@ -8,9 +9,20 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from service.articles.service import Submission
+from service.articles.service import (
+    ArticleRow,
+    StoredVersion,
+    Submission,
+    VersionChanges,
+    VersionsDiffed,
+)
 from service.compare.schemas import DiffOpOut, QuoteOut, SentenceOut
-from service.core import Relation
+from service.core import Match, Relation
+from service.core.alignment.passages import AlignedSentences, PassageAlignment
+from service.models.articles import Article, Version
+from service.models.base import utc
+from service.platform.ninjs import to_ninjs
+from service.platform.pagination import Page
 from service.platform.wire import ArticleText, StoryKey, Timestamp, Unicode, exactly_one
 
 __all__ = [
@@ -29,6 +41,7 @@ __all__ = [
     "VersionOut",
     "VersionPage",
     "VersionSummary",
+    "ninjs_document",
 ]
 
 
@@ -109,6 +122,13 @@ class NinjsRequest(BaseModel):
         return self.model_dump()
 
 
+def _at(moment: datetime) -> datetime:
+    """A stored time as an aware UTC datetime (SQLite hands back naive ones)."""
+    aware = utc(moment)
+    assert aware is not None
+    return aware
+
+
 class ArticleRecorded(BaseModel):
     id: str
     version: int
@@ -130,10 +150,28 @@ class ArticleOut(BaseModel):
     versions: int
     title: str | None
 
+    @classmethod
+    def of(cls, row: ArticleRow) -> Self:
+        latest = row.latest
+        return cls(
+            id=row.article.id,
+            outlet=row.outlet.name,
+            url=row.article.url,
+            external_id=row.article.external_id,
+            created_at=_at(row.article.created_at),
+            latest_version=latest.number if latest is not None else None,
+            versions=row.versions,
+            title=latest.title if latest is not None else None,
+        )
+
 
 class ArticlePage(BaseModel):
     items: list[ArticleOut]
     next: str | None = Field(description="Cursor of the next page; null on the last.")
+
+    @classmethod
+    def of(cls, page: Page[ArticleRow]) -> Self:
+        return cls(items=[ArticleOut.of(row) for row in page.items], next=page.next)
 
 
 class VersionSummary(BaseModel):
@@ -145,12 +183,36 @@ class VersionSummary(BaseModel):
     content_hash: str
     words: int
 
+    @classmethod
+    def of(cls, version: Version) -> Self:
+        return cls(
+            version=version.number,
+            fetched_at=_at(version.fetched_at),
+            published_at=utc(version.published_at),
+            updated_at=utc(version.updated_at),
+            headline=version.title,
+            content_hash=version.content_hash,
+            words=len(version.text.split()),
+        )
+
 
 class VersionPage(BaseModel):
     items: list[VersionSummary]
     next: str | None = Field(description="Cursor of the next page; null on the last.")
 
+    @classmethod
+    def of(cls, page: Page[Version]) -> Self:
+        return cls(items=[VersionSummary.of(v) for v in page.items], next=page.next)
 
+
+def _uri(article: Article) -> str:
+    return article.url or f"urn:sourcediff:article:{article.id}"
+
+
+# A version; the names map one to one onto ninjs 3.x (see ``ninjs_document``):
+# ``uri``, ``version``, ``version_created`` (versionCreated), ``first_created``
+# (firstCreated), ``headline`` (headlines[0]), ``by``, ``language``, ``text``
+# and ``html`` (bodies). (A comment: a docstring would enter the OpenAPI document.)
 class VersionOut(BaseModel):
     article_id: str
     outlet: str
@@ -165,6 +227,45 @@ class VersionOut(BaseModel):
     text: str
     html: str | None
     content_hash: str
+
+    @classmethod
+    def of(cls, stored: StoredVersion) -> Self:
+        article, version = stored.article, stored.version
+        return cls(
+            article_id=article.id,
+            outlet=stored.outlet.name,
+            uri=_uri(article),
+            version=version.number,
+            version_created=_at(version.updated_at or version.fetched_at),
+            first_created=_at(version.published_at or article.created_at),
+            fetched_at=_at(version.fetched_at),
+            headline=version.title,
+            by=version.byline,
+            language=version.language,
+            text=version.text,
+            html=version.html,
+            content_hash=version.content_hash,
+        )
+
+
+def ninjs_document(stored: StoredVersion) -> dict[str, Any]:
+    """The version as an IPTC ninjs 3.x news item (the same fields as
+    ``VersionOut``, under ninjs' names)."""
+    article, version = stored.article, stored.version
+    created = utc(version.updated_at or version.fetched_at)
+    first = utc(version.published_at or article.created_at)
+    assert created is not None and first is not None
+    return to_ninjs(
+        uri=_uri(article),
+        version=version.number,
+        text=version.text,
+        html=version.html,
+        title=version.title,
+        byline=version.byline,
+        language=version.language,
+        version_created=created,
+        first_created=first,
+    )
 
 
 class QuoteChange(BaseModel):
@@ -181,6 +282,32 @@ class QuoteChanges(BaseModel):
     changed: list[QuoteChange]
     unchanged: int
 
+    @classmethod
+    def of(cls, changes: VersionChanges) -> Self:
+        q = changes.quotes
+
+        def old(i: int) -> QuoteOut:
+            return QuoteOut.of(q.old[i], f"L{i + 1}")
+
+        def new(i: int) -> QuoteOut:
+            return QuoteOut.of(q.new[i], f"R{i + 1}")
+
+        def change(m: Match) -> QuoteChange:
+            return QuoteChange(
+                relation=m.relation,
+                score=m.score,
+                old=old(m.left),
+                new=new(m.right),
+                diff=DiffOpOut.all(m.diff),
+            )
+
+        return cls(
+            added=[new(i) for i in q.added],
+            removed=[old(i) for i in q.removed],
+            changed=[change(m) for m in q.changed],
+            unchanged=q.unchanged,
+        )
+
 
 class SentenceChange(BaseModel):
     old: list[SentenceOut]
@@ -188,6 +315,16 @@ class SentenceChange(BaseModel):
     relation: Literal["same", "reworded", "split", "merged"]
     score: float
     diff: list[DiffOpOut]
+
+    @classmethod
+    def of(cls, p: PassageAlignment, a: AlignedSentences) -> Self:
+        return cls(
+            old=[SentenceOut.of(p.left[i], i) for i in a.left],
+            new=[SentenceOut.of(p.right[j], j) for j in a.right],
+            relation=a.relation,
+            score=a.score,
+            diff=DiffOpOut.all(a.diff),
+        )
 
 
 class SentenceChanges(BaseModel):
@@ -199,6 +336,18 @@ class SentenceChanges(BaseModel):
     moved: list[SentenceChange] = Field(description="Sentences out of order against the rest.")
     unchanged: int
 
+    @classmethod
+    def of(cls, changes: VersionChanges) -> Self:
+        s = changes.sentences
+        p = s.alignment
+        return cls(
+            added=[SentenceOut.of(p.right[j], j) for j in s.added],
+            deleted=[SentenceOut.of(p.left[i], i) for i in s.deleted],
+            edited=[SentenceChange.of(p, a) for a in s.edited],
+            moved=[SentenceChange.of(p, a) for a in s.moved],
+            unchanged=s.unchanged,
+        )
+
 
 class VersionDiff(BaseModel):
     article_id: str
@@ -209,3 +358,14 @@ class VersionDiff(BaseModel):
     sentences: SentenceChanges
 
     model_config = ConfigDict(populate_by_name=True)
+
+    @classmethod
+    def of(cls, diffed: VersionsDiffed) -> Self:
+        return cls(
+            article_id=diffed.article_id,
+            from_=diffed.old.number,  # type: ignore[call-arg]  # by name: populate_by_name
+            to=diffed.new.number,
+            diff=DiffOpOut.all(diffed.changes.words),
+            quotes=QuoteChanges.of(diffed.changes),
+            sentences=SentenceChanges.of(diffed.changes),
+        )

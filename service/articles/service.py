@@ -1,20 +1,5 @@
 """Recording article versions and reading them back.
 
-Public API:
-
-- ``Submission``: one article version as a client sends it (text or HTML).
-- ``submission_from_ninjs(item, outlet)``: the same from a ninjs item.
-- ``record_version(engine, tenant, submission, settings, *, idempotency=None)``:
-  store it; ``(status, body)`` with 201 when a version was created, 200 when
-  the text is unchanged since the latest version.
-- ``article_body``, ``version_body``, ``ninjs_body``: read models.
-- ``read_article``, ``list_articles``, ``list_versions``, ``read_version``,
-  ``stored_text``, ``diff_versions`` (``diff_versions_and_texts`` with the
-  two texts): the reads, in a caller's session, scoped to a tenant (another
-  tenant's ids are not found). ``stored_loader(engine, tenant)``: a
-  ``StoredLoader`` that reads each stored side in a session of its own.
-- ``Idempotency``: a request's ``Idempotency-Key`` and body hash.
-
 Identity: an article is its canonical URL (per tenant), or, without one, its
 outlet plus the outlet's own id (``external_id``). A version is new when its
 ``fingerprint`` (see ``service.core.text``) differs from the latest version's:
@@ -28,56 +13,61 @@ winner's rows (and, for identical submissions, an unchanged text). A 2xx is
 only sent after the commit, so an acknowledged version is in the database.
 
 A new version's quotations are filed in the quote index in the same
-transaction (``service.quotes.repository``), and so are its webhook events
-(``service.webhooks.outbox``: the outbox); a ``story`` key makes the
-article a member of that story (created on first use), also in it.
+transaction (``service.quotes.service.file_quotes``), and so are its webhook
+events (the outbox, through ``service.webhooks.service``); a ``story`` key
+makes the article a member of that story (created on first use), also in it.
+
+The reads run in a caller's session, scoped to a tenant (another tenant's
+ids are not found), and return rows and dataclasses; ``schemas`` turns them
+into JSON.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from service.articles.repository import ArticleRepository, IdempotencyRepository
-from service.articles.versions import version_diff
+from service.articles.repository import ArticleRepository, ArticleRow, IdempotencyRepository
+from service.articles.versions import VersionChanges, version_diff
 from service.compare.service import StoredLoader
 from service.core import Quote, extract_quotes, fingerprint
 from service.models.articles import Article, Outlet, Version
-from service.models.base import iso, utc
 from service.platform.config import Settings
 from service.platform.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
 from service.platform.html import html_to_text
-from service.platform.ninjs import NinjsItem, to_ninjs
-from service.platform.pagination import decode_ints
+from service.platform.ninjs import NinjsItem
+from service.platform.pagination import Page, decode_ints
 from service.platform.transactions import in_transaction
-from service.quotes.repository import IndexedQuote, QuoteRepository, indexed_quotes
-from service.stories.repository import StoryRepository
+from service.quotes import service as quote_index
+from service.stories import service as stories
 from service.webhooks.service import subscriptions, version_events
 
 __all__ = [
+    "ArticleRow",
     "Idempotency",
     "Recorded",
+    "StoredVersion",
     "Submission",
-    "article_body",
+    "VersionChanges",
+    "VersionsDiffed",
     "diff_versions",
-    "diff_versions_and_texts",
+    "find_article",
+    "labels",
+    "latest_versions",
     "list_articles",
     "list_versions",
-    "ninjs_body",
     "read_article",
     "read_version",
     "record_version",
     "stored_loader",
     "stored_text",
     "submission_from_ninjs",
-    "version_body",
 ]
 
 
@@ -190,7 +180,7 @@ def record_version(
         raise Unprocessable("identify the article by `url` or by `external_id`")
     text = _text_of(submission, settings)
     content_hash = fingerprint(text)
-    quotes = indexed_quotes(extract_quotes(text), tenant)
+    quotes = quote_index.indexed_quotes(extract_quotes(text), tenant)
     return in_transaction(
         engine,
         lambda session: _record_once(
@@ -205,12 +195,12 @@ def _record_once(
     s: Submission,
     text: str,
     content_hash: str,
-    quotes: Sequence[IndexedQuote],
+    quotes: Sequence[quote_index.IndexedQuote],
     idempotency: Idempotency | None,
 ) -> Recorded:
     keys = IdempotencyRepository(session, tenant)
     if idempotency is not None:
-        previous = keys.get(idempotency.key)
+        previous = keys.record(idempotency.key)
         if previous is not None:
             if previous.request_hash != idempotency.request_hash:
                 raise Conflict("this Idempotency-Key was used for a different request")
@@ -225,40 +215,11 @@ def _record_once(
         assert latest is not None
         version = latest
     else:
-        version = repo.add_version(
-            Version(
-                article_id=article.id,
-                tenant=tenant,
-                number=latest.number + 1 if latest is not None else 1,
-                text=text,
-                html=s.html,
-                title=s.title,
-                byline=s.byline,
-                language=s.language,
-                published_at=s.published_at,
-                updated_at=s.updated_at,
-                content_hash=content_hash,
-            )
+        version = _add_version(
+            session, repo, article, outlet, latest, s, text, content_hash, quotes
         )
-        index = QuoteRepository(session, tenant)
-        webhooks = subscriptions(session, tenant)
-        before: list[Quote] | None = None
-        if webhooks and latest is not None:
-            before = [
-                Quote(r.text, r.start, r.end, r.speaker)
-                for r in index.latest_quotes([article.id])[article.id]
-            ]
-        index.file(version, quotes)
-        if webhooks:
-            new_quotes = [q.quote for q in quotes]
-            version_events(
-                session, tenant, article, outlet, version, before, new_quotes, s.story, webhooks
-            )
     if s.story is not None:
-        stories = StoryRepository(session, tenant)
-        story = stories.story(s.story) or stories.add_story(s.story)
-        if stories.membership(story, article.id) is None:
-            stories.join(story, article.id)
+        stories.join_if_needed(session, tenant, s.story, article.id)
     recorded = Recorded(
         id=article.id,
         version=version.number,
@@ -276,65 +237,69 @@ def _record_once(
     return recorded
 
 
-def article_body(
-    article: Article, outlet: Outlet, latest: Version | None, count: int
-) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "outlet": outlet.name,
-        "url": article.url,
-        "external_id": article.external_id,
-        "created_at": iso(article.created_at),
-        "latest_version": latest.number if latest is not None else None,
-        "versions": count,
-        "title": latest.title if latest is not None else None,
-    }
-
-
-def _uri(article: Article) -> str:
-    return article.url or f"urn:sourcediff:article:{article.id}"
-
-
-def version_body(article: Article, outlet: Outlet, version: Version) -> dict[str, Any]:
-    """A version; the names map one to one onto ninjs 3.x (see ``ninjs_body``):
-    ``uri``, ``version``, ``version_created`` (versionCreated),
-    ``first_created`` (firstCreated), ``headline`` (headlines[0]), ``by``,
-    ``language``, ``text`` and ``html`` (bodies)."""
-    return {
-        "article_id": article.id,
-        "outlet": outlet.name,
-        "uri": _uri(article),
-        "version": version.number,
-        "version_created": iso(version.updated_at or version.fetched_at),
-        "first_created": iso(version.published_at or article.created_at),
-        "fetched_at": iso(version.fetched_at),
-        "headline": version.title,
-        "by": version.byline,
-        "language": version.language,
-        "text": version.text,
-        "html": version.html,
-        "content_hash": version.content_hash,
-    }
-
-
-def ninjs_body(article: Article, version: Version) -> dict[str, Any]:
-    created = utc(version.updated_at or version.fetched_at)
-    first = utc(version.published_at or article.created_at)
-    assert created is not None and first is not None
-    return to_ninjs(
-        uri=_uri(article),
-        version=version.number,
-        text=version.text,
-        html=version.html,
-        title=version.title,
-        byline=version.byline,
-        language=version.language,
-        version_created=created,
-        first_created=first,
+def _add_version(
+    session: Session,
+    repo: ArticleRepository,
+    article: Article,
+    outlet: Outlet,
+    latest: Version | None,
+    s: Submission,
+    text: str,
+    content_hash: str,
+    quotes: Sequence[quote_index.IndexedQuote],
+) -> Version:
+    """A new version after ``latest``, its quotations filed and, when
+    someone subscribed, its webhook events queued."""
+    version = repo.add_version(
+        Version(
+            article_id=article.id,
+            tenant=repo.tenant,
+            number=latest.number + 1 if latest is not None else 1,
+            text=text,
+            html=s.html,
+            title=s.title,
+            byline=s.byline,
+            language=s.language,
+            published_at=s.published_at,
+            updated_at=s.updated_at,
+            content_hash=content_hash,
+        )
     )
+    webhooks = subscriptions(session, repo.tenant)
+    before: list[Quote] | None = None
+    if webhooks and latest is not None:
+        filed = quote_index.latest_quotes(session, repo.tenant, [article.id])[article.id]
+        before = [Quote(r.text, r.start, r.end, r.speaker) for r in filed]
+    quote_index.file_quotes(session, repo.tenant, version, quotes)
+    if webhooks:
+        new_quotes = [q.quote for q in quotes]
+        version_events(
+            session, repo.tenant, article, outlet, version, before, new_quotes, s.story, webhooks
+        )
+    return version
 
 
 # Reads -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """One stored version, with its article and outlet."""
+
+    article: Article
+    outlet: Outlet
+    version: Version
+
+
+@dataclass(frozen=True, slots=True)
+class VersionsDiffed:
+    """Two versions of one article (``old`` may come after ``new`` when the
+    caller asked so) and what changed from the one to the other."""
+
+    article_id: str
+    old: Version
+    new: Version
+    changes: VersionChanges
 
 
 def _article_or_404(repo: ArticleRepository, article_id: str) -> tuple[Article, Outlet]:
@@ -354,12 +319,32 @@ def _version_or_404(repo: ArticleRepository, article: Article, number: int | Non
     return version
 
 
-def read_article(session: Session, tenant: str, article_id: str) -> dict[str, Any]:
-    repo = ArticleRepository(session, tenant)
-    article, outlet = _article_or_404(repo, article_id)
-    return article_body(
-        article, outlet, repo.latest_version(article.id), repo.version_count(article.id)
-    )
+def find_article(session: Session, tenant: str, article_id: str) -> ArticleRow | None:
+    """The article with its outlet, latest version and count of versions;
+    ``None`` when the tenant has no such article."""
+    return ArticleRepository(session, tenant).summary(article_id)
+
+
+def read_article(session: Session, tenant: str, article_id: str) -> ArticleRow:
+    """``find_article``, raising ``NotFound`` when there is none."""
+    found = find_article(session, tenant, article_id)
+    if found is None:
+        raise NotFound(f"article {article_id!r} not found")
+    return found
+
+
+def labels(
+    session: Session, tenant: str, article_ids: Iterable[str]
+) -> dict[str, tuple[str, str | None]]:
+    """Outlet name and URL of each of ``article_ids`` that exists, in one query."""
+    return ArticleRepository(session, tenant).labels(sorted(set(article_ids)))
+
+
+def latest_versions(
+    session: Session, tenant: str, article_ids: Iterable[str]
+) -> dict[str, Version]:
+    """The latest version of each of ``article_ids`` that has one, in one query."""
+    return ArticleRepository(session, tenant).latest_versions(sorted(set(article_ids)))
 
 
 def list_articles(
@@ -372,47 +357,26 @@ def list_articles(
     until: datetime | None,
     cursor: str | None,
     limit: int,
-) -> dict[str, Any]:
+) -> Page[ArticleRow]:
+    """A page of articles, oldest first, in a fixed number of queries."""
     repo = ArticleRepository(session, tenant)
     outlet_id: int | None = None
     if outlet is not None:
         found = repo.outlet_named(outlet)
         if found is None:
-            return {"items": [], "next": None}
+            return Page([], None)
         outlet_id = found.id
     try:
-        page = repo.articles(
+        return repo.articles(
             outlet_id=outlet_id, url=url, since=since, until=until, after=cursor, limit=limit
         )
     except ValueError as exc:
         raise BadRequest(f"cursor: {exc}") from None
-    items = []
-    for article in page.items:
-        owner = repo.outlet(article.outlet_id)
-        assert owner is not None
-        items.append(
-            article_body(
-                article, owner, repo.latest_version(article.id), repo.version_count(article.id)
-            )
-        )
-    return {"items": items, "next": page.next}
-
-
-def _version_summary(version: Version) -> dict[str, Any]:
-    return {
-        "version": version.number,
-        "fetched_at": iso(version.fetched_at),
-        "published_at": iso(version.published_at),
-        "updated_at": iso(version.updated_at),
-        "headline": version.title,
-        "content_hash": version.content_hash,
-        "words": len(version.text.split()),
-    }
 
 
 def list_versions(
     session: Session, tenant: str, article_id: str, *, cursor: str | None, limit: int
-) -> dict[str, Any]:
+) -> Page[Version]:
     repo = ArticleRepository(session, tenant)
     article, _ = _article_or_404(repo, article_id)
     after = 0
@@ -423,17 +387,16 @@ def list_versions(
             raise BadRequest("cursor: malformed cursor") from None
         if after < 0:
             raise BadRequest("cursor: malformed cursor")
-    page = repo.versions(article.id, after=after, limit=limit)
-    return {"items": [_version_summary(v) for v in page.items], "next": page.next}
+    return repo.versions(article.id, after=after, limit=limit)
 
 
 def read_version(
-    session: Session, tenant: str, article_id: str, number: int | None, *, ninjs: bool = False
-) -> dict[str, Any]:
+    session: Session, tenant: str, article_id: str, number: int | None
+) -> StoredVersion:
+    """Version ``number`` of the article (the latest when ``None``)."""
     repo = ArticleRepository(session, tenant)
     article, outlet = _article_or_404(repo, article_id)
-    version = _version_or_404(repo, article, number)
-    return ninjs_body(article, version) if ninjs else version_body(article, outlet, version)
+    return StoredVersion(article, outlet, _version_or_404(repo, article, number))
 
 
 def stored_text(
@@ -441,9 +404,8 @@ def stored_text(
 ) -> tuple[str, str | None]:
     """The text and outlet of a stored version (the latest when ``number``
     is None): a ``StoredLoader`` for ``compare_sides``."""
-    repo = ArticleRepository(session, tenant)
-    article, outlet = _article_or_404(repo, article_id)
-    return _version_or_404(repo, article, number).text, outlet.name
+    stored = read_version(session, tenant, article_id, number)
+    return stored.version.text, stored.outlet.name
 
 
 def stored_loader(engine: Engine, tenant: str) -> StoredLoader:
@@ -459,26 +421,13 @@ def stored_loader(engine: Engine, tenant: str) -> StoredLoader:
 
 def diff_versions(
     session: Session, tenant: str, article_id: str, old: int | None, new: int | None
-) -> dict[str, Any]:
+) -> VersionsDiffed:
     """Diff two versions; by default the one before the latest and the latest."""
-    return diff_versions_and_texts(session, tenant, article_id, old, new)[0]
-
-
-def diff_versions_and_texts(
-    session: Session, tenant: str, article_id: str, old: int | None, new: int | None
-) -> tuple[dict[str, Any], str, str]:
-    """``diff_versions``, and the texts of the two versions it read (for a
-    page that shows them)."""
     repo = ArticleRepository(session, tenant)
     article, _ = _article_or_404(repo, article_id)
     latest = _version_or_404(repo, article, None)
     new_version = latest if new is None else _version_or_404(repo, article, new)
     old_number = old if old is not None else max(1, new_version.number - 1)
     old_version = _version_or_404(repo, article, old_number)
-    body = {
-        "article_id": article.id,
-        "from": old_version.number,
-        "to": new_version.number,
-        **version_diff(old_version.text, new_version.text),
-    }
-    return body, old_version.text, new_version.text
+    changes = version_diff(old_version.text, new_version.text)
+    return VersionsDiffed(article.id, old_version, new_version, changes)

@@ -12,7 +12,7 @@ Routes (scoped to the caller's tenant):
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response
 from fastapi.concurrency import run_in_threadpool
@@ -20,7 +20,6 @@ from fastapi.concurrency import run_in_threadpool
 from service.checks.schemas import (
     CheckRequest,
     CheckResponse,
-    PolicyIn,
     PolicyName,
     PolicyOut,
     PolicyPage,
@@ -46,32 +45,34 @@ Name = Annotated[PolicyName, Path(description="The policy's name.")]
 )
 async def checks(
     body: CheckRequest, engine: EngineDep, settings: SettingsDep, tenant: TenantDep
-) -> dict[str, Any]:
+) -> CheckResponse:
     """Check a candidate (text, HTML or stored version) against a baseline:
     `passed` is false when a finding of a kind the policy fails on is found.
     Each finding points at both texts' offsets."""
-    policy = body.policy.spec() if isinstance(body.policy, PolicyIn) else body.policy
-    return await run_in_threadpool(
+    run = await run_in_threadpool(
         run_check,
         engine,
         tenant,
         body.baseline.to_source(),
         body.candidate.to_source(),
-        policy,
+        body.policy,
         settings,
     )
+    return CheckResponse.of(run.name, run.result)
 
 
 @router.get("/policies", response_model=PolicyPage, dependencies=READ)
-def policies(session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+def policies(session: SessionDep, tenant: TenantDep) -> PolicyPage:
     """Saved policies, by name."""
-    return list_policies(session, tenant)
+    saved = list_policies(session, tenant)
+    return PolicyPage.of(saved)
 
 
 @router.get("/policies/{name}", response_model=PolicyOut, dependencies=READ)
-def policy(name: Name, session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+def policy(name: Name, session: SessionDep, tenant: TenantDep) -> PolicyOut:
     """One saved policy."""
-    return read_policy(session, tenant, name)
+    saved = read_policy(session, tenant, name)
+    return PolicyOut.of(saved)
 
 
 @router.put(
@@ -83,14 +84,12 @@ def policy(name: Name, session: SessionDep, tenant: TenantDep) -> dict[str, Any]
 )
 def save_policy(
     name: Name, body: PolicyPut, response: Response, engine: EngineDep, tenant: TenantDep
-) -> dict[str, Any]:
+) -> PolicyOut:
     """Save a policy under a name, optionally as the policy of a story's or
     an outlet's articles."""
-    status, saved = put_policy(
-        engine, tenant, name, body.spec(), story=body.story, outlet=body.outlet
-    )
-    response.status_code = status
-    return saved
+    saved = put_policy(engine, tenant, name, body, story=body.story, outlet=body.outlet)
+    response.status_code = 201 if saved.created else 200
+    return PolicyOut.of(saved)
 
 
 @router.delete("/policies/{name}", status_code=204, dependencies=WRITE)

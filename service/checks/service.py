@@ -1,14 +1,9 @@
 """Coverage regression checks and their saved policies.
 
-Public API:
-
-- ``PolicySpec``: a policy as a client writes it (kinds by name, passage
-  size), turned into a core ``Policy`` by ``policy()``.
-- ``run_check(engine, tenant, baseline, candidate, policy, settings)``: the
-  check's response body; a failing check also queues a ``check.failed``
-  webhook event.
-- ``put_policy``, ``read_policy``, ``list_policies``, ``delete_policy``:
-  saved policies, by name; one may be the policy of a story or an outlet.
+A check compares a candidate (text, HTML or a stored version) with a
+baseline and reports what the candidate lost (``service.core.checks``); a
+failing check also queues a ``check.failed`` webhook event. Policies are
+saved by name; one may be the policy of a story or an outlet.
 
 Which policy a check uses: the one it names or spells out; else, when the
 candidate is a stored article, the policy saved for a story it belongs to
@@ -20,26 +15,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from service.articles.repository import ArticleRepository
-from service.articles.service import stored_text
+from service.articles import service as articles
 from service.checks.repository import PolicyRepository
+from service.checks.schemas import CheckFailed, PolicyIn
 from service.compare.service import Source, StoredSource, compare_sides
-from service.core.checks import DEFAULT_PASSAGE_WORDS, FAIL_ON, Policy, check, parse_kinds
-from service.models.base import iso, now
+from service.core.checks import FAIL_ON, CheckResult, Policy, check, parse_kinds
+from service.models.base import now, utc
 from service.models.checks import CheckPolicy
 from service.platform.config import Settings
 from service.platform.errors import NotFound, Unprocessable
 from service.platform.transactions import in_transaction
-from service.stories.repository import StoryRepository
+from service.stories import service as stories
 from service.webhooks.service import emit
 
 __all__ = [
-    "PolicySpec",
+    "CheckRun",
+    "SavedPolicy",
     "delete_policy",
     "list_policies",
     "put_policy",
@@ -49,55 +45,64 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class PolicySpec:
-    fail_on: Sequence[str] = ("dropped_quote", "reworded_quote")
-    min_passage_words: int = DEFAULT_PASSAGE_WORDS
+class CheckRun:
+    """A check's result, and the name of the saved policy it ran under
+    (``None`` for an inline policy or the default)."""
 
-    def policy(self) -> Policy:
-        try:
-            kinds = parse_kinds(self.fail_on)
-        except ValueError as exc:
-            raise Unprocessable(str(exc)) from None
-        return Policy(kinds, self.min_passage_words)
+    name: str | None
+    result: CheckResult
 
 
-def _from_row(row: CheckPolicy) -> Policy:
-    return Policy(parse_kinds(row.fail_on.split()), row.min_passage_words)
+@dataclass(frozen=True, slots=True)
+class SavedPolicy:
+    """A saved policy: its name, the policy, what it is the default of, and
+    when it was saved; ``created`` is False when saving it replaced one of
+    the same name."""
+
+    name: str
+    policy: Policy
+    story: str | None
+    outlet: str | None
+    updated_at: datetime
+    created: bool = False
+
+    @classmethod
+    def of(cls, row: CheckPolicy, *, created: bool = False) -> SavedPolicy:
+        policy = Policy(parse_kinds(row.fail_on.split()), row.min_passage_words)
+        updated_at = utc(row.updated_at)
+        assert updated_at is not None
+        return cls(row.name, policy, row.story, row.outlet, updated_at, created)
 
 
-def _policy_body(row: CheckPolicy) -> dict[str, Any]:
-    return {
-        "name": row.name,
-        **_from_row(row).as_dict(),
-        "story": row.story,
-        "outlet": row.outlet,
-        "updated_at": iso(row.updated_at),
-    }
+def _policy_of(given: PolicyIn) -> Policy:
+    try:
+        kinds = parse_kinds(given.fail_on)
+    except ValueError as exc:
+        raise Unprocessable(str(exc)) from None
+    return Policy(kinds, given.min_passage_words)
 
 
 def _default_for(session: Session, tenant: str, article_id: str) -> tuple[str, Policy] | None:
-    repo = ArticleRepository(session, tenant)
-    article = repo.article(article_id)
+    article = articles.find_article(session, tenant, article_id)
     if article is None:
         return None
     policies = PolicyRepository(session, tenant)
-    row = policies.of_stories(StoryRepository(session, tenant).stories_of([article_id])[article_id])
-    outlet = repo.outlet(article.outlet_id)
-    if row is None and outlet is not None:
-        row = policies.of_outlet(outlet.name)
-    return None if row is None else (row.name, _from_row(row))
+    row = policies.of_stories(stories.stories_of(session, tenant, [article_id])[article_id])
+    if row is None:
+        row = policies.of_outlet(article.outlet.name)
+    return None if row is None else (row.name, SavedPolicy.of(row).policy)
 
 
 def _resolve_policy(
-    session: Session, tenant: str, given: PolicySpec | str | None, candidate: Source
+    session: Session, tenant: str, given: PolicyIn | str | None, candidate: Source
 ) -> tuple[str | None, Policy]:
-    if isinstance(given, PolicySpec):
-        return None, given.policy()
+    if isinstance(given, PolicyIn):
+        return None, _policy_of(given)
     if isinstance(given, str):
         row = PolicyRepository(session, tenant).named(given)
         if row is None:
             raise NotFound(f"policy {given!r} not found")
-        return row.name, _from_row(row)
+        return row.name, SavedPolicy.of(row).policy
     if isinstance(candidate, StoredSource):
         found = _default_for(session, tenant, candidate.article_id)
         if found is not None:
@@ -110,51 +115,43 @@ def run_check(
     tenant: str,
     baseline: Source,
     candidate: Source,
-    given: PolicySpec | str | None,
+    given: PolicyIn | str | None,
     settings: Settings,
-) -> dict[str, Any]:
+) -> CheckRun:
+    """Check ``candidate`` against ``baseline`` under the policy ``given``
+    (inline, by name, or ``None`` for the candidate's default)."""
     with Session(engine) as session:
         name, policy = _resolve_policy(session, tenant, given, candidate)
         comparison = compare_sides(
             baseline,
             candidate,
             settings,
-            load=lambda article_id, number: stored_text(session, tenant, article_id, number),
+            load=lambda article_id, number: articles.stored_text(
+                session, tenant, article_id, number
+            ),
         )
-    result = check(comparison, policy)
-    body = result.as_dict()
-    body["policy"] = {"name": name, **body["policy"]}
-    if not result.passed:
-        data = {
-            "policy": body["policy"],
-            "summary": body["summary"],
-            "baseline": _side(baseline),
-            "candidate": _side(candidate),
-            "findings": [f for f in body["findings"] if f["fails"]][:50],
-        }
+    run = CheckRun(name, check(comparison, policy))
+    if not run.result.passed:
+        data = CheckFailed.of(name, run.result, baseline, candidate).data()
         in_transaction(engine, lambda s: emit(s, tenant, "check.failed", data))
-    return body
-
-
-def _side(source: Source) -> dict[str, Any]:
-    if isinstance(source, StoredSource):
-        return {"article_id": source.article_id, "version": source.version}
-    return {"inline": True, "outlet": source.outlet}
+    return run
 
 
 def put_policy(
     engine: Engine,
     tenant: str,
     name: str,
-    spec: PolicySpec,
+    given: PolicyIn,
     *,
     story: str | None,
     outlet: str | None,
-) -> tuple[int, dict[str, Any]]:
-    policy = spec.policy()
+) -> SavedPolicy:
+    """Save ``given`` as ``name`` (replacing one of that name), optionally
+    as the policy of a story's or an outlet's articles."""
+    policy = _policy_of(given)
     fail_on = " ".join(k for k in FAIL_ON if k in policy.fail_on)
 
-    def step(session: Session) -> tuple[int, dict[str, Any]]:
+    def step(session: Session) -> SavedPolicy:
         policies = PolicyRepository(session, tenant)
         row = policies.named(name)
         created = row is None
@@ -163,20 +160,22 @@ def put_policy(
         row.fail_on = fail_on
         row.min_passage_words = policy.min_passage_words
         row.story, row.outlet, row.updated_at = story, outlet, now()
-        return (201 if created else 200), _policy_body(policies.save(row))
+        # A snapshot: the row expires when the transaction commits.
+        return SavedPolicy.of(policies.save(row), created=created)
 
     return in_transaction(engine, step)
 
 
-def read_policy(session: Session, tenant: str, name: str) -> dict[str, Any]:
+def read_policy(session: Session, tenant: str, name: str) -> SavedPolicy:
     row = PolicyRepository(session, tenant).named(name)
     if row is None:
         raise NotFound(f"policy {name!r} not found")
-    return _policy_body(row)
+    return SavedPolicy.of(row)
 
 
-def list_policies(session: Session, tenant: str) -> dict[str, Any]:
-    return {"items": [_policy_body(r) for r in PolicyRepository(session, tenant).all()]}
+def list_policies(session: Session, tenant: str) -> Sequence[SavedPolicy]:
+    """The saved policies, by name."""
+    return [SavedPolicy.of(r) for r in PolicyRepository(session, tenant).all()]
 
 
 def delete_policy(engine: Engine, tenant: str, name: str) -> None:

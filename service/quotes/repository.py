@@ -1,4 +1,7 @@
-"""The quote index: writing a version's quotations, reading candidates."""
+"""The quote index's queries: writing a version's quotations, reading
+candidates and an article's latest quotations, each scoped to the tenant
+(``TenantRepository``); the shingles carry no tenant of their own, their
+hashes are salted with it."""
 
 from __future__ import annotations
 
@@ -7,13 +10,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, insert, update
 from sqlalchemy import select as select_columns
-from sqlmodel import Session, col, select
+from sqlmodel import col
 
 from service.core.alignment.shingles import Shingled, shingle, stored_shingles
 from service.core.quotes.extract import Quote
 from service.core.text import keys
 from service.models.articles import Version
 from service.models.quotes import QuoteRecord, QuoteShingle
+from service.platform.repository import TenantRepository
 
 __all__ = ["Candidate", "IndexedQuote", "QuoteRepository", "indexed_quotes"]
 
@@ -49,11 +53,7 @@ class Candidate:
     hits: int
 
 
-class QuoteRepository:
-    def __init__(self, session: Session, tenant: str) -> None:
-        self.session = session
-        self.tenant = tenant
-
+class QuoteRepository(TenantRepository):
     def file(self, version: Version, quotes: Sequence[IndexedQuote]) -> None:
         """File ``version``'s quotations as the article's latest."""
         assert version.id is not None
@@ -101,9 +101,9 @@ class QuoteRepository:
         the index (whose rows are found by primary key: their shingles are
         the ones the normalised text files under)."""
         previous = self.session.execute(
-            select_columns(col(QuoteRecord.id), col(QuoteRecord.norm)).where(
-                col(QuoteRecord.article_id) == article_id, col(QuoteRecord.latest).is_(True)
-            )
+            self.select(QuoteRecord)
+            .with_only_columns(col(QuoteRecord.id), col(QuoteRecord.norm))
+            .where(col(QuoteRecord.article_id) == article_id, col(QuoteRecord.latest).is_(True))
         ).all()
         if not previous:
             return
@@ -159,7 +159,8 @@ class QuoteRepository:
             return []
         shared = dict(counted)
         rows = self.session.execute(
-            select_columns(
+            self.select(QuoteRecord)
+            .with_only_columns(
                 col(QuoteRecord.id),
                 col(QuoteRecord.article_id),
                 col(QuoteRecord.version),
@@ -170,7 +171,8 @@ class QuoteRepository:
                 col(QuoteRecord.speaker),
                 col(QuoteRecord.norm),
                 col(QuoteRecord.latest),
-            ).where(col(QuoteRecord.id).in_(list(shared)), col(QuoteRecord.tenant) == self.tenant)
+            )
+            .where(col(QuoteRecord.id).in_(list(shared)))
         ).all()
         found = [
             Candidate(qid, article, version, ordinal, text, start, end, speaker, norm, latest, n)
@@ -186,12 +188,8 @@ class QuoteRepository:
         if not article_ids:
             return found
         rows = self.session.exec(
-            select(QuoteRecord)
-            .where(
-                QuoteRecord.tenant == self.tenant,
-                col(QuoteRecord.article_id).in_(article_ids),
-                col(QuoteRecord.latest).is_(True),
-            )
+            self.select(QuoteRecord)
+            .where(col(QuoteRecord.article_id).in_(article_ids), col(QuoteRecord.latest).is_(True))
             .order_by(col(QuoteRecord.article_id), col(QuoteRecord.ordinal))
         ).all()
         for row in rows:

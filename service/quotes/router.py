@@ -7,7 +7,7 @@ first, from the quote index (see ``service.quotes.service``).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -43,9 +43,10 @@ def search(
         str | None, Query(max_length=512, description="`next` of the previous page.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size (at most 100).")] = 20,
-) -> dict[str, Any]:
+) -> SearchPage:
     """Every stored quotation that is a variant of `q` (fuzzy, fragments
     included), best first, with its article, outlet, version and score."""
-    return search_quotes(
+    results = search_quotes(
         session, tenant, q, min_score=min_score, scope=scope, cursor=cursor, limit=limit
     )
+    return SearchPage.of(results)

@@ -1,10 +1,16 @@
-"""The JSON of quote search and related articles."""
+"""The JSON of quote search and related articles, built from the service's
+dataclasses by each model's ``of``."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Self
 
 from pydantic import BaseModel, Field
 
 from service.core import Relation
+from service.models.quotes import QuoteRecord
+from service.quotes import service as quotes
 from service.stories.schemas import StoredQuote
 
 __all__ = ["Evidence", "EvidenceQuote", "RelatedArticle", "RelatedPage", "SearchHit", "SearchPage"]
@@ -23,11 +29,33 @@ class SearchHit(BaseModel):
     )
     quote: StoredQuote
 
+    @classmethod
+    def of(cls, hit: quotes.SearchHit) -> Self:
+        c = hit.candidate
+        return cls(
+            article_id=c.article_id,
+            outlet=hit.outlet,
+            url=hit.url,
+            version=c.version,
+            latest=c.latest,
+            score=hit.score,
+            relation=hit.relation,
+            quote=StoredQuote.of(c),
+        )
+
 
 class SearchPage(BaseModel):
     query: str = Field(description="The query as compared: normalised words.")
     items: list[SearchHit]
     next: str | None = Field(description="Cursor of the next page; null on the last.")
+
+    @classmethod
+    def of(cls, results: quotes.SearchResults) -> Self:
+        return cls(
+            query=results.query,
+            items=[SearchHit.of(hit) for hit in results.hits],
+            next=results.next,
+        )
 
 
 class EvidenceQuote(BaseModel):
@@ -35,12 +63,26 @@ class EvidenceQuote(BaseModel):
     text: str
     start: int
 
+    @classmethod
+    def of(cls, quote: QuoteRecord) -> Self:
+        assert quote.id is not None  # a stored quotation
+        return cls(id=quote.id, text=quote.text, start=quote.start)
+
 
 class Evidence(BaseModel):
     quote: EvidenceQuote
     match: StoredQuote
     score: float
     relation: Relation
+
+    @classmethod
+    def of(cls, pair: quotes.Evidence) -> Self:
+        return cls(
+            quote=EvidenceQuote.of(pair.quote),
+            match=StoredQuote.of(pair.match),
+            score=pair.score,
+            relation=pair.relation,
+        )
 
 
 class RelatedArticle(BaseModel):
@@ -55,7 +97,26 @@ class RelatedArticle(BaseModel):
     stories: list[str] = Field(description="Stories the related article belongs to.")
     evidence: list[Evidence]
 
+    @classmethod
+    def of(cls, related: quotes.Related) -> Self:
+        return cls(
+            article_id=related.article_id,
+            outlet=related.outlet,
+            url=related.url,
+            version=related.version,
+            shared_quotes=related.shared_quotes,
+            of_quotes=related.of_quotes,
+            score=related.score,
+            wording=related.wording,
+            stories=list(related.stories),
+            evidence=[Evidence.of(pair) for pair in related.evidence],
+        )
+
 
 class RelatedPage(BaseModel):
     article_id: str
     items: list[RelatedArticle]
+
+    @classmethod
+    def of(cls, article_id: str, related: Sequence[quotes.Related]) -> Self:
+        return cls(article_id=article_id, items=[RelatedArticle.of(r) for r in related])

@@ -1,48 +1,80 @@
-"""Quote search over everything stored, and articles related by their quotes.
+"""The quote index: filing each version's quotations, searching every stored
+quotation for variants of a statement, and ranking articles related by the
+statements they share.
 
-Public API:
-
-- ``search_quotes(session, tenant, q, *, min_score, scope, cursor, limit)``:
-  every stored quotation that is a variant of ``q``, best first, paginated.
-- ``related_articles(session, tenant, article_id, *, min_score, limit)``:
-  other articles carrying the same statements as this one, ranked, with the
-  quote pairs as evidence.
-- ``SEARCH_CANDIDATES``: how many index candidates a query scores at most.
-
-Both read the quote index (``service.quotes.repository``): candidates come
-from the shingle index, never from a scan, and are then scored with
-``service.core.search_score`` on normalised text. Each hit also carries the
-core's ``relation`` to the query (identical / reworded / partial) when the
-alignment rules see one statement in both, ``null`` when the texts are
-close by score but not one statement by those rules (a short quotation
-inside a long one, for example).
+Search and related articles read the quote index: candidates come from the
+shingle index, never from a scan, and are then scored with
+``service.core.alignment.shingles.search_scores`` on normalised text. Each
+hit also carries the core's ``relation`` to the query (identical / reworded
+/ partial) when the alignment rules see one statement in both, ``None``
+when the texts are close by score but not one statement by those rules (a
+short quotation inside a long one, for example).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from rapidfuzz import fuzz
 from sqlmodel import Session
 
-from service.articles.repository import ArticleRepository
+from service.articles import service as articles
+from service.core import Relation
 from service.core.alignment.quotes import content_words, judge_keys
 from service.core.alignment.shingles import query_shingles, search_scores, stored_shingles
 from service.core.text import keys
-from service.platform.errors import BadRequest, NotFound, Unprocessable
+from service.models.articles import Version
+from service.models.quotes import QuoteRecord
+from service.platform.errors import BadRequest, Unprocessable
 from service.platform.pagination import decode_ints, encode_cursor
-from service.quotes.repository import Candidate, QuoteRepository
-from service.stories.repository import StoryRepository
+from service.quotes.repository import Candidate, IndexedQuote, QuoteRepository, indexed_quotes
+from service.stories import service as stories
 
-__all__ = ["SEARCH_CANDIDATES", "Scope", "related_articles", "search_quotes"]
+__all__ = [
+    "SEARCH_CANDIDATES",
+    "Candidate",
+    "Evidence",
+    "IndexedQuote",
+    "Related",
+    "Scope",
+    "SearchHit",
+    "SearchResults",
+    "file_quotes",
+    "indexed_quotes",
+    "latest_quotes",
+    "related_articles",
+    "search_quotes",
+]
 
+# How many index candidates a query scores at most.
 SEARCH_CANDIDATES = 1000
 # Candidates per quotation when looking for related articles.
 _RELATED_CANDIDATES = 200
 
 Scope = Literal["latest", "all"]
+
+
+# Filing and reading the index ----------------------------------------------
+
+
+def file_quotes(
+    session: Session, tenant: str, version: Version, quotes: Sequence[IndexedQuote]
+) -> None:
+    """File ``version``'s quotations (``indexed_quotes``'s answer) as its
+    article's latest, in the caller's transaction."""
+    QuoteRepository(session, tenant).file(version, quotes)
+
+
+def latest_quotes(
+    session: Session, tenant: str, article_ids: Sequence[str]
+) -> dict[str, list[QuoteRecord]]:
+    """The latest version's quotations of each article, in text order."""
+    return QuoteRepository(session, tenant).latest_quotes(article_ids)
+
+
+# Search ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +83,27 @@ class _Hit:
     candidate: Candidate
 
 
-def _relation(query: list[str], norm: str) -> str | None:
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A stored quotation close to the query, with its article's outlet and URL."""
+
+    candidate: Candidate
+    outlet: str
+    url: str | None
+    score: float
+    relation: Relation | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """A page of hits, best first; ``query`` is the query's normalised words."""
+
+    query: str
+    hits: tuple[SearchHit, ...]
+    next: str | None
+
+
+def _relation(query: list[str], norm: str) -> Relation | None:
     other = norm.split()
     verdict = judge_keys(query, other, content_words(query), content_words(other))
     return None if verdict is None else verdict.relation
@@ -80,25 +132,6 @@ def _hits(
     return hits
 
 
-def _articles(session: Session, tenant: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Article id, outlet and URL of each of ``ids``, in one query."""
-    found = ArticleRepository(session, tenant).labels(sorted(set(ids)))
-    return {
-        article_id: {"article_id": article_id, "outlet": outlet, "url": url}
-        for article_id, (outlet, url) in found.items()
-    }
-
-
-def _quote(c: Candidate) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "text": c.text,
-        "start": c.start,
-        "end": c.end,
-        "speaker": c.speaker,
-    }
-
-
 def _query_words(q: str) -> list[str]:
     words = keys(q)
     if not words:
@@ -115,7 +148,7 @@ def search_quotes(
     scope: Scope,
     cursor: str | None,
     limit: int,
-) -> dict[str, Any]:
+) -> SearchResults:
     """Variants of ``q`` best first; ``cursor`` continues a previous page."""
     words = _query_words(q)
     hits = _hits(
@@ -133,48 +166,64 @@ def search_quotes(
         after = (-tenths, last_id)
         hits = [h for h in hits if (-round(h.score * 10), h.candidate.id) > after]
     page = hits[:limit]
-    articles = _articles(session, tenant, (h.candidate.article_id for h in page))
-    items = [
-        {
-            **articles[h.candidate.article_id],
-            "version": h.candidate.version,
-            "latest": h.candidate.latest,
-            "score": h.score,
-            "relation": _relation(words, h.candidate.norm),
-            "quote": _quote(h.candidate),
-        }
+    labels = articles.labels(session, tenant, (h.candidate.article_id for h in page))
+    found = tuple(
+        SearchHit(
+            h.candidate,
+            *labels[h.candidate.article_id],
+            score=h.score,
+            relation=_relation(words, h.candidate.norm),
+        )
         for h in page
-    ]
+    )
     following = None
     if len(hits) > limit:
         last = page[-1]
         following = encode_cursor(round(last.score * 10), last.candidate.id)
-    return {"query": " ".join(words), "items": items, "next": following}
+    return SearchResults(" ".join(words), found, following)
 
 
-def related_articles(
-    session: Session, tenant: str, article_id: str, *, min_score: float, limit: int
-) -> dict[str, Any]:
-    """Articles sharing statements with ``article_id``'s latest version.
+# Related articles ------------------------------------------------------------
 
-    Ranked by the number of its quotations they carry a variant of, then by
-    the mean score of those variants, then by ``wording``: rapidfuzz's
-    token-set ratio of the two texts (how much of the vocabulary they
-    share), which separates a rewrite of the same wire copy from an article
-    that only quotes the same press conference.
-    """
-    repo = ArticleRepository(session, tenant)
-    article = repo.article(article_id)
-    if article is None:
-        raise NotFound(f"article {article_id!r} not found")
-    quotes = QuoteRepository(session, tenant)
-    own = quotes.latest_quotes([article_id])[article_id]
-    evidence: dict[str, list[dict[str, Any]]] = {}
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One of the article's quotations (``quote``) and the other article's
+    variant of it (``match``)."""
+
+    quote: QuoteRecord
+    match: Candidate
+    score: float
+    relation: Relation
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another article sharing statements with the one asked about."""
+
+    article_id: str
+    outlet: str
+    url: str | None
+    version: int | None
+    shared_quotes: int
+    of_quotes: int
+    score: float
+    wording: float
+    stories: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+
+
+def _evidence(
+    repo: QuoteRepository, article_id: str, own: Sequence[QuoteRecord], min_score: float
+) -> dict[str, list[Evidence]]:
+    """For each other article, the pairs of this article's quotations and
+    that article's best variant of each (one per quotation)."""
+    evidence: dict[str, list[Evidence]] = {}
     for mine in own:
         words = mine.norm.split()
-        best: dict[str, tuple[_Hit, str]] = {}
+        best: dict[str, Evidence] = {}
         for hit in _hits(
-            quotes,
+            repo,
             words,
             min_score=min_score,
             latest_only=True,
@@ -183,39 +232,52 @@ def related_articles(
         ):
             relation = _relation(words, hit.candidate.norm)
             if relation is not None and hit.candidate.article_id not in best:
-                best[hit.candidate.article_id] = (hit, relation)
-        for other, (hit, relation) in best.items():
-            evidence.setdefault(other, []).append(
-                {
-                    "quote": {"id": mine.id, "text": mine.text, "start": mine.start},
-                    "match": _quote(hit.candidate),
-                    "score": hit.score,
-                    "relation": relation,
-                }
-            )
+                best[hit.candidate.article_id] = Evidence(mine, hit.candidate, hit.score, relation)
+        for other, pair in best.items():
+            evidence.setdefault(other, []).append(pair)
+    return evidence
+
+
+def related_articles(
+    session: Session, tenant: str, article_id: str, *, min_score: float, limit: int
+) -> tuple[Related, ...]:
+    """Articles sharing statements with ``article_id``'s latest version.
+
+    Ranked by the number of its quotations they carry a variant of, then by
+    the mean score of those variants, then by ``wording``: rapidfuzz's
+    token-set ratio of the two texts (how much of the vocabulary they
+    share), which separates a rewrite of the same wire copy from an article
+    that only quotes the same press conference.
+    """
+    article = articles.read_article(session, tenant, article_id)
+    repo = QuoteRepository(session, tenant)
+    own = repo.latest_quotes([article_id])[article_id]
+    evidence = _evidence(repo, article_id, own, min_score)
     ranked = sorted(
         evidence.items(),
-        key=lambda item: (-len(item[1]), -sum(e["score"] for e in item[1]) / len(item[1])),
+        key=lambda item: (-len(item[1]), -sum(e.score for e in item[1]) / len(item[1])),
     )[:limit]
-    latest = repo.latest_version(article_id)
-    own_text = " ".join(keys(latest.text)) if latest is not None else ""
-    stories = StoryRepository(session, tenant).stories_of([other for other, _ in ranked])
-    articles = _articles(session, tenant, (other for other, _ in ranked))
-    items = []
+    others = [other for other, _ in ranked]
+    own_text = " ".join(keys(article.latest.text)) if article.latest is not None else ""
+    memberships = stories.stories_of(session, tenant, others)
+    labels = articles.labels(session, tenant, others)
+    texts = articles.latest_versions(session, tenant, others)
+    found = []
     for other, pairs in ranked:
-        their = repo.latest_version(other)
+        their = texts.get(other)
         wording = fuzz.token_set_ratio(own_text, " ".join(keys(their.text))) if their else 0.0
-        items.append(
-            {
-                **articles[other],
-                "version": their.number if their is not None else None,
-                "shared_quotes": len(pairs),
-                "of_quotes": len(own),
-                "score": round(sum(e["score"] for e in pairs) / len(pairs), 1),
-                "wording": round(wording, 1),
-                "stories": stories[other],
-                "evidence": pairs,
-            }
+        found.append(
+            Related(
+                other,
+                *labels[other],
+                version=their.number if their is not None else None,
+                shared_quotes=len(pairs),
+                of_quotes=len(own),
+                score=round(sum(e.score for e in pairs) / len(pairs), 1),
+                wording=round(wording, 1),
+                stories=tuple(memberships[other]),
+                evidence=tuple(pairs),
+            )
         )
-    items.sort(key=lambda i: (-i["shared_quotes"], -i["score"], -i["wording"]))
-    return {"article_id": article_id, "items": items}
+    found.sort(key=lambda r: (-r.shared_quotes, -r.score, -r.wording))
+    return tuple(found)

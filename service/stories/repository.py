@@ -1,22 +1,30 @@
-"""Stories and their members."""
+"""The queries of stories and their members, scoped to the tenant by
+``TenantRepository`` (a membership row has no tenant of its own: it is
+reached through its story, or its article, which have)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy import select as select_columns
+from sqlmodel import col
 
 from service.models.articles import Article, Outlet, Version
 from service.models.stories import Story, StoryArticle
+from service.platform.repository import TenantRepository
 
 __all__ = ["StoryMember", "StoryRepository"]
 
 
 @dataclass(frozen=True, slots=True)
 class StoryMember:
+    """A story's article, with its outlet and latest version, and when and
+    as what (``coverage`` or ``primary``) it joined."""
+
     article: Article
     outlet: Outlet
     latest: Version | None
@@ -28,15 +36,9 @@ class StoryMember:
         return self.role == "primary"
 
 
-class StoryRepository:
-    def __init__(self, session: Session, tenant: str) -> None:
-        self.session = session
-        self.tenant = tenant
-
+class StoryRepository(TenantRepository):
     def story(self, key: str) -> Story | None:
-        return self.session.exec(
-            select(Story).where(Story.tenant == self.tenant, Story.key == key)
-        ).first()
+        return self.session.exec(self.select(Story).where(Story.key == key)).first()
 
     def add_story(self, key: str) -> Story:
         story = Story(tenant=self.tenant, key=key)
@@ -47,15 +49,16 @@ class StoryRepository:
     def stories(self, *, after: str | None = None, limit: int = 50) -> list[tuple[Story, int]]:
         """Stories by key with their article counts, keys above ``after``."""
         count = (
-            select(func.count())
-            .where(StoryArticle.story_id == Story.id)
+            select_columns(func.count())
+            .where(col(StoryArticle.story_id) == Story.id)
             .correlate(Story)
             .scalar_subquery()
         )
-        query = select(Story, count).where(Story.tenant == self.tenant)
+        query: Any = self.select(Story).add_columns(count)
         if after is not None:
             query = query.where(col(Story.key) > after)
-        rows = self.session.exec(query.order_by(col(Story.key)).limit(limit)).all()
+        # Two columns: ``execute`` (``exec`` would keep the first only).
+        rows = self.session.execute(query.order_by(col(Story.key)).limit(limit)).all()
         return [(story, int(n)) for story, n in rows]
 
     def membership(self, story: Story, article_id: str) -> StoryArticle | None:
@@ -80,14 +83,15 @@ class StoryRepository:
         """The story's articles in the order they joined, each with its
         outlet and latest version."""
         latest = (
-            select(col(Version.article_id), func.max(Version.number).label("number"))
+            select_columns(col(Version.article_id), func.max(Version.number).label("number"))
             .join(StoryArticle, col(StoryArticle.article_id) == Version.article_id)
-            .where(StoryArticle.story_id == story.id)
+            .where(col(StoryArticle.story_id) == story.id)
             .group_by(col(Version.article_id))
             .subquery()
         )
-        rows = self.session.exec(
-            select(Article, Outlet, Version, StoryArticle)
+        query: Any = (
+            self.select(Article)
+            .add_columns(Outlet, Version, StoryArticle)
             .join(StoryArticle, col(StoryArticle.article_id) == Article.id)
             .join(Outlet, col(Outlet.id) == Article.outlet_id)
             .join(latest, latest.c.article_id == Article.id)
@@ -95,9 +99,10 @@ class StoryRepository:
                 Version,
                 (col(Version.article_id) == Article.id) & (col(Version.number) == latest.c.number),
             )
-            .where(StoryArticle.story_id == story.id, Article.tenant == self.tenant)
+            .where(col(StoryArticle.story_id) == story.id)
             .order_by(col(StoryArticle.added_at), col(Article.id))
-        ).all()
+        )
+        rows = self.session.execute(query).all()
         return [StoryMember(a, o, v, m.added_at, m.role) for a, o, v, m in rows]
 
     def stories_of(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
@@ -105,10 +110,12 @@ class StoryRepository:
         found: dict[str, list[str]] = {a: [] for a in article_ids}
         if not article_ids:
             return found
-        rows = self.session.exec(
-            select(col(StoryArticle.article_id), col(Story.key))
-            .join(Story, col(Story.id) == StoryArticle.story_id)
-            .where(Story.tenant == self.tenant, col(StoryArticle.article_id).in_(article_ids))
+        rows = self.session.execute(
+            self.select(Story)
+            .with_only_columns(col(StoryArticle.article_id), col(Story.key))
+            .select_from(Story)
+            .join(StoryArticle, col(StoryArticle.story_id) == Story.id)
+            .where(col(StoryArticle.article_id).in_(article_ids))
             .order_by(col(Story.key))
         ).all()
         for article_id, key in rows:

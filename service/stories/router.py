@@ -14,7 +14,7 @@ Routes (scoped to the caller's tenant; writes need ``write``, reads ``read``):
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
@@ -45,15 +45,16 @@ def stories(
         str | None, Query(max_length=100, description="`next` of the previous page.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size (at most 100).")] = 50,
-) -> dict[str, Any]:
+) -> StoryPage:
     """Stories, by key."""
-    return list_stories(session, tenant, after=cursor, limit=limit)
+    rows, following = list_stories(session, tenant, after=cursor, limit=limit)
+    return StoryPage.of(rows, following)
 
 
 @router.get("/{key}", response_model=StoryOut, dependencies=READ)
-def story(key: Key, session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+def story(key: Key, session: SessionDep, tenant: TenantDep) -> StoryOut:
     """A story and its articles, in the order they joined."""
-    return read_story(session, tenant, key)
+    return StoryOut.of(*read_story(session, tenant, key))
 
 
 @router.post(
@@ -65,12 +66,12 @@ def story(key: Key, session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
 )
 def join(
     key: ValidKey, body: JoinRequest, response: Response, engine: EngineDep, tenant: TenantDep
-) -> dict[str, Any]:
+) -> Joined:
     """Add an article to the story (created on first use), as coverage or,
     with `primary`, as a primary document; joining again changes which."""
-    status, joined = join_story(engine, tenant, key, body.article_id, primary=body.primary)
-    response.status_code = status
-    return joined
+    joined = join_story(engine, tenant, key, body.article_id, primary=body.primary)
+    response.status_code = 201 if joined.joined else 200
+    return Joined.of(joined)
 
 
 @router.delete("/{key}/articles/{article_id}", status_code=204, dependencies=WRITE)
@@ -86,8 +87,8 @@ def leave(
 
 
 @router.get("/{key}/quotes", response_model=StoryQuotes, dependencies=READ)
-def quotes(key: Key, session: SessionDep, tenant: TenantDep) -> dict[str, Any]:
+def quotes(key: Key, session: SessionDep, tenant: TenantDep) -> StoryQuotes:
     """The story's statements across every outlet: for each, the canonical
     wording, each outlet's variant with its relation and word diff against
     it, who carried it first, and who omits it."""
-    return story_quotes(session, tenant, key)
+    return StoryQuotes.of(story_quotes(session, tenant, key))

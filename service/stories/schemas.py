@@ -1,15 +1,21 @@
-"""The JSON of stories and their aligned quotations."""
+"""The JSON of stories and their aligned quotations, built from the
+service's rows and dataclasses by each model's ``of``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, Protocol, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.compare.schemas import DiffOpOut, EditOut, SourceSpanOut
 from service.core.insight.attribution import DriftKind
+from service.core.insight.echoes import Echo
 from service.core.insight.primary import Verdict
+from service.models.base import utc
+from service.models.stories import Story
+from service.stories import service as stories
 
 __all__ = [
     "FirstAppearance",
@@ -32,6 +38,13 @@ __all__ = [
 ]
 
 
+def _at(moment: datetime) -> datetime:
+    """A stored time as an aware UTC datetime (SQLite hands back naive ones)."""
+    aware = utc(moment)
+    assert aware is not None
+    return aware
+
+
 class JoinRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -49,16 +62,33 @@ class Joined(BaseModel):
     joined: bool = Field(description="False when the article already was a member.")
     primary: bool = Field(description="Whether it is one of the story's primary documents.")
 
+    @classmethod
+    def of(cls, joined: stories.Joined) -> Self:
+        return cls(
+            story=joined.story,
+            article_id=joined.article_id,
+            joined=joined.joined,
+            primary=joined.primary,
+        )
+
 
 class StorySummary(BaseModel):
     key: str
     created_at: datetime
     articles: int
 
+    @classmethod
+    def of(cls, story: Story, articles: int) -> Self:
+        return cls(key=story.key, created_at=_at(story.created_at), articles=articles)
+
 
 class StoryPage(BaseModel):
     items: list[StorySummary]
     next: str | None = Field(description="Cursor of the next page; null on the last.")
+
+    @classmethod
+    def of(cls, rows: Sequence[tuple[Story, int]], next: str | None) -> Self:
+        return cls(items=[StorySummary.of(story, n) for story, n in rows], next=next)
 
 
 class StoryArticle(BaseModel):
@@ -73,11 +103,53 @@ class StoryArticle(BaseModel):
     added_at: datetime
     primary: bool = Field(description="A primary document rather than coverage.")
 
+    @classmethod
+    def of(cls, member: stories.StoryMember) -> Self:
+        return cls(**_member_fields(member))
+
+
+def _member_fields(member: stories.StoryMember) -> dict[str, Any]:
+    """``StoryArticle``'s fields, which ``StoryArticleQuotes`` extends."""
+    latest = member.latest
+    return {
+        "article_id": member.article.id,
+        "outlet": member.outlet.name,
+        "url": member.article.url,
+        "version": latest.number if latest is not None else None,
+        "headline": latest.title if latest is not None else None,
+        "published_at": stories.published(member),
+        "added_at": _at(member.added_at),
+        "primary": member.primary,
+    }
+
 
 class StoryOut(BaseModel):
     key: str
     created_at: datetime
     articles: list[StoryArticle]
+
+    @classmethod
+    def of(cls, story: Story, members: Sequence[stories.StoryMember]) -> Self:
+        return cls(
+            key=story.key,
+            created_at=_at(story.created_at),
+            articles=[StoryArticle.of(m) for m in members],
+        )
+
+
+class _Stored(Protocol):
+    """A stored quotation: an index row, or a search candidate."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def speaker(self) -> str | None: ...
 
 
 class StoredQuote(BaseModel):
@@ -86,6 +158,13 @@ class StoredQuote(BaseModel):
     start: int = Field(description="Offset in its version's `text`.")
     end: int
     speaker: str | None
+
+    @classmethod
+    def of(cls, quote: _Stored) -> Self:
+        assert quote.id is not None  # stored
+        return cls(
+            id=quote.id, text=quote.text, start=quote.start, end=quote.end, speaker=quote.speaker
+        )
 
 
 class VariantOut(BaseModel):
@@ -105,11 +184,35 @@ class VariantOut(BaseModel):
     )
     repeats: list[int] = Field(description="Ids of the same words repeated in the article.")
 
+    @classmethod
+    def of(cls, v: stories.StoryVariant) -> Self:
+        return cls(
+            article_id=v.member.article.id,
+            outlet=v.member.outlet.name,
+            version=v.quote.version,
+            published_at=stories.published(v.member),
+            quote=StoredQuote.of(v.quote),
+            relation=v.relation,
+            score=v.score,
+            diff=DiffOpOut.all(v.diff),
+            edits=[EditOut.of(e) for e in v.edits],
+            drift=v.drift,
+            repeats=list(v.repeats),
+        )
+
 
 class FirstAppearance(BaseModel):
     article_id: str
     outlet: str
     published_at: datetime | None
+
+    @classmethod
+    def of(cls, member: stories.StoryMember) -> Self:
+        return cls(
+            article_id=member.article.id,
+            outlet=member.outlet.name,
+            published_at=stories.published(member),
+        )
 
 
 class StatementOut(BaseModel):
@@ -120,9 +223,24 @@ class StatementOut(BaseModel):
     omitted_by: list[str] = Field(description="Article ids of the story that omit it.")
     variants: list[VariantOut] = Field(description="The canonical first.")
 
+    @classmethod
+    def of(cls, s: stories.StoryStatement) -> Self:
+        return cls(
+            id=s.id,
+            canonical=VariantOut.of(s.canonical),
+            first=FirstAppearance.of(s.first),
+            carried_by=list(s.carried_by),
+            omitted_by=list(s.omitted_by),
+            variants=[VariantOut.of(v) for v in s.variants],
+        )
+
 
 class StoryArticleQuotes(StoryArticle):
     quotes: int
+
+    @classmethod
+    def counted(cls, member: stories.StoryMember, quotes: int) -> Self:
+        return cls(**_member_fields(member), quotes=quotes)
 
 
 class StoryEcho(BaseModel):
@@ -133,6 +251,17 @@ class StoryEcho(BaseModel):
     score: float = Field(ge=0, le=100)
     kind: Literal["indirect", "narration"]
 
+    @classmethod
+    def of(cls, echo: Echo) -> Self:
+        return cls(
+            start=echo.start,
+            end=echo.end,
+            text=echo.text,
+            sentence=echo.sentence,
+            score=echo.score,
+            kind=echo.kind,
+        )
+
 
 class Omissions(BaseModel):
     article_id: str
@@ -141,6 +270,15 @@ class Omissions(BaseModel):
     echoes: dict[str, StoryEcho] = Field(
         description="Omitted statements (by id) whose words the article carries unquoted."
     )
+
+    @classmethod
+    def of(cls, o: stories.StoryOmission) -> Self:
+        return cls(
+            article_id=o.member.article.id,
+            outlet=o.member.outlet.name,
+            omits=list(o.omits),
+            echoes={sid: StoryEcho.of(echo) for sid, echo in o.echoes.items()},
+        )
 
 
 class SourcedQuote(BaseModel):
@@ -153,6 +291,21 @@ class SourcedQuote(BaseModel):
     edits: list[EditOut] = Field(description="From the primary's words to the quotation.")
     diff: list[DiffOpOut]
 
+    @classmethod
+    def of(cls, q: stories.SourcedQuote) -> Self:
+        assert q.quote.id is not None  # stored
+        sourced = q.sourced
+        return cls(
+            quote_id=q.quote.id,
+            text=q.quote.text,
+            primary=q.primary,
+            verdict=sourced.verdict,
+            score=sourced.score,
+            source=SourceSpanOut.of(sourced.span) if sourced.span is not None else None,
+            edits=[EditOut.of(e) for e in sourced.edits],
+            diff=DiffOpOut.all(sourced.diff),
+        )
+
 
 class OutletAgainstPrimary(BaseModel):
     article_id: str
@@ -161,10 +314,27 @@ class OutletAgainstPrimary(BaseModel):
     summary: dict[Verdict, int]
     quotes: list[SourcedQuote]
 
+    @classmethod
+    def of(cls, o: stories.OutletAgainstPrimary) -> Self:
+        return cls(
+            article_id=o.member.article.id,
+            outlet=o.member.outlet.name,
+            accurate=o.accurate,
+            summary=o.summary,
+            quotes=[SourcedQuote.of(q) for q in o.quotes],
+        )
+
 
 class PrimaryReport(BaseModel):
     documents: list[str] = Field(description="Article ids of the primary documents.")
     outlets: list[OutletAgainstPrimary]
+
+    @classmethod
+    def of(cls, check: stories.PrimaryCheck) -> Self:
+        return cls(
+            documents=list(check.documents),
+            outlets=[OutletAgainstPrimary.of(o) for o in check.outlets],
+        )
 
 
 class StoryQuotes(BaseModel):
@@ -177,3 +347,13 @@ class StoryQuotes(BaseModel):
     primary: PrimaryReport | None = Field(
         default=None, description="With primary documents: each outlet's quotations checked."
     )
+
+    @classmethod
+    def of(cls, q: stories.StoryQuotations) -> Self:
+        return cls(
+            story=q.story.key,
+            articles=[StoryArticleQuotes.counted(m, n) for m, n in q.articles],
+            statements=[StatementOut.of(s) for s in q.statements],
+            omissions=[Omissions.of(o) for o in q.omissions],
+            primary=PrimaryReport.of(q.primary) if q.primary is not None else None,
+        )

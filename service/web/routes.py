@@ -1,4 +1,5 @@
-"""The editors' pages: server-rendered HTML over the same use cases as the API.
+"""The editors' pages: server-rendered HTML over the same use cases as the
+API, each page rendering the same schema objects as the API's response.
 
 Templates, static files and the view model live in ``service.web``.
 
@@ -31,6 +32,7 @@ are pages (``error.html``) with the problem's status, title and detail.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from importlib.resources import files
 from typing import Annotated, Any
 from urllib.parse import quote as url_quote
@@ -42,8 +44,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlmodel import Session
 
+from service.articles.schemas import ArticleOut, ArticlePage, VersionDiff, VersionPage
 from service.articles.service import (
-    diff_versions_and_texts,
+    diff_versions,
     list_articles,
     list_versions,
     read_article,
@@ -57,11 +60,11 @@ from service.compare.service import (
     TextSource,
     compare_sides,
 )
-from service.core.diff import DiffOp
 from service.keys.service import Caller, admit, authenticate
 from service.platform.config import Settings
 from service.platform.deps import EngineDep, NowDep, SessionDep, SettingsDep
 from service.platform.errors import Forbidden, PayloadTooLarge, Unauthorized, Unprocessable
+from service.stories.schemas import StoryPage, StoryQuotes
 from service.stories.service import list_stories, story_quotes
 from service.web.views import RELATIONS, comparison_view, unified_runs
 
@@ -89,6 +92,15 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.globals["RELATIONS"] = RELATIONS
+
+
+def _minute(moment: datetime) -> str:
+    """A time as a page shows it: ``2022-09-22 08:00``."""
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+_env.filters["iso"] = datetime.isoformat
+_env.filters["minute"] = _minute
 templates = Jinja2Templates(env=_env)
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -327,7 +339,7 @@ def articles_page(
     page = list_articles(
         session, tenant, outlet=None, url=None, since=None, until=None, cursor=cursor, limit=50
     )
-    return _render(request, "articles.html", {"page": page})
+    return _render(request, "articles.html", {"page": ArticlePage.of(page)})
 
 
 @router.get("/articles/{article_id}")
@@ -338,8 +350,8 @@ def article_page(
     tenant: Reader,
     cursor: PageCursor = None,
 ) -> Response:
-    article = read_article(session, tenant, article_id)
-    versions = list_versions(session, tenant, article_id, cursor=cursor, limit=100)
+    article = ArticleOut.of(read_article(session, tenant, article_id))
+    versions = VersionPage.of(list_versions(session, tenant, article_id, cursor=cursor, limit=100))
     return _render(request, "article.html", {"article": article, "versions": versions})
 
 
@@ -352,15 +364,14 @@ def version_diff_page(
     from_: Annotated[int | None, Query(alias="from", ge=1, le=2**31 - 1)] = None,
     to: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    article = read_article(session, tenant, article_id)
-    body, old, new = diff_versions_and_texts(session, tenant, article_id, from_, to)
-    ops = [DiffOp(**op) for op in body["diff"]]
-    changed = sum(op.op != "equal" for op in ops)
+    article = ArticleOut.of(read_article(session, tenant, article_id))
+    diffed = diff_versions(session, tenant, article_id, from_, to)
+    ops = diffed.changes.words
     context = {
         "article": article,
-        "body": body,
-        "stream": unified_runs(old, new, ops),
-        "changed": changed,
+        "body": VersionDiff.of(diffed),
+        "stream": unified_runs(diffed.old.text, diffed.new.text, ops),
+        "changed": sum(op.op != "equal" for op in ops),
     }
     return _render(request, "version_diff.html", context)
 
@@ -375,15 +386,17 @@ def stories_page(
     tenant: Reader,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
-    page = list_stories(session, tenant, after=cursor, limit=50)
-    return _render(request, "stories.html", {"page": page})
+    rows, following = list_stories(session, tenant, after=cursor, limit=50)
+    return _render(request, "stories.html", {"page": StoryPage.of(rows, following)})
 
 
 @router.get("/stories/{key}")
 def story_page(request: Request, key: str, session: SessionDep, tenant: Reader) -> Response:
-    body = story_quotes(session, tenant, key)
-    outlets = {a["article_id"]: a["outlet"] for a in body["articles"]}
-    return _render(request, "story.html", {"story": body, "outlets": outlets})
+    body = StoryQuotes.of(story_quotes(session, tenant, key))
+    outlets = {a.article_id: a.outlet for a in body.articles}
+    omits = {o.article_id: o.omits for o in body.omissions}
+    context = {"story": body, "outlets": outlets, "omits": omits}
+    return _render(request, "story.html", context)
 
 
 # Wiring ----------------------------------------------------------------------

@@ -172,12 +172,12 @@ def test_article_listing_filters_and_pages(engine: Engine, tenant: str) -> None:
         first = repo.articles(limit=2)
         assert len(first.items) == 2 and first.next is not None
         rest = repo.articles(limit=2, after=first.next)
-        urls = [a.url for a in [*first.items, *rest.items]]
+        urls = [r.article.url for r in [*first.items, *rest.items]]
         assert urls == [f"{URL}/0", f"{URL}/1", f"{URL}/2"]
         ap = repo.outlet_named("AP")
         assert ap is not None and ap.id is not None
-        assert [a.url for a in repo.articles(outlet_id=ap.id).items] == [f"{URL}/1"]
-        assert [a.url for a in repo.articles(url=f"{URL}/2").items] == [f"{URL}/2"]
+        assert [r.article.url for r in repo.articles(outlet_id=ap.id).items] == [f"{URL}/1"]
+        assert [r.article.url for r in repo.articles(url=f"{URL}/2").items] == [f"{URL}/2"]
         assert len(repo.articles(since=before).items) == 3
         assert repo.articles(until=before).items == []
         with pytest.raises(ValueError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -14,7 +16,14 @@ from service.models.quotes import QuoteRecord, QuoteShingle
 from service.platform.config import Settings
 from service.platform.errors import Unprocessable
 from service.quotes.repository import QuoteRepository
-from service.quotes.service import search_quotes
+from service.quotes.schemas import SearchPage
+from service.quotes.service import search_quotes as search
+
+
+def search_quotes(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """``search`` as the API answers it (these tests assert on the JSON)."""
+    return SearchPage.of(search(*args, **kwargs)).model_dump(mode="json")
+
 
 SETTINGS = Settings()
 URL = "https://news.example/2022/09/22/index"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException
 
@@ -21,7 +22,7 @@ from service.platform.errors import (
     problem_type,
 )
 from service.platform.logs import current_request_id
-from service.platform.problems import Problem
+from service.platform.problems import Problem, ProblemError
 
 __all__ = ["ProblemResponse", "install_problem_handlers", "problem_response"]
 
@@ -33,8 +34,15 @@ logger = logging.getLogger(__name__)
 _BY_STATUS = {cls.status: cls for cls in SourcediffError.__subclasses__()}
 
 
-class ProblemResponse(JSONResponse):
+class ProblemResponse(Response):
+    """A ``Problem`` as ``application/problem+json``, serialised once by its
+    schema (absent members left out)."""
+
     media_type = "application/problem+json"
+
+    def render(self, content: Any) -> bytes:
+        assert isinstance(content, Problem)
+        return content.model_dump_json(exclude_none=True).encode("utf-8")
 
 
 def _response(
@@ -47,19 +55,17 @@ def _response(
     errors: Sequence[FieldError] = (),
     headers: Mapping[str, str] | None = None,
 ) -> ProblemResponse:
-    problem = Problem.model_validate(
-        {
-            "type": type_,
-            "title": title,
-            "status": status,
-            "detail": detail,
-            "instance": instance,
-            "errors": list(errors) or None,
-            "request_id": current_request_id(),
-        }
+    problem = Problem(
+        type=type_,
+        title=title,
+        status=status,
+        detail=detail,
+        instance=instance,
+        errors=[ProblemError.model_validate(e) for e in errors] or None,
+        request_id=current_request_id(),
     )
     metrics.ERRORS.labels(type=type_.rsplit(":", 1)[-1]).inc()
-    return ProblemResponse(problem.body(), status_code=status, headers=headers)
+    return ProblemResponse(problem, status_code=status, headers=headers)
 
 
 def problem_response(

@@ -32,9 +32,6 @@ class Problem(BaseModel):
         description="The request's `X-Request-ID`, to quote when reporting a problem.",
     )
 
-    def body(self) -> dict[str, Any]:
-        return self.model_dump(exclude_none=True)
-
 
 def problem_doc(description: str) -> dict[str, Any]:
     """An OpenAPI ``responses`` entry: a problem body, with ``description``."""

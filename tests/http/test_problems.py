@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -11,7 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.http import create_app
+from service.http.problems import problem_response
 from service.platform.config import Settings
+from service.platform.errors import InvalidRequest
 
 ProblemCheck = Callable[[httpx2.Response, int], dict[str, Any]]
 
@@ -196,3 +199,22 @@ def test_unexpected_errors_are_500_problems_and_logged(
     assert "hunter2" not in response.text and "RuntimeError" not in response.text
     (record,) = caplog.records
     assert record.exc_info is not None and "hunter2" in str(record.exc_info[1])
+
+
+def test_a_problem_body_is_the_json_it_always_was() -> None:
+    """Serialised once, by the schema: the same bytes as the JSON response
+    of its members, absent ones left out (``json.dumps``, compact, UTF-8)."""
+    detail = 'No resource at /v1/«x»\u2028"\\\x01\ttab 😀'
+    errors = [{"pointer": "#/left/text", "detail": "Field required", "type": "missing"}]
+    response = problem_response(InvalidRequest(detail, errors=errors), "/v1/é")
+    members = {
+        "type": "urn:sourcediff:problem:invalid-request",
+        "title": InvalidRequest.title,
+        "status": 422,
+        "detail": detail,
+        "instance": "/v1/é",
+        "errors": errors,
+    }
+    expected = json.dumps(members, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    assert bytes(response.body) == expected
+    assert response.media_type == "application/problem+json"

@@ -9,21 +9,26 @@ worktree on port 8001 and the working tree on port 8002), then::
         --url http://127.0.0.1:8002 --rounds 5
 
 It posts the seeds' pair, every pair of the dev clusters and every NewsEdits
-version pair of ``shared/corpus`` (default options: quotes, insight and
+version pair of the labelled corpus (default options: quotes, insight and
 passages) to each URL in turn, interleaved, so that both see the same load.
 It prints each service's p50 and p99 latency and their ratio, and exits 1 if
 any body differs between the services (the differing pair is named).
-``--save FILE`` writes the SHA-256 of each body; ``--against FILE`` checks
-a single service against such a file.
+``--variants`` adds three requests per pair, for the other shapes of the
+body: the sides as HTML pages (the body then carries their texts), both
+texts as primary documents (the ``primary`` report), and ``"passages":
+false``. ``--save FILE`` writes the SHA-256 of each body; ``--against FILE``
+checks a single service against such a file.
 
-Needs ``../shared`` beside the clone (``--shared`` to point elsewhere): it
-prints what is missing and exits 2 without it.
+The corpus is read from ``--shared DIR`` (the data directory holding
+``corpus/``; by default the ``shared`` directory beside the clone): without
+it, the tool says what is missing and exits 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import json
 import statistics
 import sys
@@ -60,6 +65,25 @@ def corpus_pairs(shared: Path) -> dict[str, dict[str, Any]]:
     return pairs
 
 
+def _page(text: str) -> str:
+    """``text`` as an article page: one ``<p>`` per paragraph."""
+    paragraphs = (html.escape(p.strip()) for p in text.split("\n\n") if p.strip())
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"<html><body><article>{body}</article></body></html>"
+
+
+def variants(pairs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each pair again as HTML pages, with both texts as primary documents,
+    and without passages."""
+    more: dict[str, dict[str, Any]] = {}
+    for name, body in pairs.items():
+        left, right = body["left"]["text"], body["right"]["text"]
+        more[f"{name}+html"] = {"left": {"html": _page(left)}, "right": {"html": _page(right)}}
+        more[f"{name}+primary"] = {**body, "primary": [{"text": left}, {"text": right}]}
+        more[f"{name}+no-passages"] = {**body, "passages": False}
+    return more
+
+
 def _p(times: list[float], q: float) -> float:
     ordered = sorted(times)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -68,7 +92,8 @@ def _p(times: list[float], q: float) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--url", action="append", required=True, help="a running service")
-    ap.add_argument("--shared", type=Path, default=SHARED, help="the shared/ data directory")
+    ap.add_argument("--shared", type=Path, default=SHARED, help="the data directory (corpus/)")
+    ap.add_argument("--variants", action="store_true", help="also HTML, primary, no passages")
     ap.add_argument("--rounds", type=int, default=3, help="timed passes over all pairs")
     ap.add_argument("--save", type=Path, help="write each body's SHA-256 here (one URL)")
     ap.add_argument("--against", type=Path, help="check bodies against a --save file")
@@ -77,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no corpus at {args.shared / 'corpus'}: pass --shared", file=sys.stderr)
         return 2
     pairs = corpus_pairs(args.shared)
+    if args.variants:
+        pairs |= variants(pairs)
     times: dict[str, list[float]] = {url: [] for url in args.url}
     digests: dict[str, dict[str, str]] = {url: {} for url in args.url}
     with httpx.Client(timeout=120) as client:

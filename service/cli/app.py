@@ -55,14 +55,8 @@ from service.articles.repository import ArticleRepository
 from service.articles.service import Recorded, Submission, record_version, submission_from_ninjs
 from service.cli.junit import junit_xml, render_check
 from service.cli.terminal import render_report
-from service.compare.service import (
-    HtmlSource,
-    Source,
-    StoredSource,
-    TextSource,
-    compare_sides,
-    comparison_body,
-)
+from service.compare.schemas import CompareResponse
+from service.compare.service import HtmlSource, Source, StoredSource, TextSource, compare_sides
 from service.core import tokenize
 from service.core.checks import DEFAULT_FAIL_ON, DEFAULT_PASSAGE_WORDS, Policy, parse_kinds
 from service.core.checks import check as run_core_check
@@ -185,8 +179,9 @@ def compare(
     except SourcediffError as exc:
         _fail(exc.detail)
     if as_json:
-        body = comparison_body(comparison, left_source, right_source)
-        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        body = CompareResponse.of(comparison, left_source, right_source)
+        dumped = body.model_dump(mode="json", exclude_unset=True)
+        typer.echo(json.dumps(dumped, ensure_ascii=False, indent=2))
         return
     use_color = _wants_color(color)
     report = render_report(comparison, left_name=left, right_name=right, color=use_color)

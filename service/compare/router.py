@@ -1,21 +1,20 @@
-"""``POST /v1/compare``: align the quotations of two articles (``shared/API.md``).
+"""``POST /v1/compare``: align the quotations of two articles (the compare
+contract: docs/compare-api.md).
 
 It only reads, so the ``read`` scope is enough; stored sides are the caller's
 tenant's articles. Sides given inline (text, HTML) need no key unless
 ``open_compare`` is off: comparing a client's own texts reads nothing
-stored, and it is what ``shared/API.md``'s clients and quality harness call
-without credentials. A key presented is still checked (and rate-limited)."""
+stored, and clients and quality harnesses call it so without credentials. A
+key presented is still checked (and rate-limited)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
 
 from service.articles.service import stored_loader
 from service.compare.schemas import CompareRequest, CompareResponse
-from service.compare.service import StoredSource, compare_sides, comparison_body, primary_texts
+from service.compare.service import StoredSource, check_primaries, compare_sides, primary_texts
 from service.keys.deps import OptionalReaderDep
 from service.platform import metrics
 from service.platform.deps import EngineDep, SettingsDep, require_json
@@ -39,7 +38,7 @@ router = APIRouter(prefix="/v1", tags=["compare"])
 )
 async def compare(
     body: CompareRequest, settings: SettingsDep, engine: EngineDep, caller: OptionalReaderDep
-) -> dict[str, Any]:
+) -> CompareResponse:
     """Extract both sides' quotations, align them and diff each matched pair.
 
     A side is a text, an HTML page, or a stored article version (the latest
@@ -53,14 +52,16 @@ async def compare(
         )
     load = stored_loader(engine, caller.tenant) if caller is not None else None
 
-    # The work goes to the thread pool in one hop (a `def` route would add
-    # another for validating the response), keeping the event loop free.
-    def work() -> dict[str, Any]:
+    # The work goes to the thread pool in one hop, keeping the event loop
+    # free. The response model it builds is returned as it is: FastAPI takes
+    # the instance without validating it again and dumps it to JSON once.
+    def work() -> CompareResponse:
         comparison = compare_sides(
             left, right, settings, load=load, passages=body.passages, semantic=body.semantic
         )
         metrics.count_comparison(comparison)
         texts = primary_texts(primaries, settings, load=load)
-        return comparison_body(comparison, left, right, texts)
+        checked = check_primaries(comparison, texts) if texts else None
+        return CompareResponse.of(comparison, left, right, checked)
 
     return await run_in_threadpool(work)

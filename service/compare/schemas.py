@@ -1,9 +1,31 @@
-"""The JSON of ``POST /v1/compare``: its request and response."""
+"""The JSON of ``POST /v1/compare``, its request and its response: the only
+definition of both (the contract is docs/compare-api.md).
+
+``CompareResponse.of`` builds the response from the core's results and the
+route returns it as it is: FastAPI then neither validates it again nor
+rebuilds it, and dumps it to JSON once. Each response model has one private
+builder that reads a core object into the model's fields (``_quote`` for
+``QuoteOut`` …); the model's ``of`` validates what its builder gives, and
+``CompareResponse.of`` validates the whole body in one pass (one call into
+pydantic's core, not one per quotation and diff op). A builder gives an
+optional field only when the response carries it, so that ``exclude_unset``
+leaves out exactly the others: a side's ``text`` when it was not read from
+HTML, ``outlet`` when it has none, the extra fields of a comparison without
+insight, passages or primary documents. Other features' schemas reuse the
+models and their ``of`` converters.
+
+>>> from service.compare.service import TextSource
+>>> from service.core import compare_texts
+>>> c = compare_texts('"No deal," he said.', 'She said: "No deal."', passages=False)
+>>> body = CompareResponse.of(c, TextSource(c.left.text), TextSource(c.right.text))
+>>> body.model_dump(exclude_unset=True)["matches"][0]["relation"], body.passages
+('identical', None)
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Annotated, Literal, Self
+from collections.abc import Iterable, Sequence
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -14,13 +36,26 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from service.compare.service import HtmlSource, Source, StoredSource, TextSource
-from service.core import Relation
-from service.core.alignment.passages import Passage, Sentence
+from service.compare.service import (
+    HtmlSource,
+    PrimaryCheck,
+    Source,
+    StoredSource,
+    TextSource,
+)
+from service.core import Comparison, Match, Relation, Side
+from service.core.alignment.passages import (
+    AlignedSentences,
+    Passage,
+    PassageAlignment,
+    Sentence,
+)
+from service.core.compare import quote_ids
 from service.core.diff import DiffOp, OpName
+from service.core.insight.analysis import PairInsight, SideEcho
 from service.core.insight.attribution import DriftKind
 from service.core.insight.edits import Edit, EditType
-from service.core.insight.primary import SourceSpan, Verdict
+from service.core.insight.primary import Sourced, SourceSpan, Verdict, verdict_counts
 from service.core.quotes import Quote
 from service.platform.wire import (
     STRICT,
@@ -153,7 +188,17 @@ class QuoteOut(BaseModel):
 
     @classmethod
     def of(cls, quote: Quote, qid: str) -> Self:
-        return cls(id=qid, text=quote.text, start=quote.start, end=quote.end, speaker=quote.speaker)
+        return cls.model_validate(_quote(quote, qid))
+
+
+def _quote(quote: Quote, qid: str) -> dict[str, Any]:
+    return {
+        "id": qid,
+        "text": quote.text,
+        "start": quote.start,
+        "end": quote.end,
+        "speaker": quote.speaker,
+    }
 
 
 class SideOut(BaseModel):
@@ -163,6 +208,23 @@ class SideOut(BaseModel):
         default=None, description="The text extracted from `html`; absent for other sides."
     )
 
+    @classmethod
+    def of(cls, side: Side, ids: Sequence[str], *, with_text: bool = False) -> Self:
+        """``side`` with its quotes named by ``ids``; its ``outlet`` when it
+        has one, its ``text`` when ``with_text`` (a side read from HTML)."""
+        return cls.model_validate(_side(side, ids, with_text=with_text))
+
+
+def _side(side: Side, ids: Sequence[str], *, with_text: bool) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "quotes": [_quote(quote, qid) for qid, quote in zip(ids, side.quotes, strict=True)]
+    }
+    if side.outlet is not None:
+        fields["outlet"] = side.outlet
+    if with_text:
+        fields["text"] = side.text
+    return fields
+
 
 class DiffOpOut(BaseModel):
     op: OpName
@@ -171,11 +233,15 @@ class DiffOpOut(BaseModel):
 
     @classmethod
     def of(cls, op: DiffOp) -> Self:
-        return cls(op=op.op, left=op.left, right=op.right)
+        return cls.model_validate(_op(op))
 
     @classmethod
     def all(cls, ops: Iterable[DiffOp]) -> list[Self]:
-        return [cls(op=op.op, left=op.left, right=op.right) for op in ops]
+        return [cls.model_validate(_op(op)) for op in ops]
+
+
+def _op(op: DiffOp) -> dict[str, Any]:
+    return {"op": op.op, "left": op.left, "right": op.right}
 
 
 class EditOut(BaseModel):
@@ -190,9 +256,17 @@ class EditOut(BaseModel):
 
     @classmethod
     def of(cls, edit: Edit) -> Self:
-        return cls(
-            type=edit.type, side=edit.side, where=edit.where, left=edit.left, right=edit.right
-        )
+        return cls.model_validate(_edit(edit))
+
+
+def _edit(edit: Edit) -> dict[str, Any]:
+    return {
+        "type": edit.type,
+        "side": edit.side,
+        "where": edit.where,
+        "left": edit.left,
+        "right": edit.right,
+    }
 
 
 class MatchOut(BaseModel):
@@ -204,6 +278,25 @@ class MatchOut(BaseModel):
     edits: list[EditOut] | None = Field(
         default=None, description="Typed edits (extra field): how the quotation changed."
     )
+
+    @classmethod
+    def of(cls, match: Match, left: str, right: str, pair: PairInsight | None = None) -> Self:
+        """``match`` between the quotes ``left`` and ``right`` (their ids),
+        with the typed edits of its ``pair`` insight when there is one."""
+        return cls.model_validate(_match(match, left, right, pair))
+
+
+def _match(match: Match, left: str, right: str, pair: PairInsight | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "left": left,
+        "right": right,
+        "relation": match.relation,
+        "score": match.score,
+        "diff": [_op(op) for op in match.diff],
+    }
+    if pair is not None:
+        fields["edits"] = [_edit(edit) for edit in pair.edits]
+    return fields
 
 
 class EchoOut(BaseModel):
@@ -218,6 +311,25 @@ class EchoOut(BaseModel):
         description="`indirect`: reported speech; `narration`: the words as the outlet's own."
     )
 
+    @classmethod
+    def of(cls, found: SideEcho, qid: str) -> Self:
+        """The echo, on the other side, of the omitted quotation ``qid``."""
+        return cls.model_validate(_echo(found, qid))
+
+
+def _echo(found: SideEcho, qid: str) -> dict[str, Any]:
+    echo = found.echo
+    return {
+        "quote": qid,
+        "echoed_in": "right" if found.side == "left" else "left",
+        "start": echo.start,
+        "end": echo.end,
+        "text": echo.text,
+        "sentence": echo.sentence,
+        "score": echo.score,
+        "kind": echo.kind,
+    }
+
 
 class DriftOut(BaseModel):
     left: str
@@ -225,6 +337,18 @@ class DriftOut(BaseModel):
     left_speaker: str | None
     right_speaker: str | None
     kind: DriftKind
+
+
+def _drift(
+    comparison: Comparison, match: Match, kind: DriftKind, left: str, right: str
+) -> dict[str, Any]:
+    return {
+        "left": left,
+        "right": right,
+        "left_speaker": comparison.left.quotes[match.left].speaker,
+        "right_speaker": comparison.right.quotes[match.right].speaker,
+        "kind": kind,
+    }
 
 
 class SourceSpanOut(BaseModel):
@@ -238,13 +362,17 @@ class SourceSpanOut(BaseModel):
 
     @classmethod
     def of(cls, span: SourceSpan) -> Self:
-        return cls(
-            start=span.start,
-            end=span.end,
-            text=span.text,
-            context_before=span.before,
-            context_after=span.after,
-        )
+        return cls.model_validate(_span(span))
+
+
+def _span(span: SourceSpan) -> dict[str, Any]:
+    return {
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "context_before": span.before,
+        "context_after": span.after,
+    }
 
 
 class SourcedOut(BaseModel):
@@ -256,11 +384,46 @@ class SourcedOut(BaseModel):
     edits: list[EditOut]
     diff: list[DiffOpOut] = Field(description="From the primary's words to the quotation's.")
 
+    @classmethod
+    def of(cls, qid: str, primary: int | None, sourced: Sourced) -> Self:
+        """The quotation ``qid`` checked (``sourced``) against the primary
+        document of index ``primary``."""
+        return cls.model_validate(_sourced(qid, primary, sourced))
+
+
+def _sourced(qid: str, primary: int | None, sourced: Sourced) -> dict[str, Any]:
+    return {
+        "quote": qid,
+        "verdict": sourced.verdict,
+        "score": sourced.score,
+        "primary": primary,
+        "source": _span(sourced.span) if sourced.span is not None else None,
+        "edits": [_edit(edit) for edit in sourced.edits],
+        "diff": [_op(op) for op in sourced.diff],
+    }
+
 
 class PrimaryOut(BaseModel):
     left: list[SourcedOut]
     right: list[SourcedOut]
     summary: dict[Literal["left", "right"], dict[Verdict, int]]
+
+    @classmethod
+    def of(cls, checked: PrimaryCheck, lids: Sequence[str], rids: Sequence[str]) -> Self:
+        """Both sides' quotations (named by ``lids`` and ``rids``) as
+        ``checked``, and each side's count of verdicts."""
+        return cls.model_validate(_primary(checked, lids, rids))
+
+
+def _primary(checked: PrimaryCheck, lids: Sequence[str], rids: Sequence[str]) -> dict[str, Any]:
+    return {
+        "left": [_sourced(qid, *found) for qid, found in zip(lids, checked.left, strict=True)],
+        "right": [_sourced(qid, *found) for qid, found in zip(rids, checked.right, strict=True)],
+        "summary": {
+            "left": verdict_counts(sourced for _, sourced in checked.left),
+            "right": verdict_counts(sourced for _, sourced in checked.right),
+        },
+    }
 
 
 class SentenceOut(BaseModel):
@@ -271,7 +434,11 @@ class SentenceOut(BaseModel):
 
     @classmethod
     def of(cls, sentence: Sentence, index: int) -> Self:
-        return cls(index=index, start=sentence.start, end=sentence.end, text=sentence.text)
+        return cls.model_validate(_sentence(sentence, index))
+
+
+def _sentence(sentence: Sentence, index: int) -> dict[str, Any]:
+    return {"index": index, "start": sentence.start, "end": sentence.end, "text": sentence.text}
 
 
 class PassageOut(BaseModel):
@@ -283,13 +450,17 @@ class PassageOut(BaseModel):
 
     @classmethod
     def of(cls, passage: Passage) -> Self:
-        return cls(
-            start=passage.start,
-            end=passage.end,
-            text=passage.text,
-            sentences=list(passage.sentences),
-            words=passage.words,
-        )
+        return cls.model_validate(_passage(passage))
+
+
+def _passage(passage: Passage) -> dict[str, Any]:
+    return {
+        "start": passage.start,
+        "end": passage.end,
+        "text": passage.text,
+        "sentences": list(passage.sentences),
+        "words": passage.words,
+    }
 
 
 class AlignedSentencesOut(BaseModel):
@@ -301,11 +472,38 @@ class AlignedSentencesOut(BaseModel):
     score: float = Field(ge=0, le=100)
     diff: list[DiffOpOut]
 
+    @classmethod
+    def of(cls, aligned: AlignedSentences, passages: PassageAlignment) -> Self:
+        """``aligned``, its sentences read from the two sides of ``passages``."""
+        return cls.model_validate(_aligned(aligned, passages))
+
+
+def _aligned(aligned: AlignedSentences, passages: PassageAlignment) -> dict[str, Any]:
+    return {
+        "left": [_sentence(passages.left[i], i) for i in aligned.left],
+        "right": [_sentence(passages.right[j], j) for j in aligned.right],
+        "relation": aligned.relation,
+        "score": aligned.score,
+        "diff": [_op(op) for op in aligned.diff],
+    }
+
 
 class PassagesOut(BaseModel):
     left_only: list[PassageOut] = Field(description="What only the left carries.")
     right_only: list[PassageOut] = Field(description="What only the right carries.")
     aligned: list[AlignedSentencesOut]
+
+    @classmethod
+    def of(cls, passages: PassageAlignment) -> Self:
+        return cls.model_validate(_passages(passages))
+
+
+def _passages(passages: PassageAlignment) -> dict[str, Any]:
+    return {
+        "left_only": [_passage(p) for p in passages.left_only],
+        "right_only": [_passage(p) for p in passages.right_only],
+        "aligned": [_aligned(a, passages) for a in passages.aligned],
+    }
 
 
 class CompareResponse(BaseModel):
@@ -332,3 +530,50 @@ class CompareResponse(BaseModel):
         description="The texts aligned sentence by sentence, and the passages one side "
         "lacks (extra field).",
     )
+
+    @classmethod
+    def of(
+        cls,
+        comparison: Comparison,
+        left: Source,
+        right: Source,
+        primary: PrimaryCheck | None = None,
+    ) -> Self:
+        """The response to the comparison of ``left`` and ``right``: a side's
+        text only when it was read from HTML (the offsets point into it);
+        ``echoes`` and ``attribution_drift`` with the comparison's insight,
+        ``passages`` with its passages, ``primary`` with ``primary`` (the
+        quotations checked against primary documents)."""
+        return cls.model_validate(_response(comparison, left, right, primary))
+
+
+def _response(
+    comparison: Comparison, left: Source, right: Source, primary: PrimaryCheck | None
+) -> dict[str, Any]:
+    lids = quote_ids("L", len(comparison.left.quotes))
+    rids = quote_ids("R", len(comparison.right.quotes))
+    alignment, insight = comparison.alignment, comparison.insight
+    pairs = insight.pairs if insight is not None else (None,) * len(alignment.matches)
+    fields: dict[str, Any] = {
+        "left": _side(comparison.left, lids, with_text=isinstance(left, HtmlSource)),
+        "right": _side(comparison.right, rids, with_text=isinstance(right, HtmlSource)),
+        "matches": [
+            _match(m, lids[m.left], rids[m.right], pair)
+            for m, pair in zip(alignment.matches, pairs, strict=True)
+        ],
+        "left_only": [lids[i] for i in alignment.left_only],
+        "right_only": [rids[i] for i in alignment.right_only],
+    }
+    if insight is not None:
+        ids = {"left": lids, "right": rids}
+        fields["echoes"] = [_echo(found, ids[found.side][found.index]) for found in insight.echoes]
+        fields["attribution_drift"] = [
+            _drift(comparison, m, pair.drift, lids[m.left], rids[m.right])
+            for m, pair in zip(alignment.matches, insight.pairs, strict=True)
+            if pair.drift is not None
+        ]
+    if primary is not None:
+        fields["primary"] = _primary(primary, lids, rids)
+    if comparison.passages is not None:
+        fields["passages"] = _passages(comparison.passages)
+    return fields

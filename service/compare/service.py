@@ -1,37 +1,32 @@
 """Comparing two articles, given as text, HTML or a stored version.
 
-Public API:
-
-- ``TextSource``, ``HtmlSource``, ``StoredSource`` (``Source`` for any of
-  them): one side of a comparison, as the caller gave it.
-- ``compare_sides(left, right, settings)``: resolve both sides to text and
-  compare them with ``service.core.compare_texts``.
-- ``primary_texts(sources, settings)``: primary documents' texts.
-- ``comparison_body(comparison, left, right, primaries=())``: the
-  ``POST /v1/compare`` response body, which returns a side's text only
-  when it was extracted from HTML (the quote offsets point into that
-  text), and with primary texts the ``primary`` report.
+A side is what the caller gave (``TextSource``, ``HtmlSource``,
+``StoredSource``); ``compare_sides`` resolves both to text, checks the
+service's limits and compares them with the core. Primary documents (a
+transcript, a statement) are resolved as sides are, and
+``check_primaries`` checks both sides' quotations against them. The JSON of
+the result is ``service.compare.schemas.CompareResponse``.
 
 >>> from service.platform.config import Settings
 >>> left, right = TextSource('"No deal," he said.'), HtmlSource("<p>She said: “No deal.”</p>")
 >>> c = compare_sides(left, right, Settings())
->>> body = comparison_body(c, left, right)
->>> body["matches"][0]["relation"], "text" in body["left"], body["right"]["text"]
-('identical', False, 'She said: “No deal.”')
+>>> c.alignment.matches[0].relation, c.right.text
+('identical', 'She said: “No deal.”')
+>>> checked = check_primaries(c, primary_texts([TextSource("No deal.")], Settings()))
+>>> [(index, sourced.verdict) for index, sourced in checked.left]
+[(0, 'accurate')]
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from service.core import Comparison, compare_texts
 from service.core.alignment.semantic import INSTALL
 from service.core.alignment.semantic import MAX_SENTENCES as SEMANTIC_MAX_SENTENCES
 from service.core.alignment.semantic import available as semantic_available
-from service.core.compare import quote_ids
-from service.core.insight.primary import primary_report
+from service.core.insight.primary import Sourced, source_quotes
 from service.core.sentences import sentence_spans
 from service.platform.config import Settings
 from service.platform.errors import NotFound, PayloadTooLarge, Unprocessable
@@ -39,12 +34,13 @@ from service.platform.html import html_to_text
 
 __all__ = [
     "HtmlSource",
+    "PrimaryCheck",
     "Source",
     "StoredLoader",
     "StoredSource",
     "TextSource",
+    "check_primaries",
     "compare_sides",
-    "comparison_body",
     "primary_texts",
 ]
 
@@ -124,22 +120,23 @@ def primary_texts(
     ]
 
 
-def comparison_body(
-    comparison: Comparison, left: Source, right: Source, primaries: Sequence[str] = ()
-) -> dict[str, Any]:
-    """The response body for ``comparison`` of ``left`` and ``right``; with
-    ``primaries`` (texts), both sides' quotations checked against them."""
-    body = comparison.as_dict(include_text=True)
-    for name, source in (("left", left), ("right", right)):
-        if not isinstance(source, HtmlSource):
-            del body[name]["text"]
-    if primaries:
-        sides = [
-            (name, side.quotes, quote_ids(name[0].upper(), len(side.quotes)))
-            for name, side in (("left", comparison.left), ("right", comparison.right))
-        ]
-        body["primary"] = primary_report(sides, primaries)
-    return body
+@dataclass(frozen=True, slots=True)
+class PrimaryCheck:
+    """Both sides' quotations checked against primary documents: for each
+    quotation, in text order, the index of the document that carries it
+    best (``None`` when none does) and the check."""
+
+    left: tuple[tuple[int | None, Sourced], ...]
+    right: tuple[tuple[int | None, Sourced], ...]
+
+
+def check_primaries(comparison: Comparison, primaries: Sequence[str]) -> PrimaryCheck:
+    """Check the quotations of both sides of ``comparison`` against the
+    ``primaries`` texts (see ``service.core.insight.primary``)."""
+    return PrimaryCheck(
+        tuple(source_quotes(comparison.left.quotes, primaries)),
+        tuple(source_quotes(comparison.right.quotes, primaries)),
+    )
 
 
 def _resolve(

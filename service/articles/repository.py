@@ -71,15 +71,16 @@ class ArticleRepository(TenantRepository):
         in one query of just those columns (a search result page's needs)."""
         if not article_ids:
             return {}
-        # Several columns: ``execute`` (``exec`` would keep the first only).
+        # By primary key alone, the tenant checked on the rows, as
+        # ``TenantRepository.get`` does: with the tenant in the WHERE clause,
+        # SQLite picks the (tenant, created_at) index and reads every article
+        # of the tenant.
         rows = self.session.execute(
-            self.select(Article)
-            .with_only_columns(col(Article.id), col(Outlet.name), col(Article.url))
-            .select_from(Article)
+            select_columns(col(Article.id), col(Article.tenant), col(Outlet.name), col(Article.url))
             .join(Outlet, col(Outlet.id) == Article.outlet_id)
             .where(col(Article.id).in_(article_ids))
         ).all()
-        return {article_id: (name, url) for article_id, name, url in rows}
+        return {a: (name, url) for a, owner, name, url in rows if owner == self.tenant}
 
     def add_article(self, article: Article) -> Article:
         self.session.add(article)
@@ -145,6 +146,7 @@ class ArticleRepository(TenantRepository):
         count = (
             select_columns(func.count()).where(of_article).correlate(Article)
         ).scalar_subquery()
+        # Several entities: ``execute`` (``exec`` would keep the first only).
         query: Any = (
             articles.add_columns(Outlet, Version, count)
             .join(Outlet, col(Outlet.id) == Article.outlet_id)
@@ -190,9 +192,9 @@ class ArticleRepository(TenantRepository):
 
     def version_count(self, article_id: str) -> int:
         count = self.session.execute(
-            self.select(Version)
-            .with_only_columns(func.count())
-            .where(col(Version.article_id) == article_id)
+            self.scoped(select_columns(func.count()).select_from(Version), Version).where(
+                col(Version.article_id) == article_id
+            )
         ).scalar_one()
         return int(count)
 

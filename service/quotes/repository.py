@@ -101,9 +101,12 @@ class QuoteRepository(TenantRepository):
         the index (whose rows are found by primary key: their shingles are
         the ones the normalised text files under)."""
         previous = self.session.execute(
-            self.select(QuoteRecord)
-            .with_only_columns(col(QuoteRecord.id), col(QuoteRecord.norm))
-            .where(col(QuoteRecord.article_id) == article_id, col(QuoteRecord.latest).is_(True))
+            self.scoped(
+                select_columns(col(QuoteRecord.id), col(QuoteRecord.norm)).where(
+                    col(QuoteRecord.article_id) == article_id, col(QuoteRecord.latest).is_(True)
+                ),
+                QuoteRecord,
+            )
         ).all()
         if not previous:
             return
@@ -158,22 +161,19 @@ class QuoteRepository(TenantRepository):
         if not counted:
             return []
         shared = dict(counted)
-        rows = self.session.execute(
-            self.select(QuoteRecord)
-            .with_only_columns(
-                col(QuoteRecord.id),
-                col(QuoteRecord.article_id),
-                col(QuoteRecord.version),
-                col(QuoteRecord.ordinal),
-                col(QuoteRecord.text),
-                col(QuoteRecord.start),
-                col(QuoteRecord.end),
-                col(QuoteRecord.speaker),
-                col(QuoteRecord.norm),
-                col(QuoteRecord.latest),
-            )
-            .where(col(QuoteRecord.id).in_(list(shared)))
-        ).all()
+        columns = select_columns(
+            col(QuoteRecord.id),
+            col(QuoteRecord.article_id),
+            col(QuoteRecord.version),
+            col(QuoteRecord.ordinal),
+            col(QuoteRecord.text),
+            col(QuoteRecord.start),
+            col(QuoteRecord.end),
+            col(QuoteRecord.speaker),
+            col(QuoteRecord.norm),
+            col(QuoteRecord.latest),
+        ).where(col(QuoteRecord.id).in_(list(shared)))
+        rows = self.session.execute(self.scoped(columns, QuoteRecord)).all()
         found = [
             Candidate(qid, article, version, ordinal, text, start, end, speaker, norm, latest, n)
             for qid, article, version, ordinal, text, start, end, speaker, norm, latest in rows

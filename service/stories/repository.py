@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as select_columns
@@ -54,10 +53,9 @@ class StoryRepository(TenantRepository):
             .correlate(Story)
             .scalar_subquery()
         )
-        query: Any = self.select(Story).add_columns(count)
+        query = self.scoped(select_columns(Story, count), Story)
         if after is not None:
             query = query.where(col(Story.key) > after)
-        # Two columns: ``execute`` (``exec`` would keep the first only).
         rows = self.session.execute(query.order_by(col(Story.key)).limit(limit)).all()
         return [(story, int(n)) for story, n in rows]
 
@@ -89,9 +87,9 @@ class StoryRepository(TenantRepository):
             .group_by(col(Version.article_id))
             .subquery()
         )
-        query: Any = (
-            self.select(Article)
-            .add_columns(Outlet, Version, StoryArticle)
+        query = self.scoped(
+            select_columns(Article, Outlet, Version, StoryArticle)
+            .select_from(Article)
             .join(StoryArticle, col(StoryArticle.article_id) == Article.id)
             .join(Outlet, col(Outlet.id) == Article.outlet_id)
             .join(latest, latest.c.article_id == Article.id)
@@ -111,12 +109,13 @@ class StoryRepository(TenantRepository):
         if not article_ids:
             return found
         rows = self.session.execute(
-            self.select(Story)
-            .with_only_columns(col(StoryArticle.article_id), col(Story.key))
-            .select_from(Story)
-            .join(StoryArticle, col(StoryArticle.story_id) == Story.id)
-            .where(col(StoryArticle.article_id).in_(article_ids))
-            .order_by(col(Story.key))
+            self.scoped(
+                select_columns(col(StoryArticle.article_id), col(Story.key))
+                .join(Story, col(Story.id) == StoryArticle.story_id)
+                .where(col(StoryArticle.article_id).in_(article_ids))
+                .order_by(col(Story.key)),
+                Story,
+            )
         ).all()
         for article_id, key in rows:
             found[article_id].append(key)

@@ -96,3 +96,20 @@ def test_saved_policies_by_name_and_as_a_storys_default(
     problem(api.put("/v1/policies/bad name", json={}), 422)
     assert api.delete("/v1/policies/strict").status_code == 204
     problem(api.get("/v1/policies/strict"), 404)
+
+
+def test_a_dropped_quote_whose_words_remain_unquoted_carries_its_echo(api: TestClient) -> None:
+    baseline = (
+        'The minister said: "We will never export weapons to Russia under any circumstances." '
+        "Others disagreed."
+    )
+    candidate = (
+        "The minister said they will never export weapons to Russia under any circumstances. "
+        "Others disagreed."
+    )
+    body = check(api, {"text": baseline}, {"text": candidate})
+    dropped = next(f for f in body["findings"] if f["kind"] == "dropped_quote")
+    echo = dropped["echo"]
+    assert (echo["quote"], echo["echoed_in"]) == (dropped["baseline"]["quote_id"], "right")
+    assert candidate[echo["start"] : echo["end"]] == echo["text"]
+    assert echo["kind"] == "indirect"

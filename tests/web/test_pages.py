@@ -264,6 +264,32 @@ def test_the_story_page_lists_statements_and_who_omits_them(pages: TestClient) -
     assert "<ins>But</ins>" in page.text or "<del>But</del>" in page.text
 
 
+def test_the_story_page_shows_a_primary_document_and_the_outlets_against_it(
+    pages: TestClient,
+) -> None:
+    """A primary document omits nothing (it is not coverage): its row has
+    no count of omissions, and the outlets' quotations are checked."""
+    story = f"primary-{uuid.uuid4().hex[:8]}"
+    statement = '"We have never exported weapons to Russia," the ministry said.'
+    document = _store(
+        pages,
+        None,
+        "We have never exported weapons to Russia.",
+        outlet="Ministry",
+        url=f"https://m.example/{story}",
+    )
+    _store(pages, None, statement, outlet="Wire", story=story, url=f"https://w.example/{story}")
+    joined = pages.post(
+        f"/v1/stories/{story}/articles", json={"article_id": document, "primary": True}
+    )
+    assert joined.status_code == 201, joined.text
+    page = pages.get(f"/stories/{story}", headers=HTML)
+    assert page.status_code == 200, page.text
+    assert "Against the primary documents" in page.text
+    assert "every quote is in the documents, word for word" in page.text
+    assert re.search(r"<td>Ministry</td>(?:(?!</tr>).)*<td></td>\s*</tr>", page.text, re.S)
+
+
 def test_the_compare_page_has_one_passages_section_and_a_plain_title(pages: TestClient) -> None:
     form = {
         "left_text": '"We will go," she said. The mayor spoke at noon.',

@@ -51,10 +51,12 @@ def test_every_module_declares_what_it_exports(name: str) -> None:
 
 def test_the_core_exports_exactly_its_public_surface() -> None:
     assert service.core.__all__ == [
+        "DEFAULT_RULES",
         "Alignment",
         "Comparison",
         "DiffOp",
         "Match",
+        "MatchRules",
         "Quote",
         "Relation",
         "Side",

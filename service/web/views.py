@@ -1,24 +1,13 @@
 """What the pages show, computed from the core's results: pure, no web code.
 
-Public API:
-
-- ``Run``: a stretch of text with an optional ``mark`` (``"ins"``/``"del"``).
-- ``QuoteView``: one quotation as a page shows it: id, relation to the other
-  side (``identical``/``reworded``/``partial``, or ``omitted`` when the other
-  side lacks it), its partners' ids, and its words as runs, the ones the
-  other side changed marked.
-- ``Paragraph``: a paragraph of an article as pieces (``str`` for plain
-  text, ``QuoteFragment`` for a quotation's part in it, ``Unshared`` for
-  plain text of a passage the other side lacks), the omitted quotations
-  flagged in its margin and the passages that begin in it.
-- ``SideView``, ``PairView``, ``ComparisonView``: a side-by-side comparison
-  (with each pair's typed edits and drift, and the omitted quotations'
-  unquoted echoes); ``comparison_view(comparison)`` builds one.
-- ``marked_runs(text, ops, side)``: ``text`` split into runs following a word
-  diff's ops, the words that ``side`` does not share marked.
-- ``unified_runs(old, new, ops)``: both texts interleaved in one stream
-  (deleted words from ``old``, inserted words from ``new``), whitespace and
-  line breaks kept, for a version diff.
+A side-by-side comparison (``comparison_view``) is each side's quotations
+as a page shows them (``QuoteView``: relation to the other side, or
+``omitted``, partners, and words as runs with the ones the other side
+changed marked), each side's paragraphs as pieces (plain text, a
+quotation's part, or text of a passage the other side lacks) with the
+omitted quotations flagged in the margin, and the matched pairs with their
+typed edits and drift. A version diff is one stream of runs showing the old
+text becoming the new (``unified_runs``).
 
 >>> from service.core.diff import word_diff
 >>> [(r.mark, r.text) for r in marked_runs("But we win", word_diff("But we win", "we win"), "left")]

@@ -125,9 +125,7 @@ class ArticleRepository(TenantRepository):
         cursor = None
         if len(rows) > limit:
             last = items[-1].article
-            created_at = utc(last.created_at)
-            assert created_at is not None
-            cursor = encode_cursor(created_at.isoformat(), last.id)
+            cursor = encode_cursor(utc(last.created_at).isoformat(), last.id)
         return Page(items, cursor)
 
     def summary(self, article_id: str) -> ArticleRow | None:

@@ -122,13 +122,6 @@ class NinjsRequest(BaseModel):
         return self.model_dump()
 
 
-def _at(moment: datetime) -> datetime:
-    """A stored time as an aware UTC datetime (SQLite hands back naive ones)."""
-    aware = utc(moment)
-    assert aware is not None
-    return aware
-
-
 class ArticleRecorded(BaseModel):
     id: str
     version: int
@@ -158,7 +151,7 @@ class ArticleOut(BaseModel):
             outlet=row.outlet.name,
             url=row.article.url,
             external_id=row.article.external_id,
-            created_at=_at(row.article.created_at),
+            created_at=utc(row.article.created_at),
             latest_version=latest.number if latest is not None else None,
             versions=row.versions,
             title=latest.title if latest is not None else None,
@@ -187,7 +180,7 @@ class VersionSummary(BaseModel):
     def of(cls, version: Version) -> Self:
         return cls(
             version=version.number,
-            fetched_at=_at(version.fetched_at),
+            fetched_at=utc(version.fetched_at),
             published_at=utc(version.published_at),
             updated_at=utc(version.updated_at),
             headline=version.title,
@@ -236,9 +229,9 @@ class VersionOut(BaseModel):
             outlet=stored.outlet.name,
             uri=_uri(article),
             version=version.number,
-            version_created=_at(version.updated_at or version.fetched_at),
-            first_created=_at(version.published_at or article.created_at),
-            fetched_at=_at(version.fetched_at),
+            version_created=utc(version.updated_at or version.fetched_at),
+            first_created=utc(version.published_at or article.created_at),
+            fetched_at=utc(version.fetched_at),
             headline=version.title,
             by=version.byline,
             language=version.language,
@@ -254,7 +247,6 @@ def ninjs_document(stored: StoredVersion) -> dict[str, Any]:
     article, version = stored.article, stored.version
     created = utc(version.updated_at or version.fetched_at)
     first = utc(version.published_at or article.created_at)
-    assert created is not None and first is not None
     return to_ninjs(
         uri=_uri(article),
         version=version.number,

@@ -69,9 +69,7 @@ class SavedPolicy:
     @classmethod
     def of(cls, row: CheckPolicy, *, created: bool = False) -> SavedPolicy:
         policy = Policy(parse_kinds(row.fail_on.split()), row.min_passage_words)
-        updated_at = utc(row.updated_at)
-        assert updated_at is not None
-        return cls(row.name, policy, row.story, row.outlet, updated_at, created)
+        return cls(row.name, policy, row.story, row.outlet, utc(row.updated_at), created)
 
 
 def _policy_of(given: PolicyIn) -> Policy:

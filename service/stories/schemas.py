@@ -38,13 +38,6 @@ __all__ = [
 ]
 
 
-def _at(moment: datetime) -> datetime:
-    """A stored time as an aware UTC datetime (SQLite hands back naive ones)."""
-    aware = utc(moment)
-    assert aware is not None
-    return aware
-
-
 class JoinRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -79,7 +72,7 @@ class StorySummary(BaseModel):
 
     @classmethod
     def of(cls, story: Story, articles: int) -> Self:
-        return cls(key=story.key, created_at=_at(story.created_at), articles=articles)
+        return cls(key=story.key, created_at=utc(story.created_at), articles=articles)
 
 
 class StoryPage(BaseModel):
@@ -118,7 +111,7 @@ def _member_fields(member: stories.StoryMember) -> dict[str, Any]:
         "version": latest.number if latest is not None else None,
         "headline": latest.title if latest is not None else None,
         "published_at": stories.published(member),
-        "added_at": _at(member.added_at),
+        "added_at": utc(member.added_at),
         "primary": member.primary,
     }
 
@@ -132,7 +125,7 @@ class StoryOut(BaseModel):
     def of(cls, story: Story, members: Sequence[stories.StoryMember]) -> Self:
         return cls(
             key=story.key,
-            created_at=_at(story.created_at),
+            created_at=utc(story.created_at),
             articles=[StoryArticle.of(m) for m in members],
         )
 

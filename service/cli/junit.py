@@ -1,17 +1,14 @@
-"""A regression check's result for people and for CI systems.
+"""A regression check's result for people and for CI systems
+(``sourcediff check``).
 
-Public API:
+The plain-text report gives the verdict, then one line per finding (failing
+ones marked ``FAIL``) with its offsets in both texts. The JUnit XML, which
+GitHub Actions, GitLab CI and Jenkins show as test results, has one test
+case per finding (a ``<failure>`` when the policy fails on it) and one for
+the check as a whole, so that a clean check still shows as one passing test.
 
-- ``render_check(body, baseline, candidate)``: a plain-text report: the
-  verdict, then one line per finding (failing ones marked ``FAIL``) with
-  its offsets in both texts.
-- ``junit_xml(body, baseline, candidate)``: JUnit XML, which GitHub
-  Actions, GitLab CI and Jenkins show as test results: one test case per
-  finding (a ``<failure>`` when the policy fails on it) and one for the
-  check as a whole, so a clean check still shows as one passing test.
-
-``body`` is the check's response body (``POST /v1/checks``, or the core's
-``CheckResult.as_dict()``); ``baseline`` and ``candidate`` name the inputs.
+Both read the check's JSON body (``CheckResponse``, from ``POST /v1/checks``
+or computed in-process); ``baseline`` and ``candidate`` name the inputs.
 """
 
 from __future__ import annotations

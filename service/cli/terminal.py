@@ -1,16 +1,13 @@
-"""A comparison as a report for people at a terminal.
+"""A comparison as a report for people at a terminal (``sourcediff compare``).
 
-Public API:
-
-- ``render_report(comparison, *, left_name, right_name, color)``: the
-  summary (quotes per side, matches per relation, omissions), each match
-  with its word diff inline, then each side's quotes the other omits, with
-  their speakers; with the comparison's insight, each match's typed edits
-  and attribution drift and each omitted quote's unquoted echo; with its
-  passages, the passages each side alone has. With ``color`` the diff is
-  coloured (deletions red, insertions green); without, it is marked
-  ``[-deleted-]`` and ``{+inserted+}`` as ``wdiff`` does, so nothing is
-  lost in a pipe.
+The report opens with a summary (quotes per side, matches per relation,
+omissions), then each match with its word diff inline, then each side's
+quotes the other omits, with their speakers; with the comparison's insight,
+each match's typed edits and attribution drift and each omitted quote's
+unquoted echo; with its passages, the passages each side alone has. In
+colour the diff shows deletions red and insertions green; without colour it
+is marked ``[-deleted-]`` and ``{+inserted+}`` as ``wdiff`` does, so nothing
+is lost in a pipe.
 
 >>> from service.core import compare_texts
 >>> c = compare_texts('"We take this chance," he said.', 'She said: "We take the chance."')

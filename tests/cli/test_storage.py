@@ -14,10 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from service.cli.app import app
-from service.core import fingerprint, tokenize
+from service.core import fingerprint
+from service.http import create_app
+from service.platform.config import Settings
 from service.platform.html import html_to_text
 from tests.databases import scratch_postgres
 
@@ -103,7 +106,7 @@ def test_several_files_are_successive_versions(runner: CliRunner, files: Path) -
     ]
     rows = listing(runner, URL)
     assert [r["content_hash"] for r in rows] == [fingerprint(t) for t in (WIN, SURELY, WIN)]
-    assert {r["title"] for r in rows} == {"Win"}
+    assert {r["headline"] for r in rows} == {"Win"}
 
 
 @pytest.mark.usefixtures("database")
@@ -124,7 +127,7 @@ def test_html_file_is_stored_as_its_text(runner: CliRunner, files: Path) -> None
     (row,) = listing(runner, URL)
     text = html_to_text(PAGE)
     assert row["content_hash"] == fingerprint(text)
-    assert row["words"] == len(tokenize(text)) == 7
+    assert row["words"] == len(text.split()) == 7
 
 
 @pytest.mark.usefixtures("database")
@@ -165,11 +168,40 @@ def test_versions_listing(runner: CliRunner, files: Path) -> None:
         rf"  v1 +\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d +{fingerprint(WIN)[:12]} +5  Win", lines[0]
     )
     assert re.fullmatch(rf"  v2 +\S+ \S+ +{fingerprint(SURELY)[:12]} +6  —", lines[1])
-    assert [sorted(r) for r in rows] == [
-        ["content_hash", "fetched_at", "title", "version", "words"]
+    # The items of GET /v1/articles/{id}/versions (VersionSummary).
+    assert [list(r) for r in rows] == [
+        [
+            "version",
+            "fetched_at",
+            "published_at",
+            "updated_at",
+            "headline",
+            "content_hash",
+            "words",
+        ]
     ] * 2
-    assert [(r["version"], r["words"], r["title"]) for r in rows] == [(1, 5, "Win"), (2, 6, None)]
-    assert str(rows[0]["fetched_at"]).endswith("+00:00")
+    assert [(r["version"], r["words"], r["headline"]) for r in rows] == [
+        (1, 5, "Win"),
+        (2, 6, None),
+    ]
+    assert str(rows[0]["fetched_at"]).endswith("Z")
+
+
+def test_versions_json_is_the_api_listing(runner: CliRunner, files: Path, database: Path) -> None:
+    """``versions --json`` prints what ``GET /v1/articles/{id}/versions``
+    answers: the same schema, the same word count."""
+    # A zero-width space joins two words for the API (str.split), which
+    # the CLI's own count (tokenize) used to split.
+    joined = files / "joined.txt"
+    joined.write_text('He said\u200btwice: "we will win."\n', encoding="utf-8")
+    lines = ingest(runner, str(joined), str(files / "surely.txt"), "--outlet", "D", "--url", URL)
+    article_id = lines[0].rsplit(" ", 1)[1]
+
+    settings = Settings(database_url=f"sqlite:///{database}")
+    with TestClient(create_app(settings)) as api:
+        items = api.get(f"/v1/articles/{article_id}/versions").json()["items"]
+    assert listing(runner, URL) == items
+    assert items[0]["words"] == 5
 
 
 @pytest.mark.usefixtures("database")

@@ -1,0 +1,43 @@
+"""``sourcediff serve`` and ``sourcediff openapi``: run the HTTP service with
+uvicorn, or print (or write) its OpenAPI document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from service.http import create_app, openapi_json, server
+from service.platform.config import Settings
+
+__all__ = ["openapi", "serve"]
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface (default: SOURCEDIFF_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: SOURCEDIFF_PORT).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: SOURCEDIFF_WORKERS).")
+    ] = None,
+) -> None:
+    """Run the HTTP service (service.main:app) with uvicorn."""
+    settings = Settings()
+    server.run(
+        host=settings.host if host is None else host,
+        port=settings.port if port is None else port,
+        workers=settings.workers if workers is None else workers,
+    )
+
+
+def openapi(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here (default: stdout).")
+    ] = None,
+) -> None:
+    """Print the service's OpenAPI document (JSON, sorted keys)."""
+    document = openapi_json(create_app())
+    if output is None:
+        typer.echo(document, nl=False)
+    else:
+        output.write_text(document, encoding="utf-8")

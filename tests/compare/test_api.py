@@ -1,4 +1,4 @@
-"""POST /v1/compare on good input: the contract of shared/API.md."""
+"""POST /v1/compare on good input: the compare contract (docs/compare-api.md)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def words(text: str) -> str:
 
 
 def assert_contract(body: dict[str, Any], left_text: str, right_text: str) -> None:
-    """Offsets, ids and the partition of quotes that API.md promises."""
+    """Offsets, ids and the partition of quotes that the contract promises."""
     ids = {}
     for side, text, prefix in (("left", left_text, "L"), ("right", right_text, "R")):
         for q in body[side]["quotes"]:

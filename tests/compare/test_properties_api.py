@@ -1,5 +1,5 @@
 """Property tests of ``POST /v1/compare``: no input gets a 5xx, and every
-200 keeps the contract of ``shared/API.md``."""
+200 keeps the compare contract (docs/compare-api.md)."""
 
 from __future__ import annotations
 

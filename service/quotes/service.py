@@ -32,14 +32,12 @@ from service.platform.pagination import decode_ints, encode_cursor
 from service.quotes.repository import Candidate, IndexedQuote, QuoteRepository, indexed_quotes
 from service.stories import service as stories
 
-# In plain sorted order, as tests/test_layout.py holds (ruff would put the
-# constant first).
-__all__ = [  # noqa: RUF022
+__all__ = [
+    "SEARCH_CANDIDATES",
     "Candidate",
     "Evidence",
     "IndexedQuote",
     "Related",
-    "SEARCH_CANDIDATES",
     "Scope",
     "SearchHit",
     "SearchResults",

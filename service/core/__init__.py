@@ -2,7 +2,10 @@
 
 Pure Python over the standard library, rapidfuzz (whose batch scorer
 answers in numpy arrays) and sentencex (sentence boundaries): no web
-framework, no database, no network.
+framework, no database, no network. Results are plain immutable data
+(frozen dataclasses); the core writes no JSON: each feature's schemas
+(``service.compare.schemas``, ``service.checks.schemas``) define the wire
+shapes and build them from these results.
 Everything here is usable as a library::
 
     >>> from service.core import compare_texts

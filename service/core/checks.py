@@ -122,12 +122,6 @@ class Policy:
     fail_on: frozenset[FailOn] = DEFAULT_FAIL_ON
     min_passage_words: int = DEFAULT_PASSAGE_WORDS
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "fail_on": [k for k in FAIL_ON if k in self.fail_on],
-            "min_passage_words": self.min_passage_words,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -143,13 +137,6 @@ class Span:
     @classmethod
     def of_quote(cls, quote: Quote, qid: str) -> Span:
         return cls(quote.start, quote.end, quote.text, qid, quote.speaker)
-
-    def as_dict(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text}
-        if self.quote_id is not None:
-            body["quote_id"] = self.quote_id
-            body["speaker"] = self.speaker
-        return body
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,27 +157,6 @@ class Finding:
     drift: DriftKind | None = None
     echo: Echo | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "kind": self.kind,
-            "fails": self.fails,
-            "message": self.message,
-            "baseline": self.baseline.as_dict() if self.baseline else None,
-            "candidate": self.candidate.as_dict() if self.candidate else None,
-        }
-        if self.relation is not None:
-            body |= {
-                "relation": self.relation,
-                "score": self.score,
-                "diff": [op.as_dict() for op in self.diff],
-                "edits": [e.as_dict() for e in self.edits],
-            }
-        if self.drift is not None:
-            body["drift"] = self.drift
-        if self.echo is not None:
-            body["echo"] = self.echo.as_dict()
-        return body
-
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
@@ -200,21 +166,6 @@ class CheckResult:
     passed: bool
     policy: Policy
     findings: tuple[Finding, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        counts = {k: 0 for k in KINDS}
-        for f in self.findings:
-            counts[f.kind] += 1
-        return {
-            "passed": self.passed,
-            "policy": self.policy.as_dict(),
-            "summary": {
-                "failures": sum(f.fails for f in self.findings),
-                "findings": len(self.findings),
-                **counts,
-            },
-            "findings": [f.as_dict() for f in self.findings],
-        }
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -5,14 +5,18 @@ insight and the sentence alignment, in one call (``compare_texts``).
 >>> c = compare_texts('He said "no deal," firmly.', 'She heard "No deal!" twice.')
 >>> [(m.relation, m.score) for m in c.alignment.matches]
 [('identical', 100.0)]
->>> c.as_dict()["matches"][0]["left"], c.as_dict()["matches"][0]["right"]
-('L1', 'R1')
+>>> [(m.left, m.right) for m in c.alignment.matches], quote_ids("L", len(c.left.quotes))
+([(0, 0)], ['L1'])
+
+A comparison is plain immutable data: quotes are named by their index on
+their side (``quote_ids`` gives the ``L1``, ``R1`` … that reports use). Its
+JSON, the ``POST /v1/compare`` body, is defined by
+``service.compare.schemas.CompareResponse``, not here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from service.core.alignment.passages import PassageAlignment, align_passages
 from service.core.alignment.quotes import Alignment, align_quotes
@@ -50,57 +54,6 @@ class Comparison:
     alignment: Alignment
     insight: Insight | None = None
     passages: PassageAlignment | None = None
-
-    def as_dict(self, *, include_text: bool = False) -> dict[str, Any]:
-        """The ``POST /v1/compare`` response body, as the compare contract
-        (docs/compare-api.md) fixes it; quotes are ``L1``…, ``R1``….
-
-        ``include_text`` adds each side's compared text, which clients need
-        when it was extracted from HTML (the offsets point into it). With an
-        ``insight``, each match also has its typed ``edits`` and the body
-        the ``echoes`` and ``attribution_drift`` (``service.core.insight.analysis``):
-        extra fields, which the contract allows. With ``passages``, the
-        body has the sentence alignment and the passages each side lacks
-        (``service.core.alignment.passages``).
-        """
-        lids = quote_ids("L", len(self.left.quotes))
-        rids = quote_ids("R", len(self.right.quotes))
-
-        def side(s: Side, ids: list[str]) -> dict[str, Any]:
-            body: dict[str, Any] = {
-                "quotes": [q.as_dict(qid) for qid, q in zip(ids, s.quotes, strict=True)]
-            }
-            if s.outlet is not None:
-                body["outlet"] = s.outlet
-            if include_text:
-                body["text"] = s.text
-            return body
-
-        a = self.alignment
-        matches = [
-            {
-                "left": lids[m.left],
-                "right": rids[m.right],
-                "relation": m.relation,
-                "score": m.score,
-                "diff": [op.as_dict() for op in m.diff],
-            }
-            for m in a.matches
-        ]
-        body = {
-            "left": side(self.left, lids),
-            "right": side(self.right, rids),
-            "matches": matches,
-            "left_only": [lids[i] for i in a.left_only],
-            "right_only": [rids[i] for i in a.right_only],
-        }
-        if self.insight is not None:
-            for match, pair in zip(matches, self.insight.pairs, strict=True):
-                match["edits"] = [e.as_dict() for e in pair.edits]
-            body |= self.insight.as_dict(a, self.left, self.right, lids, rids)
-        if self.passages is not None:
-            body["passages"] = self.passages.as_dict()
-        return body
 
 
 def compare_texts(

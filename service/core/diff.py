@@ -41,9 +41,6 @@ class DiffOp:
     left: str
     right: str
 
-    def as_dict(self) -> dict[str, str]:
-        return {"op": self.op, "left": self.left, "right": self.right}
-
 
 def count_words(chunk: str) -> int:
     """How many words ``chunk``, one side of a ``DiffOp``, covers (its words

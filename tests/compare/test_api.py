@@ -8,6 +8,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from service.compare.schemas import CompareResponse
+from service.compare.service import TextSource
 from service.core import compare_texts
 
 
@@ -42,7 +44,9 @@ def test_seed_articles(
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert body == compare_texts(left, right).as_dict()
+    sides = TextSource(left), TextSource(right)
+    expected = CompareResponse.of(compare_texts(left, right), *sides)
+    assert body == expected.model_dump(mode="json", exclude_unset=True)
     contract = {"left", "right", "matches", "left_only", "right_only"}
     assert set(body) == contract | {"echoes", "attribution_drift", "passages"}
     # The seeds' unquoted echo: "tarnishing" (right) in the left's narration.

@@ -112,3 +112,45 @@ def long_article(n_words: int = 5000, *, seed: int = 7) -> tuple[str, list[str]]
             planted.append(f"{quote},")
         words = sum(len(p.split()) for p in paragraphs)
     return "\n\n".join(paragraphs), planted
+
+
+# Two outlets on one (invented) story: a wire version and a regional paper's
+# rewrite with its own reporting, curly marks and a split statement.
+WIRE = """Dockers walk out as port talks collapse
+
+ROTTERDAM, Netherlands (AP) — Dock workers at Europe's busiest port walked off the job \
+Thursday after talks over automation broke down, leaving hundreds of ships waiting offshore.
+
+"We did not want this strike, but the company left us no choice," said union leader \
+Marieke de Vries. "Every offer they made cut jobs."
+
+The port authority called the walkout "deeply irresponsible" and said it would seek a \
+court order.
+
+"Ships are already diverting to Antwerp and Hamburg. Every day of this strike costs the \
+region millions," port spokesman Erik Jansen said. "We are asking both sides to return to \
+the table."
+
+Union members voted 87% in favour of the strike last week.
+
+"It's not about money," said crane operator Sven Bakker, 44. "It's about whether there \
+will be a job here for my son."
+"""
+
+REGIONAL = """Port strike: 'No choice', says union
+
+Dockers in Rotterdam stopped work on Thursday, and the port authority says the strike is \
+"deeply irresponsible".
+
+Union leader Marieke de Vries told reporters: “We didn’t want this strike, but the company \
+left us no choice.”
+
+Port spokesman Erik Jansen said ships were “already diverting to Antwerp and Hamburg”.
+
+“Every day of this strike costs the region millions,” he said.
+
+“We are asking both sides to return to the table,” Jansen added.
+
+Shop owners near the docks said trade had slowed. “Nobody is buying anything this week,” \
+said Fatima El Amrani, who runs a café on the quay.
+"""

@@ -105,15 +105,13 @@ def test_a_policy_fails_on_typed_edits_and_attribution_drift() -> None:
     assert not strict.passed and [f.kind for f in strict.findings if f.fails] == ["speaker_changed"]
 
 
-def test_the_body_counts_and_orders_findings() -> None:
+def test_findings_are_counted_and_in_baseline_order() -> None:
     candidate = BASE.replace("never exported weapons", "never exported arms").replace(
         'He called the reports "reckless remarks". ', ""
     )
-    body = check(compare_texts(BASE, candidate), Policy()).as_dict()
-    assert body["summary"]["failures"] == 2 and body["summary"]["dropped_quote"] == 1
-    starts = [f["baseline"]["start"] for f in body["findings"]]
-    assert starts == sorted(starts)
-    assert body["policy"] == {
-        "fail_on": ["dropped_quote", "reworded_quote"],
-        "min_passage_words": 30,
-    }
+    result = check(compare_texts(BASE, candidate), Policy())
+    assert sum(f.fails for f in result.findings) == 2
+    assert [f.kind for f in result.findings].count("dropped_quote") == 1
+    starts = [f.baseline.start for f in result.findings if f.baseline is not None]
+    assert len(starts) == len(result.findings) and starts == sorted(starts)
+    assert result.policy == Policy(frozenset({"dropped_quote", "reworded_quote"}), 30)

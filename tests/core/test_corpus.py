@@ -1,7 +1,8 @@
 """The labelled corpus, scored in-process by the shared harness.
 
 ``shared/eval/score.py`` is loaded unchanged (it is standard library only);
-its ``post`` is replaced by a call to the core, so the figures are the ones
+its ``post`` is replaced by a call to the core, its result written as the
+``POST /v1/compare`` body by the compare schema, so the figures are the ones
 the HTTP harness reports, without a server.
 """
 
@@ -15,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from service.compare.schemas import CompareResponse
+from service.compare.service import TextSource
 from service.core import compare_texts
 
 
@@ -26,7 +29,10 @@ def harness(shared_dir: Path) -> ModuleType:
     spec.loader.exec_module(module)
 
     def post(url: str, body: dict[str, Any], timeout: float) -> dict[str, Any]:
-        return compare_texts(body["left"]["text"], body["right"]["text"]).as_dict()
+        left, right = TextSource(body["left"]["text"]), TextSource(body["right"]["text"])
+        comparison = compare_texts(left.text, right.text)
+        response = CompareResponse.of(comparison, left, right)
+        return response.model_dump(mode="json", exclude_unset=True)
 
     module.post = post  # type: ignore[attr-defined]
     return module

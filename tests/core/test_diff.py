@@ -120,13 +120,6 @@ class TestRebuild:
 
 
 class TestDiffOp:
-    def test_as_dict(self) -> None:
-        assert DiffOp("replace", "claimed", "took away").as_dict() == {
-            "op": "replace",
-            "left": "claimed",
-            "right": "took away",
-        }
-
     def test_frozen(self) -> None:
         with pytest.raises(dataclasses.FrozenInstanceError):
             DiffOp("equal", "a", "a").op = "insert"  # type: ignore[misc]

@@ -35,9 +35,8 @@ def test_the_seeds_tarnishing_is_echoed_as_tarnish(seed_texts: tuple[str, str]) 
     assert echo.sentence == (
         "Reports of sales to Moscow are an attempt to tarnish the country's image, he said."
     )
-    (entry,) = [e for e in c.as_dict()["echoes"] if e["text"] == "tarnish"]
-    assert entry["quote"] == f"R{tarnishing + 1}" and entry["echoed_in"] == "left"
-    assert (entry["start"], entry["end"], entry["kind"]) == (echo.start, echo.end, "indirect")
+    (found,) = [e for e in c.insight.echoes if e.echo.text == "tarnish"]
+    assert (found.side, found.index, found.echo) == ("right", tarnishing, echo)
 
 
 def test_the_module_example() -> None:
@@ -74,9 +73,8 @@ def test_a_quote_run_as_the_outlets_own_words_is_narration() -> None:
     assert SEOUL_REUTERS[echo.start : echo.end] == echo.text
     assert echo.sentence.startswith("The launch was a grave provocation")
     assert echo.score == 100.0
-    (entry,) = c.as_dict()["echoes"]
-    assert entry["quote"] == "L1" and entry["echoed_in"] == "right"
-    assert entry["kind"] == "narration"
+    (found,) = c.insight.echoes
+    assert (found.side, found.index, found.echo.kind) == ("left", 0, "narration")
     # Reuters' own quotation has no echo in the AP story.
     assert c.insight.echo_of("right", 0) is None
 
@@ -209,14 +207,13 @@ def test_the_finder_answers_as_find_echo() -> None:
     assert finder.find("tarnishing") == find_echo("tarnishing", text, spans) is not None
 
 
-def test_an_echo_renders_its_fields() -> None:
+def test_an_echo_holds_its_fields() -> None:
     echo = find_echo("tarnishing", "It was an attempt to tarnish its image, he said.", [])
     assert echo is not None
-    assert echo.as_dict() == {
-        "start": 21,
-        "end": 28,
-        "text": "tarnish",
-        "sentence": "It was an attempt to tarnish its image, he said.",
-        "score": echo.score,
-        "kind": "indirect",
-    }
+    assert (echo.start, echo.end, echo.text, echo.sentence, echo.kind) == (
+        21,
+        28,
+        "tarnish",
+        "It was an attempt to tarnish its image, he said.",
+        "indirect",
+    )

@@ -112,16 +112,15 @@ def test_news_sentences_keep_abbreviations_and_end_at_line_breaks() -> None:
     assert sentence_spans("") == () and sentence_spans("  \n ") == ()
 
 
-def test_the_comparison_body_carries_the_passages(seed_texts: tuple[str, str]) -> None:
-    body = compare_texts(*seed_texts).as_dict()
-    passages = body["passages"]
-    assert set(passages) == {"left_only", "right_only", "aligned"}
-    for item in passages["aligned"]:
-        assert item["relation"] in {"same", "reworded", "split", "merged"}
-        assert item["left"] and item["right"]
+def test_the_comparison_carries_the_passages(seed_texts: tuple[str, str]) -> None:
+    passages = compare_texts(*seed_texts).passages
+    assert passages is not None
+    for item in passages.aligned:
+        assert item.relation in {"same", "reworded", "split", "merged"}
+        assert item.left and item.right
     left, _ = seed_texts
-    for passage in passages["left_only"]:
-        assert left[passage["start"] : passage["end"]] == passage["text"]
+    for passage in passages.left_only:
+        assert left[passage.start : passage.end] == passage.text
 
 
 def test_sentence_alignment_agrees_with_newsedits() -> None:

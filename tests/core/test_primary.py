@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from service.core.compare import quote_ids
-from service.core.insight.primary import primary_report, source_quote, source_quotes
+from service.core.insight.primary import source_quote, source_quotes, verdict_counts
 from service.core.quotes.extract import extract_quotes
 
 STATEMENT = (
@@ -200,41 +199,43 @@ def test_a_quote_only_the_second_primary_carries() -> None:
     assert found.span is not None and BRIEFING[found.span.start :].startswith("The next package")
 
 
-def test_the_primary_report_counts_verdicts_per_side() -> None:
-    left = extract_quotes(ARTICLE)
-    right = extract_quotes(
-        'WASHINGTON (Reuters) - "We have provided more than $40 billion in security assistance '
-        'since the invasion began," Kirby said. "It is a dark day," he added.'
-    )
-    report = primary_report(
-        [
-            ("left", left, quote_ids("L", len(left))),
-            ("right", right, quote_ids("R", len(right))),
-        ],
-        [STATEMENT, BRIEFING],
-    )
-    assert report["summary"] == {
-        "left": {"accurate": 1, "trimmed": 1, "edited": 1, "not_found": 1},
-        "right": {"accurate": 1, "trimmed": 0, "edited": 0, "not_found": 1},
+ARTICLE_RIGHT = (
+    'WASHINGTON (Reuters) - "We have provided more than $40 billion in security assistance '
+    'since the invasion began," Kirby said. "It is a dark day," he added.'
+)
+
+
+def test_verdicts_are_counted_per_side() -> None:
+    left = source_quotes(extract_quotes(ARTICLE), [STATEMENT, BRIEFING])
+    right = source_quotes(extract_quotes(ARTICLE_RIGHT), [STATEMENT, BRIEFING])
+    assert verdict_counts(s for _, s in left) == {
+        "accurate": 1,
+        "trimmed": 1,
+        "edited": 1,
+        "not_found": 1,
     }
-    assert [(e["quote"], e["primary"], e["verdict"]) for e in report["left"]] == [
-        ("L1", 0, "accurate"),
-        ("L2", 0, "trimmed"),
-        ("L3", None, "not_found"),
-        ("L4", 0, "edited"),
+    assert verdict_counts(s for _, s in right) == {
+        "accurate": 1,
+        "trimmed": 0,
+        "edited": 0,
+        "not_found": 1,
+    }
+    assert [(index, s.verdict) for index, s in left] == [
+        (0, "accurate"),
+        (0, "trimmed"),
+        (None, "not_found"),
+        (0, "edited"),
     ]
-    first = report["left"][0]
-    assert set(first) == {"quote", "primary", "verdict", "score", "source", "edits", "diff"}
-    assert first["source"]["text"] == ALLIES
-    assert set(first["source"]) == {"start", "end", "text", "context_before", "context_after"}
-    trimmed = report["left"][1]
-    assert trimmed["source"]["context_after"].startswith("since the invasion began.")
-    assert report["left"][2]["source"] is None
-    substituted = [e for e in report["left"][3]["edits"] if e["type"] == "substituted"]
-    assert [(e["left"], e["right"]) for e in substituted] == [("allies", "partners")]
+    first = left[0][1]
+    assert first.span is not None and first.span.text == ALLIES
+    trimmed = left[1][1]
+    assert trimmed.span is not None and trimmed.span.after.startswith("since the invasion began.")
+    assert left[2][1].span is None
+    substituted = [e for e in left[3][1].edits if e.type == "substituted"]
+    assert [(e.left, e.right) for e in substituted] == [("allies", "partners")]
 
 
-def test_the_primary_report_with_no_quotes() -> None:
-    report = primary_report([("left", [], []), ("right", [], [])], [STATEMENT])
+def test_no_quotes_count_no_verdicts() -> None:
+    assert source_quotes([], [STATEMENT]) == []
     zero = {"accurate": 0, "trimmed": 0, "edited": 0, "not_found": 0}
-    assert report == {"summary": {"left": zero, "right": zero}, "left": [], "right": []}
+    assert verdict_counts([]) == zero

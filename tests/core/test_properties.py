@@ -1,4 +1,5 @@
-"""Property tests: the contract holds for any text, however noisy.
+"""Property tests: the contract holds for any text, however noisy (here on
+the core's results; tests/compare/test_body.py holds it on the response body).
 
 Texts are built from words, every quotation-mark character the core knows,
 apostrophe forms, attributions, line breaks, NBSP and zero-width characters,
@@ -8,12 +9,21 @@ so that marks pair, nest, dangle and collide in every way.
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from collections.abc import Sequence
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.core import compare_texts, extract_quotes, fold_marks, rebuild, tokenize, word_diff
+from service.core import (
+    Comparison,
+    Quote,
+    compare_texts,
+    extract_quotes,
+    fold_marks,
+    rebuild,
+    tokenize,
+    word_diff,
+)
 from service.core.text import normalize
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -146,51 +156,53 @@ def words_of(text: str) -> str:
     return " ".join(t.word for t in tokenize(text))
 
 
-def check_quotes(text: str, quotes: list[dict[str, Any]]) -> None:
+def check_quotes(text: str, quotes: Sequence[Quote]) -> None:
     previous_end = -1
     for q in quotes:
-        assert text[q["start"] : q["end"]] == q["text"]
-        assert q["start"] >= previous_end
-        assert q["start"] < q["end"]
-        previous_end = q["end"]
+        assert text[q.start : q.end] == q.text
+        assert q.start >= previous_end
+        assert q.start < q.end
+        previous_end = q.end
 
 
-def check_body(left: str, right: str, body: dict[str, Any]) -> None:
+def check_comparison(left: str, right: str, c: Comparison) -> None:
+    """The comparison of ``left`` and ``right`` keeps the contract: quotes
+    are slices in order, each is matched or alone (never both), no pair is
+    matched twice, and each match's diff spells both quotations' words."""
     texts = {"left": left, "right": right}
-    quote_text: dict[str, dict[str, str]] = {}
+    sides = {"left": c.left, "right": c.right}
+    alone = {"left": c.alignment.left_only, "right": c.alignment.right_only}
     for side in ("left", "right"):
-        quotes = body[side]["quotes"]
+        quotes = sides[side].quotes
         check_quotes(texts[side], quotes)
-        ids = [q["id"] for q in quotes]
-        assert len(set(ids)) == len(ids)
-        quote_text[side] = {q["id"]: q["text"] for q in quotes}
-        matched = {m[side] for m in body["matches"]}
-        only = body[f"{side}_only"]
+        indexes = set(range(len(quotes)))
+        matched = {m.left if side == "left" else m.right for m in c.alignment.matches}
+        only = alone[side]
         assert len(set(only)) == len(only)
-        assert matched <= set(ids)
-        assert set(only) <= set(ids)
-        assert matched | set(only) == set(ids), "a quote is in no match and no *_only list"
+        assert matched <= indexes
+        assert set(only) <= indexes
+        assert matched | set(only) == indexes, "a quote is in no match and no *_only list"
         assert not matched & set(only), "a quote is both matched and *_only"
-    pairs = [(m["left"], m["right"]) for m in body["matches"]]
+    pairs = [(m.left, m.right) for m in c.alignment.matches]
     assert len(set(pairs)) == len(pairs), "a pair appears in two matches"
-    for m in body["matches"]:
-        assert m["relation"] in ("identical", "reworded", "partial")
-        assert 0 <= m["score"] <= 100
-        lefts = " ".join(op["left"] for op in m["diff"] if op["left"])
-        rights = " ".join(op["right"] for op in m["diff"] if op["right"])
-        assert lefts == words_of(quote_text["left"][m["left"]])
-        assert rights == words_of(quote_text["right"][m["right"]])
-        for op in m["diff"]:
-            assert op["op"] in ("equal", "insert", "delete", "replace")
-            assert (op["left"] == "") == (op["op"] == "insert")
-            assert (op["right"] == "") == (op["op"] == "delete")
+    for m in c.alignment.matches:
+        assert m.relation in ("identical", "reworded", "partial")
+        assert 0 <= m.score <= 100
+        lefts = " ".join(op.left for op in m.diff if op.left)
+        rights = " ".join(op.right for op in m.diff if op.right)
+        assert lefts == words_of(c.left.quotes[m.left].text)
+        assert rights == words_of(c.right.quotes[m.right].text)
+        for op in m.diff:
+            assert op.op in ("equal", "insert", "delete", "replace")
+            assert (op.left == "") == (op.op == "insert")
+            assert (op.right == "") == (op.op == "delete")
 
 
 @SETTINGS
 @given(st.one_of(noise_text, article))
 def test_extracted_quotes_are_slices_in_order(text: str) -> None:
     quotes = extract_quotes(text)
-    check_quotes(text, [q.as_dict(str(i)) for i, q in enumerate(quotes)])
+    check_quotes(text, quotes)
     for q in quotes:
         assert q.text == q.text.strip()
         assert any(ch.isalnum() for ch in q.text)
@@ -198,17 +210,17 @@ def test_extracted_quotes_are_slices_in_order(text: str) -> None:
 
 @SETTINGS
 @given(article_pair())
-def test_compare_body_honours_the_contract(pair: tuple[str, str]) -> None:
+def test_a_comparison_honours_the_contract(pair: tuple[str, str]) -> None:
     left, right = pair
-    check_body(left, right, compare_texts(left, right).as_dict())
+    check_comparison(left, right, compare_texts(left, right))
 
 
 @SETTINGS
 @given(st.one_of(noise_text, article))
 def test_noise_against_articles_honours_the_contract(text: str) -> None:
     other = "“We will not raise taxes on families this year,” said Ann Lee. “Says who?”"
-    check_body(text, other, compare_texts(text, other).as_dict())
-    check_body(other, text, compare_texts(other, text).as_dict())
+    check_comparison(text, other, compare_texts(text, other))
+    check_comparison(other, text, compare_texts(other, text))
 
 
 @SETTINGS

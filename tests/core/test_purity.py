@@ -14,7 +14,9 @@ PROBE = """
 import json, sys
 import service.core
 from service.core import compare_texts
-compare_texts('"We are ready," she said.', 'She said: "We are ready."').as_dict()
+c = compare_texts('"We are ready," she said.', 'She said: "We are ready."')
+assert [m.relation for m in c.alignment.matches] == ["identical"], c.alignment.matches
+assert c.insight is not None and c.passages is not None and c.passages.aligned
 print(json.dumps(sorted(sys.modules)))
 """
 

@@ -344,15 +344,6 @@ class TestQuoteValue:
         with pytest.raises(dataclasses.FrozenInstanceError):
             q.text = "real"  # type: ignore[misc]
 
-    def test_as_dict(self) -> None:
-        assert Quote("fake", 10, 14, "Moscow").as_dict("L2") == {
-            "id": "L2",
-            "text": "fake",
-            "start": 10,
-            "end": 14,
-            "speaker": "Moscow",
-        }
-
     def test_deterministic(self) -> None:
         text, _ = long_article(800, seed=11)
         assert extract_quotes(text) == extract_quotes(text)

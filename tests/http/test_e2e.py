@@ -22,6 +22,8 @@ from typing import Any
 import httpx
 import pytest
 
+from service.compare.schemas import CompareResponse
+from service.compare.service import TextSource
 from service.core import compare_texts
 
 LIMIT = 16 * 1024
@@ -109,7 +111,9 @@ def test_compare_seeds(http: httpx.Client, seed_texts: tuple[str, str]) -> None:
     left, right = seed_texts
     response = http.post("/v1/compare", json={"left": {"text": left}, "right": {"text": right}})
     assert response.status_code == 200
-    assert response.json() == compare_texts(left, right).as_dict()
+    sides = TextSource(left), TextSource(right)
+    expected = CompareResponse.of(compare_texts(left, right), *sides)
+    assert response.json() == expected.model_dump(mode="json", exclude_unset=True)
 
 
 def test_compare_html(http: httpx.Client) -> None:

@@ -82,9 +82,6 @@ class Sentence:
     text: str
     key: str  # the words' keys, space-joined
 
-    def as_dict(self, index: int) -> dict[str, Any]:
-        return {"index": index, "start": self.start, "end": self.end, "text": self.text}
-
 
 @dataclass(frozen=True, slots=True)
 class AlignedSentences:
@@ -113,21 +110,11 @@ class Passage:
     sentences: tuple[int, ...]
     words: int
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "sentences": list(self.sentences),
-            "words": self.words,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class PassageAlignment:
     """Both sides' sentences, the aligned items, and the passages only the
-    left has and only the right has. ``as_dict()`` is the ``passages`` field
-    of ``POST /v1/compare``."""
+    left has and only the right has."""
 
     left: tuple[Sentence, ...]
     right: tuple[Sentence, ...]
@@ -142,25 +129,6 @@ class PassageAlignment:
         items = sorted(self.aligned, key=lambda a: a.left[0])
         keep = _longest_increasing([a.right[0] for a in items])
         return tuple(a for k, a in enumerate(items) if k not in keep)
-
-    def as_dict(self) -> dict[str, Any]:
-        def side(sentences: Sequence[Sentence], indexes: Sequence[int]) -> list[dict[str, Any]]:
-            return [sentences[i].as_dict(i) for i in indexes]
-
-        return {
-            "left_only": [p.as_dict() for p in self.left_only],
-            "right_only": [p.as_dict() for p in self.right_only],
-            "aligned": [
-                {
-                    "left": side(self.left, a.left),
-                    "right": side(self.right, a.right),
-                    "relation": a.relation,
-                    "score": a.score,
-                    "diff": [op.as_dict() for op in a.diff],
-                }
-                for a in self.aligned
-            ],
-        }
 
 
 def _sentences(text: str) -> tuple[Sentence, ...]:

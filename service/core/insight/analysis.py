@@ -13,9 +13,8 @@ quotations one side omits (``service.core.insight.echoes``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from service.core.alignment.quotes import Alignment
 from service.core.insight.attribution import DriftKind, drift
@@ -56,38 +55,6 @@ class Insight:
     def echo_of(self, side: SideName, index: int) -> Echo | None:
         """The echo of quote ``index`` of ``side``, if it has one."""
         return next((e.echo for e in self.echoes if (e.side, e.index) == (side, index)), None)
-
-    def as_dict(
-        self,
-        alignment: Alignment,
-        left: Side,
-        right: Side,
-        lids: Sequence[str],
-        rids: Sequence[str],
-    ) -> dict[str, Any]:
-        """The comparison's insight fields: ``echoes`` and ``attribution_drift``
-        (the per-pair ``edits`` go into each match)."""
-        ids = {"left": lids, "right": rids}
-        drifted = [
-            {
-                "left": lids[m.left],
-                "right": rids[m.right],
-                "left_speaker": left.quotes[m.left].speaker,
-                "right_speaker": right.quotes[m.right].speaker,
-                "kind": p.drift,
-            }
-            for m, p in zip(alignment.matches, self.pairs, strict=True)
-            if p.drift is not None
-        ]
-        echoes = [
-            {
-                "quote": ids[e.side][e.index],
-                "echoed_in": "right" if e.side == "left" else "left",
-                **e.echo.as_dict(),
-            }
-            for e in self.echoes
-        ]
-        return {"echoes": echoes, "attribution_drift": drifted}
 
 
 def analyse(left: Side, right: Side, alignment: Alignment) -> Insight:

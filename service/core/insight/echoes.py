@@ -76,16 +76,6 @@ class Echo:
     score: float
     kind: EchoKind
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "sentence": self.sentence,
-            "score": self.score,
-            "kind": self.kind,
-        }
-
 
 def _stem(key: str) -> str:
     return key[:_STEM]

@@ -76,15 +76,6 @@ class Edit:
     left: str = ""
     right: str = ""
 
-    def as_dict(self) -> dict[str, str | None]:
-        return {
-            "type": self.type,
-            "side": self.side,
-            "where": self.where,
-            "left": self.left,
-            "right": self.right,
-        }
-
 
 def _is_ellipsis(word: str) -> bool:
     return word.strip("[]()") in _ELLIPSES

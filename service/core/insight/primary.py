@@ -1,8 +1,8 @@
 """Quotations checked against a primary source: a transcript, a statement, a release.
 
-``source_quote`` checks one quotation against a primary text and
-``source_quotes`` many against the best of several; ``primary_report`` is
-the ``primary`` field of a comparison, per side.
+``source_quote`` checks one quotation against a primary text,
+``source_quotes`` many against the best of several, and ``verdict_counts``
+counts the verdicts of a side's checks.
 
 A primary text is searched as words, not as quotations: a transcript or a
 release has no quotation marks around what its speakers said. The span is
@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
@@ -39,7 +39,6 @@ __all__ = [
     "SourceSpan",
     "Sourced",
     "Verdict",
-    "primary_report",
     "source_quote",
     "source_quotes",
     "verdict_counts",
@@ -64,15 +63,6 @@ class SourceSpan:
     before: str  # the sentence's words before the span, and the sentence before that
     after: str  # the sentence's words after the span, and the sentence after that
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "context_before": self.before,
-            "context_after": self.after,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Sourced:
@@ -88,15 +78,6 @@ class Sourced:
     span: SourceSpan | None
     edits: tuple[Edit, ...] = ()
     diff: tuple[DiffOp, ...] = ()
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "verdict": self.verdict,
-            "score": self.score,
-            "source": self.span.as_dict() if self.span else None,
-            "edits": [e.as_dict() for e in self.edits],
-            "diff": [op.as_dict() for op in self.diff],
-        }
 
 
 def _context(primary: str, start: int, end: int) -> tuple[str, str]:
@@ -201,22 +182,6 @@ def source_quotes(
                 best = (index if found.verdict != "not_found" else None, found)
         checked.append(best)
     return checked
-
-
-def primary_report(
-    sides: Sequence[tuple[str, Sequence[Quote], Sequence[str]]], primaries: Sequence[str]
-) -> dict[str, Any]:
-    """The ``primary`` field of a comparison: for each side ``(name, quotes,
-    ids)``, every quotation checked, and a count of verdicts per side."""
-    body: dict[str, Any] = {"summary": {}}
-    for name, quotes, ids in sides:
-        checked = source_quotes(quotes, primaries)
-        body[name] = [
-            {"quote": qid, "primary": index, **sourced.as_dict()}
-            for qid, (index, sourced) in zip(ids, checked, strict=True)
-        ]
-        body["summary"][name] = verdict_counts(sourced for _, sourced in checked)
-    return body
 
 
 def verdict_counts(checked: Iterable[Sourced]) -> dict[Verdict, int]:

@@ -38,7 +38,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any
 
 from service.core.quotes.speakers import attribute_speakers
 from service.core.text import repair_mojibake
@@ -55,15 +54,6 @@ class Quote:
     start: int
     end: int
     speaker: str | None = None
-
-    def as_dict(self, qid: str) -> dict[str, Any]:
-        return {
-            "id": qid,
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "speaker": self.speaker,
-        }
 
 
 # Marks, longest first so `` and '' win over single backticks/apostrophes.

@@ -15,7 +15,7 @@ one-sided quotes, with curly, straight and mojibake marks.
 Timed, each as median and p99 over N runs after warm-up runs
 (``time.perf_counter``):
 
-- ``ours``: ``compare_texts(left, right).as_dict()``, the whole response body;
+- ``ours``: ``compare_texts(left, right)`` and its response body (``body``);
 - ``difflib``: the same steps done plainly (one regex for quotations, a
   ``SequenceMatcher`` ratio for every pair, greedy one-to-one matching,
   ``get_opcodes`` word diffs), rendered to the same shape;
@@ -53,7 +53,9 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from service.core import align_quotes, compare_texts, extract_quotes, tokenize, word_key
+from service.compare.schemas import CompareResponse
+from service.compare.service import TextSource
+from service.core import Comparison, align_quotes, compare_texts, extract_quotes, tokenize, word_key
 from service.core.alignment import quotes as core_align
 from service.core.alignment.blocker import Blocker
 from service.core.diff import words_diff
@@ -68,6 +70,12 @@ DEV_CLUSTER = "dev/03_vegas_strip_shooting.json"
 
 # --------------------------------------------------------------------------
 # The two articles
+
+
+def body(comparison: Comparison, left: str, right: str) -> dict[str, Any]:
+    """The ``POST /v1/compare`` body of ``comparison``, as the route builds it."""
+    response = CompareResponse.of(comparison, TextSource(left), TextSource(right))
+    return response.model_dump(mode="json", exclude_unset=True)
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -354,7 +362,7 @@ def components(left: str, right: str, n: int, warmup: int) -> list[tuple[str, di
         ("alignment (block + judge + diff)", lambda: align_quotes(lq, rq)),
         (f"word diff ({len(pairs)} matched pairs)", lambda: [words_diff(a, b) for a, b in pairs]),
         ("insight (typed edits, drift, echoes)", lambda: analyse(ls, rs, al)),
-        ("render (as_dict)", comparison.as_dict),
+        ("render (the response body)", lambda: body(comparison, left, right)),
     ]
     return [(name, summary(measure(fn, n, warmup))) for name, fn in out]
 
@@ -374,16 +382,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.print_articles:
         print(left, "\n\n" + "=" * 72 + "\n\n" + right)
         return 0
-    ours_body = compare_texts(left, right).as_dict()
+    ours_body = body(compare_texts(left, right), left, right)
     plain_body = difflib_compare(left, right)
     print(f"articles: left {len(left.split())} words, right {len(right.split())} words")
     print(f"  ours:    {relations(ours_body)}")
     print(f"  difflib: {relations(plain_body)}")
     print(f"timings: N={args.n}, warm-up {args.warmup}, one process, one core")
 
-    ours = summary(measure(lambda: compare_texts(left, right).as_dict(), args.n, args.warmup))
+    ours = summary(
+        measure(lambda: body(compare_texts(left, right), left, right), args.n, args.warmup)
+    )
     plain = summary(measure(lambda: difflib_compare(left, right), args.n, args.warmup))
-    print(row("ours: compare_texts(...).as_dict()", ours))
+    print(row("ours: compare_texts(...) and its body", ours))
     print(row("difflib: regex + ratio + greedy + opcodes", plain))
     print(
         f"  ratio difflib/ours: median {plain['median'] / ours['median']:.2f}x, "

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from service.compare.schemas import CompareResponse
+from service.compare.service import TextSource
 from service.core import compare_texts
 
 HARNESS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"
@@ -25,7 +27,11 @@ def main() -> int:
     spec.loader.exec_module(score)
 
     def post(url: str, body: dict[str, Any], timeout: float) -> dict[str, Any]:
-        return compare_texts(body["left"]["text"], body["right"]["text"]).as_dict()
+        left, right = TextSource(body["left"]["text"]), TextSource(body["right"]["text"])
+        comparison = compare_texts(left.text, right.text)
+        return CompareResponse.of(comparison, left, right).model_dump(
+            mode="json", exclude_unset=True
+        )
 
     score.post = post
     return int(score.main())

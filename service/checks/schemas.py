@@ -105,13 +105,7 @@ class Span(BaseModel):
         # dumped with exclude_unset, leaves them out.
         if span.quote_id is None:
             return cls(start=span.start, end=span.end, text=span.text)
-        return cls(
-            start=span.start,
-            end=span.end,
-            text=span.text,
-            quote_id=span.quote_id,
-            speaker=span.speaker,
-        )
+        return cls.model_validate(span, from_attributes=True)
 
 
 class Finding(BaseModel):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from service.articles.schemas import ArticleRecorded
 from service.articles.service import Recorded
 from service.feeds.service import PollResult
-from service.models.base import utc
+from service.models.base import UtcTime
 from service.models.feeds import Feed
 from service.platform.wire import STRICT, StoryKey, Unicode, Whole
 
@@ -58,8 +57,8 @@ class FeedOut(BaseModel):
     outlet: str
     story: str | None
     interval_seconds: int
-    next_poll_at: datetime
-    last_polled_at: datetime | None
+    next_poll_at: UtcTime
+    last_polled_at: UtcTime | None
     last_status: int | None = Field(description="The feed's last answer: 200, 304, or null.")
     last_error: str | None
     etag: str | None
@@ -67,20 +66,7 @@ class FeedOut(BaseModel):
 
     @classmethod
     def of(cls, feed: Feed) -> Self:
-        assert feed.id is not None  # flushed
-        return cls(
-            id=feed.id,
-            url=feed.url,
-            outlet=feed.outlet,
-            story=feed.story,
-            interval_seconds=feed.interval_seconds,
-            next_poll_at=utc(feed.next_poll_at),
-            last_polled_at=utc(feed.last_polled_at),
-            last_status=feed.last_status,
-            last_error=feed.last_error,
-            etag=feed.etag,
-            last_modified=feed.last_modified,
-        )
+        return cls.model_validate(feed, from_attributes=True)
 
 
 class FeedPage(BaseModel):

@@ -28,11 +28,4 @@ class KeyOut(BaseModel):
 
     @classmethod
     def of(cls, key: KeyInfo) -> Self:
-        return cls(
-            key_id=key.key_id,
-            tenant=key.tenant,
-            name=key.name,
-            scopes=list(key.scopes),
-            created_at=key.created_at,
-            revoked_at=key.revoked_at,
-        )
+        return cls.model_validate(key, from_attributes=True)

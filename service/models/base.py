@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import overload
+from typing import Annotated, overload
 
+from pydantic import AfterValidator
 from sqlalchemy import (
     Column,
     DateTime,
@@ -12,7 +13,7 @@ from sqlalchemy import (
 )
 from sqlmodel import SQLModel
 
-__all__ = ["iso", "metadata", "now", "sqlite_integer", "timestamp_column", "utc"]
+__all__ = ["UtcTime", "iso", "metadata", "now", "sqlite_integer", "timestamp_column", "utc"]
 
 
 metadata = SQLModel.metadata
@@ -46,6 +47,12 @@ def utc(moment: datetime | None) -> datetime | None:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+# A stored time in a response read from a row's attributes (``Model.of``
+# through ``from_attributes``): ``utc`` applied as it is read, so that a time
+# SQLite gives back without its zone is written with ``Z`` as PostgreSQL's is.
+UtcTime = Annotated[datetime, AfterValidator(utc)]
 
 
 def timestamp_column(*, nullable: bool = True, index: bool = False) -> Column[datetime]:

@@ -1,5 +1,7 @@
 """The JSON of quote search and related articles, built from the service's
-dataclasses by each model's ``of``."""
+dataclasses by the models' ``of``; where a model's fields are its source's
+attributes of the same names, pydantic reads them (``from_attributes``),
+nested models included."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from typing import Self
 from pydantic import BaseModel, Field
 
 from service.core import Relation
-from service.models.quotes import QuoteRecord
 from service.quotes import service as quotes
 from service.stories.schemas import StoredQuote
 
@@ -63,26 +64,12 @@ class EvidenceQuote(BaseModel):
     text: str
     start: int
 
-    @classmethod
-    def of(cls, quote: QuoteRecord) -> Self:
-        assert quote.id is not None  # a stored quotation
-        return cls(id=quote.id, text=quote.text, start=quote.start)
-
 
 class Evidence(BaseModel):
     quote: EvidenceQuote
     match: StoredQuote
     score: float
     relation: Relation
-
-    @classmethod
-    def of(cls, pair: quotes.Evidence) -> Self:
-        return cls(
-            quote=EvidenceQuote.of(pair.quote),
-            match=StoredQuote.of(pair.match),
-            score=pair.score,
-            relation=pair.relation,
-        )
 
 
 class RelatedArticle(BaseModel):
@@ -99,18 +86,9 @@ class RelatedArticle(BaseModel):
 
     @classmethod
     def of(cls, related: quotes.Related) -> Self:
-        return cls(
-            article_id=related.article_id,
-            outlet=related.outlet,
-            url=related.url,
-            version=related.version,
-            shared_quotes=related.shared_quotes,
-            of_quotes=related.of_quotes,
-            score=related.score,
-            wording=related.wording,
-            stories=list(related.stories),
-            evidence=[Evidence.of(pair) for pair in related.evidence],
-        )
+        """The related article; its evidence read from the pairs' quotations
+        (the rows' and candidates' attributes of the same names)."""
+        return cls.model_validate(related, from_attributes=True)
 
 
 class RelatedPage(BaseModel):

@@ -57,12 +57,7 @@ class Joined(BaseModel):
 
     @classmethod
     def of(cls, joined: stories.Joined) -> Self:
-        return cls(
-            story=joined.story,
-            article_id=joined.article_id,
-            joined=joined.joined,
-            primary=joined.primary,
-        )
+        return cls.model_validate(joined, from_attributes=True)
 
 
 class StorySummary(BaseModel):
@@ -154,10 +149,7 @@ class StoredQuote(BaseModel):
 
     @classmethod
     def of(cls, quote: _Stored) -> Self:
-        assert quote.id is not None  # stored
-        return cls(
-            id=quote.id, text=quote.text, start=quote.start, end=quote.end, speaker=quote.speaker
-        )
+        return cls.model_validate(quote, from_attributes=True)
 
 
 class VariantOut(BaseModel):
@@ -246,14 +238,7 @@ class StoryEcho(BaseModel):
 
     @classmethod
     def of(cls, echo: Echo) -> Self:
-        return cls(
-            start=echo.start,
-            end=echo.end,
-            text=echo.text,
-            sentence=echo.sentence,
-            score=echo.score,
-            kind=echo.kind,
-        )
+        return cls.model_validate(echo, from_attributes=True)
 
 
 class Omissions(BaseModel):

@@ -156,7 +156,7 @@ class EventQuote(BaseModel):
 
     @classmethod
     def of(cls, quote: Quote) -> Self:
-        return cls(text=quote.text, start=quote.start, end=quote.end, speaker=quote.speaker)
+        return cls.model_validate(quote, from_attributes=True)
 
 
 class _About(BaseModel):

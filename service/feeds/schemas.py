@@ -12,7 +12,7 @@ from service.articles.service import Recorded
 from service.feeds.service import PollResult
 from service.models.base import UtcTime
 from service.models.feeds import Feed
-from service.platform.wire import STRICT, StoryKey, Unicode, Whole
+from service.platform.wire import STRICT, FromAttributes, StoryKey, Unicode, Whole
 
 __all__ = ["FeedIn", "FeedOut", "FeedPage", "FetchRequest", "FetchedArticle", "PollOut"]
 
@@ -51,7 +51,7 @@ class FeedIn(BaseModel):
     )
 
 
-class FeedOut(BaseModel):
+class FeedOut(FromAttributes[Feed]):
     id: int
     url: str
     outlet: str
@@ -64,16 +64,12 @@ class FeedOut(BaseModel):
     etag: str | None
     last_modified: str | None
 
-    @classmethod
-    def of(cls, feed: Feed) -> Self:
-        return cls.model_validate(feed, from_attributes=True)
-
 
 class FeedPage(BaseModel):
     items: list[FeedOut]
 
 
-class PollOut(BaseModel):
+class PollOut(FromAttributes[PollResult]):
     feed_id: int
     status: int | None
     items: int
@@ -81,7 +77,3 @@ class PollOut(BaseModel):
     unchanged: int
     failed: int
     error: str | None
-
-    @classmethod
-    def of(cls, result: PollResult) -> Self:
-        return cls.model_validate(result, from_attributes=True)

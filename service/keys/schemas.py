@@ -4,11 +4,12 @@ each key (never the key itself, nor its hash)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import BaseModel, PlainSerializer
+from pydantic import PlainSerializer
 
 from service.keys.service import KeyInfo
+from service.platform.wire import FromAttributes
 
 __all__ = ["KeyOut"]
 
@@ -18,14 +19,10 @@ __all__ = ["KeyOut"]
 _Iso = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str)]
 
 
-class KeyOut(BaseModel):
+class KeyOut(FromAttributes[KeyInfo]):
     key_id: str
     tenant: str
     name: str
     scopes: list[str]
     created_at: _Iso
     revoked_at: _Iso | None
-
-    @classmethod
-    def of(cls, key: KeyInfo) -> Self:
-        return cls.model_validate(key, from_attributes=True)

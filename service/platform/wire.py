@@ -1,14 +1,16 @@
-"""Validated scalar types that every feature's request schemas share."""
+"""Validated scalar types that every feature's request schemas share, and
+the base of the responses read from their source's attributes."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
     AwareDatetime,
+    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -20,6 +22,7 @@ __all__ = [
     "MAX_VERSION",
     "NOT_BLANK",
     "ArticleText",
+    "FromAttributes",
     "StoryKey",
     "Timestamp",
     "Unicode",
@@ -130,3 +133,30 @@ StoryKey = Annotated[
         examples=["nk-arms"],
     ),
 ]
+
+
+Source = TypeVar("Source")
+
+
+class FromAttributes(BaseModel, Generic[Source]):
+    """A response whose fields are its source's attributes of the same names
+    (a row, a frozen dataclass), declared as ``class Out(FromAttributes[Row])``:
+    ``Out.of(row)`` reads them in one pass through pydantic's core, nested
+    models and tuples (as lists) included. A model whose names or values
+    differ from its source's writes its own builder instead.
+
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Row:
+    ...     id: int
+    ...     tags: tuple[str, ...]
+    >>> class RowOut(FromAttributes[Row]):
+    ...     id: int
+    ...     tags: list[str]
+    >>> RowOut.of(Row(7, ("a", "b"))).model_dump_json()
+    '{"id":7,"tags":["a","b"]}'
+    """
+
+    @classmethod
+    def of(cls, source: Source) -> Self:
+        return cls.model_validate(source, from_attributes=True)

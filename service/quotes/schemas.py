@@ -11,6 +11,7 @@ from typing import Self
 from pydantic import BaseModel, Field
 
 from service.core import Relation
+from service.platform.wire import FromAttributes
 from service.quotes import service as quotes
 from service.stories.schemas import StoredQuote
 
@@ -72,7 +73,7 @@ class Evidence(BaseModel):
     relation: Relation
 
 
-class RelatedArticle(BaseModel):
+class RelatedArticle(FromAttributes[quotes.Related]):
     article_id: str
     outlet: str
     url: str | None
@@ -83,12 +84,6 @@ class RelatedArticle(BaseModel):
     wording: float = Field(description="Token-set similarity of the two texts (0–100).")
     stories: list[str] = Field(description="Stories the related article belongs to.")
     evidence: list[Evidence]
-
-    @classmethod
-    def of(cls, related: quotes.Related) -> Self:
-        """The related article; its evidence read from the pairs' quotations
-        (the rows' and candidates' attributes of the same names)."""
-        return cls.model_validate(related, from_attributes=True)
 
 
 class RelatedPage(BaseModel):

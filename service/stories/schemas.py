@@ -15,6 +15,7 @@ from service.core.insight.echoes import Echo
 from service.core.insight.primary import Verdict
 from service.models.base import utc
 from service.models.stories import Story
+from service.platform.wire import FromAttributes
 from service.stories import service as stories
 
 __all__ = [
@@ -49,15 +50,11 @@ class JoinRequest(BaseModel):
     )
 
 
-class Joined(BaseModel):
+class Joined(FromAttributes[stories.Joined]):
     story: str
     article_id: str
     joined: bool = Field(description="False when the article already was a member.")
     primary: bool = Field(description="Whether it is one of the story's primary documents.")
-
-    @classmethod
-    def of(cls, joined: stories.Joined) -> Self:
-        return cls.model_validate(joined, from_attributes=True)
 
 
 class StorySummary(BaseModel):
@@ -140,16 +137,12 @@ class _Stored(Protocol):
     def speaker(self) -> str | None: ...
 
 
-class StoredQuote(BaseModel):
+class StoredQuote(FromAttributes[_Stored]):
     id: int = Field(description="The quotation's id in the quote index.")
     text: str
     start: int = Field(description="Offset in its version's `text`.")
     end: int
     speaker: str | None
-
-    @classmethod
-    def of(cls, quote: _Stored) -> Self:
-        return cls.model_validate(quote, from_attributes=True)
 
 
 class VariantOut(BaseModel):
@@ -228,17 +221,13 @@ class StoryArticleQuotes(StoryArticle):
         return cls(**_member_fields(member), quotes=quotes)
 
 
-class StoryEcho(BaseModel):
+class StoryEcho(FromAttributes[Echo]):
     start: int = Field(description="Offset in the article's latest version's `text`.")
     end: int
     text: str
     sentence: str
     score: float = Field(ge=0, le=100)
     kind: Literal["indirect", "narration"]
-
-    @classmethod
-    def of(cls, echo: Echo) -> Self:
-        return cls.model_validate(echo, from_attributes=True)
 
 
 class Omissions(BaseModel):

@@ -20,7 +20,7 @@ from service.core import Match, Quote, Relation
 from service.models.articles import Article, Outlet, Version
 from service.models.base import utc
 from service.models.webhooks import Delivery, Webhook, WebhookEvent
-from service.platform.wire import STRICT, Unicode
+from service.platform.wire import STRICT, FromAttributes, Unicode
 
 __all__ = [
     "DeliveryOut",
@@ -146,17 +146,13 @@ class EventBody(BaseModel, Generic[Data]):
     data: Data
 
 
-class EventQuote(BaseModel):
+class EventQuote(FromAttributes[Quote]):
     """A quotation in an event: its words and where they stand in the version."""
 
     text: str
     start: int
     end: int
     speaker: str | None
-
-    @classmethod
-    def of(cls, quote: Quote) -> Self:
-        return cls.model_validate(quote, from_attributes=True)
 
 
 class _About(BaseModel):

@@ -242,21 +242,19 @@ class VersionOut(BaseModel):
 
 
 def ninjs_document(stored: StoredVersion) -> dict[str, Any]:
-    """The version as an IPTC ninjs 3.x news item (the same fields as
-    ``VersionOut``, under ninjs' names)."""
-    article, version = stored.article, stored.version
-    created = utc(version.updated_at or version.fetched_at)
-    first = utc(version.published_at or article.created_at)
+    """The version as an IPTC ninjs 3.x news item: ``VersionOut``'s fields
+    under ninjs' names."""
+    out = VersionOut.of(stored)
     return to_ninjs(
-        uri=_uri(article),
-        version=version.number,
-        text=version.text,
-        html=version.html,
-        title=version.title,
-        byline=version.byline,
-        language=version.language,
-        version_created=created,
-        first_created=first,
+        uri=out.uri,
+        version=out.version,
+        text=out.text,
+        html=out.html,
+        title=out.headline,
+        byline=out.by,
+        language=out.language,
+        version_created=out.version_created,
+        first_created=out.first_created,
     )
 
 

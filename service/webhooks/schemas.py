@@ -163,6 +163,11 @@ class _About(BaseModel):
     url: str | None
 
 
+def _about(article: Article, outlet: Outlet) -> dict[str, Any]:
+    """``_About``'s fields, which every event's data starts with."""
+    return {"article_id": article.id, "outlet": outlet.name, "url": article.url}
+
+
 class VersionCreated(_About):
     """``version.created``: a new version was stored."""
 
@@ -176,9 +181,7 @@ class VersionCreated(_About):
         cls, article: Article, outlet: Outlet, version: Version, quotes: int, story: str | None
     ) -> Self:
         return cls(
-            article_id=article.id,
-            outlet=outlet.name,
-            url=article.url,
+            **_about(article, outlet),
             version=version.number,
             content_hash=version.content_hash,
             quotes=quotes,
@@ -196,11 +199,7 @@ class VersionStep(_About):
     def between(cls, article: Article, outlet: Outlet, version: Version) -> VersionStep:
         """The step to ``version`` from the one before it."""
         return VersionStep(
-            article_id=article.id,
-            outlet=outlet.name,
-            url=article.url,
-            from_version=version.number - 1,
-            version=version.number,
+            **_about(article, outlet), from_version=version.number - 1, version=version.number
         )
 
 

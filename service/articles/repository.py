@@ -46,10 +46,7 @@ class ArticleRepository(TenantRepository):
         return self.get(Outlet, outlet_id)
 
     def add_outlet(self, name: str) -> Outlet:
-        outlet = Outlet(tenant=self.tenant, name=name)
-        self.session.add(outlet)
-        self.session.flush()
-        return outlet
+        return self.add(Outlet(tenant=self.tenant, name=name))
 
     # Articles ----------------------------------------------------------
 
@@ -81,11 +78,6 @@ class ArticleRepository(TenantRepository):
             .where(col(Article.id).in_(article_ids))
         ).all()
         return {a: (name, url) for a, owner, name, url in rows if owner == self.tenant}
-
-    def add_article(self, article: Article) -> Article:
-        self.session.add(article)
-        self.session.flush()
-        return article
 
     def articles(
         self,
@@ -196,11 +188,6 @@ class ArticleRepository(TenantRepository):
         ).scalar_one()
         return int(count)
 
-    def add_version(self, version: Version) -> Version:
-        self.session.add(version)
-        self.session.flush()
-        return version
-
     def versions(self, article_id: str, *, after: int = 0, limit: int = 50) -> Page[Version]:
         """Versions oldest first, numbered above ``after``."""
         rows = self.session.exec(
@@ -218,8 +205,9 @@ class IdempotencyRepository(TenantRepository):
     def record(self, key: str) -> IdempotencyRecord | None:
         return self.get(IdempotencyRecord, (self.tenant, key))
 
-    def add(self, key: str, request_hash: str, status_code: int, body: str) -> None:
-        self.session.add(
+    def keep(self, key: str, request_hash: str, status_code: int, body: str) -> None:
+        """Keep the first answer to the request made with ``key``."""
+        self.add(
             IdempotencyRecord(
                 tenant=self.tenant,
                 key=key,
@@ -228,4 +216,3 @@ class IdempotencyRepository(TenantRepository):
                 body=body,
             )
         )
-        self.session.flush()

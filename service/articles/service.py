@@ -39,7 +39,14 @@ from service.compare.service import StoredLoader
 from service.core import Quote, extract_quotes, fingerprint
 from service.models.articles import Article, Outlet, Version
 from service.platform.config import Settings
-from service.platform.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
+from service.platform.errors import (
+    BadRequest,
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    Unprocessable,
+    existing,
+)
 from service.platform.html import html_to_text
 from service.platform.ninjs import NinjsItem
 from service.platform.pagination import Page, decode_ints
@@ -136,7 +143,7 @@ def _find_or_add_article(repo: ArticleRepository, outlet: Outlet, s: Submission)
         found = repo.article_by_external_id(outlet.id, s.external_id)
     if found is not None:
         return found
-    return repo.add_article(
+    return repo.add(
         Article(
             id=uuid.uuid4().hex,
             tenant=repo.tenant,
@@ -233,7 +240,7 @@ def _record_once(
     if idempotency is not None:
         # The first answer is kept as it was sent, so a retry gets it back.
         status = 201 if created else 200
-        keys.add(idempotency.key, idempotency.request_hash, status, json.dumps(asdict(recorded)))
+        keys.keep(idempotency.key, idempotency.request_hash, status, json.dumps(asdict(recorded)))
     return recorded
 
 
@@ -250,7 +257,7 @@ def _add_version(
 ) -> Version:
     """A new version after ``latest``, its quotations filed and, when
     someone subscribed, its webhook events queued."""
-    version = repo.add_version(
+    version = repo.add(
         Version(
             article_id=article.id,
             tenant=repo.tenant,
@@ -327,10 +334,7 @@ def find_article(session: Session, tenant: str, article_id: str) -> ArticleRow |
 
 def read_article(session: Session, tenant: str, article_id: str) -> ArticleRow:
     """``find_article``, raising ``NotFound`` when there is none."""
-    found = find_article(session, tenant, article_id)
-    if found is None:
-        raise NotFound(f"article {article_id!r} not found")
-    return found
+    return existing(find_article(session, tenant, article_id), f"article {article_id!r}")
 
 
 def labels(

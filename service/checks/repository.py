@@ -1,6 +1,6 @@
 """The queries of saved regression-check policies, scoped to the tenant by
 ``TenantRepository``: by name, the policy of one of some stories or of an
-outlet (the first by name), all of them; saving and deleting one."""
+outlet (the first by name), all of them (the base saves and deletes one)."""
 
 from __future__ import annotations
 
@@ -36,12 +36,3 @@ class PolicyRepository(TenantRepository):
 
     def all(self) -> Sequence[CheckPolicy]:
         return self.session.exec(self.select(CheckPolicy).order_by(col(CheckPolicy.name))).all()
-
-    def save(self, policy: CheckPolicy) -> CheckPolicy:
-        self.session.add(policy)
-        self.session.flush()
-        return policy
-
-    def delete(self, policy: CheckPolicy) -> None:
-        self.session.delete(policy)
-        self.session.flush()

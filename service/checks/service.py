@@ -28,7 +28,7 @@ from service.core.checks import FAIL_ON, CheckResult, Policy, check, parse_kinds
 from service.models.base import now, utc
 from service.models.checks import CheckPolicy
 from service.platform.config import Settings
-from service.platform.errors import NotFound, Unprocessable
+from service.platform.errors import Unprocessable, existing
 from service.platform.transactions import in_transaction
 from service.stories import service as stories
 from service.webhooks.service import emit
@@ -91,15 +91,17 @@ def _default_for(session: Session, tenant: str, article_id: str) -> tuple[str, P
     return None if row is None else (row.name, SavedPolicy.of(row).policy)
 
 
+def _policy_or_404(policies: PolicyRepository, name: str) -> CheckPolicy:
+    return existing(policies.named(name), f"policy {name!r}")
+
+
 def _resolve_policy(
     session: Session, tenant: str, given: PolicyIn | str | None, candidate: Source
 ) -> tuple[str | None, Policy]:
     if isinstance(given, PolicyIn):
         return None, _policy_of(given)
     if isinstance(given, str):
-        row = PolicyRepository(session, tenant).named(given)
-        if row is None:
-            raise NotFound(f"policy {given!r} not found")
+        row = _policy_or_404(PolicyRepository(session, tenant), given)
         return row.name, SavedPolicy.of(row).policy
     if isinstance(candidate, StoredSource):
         found = _default_for(session, tenant, candidate.article_id)
@@ -159,16 +161,13 @@ def put_policy(
         row.min_passage_words = policy.min_passage_words
         row.story, row.outlet, row.updated_at = story, outlet, now()
         # A snapshot: the row expires when the transaction commits.
-        return SavedPolicy.of(policies.save(row), created=created)
+        return SavedPolicy.of(policies.add(row), created=created)
 
     return in_transaction(engine, step)
 
 
 def read_policy(session: Session, tenant: str, name: str) -> SavedPolicy:
-    row = PolicyRepository(session, tenant).named(name)
-    if row is None:
-        raise NotFound(f"policy {name!r} not found")
-    return SavedPolicy.of(row)
+    return SavedPolicy.of(_policy_or_404(PolicyRepository(session, tenant), name))
 
 
 def list_policies(session: Session, tenant: str) -> Sequence[SavedPolicy]:
@@ -179,9 +178,6 @@ def list_policies(session: Session, tenant: str) -> Sequence[SavedPolicy]:
 def delete_policy(engine: Engine, tenant: str, name: str) -> None:
     def step(session: Session) -> None:
         policies = PolicyRepository(session, tenant)
-        row = policies.named(name)
-        if row is None:
-            raise NotFound(f"policy {name!r} not found")
-        policies.delete(row)
+        policies.delete(_policy_or_404(policies, name))
 
     in_transaction(engine, step)

@@ -27,11 +27,6 @@ _MAX_ID = 2**31 - 1
 class FeedRepository(TenantRepository):
     """One tenant's feeds."""
 
-    def add(self, feed: Feed) -> Feed:
-        self.session.add(feed)
-        self.session.flush()
-        return feed
-
     def feed(self, feed_id: int) -> Feed | None:
         # The API takes ids up to 2**62, like its others; feeds.id is a 32-bit
         # INTEGER, which PostgreSQL refuses to compare with more (an error,
@@ -46,10 +41,6 @@ class FeedRepository(TenantRepository):
     def all(self) -> Sequence[Feed]:
         """The tenant's feeds, in the order they were registered."""
         return self.session.exec(self.select(Feed).order_by(col(Feed.id))).all()
-
-    def delete(self, feed: Feed) -> None:
-        self.session.delete(feed)
-        self.session.flush()
 
 
 class FeedQueue:

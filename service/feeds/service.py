@@ -26,7 +26,7 @@ from service.feeds.repository import FeedQueue, FeedRepository
 from service.models.base import now
 from service.models.feeds import Feed
 from service.platform.config import Settings
-from service.platform.errors import Conflict, NotFound, SourcediffError
+from service.platform.errors import Conflict, SourcediffError, existing
 from service.platform.fetch import FEED_TYPES, HTML_TYPES, FetchPolicy, check_url, fetch
 from service.platform.transactions import in_transaction
 
@@ -99,10 +99,7 @@ def add_feed(
 
 
 def _feed_or_404(repo: FeedRepository, feed_id: int) -> Feed:
-    feed = repo.feed(feed_id)
-    if feed is None:
-        raise NotFound(f"feed {feed_id} not found")
-    return feed
+    return existing(repo.feed(feed_id), f"feed {feed_id}")
 
 
 def list_feeds(session: Session, tenant: str) -> Sequence[Feed]:

@@ -31,7 +31,7 @@ An error may carry response ``headers`` (``WWW-Authenticate``,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 __all__ = [
     "BadGateway",
@@ -50,6 +50,7 @@ __all__ = [
     "Unauthorized",
     "Unprocessable",
     "UnsupportedMediaType",
+    "existing",
     "problem_type",
 ]
 
@@ -122,6 +123,23 @@ class NotFound(SourcediffError):
     status = 404
     slug = "not-found"
     title = "Not found"
+
+
+Found = TypeVar("Found")
+
+
+def existing(found: Found | None, what: str) -> Found:
+    """``found``, the result of a read by id or name; ``NotFound`` ("{what}
+    not found") when the read found nothing.
+
+    >>> existing(None, "feed 7")
+    Traceback (most recent call last):
+    ...
+    service.platform.errors.NotFound: feed 7 not found
+    """
+    if found is None:
+        raise NotFound(f"{what} not found")
+    return found
 
 
 class Conflict(SourcediffError):

@@ -8,7 +8,8 @@ with their event, a count per subscription) goes through
 tenant filter is written here and nowhere else, which a test of the
 repositories' source holds. Repositories never commit: the caller owns the
 transaction (``service.platform.transactions.in_transaction``, or the
-request's session).
+request's session); ``add`` and ``delete`` write one of the tenant's rows and
+flush, so that a generated key is set and a constraint is checked at once.
 
 >>> from sqlmodel import Field, SQLModel
 >>> class Note(SQLModel, table=True):
@@ -82,3 +83,16 @@ class TenantRepository:
         row of the tenant."""
         found = self.session.get(model, key)
         return found if found is not None and found.tenant == self.tenant else None
+
+    def add(self, row: Row) -> Row:
+        """``row`` written, new or changed, and flushed."""
+        assert row.tenant == self.tenant, "a row of another tenant"
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def delete(self, row: TenantOwned) -> None:
+        """``row`` deleted, and the deletion flushed."""
+        assert row.tenant == self.tenant, "a row of another tenant"
+        self.session.delete(row)
+        self.session.flush()

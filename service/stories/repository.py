@@ -40,10 +40,7 @@ class StoryRepository(TenantRepository):
         return self.session.exec(self.select(Story).where(Story.key == key)).first()
 
     def add_story(self, key: str) -> Story:
-        story = Story(tenant=self.tenant, key=key)
-        self.session.add(story)
-        self.session.flush()
-        return story
+        return self.add(Story(tenant=self.tenant, key=key))
 
     def stories(self, *, after: str | None = None, limit: int = 50) -> list[tuple[Story, int]]:
         """Stories by key with their article counts, keys above ``after``."""

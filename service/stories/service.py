@@ -43,7 +43,7 @@ from service.core.quotes.extract import Quote
 from service.models.base import utc
 from service.models.quotes import QuoteRecord
 from service.models.stories import Story
-from service.platform.errors import NotFound
+from service.platform.errors import NotFound, existing
 from service.platform.transactions import in_transaction
 from service.quotes import service as quote_index
 from service.stories.repository import StoryMember, StoryRepository
@@ -70,10 +70,7 @@ __all__ = [
 
 
 def _story_or_404(stories: StoryRepository, key: str) -> Story:
-    story = stories.story(key)
-    if story is None:
-        raise NotFound(f"story {key!r} not found")
-    return story
+    return existing(stories.story(key), f"story {key!r}")
 
 
 # Membership ------------------------------------------------------------------

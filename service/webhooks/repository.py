@@ -34,11 +34,6 @@ __all__ = ["DeliveryQueue", "Due", "WebhookRepository"]
 class WebhookRepository(TenantRepository):
     """One tenant's subscriptions, outbox, delivery log and replays."""
 
-    def add(self, webhook: Webhook) -> Webhook:
-        self.session.add(webhook)
-        self.session.flush()
-        return webhook
-
     def webhook(self, webhook_id: str) -> Webhook | None:
         return self.get(Webhook, webhook_id)
 
@@ -47,11 +42,6 @@ class WebhookRepository(TenantRepository):
         return self.session.exec(
             self.select(Webhook).order_by(col(Webhook.created_at), col(Webhook.id))
         ).all()
-
-    def delete(self, webhook: Webhook) -> None:
-        """Delete a subscription; its deliveries go with it (``ON DELETE CASCADE``)."""
-        self.session.delete(webhook)
-        self.session.flush()
 
     def pending(self, webhook_ids: Sequence[str]) -> dict[str, int]:
         """How many deliveries wait to be sent, per webhook (one query for a

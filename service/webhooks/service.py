@@ -32,7 +32,7 @@ from service.models.articles import Article, Outlet, Version
 from service.models.base import now
 from service.models.webhooks import Delivery, Webhook, WebhookEvent
 from service.platform.config import Settings
-from service.platform.errors import BadRequest, NotFound
+from service.platform.errors import BadRequest, NotFound, existing
 from service.platform.fetch import FetchPolicy, check_url
 from service.platform.pagination import Page, decode_ints, encode_cursor
 from service.platform.transactions import in_transaction
@@ -110,10 +110,7 @@ def register(
 
 
 def _webhook_or_404(repo: WebhookRepository, webhook_id: str) -> Webhook:
-    webhook = repo.webhook(webhook_id)
-    if webhook is None:
-        raise NotFound(f"webhook {webhook_id!r} not found")
-    return webhook
+    return existing(repo.webhook(webhook_id), f"webhook {webhook_id!r}")
 
 
 def list_webhooks(session: Session, tenant: str) -> list[Subscription]:
@@ -131,6 +128,8 @@ def read_webhook(session: Session, tenant: str, webhook_id: str) -> Subscription
 
 
 def delete_webhook(engine: Engine, tenant: str, webhook_id: str) -> None:
+    """Delete a subscription; its deliveries go with it (``ON DELETE CASCADE``)."""
+
     def step(session: Session) -> None:
         repo = WebhookRepository(session, tenant)
         repo.delete(_webhook_or_404(repo, webhook_id))

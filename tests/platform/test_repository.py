@@ -8,6 +8,7 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
@@ -100,4 +101,28 @@ def test_a_repository_sees_its_tenant_only(engine: Engine, tenant: str) -> None:
         assert session.exec(repo.select(Webhook)).all() == [mine]
         counted = repo.scoped(select(func.count()).select_from(Webhook), Webhook)
         assert session.exec(counted).one() == 1
+        session.rollback()
+
+
+def test_a_repository_writes_its_tenant_rows_only(engine: Engine, tenant: str) -> None:
+    with Session(engine) as session:
+        repo = _Webhooks(session, tenant)
+        mine = repo.add(
+            Webhook(
+                id=f"wh_{tenant}_w"[:32],
+                tenant=tenant,
+                url="https://hooks.example/",
+                events="version.created",
+                secret="whsec_" + "A" * 32,
+            )
+        )
+        assert repo.get(Webhook, mine.id) is mine
+        theirs = _webhook(session, tenant + "-x", "t")
+        with pytest.raises(AssertionError):
+            repo.add(theirs)
+        with pytest.raises(AssertionError):
+            repo.delete(theirs)
+        repo.delete(mine)
+        assert repo.get(Webhook, mine.id) is None
+        assert session.get(Webhook, theirs.id) is theirs
         session.rollback()

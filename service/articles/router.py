@@ -21,7 +21,7 @@ import json
 from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Path, Query, Response
+from fastapi import Body, Depends, Header, Path, Query, Response
 
 from service.articles.schemas import (
     ArticleOut,
@@ -44,34 +44,36 @@ from service.articles.service import (
     record_version,
     submission_from_ninjs,
 )
-from service.keys.deps import TenantDep, require_scope
+from service.keys.deps import READ, WRITE, TenantDep, api_router
 from service.platform import metrics
-from service.platform.deps import EngineDep, SessionDep, SettingsDep, require_json
+from service.platform.deps import (
+    Cursor,
+    EngineDep,
+    Limit,
+    SessionDep,
+    SettingsDep,
+    require_json,
+)
 from service.platform.errors import Unprocessable
 from service.platform.ninjs import parse_ninjs
-from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES, problem_doc
+from service.platform.problems import problem_doc
 from service.platform.wire import StoryKey, Timestamp
 from service.quotes.schemas import RelatedPage
 from service.quotes.service import related_articles
 
 __all__ = ["router"]
 
-router = APIRouter(
-    prefix="/v1/articles", tags=["articles"], responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES}
-)
-READ = [require_scope("read")]
+router = api_router("/v1/articles", "articles")
 
 ArticleId = Annotated[str, Path(min_length=1, max_length=64, description="An article's id.")]
 Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="A version number, from 1.")]
-Cursor = Annotated[str | None, Query(max_length=512, description="`next` of the previous page.")]
-Limit = Annotated[int, Query(ge=1, le=100, description="Page size (at most 100).")]
 
 
 @router.post(
     "",
     status_code=201,
     response_model=ArticleRecorded,
-    dependencies=[require_scope("write"), Depends(require_json)],
+    dependencies=[*WRITE, Depends(require_json)],
     responses={
         200: {"model": ArticleRecorded, "description": "The text is unchanged."},
         409: problem_doc("The `Idempotency-Key` was used for a different request"),

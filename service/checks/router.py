@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import Depends, Path, Response
 from fastapi.concurrency import run_in_threadpool
 
 from service.checks.schemas import (
@@ -26,15 +26,12 @@ from service.checks.schemas import (
     PolicyPut,
 )
 from service.checks.service import delete_policy, list_policies, put_policy, read_policy, run_check
-from service.keys.deps import TenantDep, require_scope
+from service.keys.deps import READ, WRITE, TenantDep, api_router
 from service.platform.deps import EngineDep, SessionDep, SettingsDep, require_json
-from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1", tags=["checks"], responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES})
-READ = [require_scope("read")]
-WRITE = [require_scope("write")]
+router = api_router("/v1", "checks")
 Name = Annotated[PolicyName, Path(description="The policy's name.")]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import Depends, Path, Response
 from fastapi.concurrency import run_in_threadpool
 
 from service.feeds.schemas import (
@@ -26,13 +26,13 @@ from service.feeds.service import (
     poll_feed,
     read_feed,
 )
-from service.keys.deps import READ, WRITE, TenantDep
+from service.keys.deps import READ, WRITE, TenantDep, api_router
 from service.platform.deps import EngineDep, SessionDep, SettingsDep, require_json
-from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES, problem_doc
+from service.platform.problems import problem_doc
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1", tags=["fetch"], responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES})
+router = api_router("/v1", "fetch")
 FeedId = Annotated[int, Path(ge=1, le=2**62, description="A feed's id.")]
 
 

@@ -3,14 +3,15 @@
 Every route that needs a scope says so with these dependencies (``READ``,
 ``WRITE`` or ``require_scope``, ``OptionalReaderDep`` where a key is
 optional), never with a check of its own: ``Caller.require`` is the one
-place that refuses a caller.
+place that refuses a caller. Each feature's router comes from ``api_router``,
+which documents the problems any such route may answer with.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, Security
+from fastapi import APIRouter, Depends, Request, Security
 from fastapi.security import (
     APIKeyHeader,
     HTTPAuthorizationCredentials,
@@ -20,6 +21,7 @@ from fastapi.security import (
 
 from service.keys.service import Caller, admit
 from service.platform.deps import EngineDep, NowDep, SettingsDep
+from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES
 
 __all__ = [
     "READ",
@@ -28,6 +30,7 @@ __all__ = [
     "OptionalCallerDep",
     "OptionalReaderDep",
     "TenantDep",
+    "api_router",
     "get_caller",
     "get_optional_caller",
     "get_optional_reader",
@@ -130,3 +133,9 @@ def require_scope(scope: str) -> Any:
 # A route's ``dependencies`` when it reads, or writes (``[*WRITE, …]`` to add more).
 READ = (require_scope("read"),)
 WRITE = (require_scope("write"),)
+
+
+def api_router(prefix: str, tag: str) -> APIRouter:
+    """A feature's router: each of its routes takes an API key, so each may
+    answer with the problems of every route and those of a refused key."""
+    return APIRouter(prefix=prefix, tags=[tag], responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES})

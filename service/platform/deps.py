@@ -1,4 +1,5 @@
-"""Request-scoped dependencies: settings, engine, session, clock, JSON bodies."""
+"""Request-scoped dependencies: settings, engine, session, clock, JSON bodies,
+and the query parameters of a page."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import time
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -14,7 +15,9 @@ from service.platform.config import Settings
 from service.platform.errors import UnsupportedMediaType
 
 __all__ = [
+    "Cursor",
     "EngineDep",
+    "Limit",
     "NowDep",
     "SessionDep",
     "SettingsDep",
@@ -67,3 +70,8 @@ async def require_json(request: Request) -> None:
             "Send the body as JSON, with Content-Type: application/json "
             f"(got {content_type or 'none'})"
         )
+
+
+# A page of a listing: where it starts (the previous page's ``next``) and its size.
+Cursor = Annotated[str | None, Query(max_length=512, description="`next` of the previous page.")]
+Limit = Annotated[int, Query(ge=1, le=100, description="Page size (at most 100).")]

@@ -9,23 +9,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
-from service.keys.deps import TenantDep, require_scope
-from service.platform.deps import SessionDep
-from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES
+from service.keys.deps import READ, TenantDep, api_router
+from service.platform.deps import Cursor, Limit, SessionDep
 from service.platform.wire import Unicode
 from service.quotes.schemas import SearchPage
 from service.quotes.service import Scope, search_quotes
 
 __all__ = ["router"]
 
-router = APIRouter(
-    prefix="/v1/quotes", tags=["quotes"], responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES}
-)
+router = api_router("/v1/quotes", "quotes")
 
 
-@router.get("/search", response_model=SearchPage, dependencies=[require_scope("read")])
+@router.get("/search", response_model=SearchPage, dependencies=READ)
 def search(
     q: Annotated[
         Unicode, Query(min_length=1, max_length=2000, description="The quotation to look for.")
@@ -39,10 +36,8 @@ def search(
         Scope,
         Query(description="`latest`: articles' latest versions only; `all`: every version."),
     ] = "latest",
-    cursor: Annotated[
-        str | None, Query(max_length=512, description="`next` of the previous page.")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size (at most 100).")] = 20,
+    cursor: Cursor = None,
+    limit: Limit = 20,
 ) -> SearchPage:
     """Every stored quotation that is a variant of `q` (fuzzy, fragments
     included), best first, with its article, outlet, version and score."""

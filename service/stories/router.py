@@ -16,22 +16,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import Depends, Path, Query, Response
 
-from service.keys.deps import TenantDep, require_scope
-from service.platform.deps import EngineDep, SessionDep, require_json
-from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES
+from service.keys.deps import READ, WRITE, TenantDep, api_router
+from service.platform.deps import EngineDep, Limit, SessionDep, require_json
 from service.platform.wire import StoryKey
 from service.stories.schemas import Joined, JoinRequest, StoryOut, StoryPage, StoryQuotes
 from service.stories.service import join_story, leave_story, list_stories, read_story, story_quotes
 
 __all__ = ["router"]
 
-router = APIRouter(
-    prefix="/v1/stories", tags=["stories"], responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES}
-)
-READ = [require_scope("read")]
-WRITE = [require_scope("write")]
+router = api_router("/v1/stories", "stories")
 
 Key = Annotated[str, Path(description="The story's key.")]
 ValidKey = Annotated[StoryKey, Path()]
@@ -41,10 +36,11 @@ ValidKey = Annotated[StoryKey, Path()]
 def stories(
     session: SessionDep,
     tenant: TenantDep,
+    # The cursor is the previous page's last key (100 characters at most).
     cursor: Annotated[
         str | None, Query(max_length=100, description="`next` of the previous page.")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size (at most 100).")] = 50,
+    limit: Limit = 50,
 ) -> StoryPage:
     """Stories, by key."""
     rows, following = list_stories(session, tenant, after=cursor, limit=limit)

@@ -6,11 +6,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import Depends, Path, Response
 
-from service.keys.deps import READ, WRITE, TenantDep
-from service.platform.deps import EngineDep, SessionDep, SettingsDep, require_json
-from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES, problem_doc
+from service.keys.deps import READ, WRITE, TenantDep, api_router
+from service.platform.deps import (
+    Cursor,
+    EngineDep,
+    Limit,
+    SessionDep,
+    SettingsDep,
+    require_json,
+)
+from service.platform.problems import problem_doc
 from service.webhooks.schemas import (
     DeliveryOut,
     DeliveryPage,
@@ -30,9 +37,7 @@ from service.webhooks.service import (
 
 __all__ = ["router"]
 
-router = APIRouter(
-    prefix="/v1/webhooks", tags=["webhooks"], responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES}
-)
+router = api_router("/v1/webhooks", "webhooks")
 WebhookId = Annotated[str, Path(min_length=1, max_length=64, description="A webhook's id.")]
 
 
@@ -79,10 +84,8 @@ def deliveries(
     webhook_id: WebhookId,
     session: SessionDep,
     tenant: TenantDep,
-    cursor: Annotated[
-        str | None, Query(max_length=512, description="`next` of the previous page.")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size (at most 100).")] = 50,
+    cursor: Cursor = None,
+    limit: Limit = 50,
 ) -> DeliveryPage:
     """The delivery log: each event, its state, attempts and last answer."""
     page = list_deliveries(session, tenant, webhook_id, cursor=cursor, limit=limit)

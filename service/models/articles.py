@@ -12,17 +12,15 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from service.models.base import now, timestamp_column
+from service.models.base import TenantRow, now, timestamp_column
 
 __all__ = ["Article", "IdempotencyRecord", "Outlet", "Version"]
 
 
-class Outlet(SQLModel, table=True):
+class Outlet(TenantRow, table=True):
     __tablename__ = "outlets"
     __table_args__ = (UniqueConstraint("tenant", "name", name="uq_outlets_tenant_name"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    tenant: str = Field(max_length=64)
     name: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=now, sa_column=timestamp_column(nullable=False))
 
@@ -45,14 +43,12 @@ class Article(SQLModel, table=True):
     created_at: datetime = Field(default_factory=now, sa_column=timestamp_column(nullable=False))
 
 
-class Version(SQLModel, table=True):
+class Version(TenantRow, table=True):
     __tablename__ = "versions"
     __table_args__ = (UniqueConstraint("article_id", "number", name="uq_versions_article_number"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     # Indexed by the unique (article_id, number) constraint.
     article_id: str = Field(foreign_key="articles.id", max_length=32)
-    tenant: str = Field(max_length=64)
     number: int
     text: str = Field(sa_column=Column(Text, nullable=False))
     html: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -1,4 +1,5 @@
-"""What every table shares: the metadata, timestamps in UTC, integer keys."""
+"""What every table shares: the metadata, timestamps in UTC, integer keys, and
+the first columns of a tenant's rows."""
 
 from __future__ import annotations
 
@@ -11,9 +12,18 @@ from sqlalchemy import (
     DateTime,
     Integer,
 )
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
-__all__ = ["UtcTime", "iso", "metadata", "now", "sqlite_integer", "timestamp_column", "utc"]
+__all__ = [
+    "TenantRow",
+    "UtcTime",
+    "iso",
+    "metadata",
+    "now",
+    "sqlite_integer",
+    "timestamp_column",
+    "utc",
+]
 
 
 metadata = SQLModel.metadata
@@ -57,3 +67,11 @@ UtcTime = Annotated[datetime, AfterValidator(utc)]
 
 def timestamp_column(*, nullable: bool = True, index: bool = False) -> Column[datetime]:
     return Column(DateTime(timezone=True), nullable=nullable, index=index)
+
+
+class TenantRow(SQLModel):
+    """The first columns of a tenant's row that the database numbers: its
+    ``id`` and its ``tenant`` (a table lists its own columns after them)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = Field(max_length=64)

@@ -7,22 +7,20 @@ from datetime import datetime
 from sqlalchemy import (
     UniqueConstraint,
 )
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from service.models.base import now, timestamp_column
+from service.models.base import TenantRow, now, timestamp_column
 
 __all__ = ["CheckPolicy"]
 
 
-class CheckPolicy(SQLModel, table=True):
+class CheckPolicy(TenantRow, table=True):
     """A named regression-check policy; with ``story`` or ``outlet`` set it
     is the policy of checks on that story's or outlet's articles."""
 
     __tablename__ = "check_policies"
     __table_args__ = (UniqueConstraint("tenant", "name", name="uq_check_policies_tenant_name"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    tenant: str = Field(max_length=64)
     name: str = Field(max_length=100)
     # Space-separated finding kinds and edit types, in ``service.core.checks.FAIL_ON`` order.
     fail_on: str = Field(max_length=200)

@@ -9,21 +9,19 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from service.models.base import now, timestamp_column
+from service.models.base import TenantRow, now, timestamp_column
 
 __all__ = ["Feed"]
 
 
-class Feed(SQLModel, table=True):
+class Feed(TenantRow, table=True):
     """An RSS/Atom feed whose items are fetched and stored as versions."""
 
     __tablename__ = "feeds"
     __table_args__ = (UniqueConstraint("tenant", "url", name="uq_feeds_tenant_url"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    tenant: str = Field(max_length=64)
     url: str = Field(max_length=2048)
     outlet: str = Field(max_length=200)
     story: str | None = Field(default=None, max_length=100)

@@ -9,19 +9,17 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from service.models.base import now, timestamp_column
+from service.models.base import TenantRow, now, timestamp_column
 
 __all__ = ["Story", "StoryArticle"]
 
 
-class Story(SQLModel, table=True):
+class Story(TenantRow, table=True):
     """Articles about one event, under a key the client chose (``nk-arms``)."""
 
     __tablename__ = "stories"
     __table_args__ = (UniqueConstraint("tenant", "key", name="uq_stories_tenant_key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    tenant: str = Field(max_length=64)
     key: str = Field(max_length=100)
     created_at: datetime = Field(default_factory=now, sa_column=timestamp_column(nullable=False))
 

@@ -5,14 +5,16 @@ definition of both (the contract is docs/compare-api.md).
 route returns it as it is: FastAPI then neither validates it again nor
 rebuilds it, and dumps it to JSON once. Each response model has one private
 builder that reads a core object into the model's fields (``_quote`` for
-``QuoteOut`` …); the model's ``of`` validates what its builder gives, and
-``CompareResponse.of`` validates the whole body in one pass (one call into
-pydantic's core, not one per quotation and diff op). A builder gives an
-optional field only when the response carries it, so that ``exclude_unset``
-leaves out exactly the others: a side's ``text`` when it was not read from
-HTML, ``outlet`` when it has none, the extra fields of a comparison without
-insight, passages or primary documents. Other features' schemas reuse the
-models and their ``of`` converters.
+``QuoteOut`` …), except those whose fields are their core object's
+attributes (``DiffOpOut``, ``EditOut``, ``PassageOut``: ``FromAttributes``),
+which pydantic reads as they are; the model's ``of`` validates what its
+builder gives, and ``CompareResponse.of`` validates the whole body in one
+pass (one call into pydantic's core, not one per quotation and diff op). A
+builder gives an optional field only when the response carries it, so that
+``exclude_unset`` leaves out exactly the others: a side's ``text`` when it
+was not read from HTML, ``outlet`` when it has none, the extra fields of a
+comparison without insight, passages or primary documents. Other features'
+schemas reuse the models and their ``of`` converters.
 
 >>> from service.compare.service import TextSource
 >>> from service.core import compare_texts
@@ -60,6 +62,7 @@ from service.core.quotes import Quote
 from service.platform.wire import (
     STRICT,
     ArticleText,
+    FromAttributes,
     Unicode,
     VersionNumber,
     encodable,
@@ -226,25 +229,17 @@ def _side(side: Side, ids: Sequence[str], *, with_text: bool) -> dict[str, Any]:
     return fields
 
 
-class DiffOpOut(BaseModel):
+class DiffOpOut(FromAttributes[DiffOp]):
     op: OpName
     left: str
     right: str
 
     @classmethod
-    def of(cls, op: DiffOp) -> Self:
-        return cls.model_validate(_op(op))
-
-    @classmethod
     def all(cls, ops: Iterable[DiffOp]) -> list[Self]:
-        return [cls.model_validate(_op(op)) for op in ops]
+        return [cls.model_validate(op) for op in ops]
 
 
-def _op(op: DiffOp) -> dict[str, Any]:
-    return {"op": op.op, "left": op.left, "right": op.right}
-
-
-class EditOut(BaseModel):
+class EditOut(FromAttributes[Edit]):
     type: EditType = Field(description="What was done to the quotation (see the README).")
     side: Literal["left", "right"] | None = Field(
         description="The side it concerns: the cut side of `trimmed`, the side with the "
@@ -253,20 +248,6 @@ class EditOut(BaseModel):
     where: Literal["start", "end", "inside"] | None
     left: str = Field(description="The words on the left (or the whole quotation).")
     right: str = Field(description="The words on the right (or the whole quotation).")
-
-    @classmethod
-    def of(cls, edit: Edit) -> Self:
-        return cls.model_validate(_edit(edit))
-
-
-def _edit(edit: Edit) -> dict[str, Any]:
-    return {
-        "type": edit.type,
-        "side": edit.side,
-        "where": edit.where,
-        "left": edit.left,
-        "right": edit.right,
-    }
 
 
 class MatchOut(BaseModel):
@@ -292,10 +273,10 @@ def _match(match: Match, left: str, right: str, pair: PairInsight | None) -> dic
         "right": right,
         "relation": match.relation,
         "score": match.score,
-        "diff": [_op(op) for op in match.diff],
+        "diff": match.diff,
     }
     if pair is not None:
-        fields["edits"] = [_edit(edit) for edit in pair.edits]
+        fields["edits"] = pair.edits
     return fields
 
 
@@ -398,8 +379,8 @@ def _sourced(qid: str, primary: int | None, sourced: Sourced) -> dict[str, Any]:
         "score": sourced.score,
         "primary": primary,
         "source": _span(sourced.span) if sourced.span is not None else None,
-        "edits": [_edit(edit) for edit in sourced.edits],
-        "diff": [_op(op) for op in sourced.diff],
+        "edits": sourced.edits,
+        "diff": sourced.diff,
     }
 
 
@@ -441,26 +422,12 @@ def _sentence(sentence: Sentence, index: int) -> dict[str, Any]:
     return {"index": index, "start": sentence.start, "end": sentence.end, "text": sentence.text}
 
 
-class PassageOut(BaseModel):
+class PassageOut(FromAttributes[Passage]):
     start: int = Field(description="Offset in its side's text.")
     end: int
     text: str = Field(description="Adjacent sentences the other side has no counterpart of.")
     sentences: list[int] = Field(description="Their indexes.")
     words: int
-
-    @classmethod
-    def of(cls, passage: Passage) -> Self:
-        return cls.model_validate(_passage(passage))
-
-
-def _passage(passage: Passage) -> dict[str, Any]:
-    return {
-        "start": passage.start,
-        "end": passage.end,
-        "text": passage.text,
-        "sentences": list(passage.sentences),
-        "words": passage.words,
-    }
 
 
 class AlignedSentencesOut(BaseModel):
@@ -484,7 +451,7 @@ def _aligned(aligned: AlignedSentences, passages: PassageAlignment) -> dict[str,
         "right": [_sentence(passages.right[j], j) for j in aligned.right],
         "relation": aligned.relation,
         "score": aligned.score,
-        "diff": [_op(op) for op in aligned.diff],
+        "diff": aligned.diff,
     }
 
 
@@ -500,8 +467,8 @@ class PassagesOut(BaseModel):
 
 def _passages(passages: PassageAlignment) -> dict[str, Any]:
     return {
-        "left_only": [_passage(p) for p in passages.left_only],
-        "right_only": [_passage(p) for p in passages.right_only],
+        "left_only": passages.left_only,
+        "right_only": passages.right_only,
         "aligned": [_aligned(a, passages) for a in passages.aligned],
     }
 

@@ -142,7 +142,8 @@ class FromAttributes(BaseModel, Generic[Source]):
     """A response whose fields are its source's attributes of the same names
     (a row, a frozen dataclass), declared as ``class Out(FromAttributes[Row])``:
     ``Out.of(row)`` reads them in one pass through pydantic's core, nested
-    models and tuples (as lists) included. A model whose names or values
+    models and tuples (as lists) included, and a field of type ``Out`` in
+    another model takes a ``Row`` as it is. A model whose names or values
     differ from its source's writes its own builder instead.
 
     >>> from dataclasses import dataclass
@@ -157,6 +158,8 @@ class FromAttributes(BaseModel, Generic[Source]):
     '{"id":7,"tags":["a","b"]}'
     """
 
+    model_config = ConfigDict(from_attributes=True)
+
     @classmethod
     def of(cls, source: Source) -> Self:
-        return cls.model_validate(source, from_attributes=True)
+        return cls.model_validate(source)

@@ -23,7 +23,14 @@ from service.models.articles import Article, Version
 from service.models.base import utc
 from service.platform.ninjs import to_ninjs
 from service.platform.pagination import Page
-from service.platform.wire import ArticleText, StoryKey, Timestamp, Unicode, exactly_one
+from service.platform.wire import (
+    ArticleText,
+    NextCursor,
+    StoryKey,
+    Timestamp,
+    Unicode,
+    exactly_one,
+)
 
 __all__ = [
     "ArticleOut",
@@ -160,7 +167,7 @@ class ArticleOut(BaseModel):
 
 class ArticlePage(BaseModel):
     items: list[ArticleOut]
-    next: str | None = Field(description="Cursor of the next page; null on the last.")
+    next: NextCursor
 
     @classmethod
     def of(cls, page: Page[ArticleRow]) -> Self:
@@ -191,7 +198,7 @@ class VersionSummary(BaseModel):
 
 class VersionPage(BaseModel):
     items: list[VersionSummary]
-    next: str | None = Field(description="Cursor of the next page; null on the last.")
+    next: NextCursor
 
     @classmethod
     def of(cls, page: Page[Version]) -> Self:

@@ -23,6 +23,7 @@ __all__ = [
     "NOT_BLANK",
     "ArticleText",
     "FromAttributes",
+    "NextCursor",
     "StoryKey",
     "Timestamp",
     "Unicode",
@@ -133,6 +134,10 @@ StoryKey = Annotated[
         examples=["nk-arms"],
     ),
 ]
+
+
+# A page's ``next``: what the listing takes as ``cursor`` for the page after it.
+NextCursor = Annotated[str | None, Field(description="Cursor of the next page; null on the last.")]
 
 
 Source = TypeVar("Source")

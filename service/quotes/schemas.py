@@ -11,7 +11,7 @@ from typing import Self
 from pydantic import BaseModel, Field
 
 from service.core import Relation
-from service.platform.wire import FromAttributes
+from service.platform.wire import FromAttributes, NextCursor
 from service.quotes import service as quotes
 from service.stories.schemas import StoredQuote
 
@@ -49,7 +49,7 @@ class SearchHit(BaseModel):
 class SearchPage(BaseModel):
     query: str = Field(description="The query as compared: normalised words.")
     items: list[SearchHit]
-    next: str | None = Field(description="Cursor of the next page; null on the last.")
+    next: NextCursor
 
     @classmethod
     def of(cls, results: quotes.SearchResults) -> Self:

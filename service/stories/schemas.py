@@ -15,7 +15,7 @@ from service.core.insight.echoes import Echo
 from service.core.insight.primary import Verdict
 from service.models.base import utc
 from service.models.stories import Story
-from service.platform.wire import FromAttributes
+from service.platform.wire import FromAttributes, NextCursor
 from service.stories import service as stories
 
 __all__ = [
@@ -69,7 +69,7 @@ class StorySummary(BaseModel):
 
 class StoryPage(BaseModel):
     items: list[StorySummary]
-    next: str | None = Field(description="Cursor of the next page; null on the last.")
+    next: NextCursor
 
     @classmethod
     def of(cls, rows: Sequence[tuple[Story, int]], next: str | None) -> Self:

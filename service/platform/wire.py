@@ -167,4 +167,6 @@ class FromAttributes(BaseModel, Generic[Source]):
 
     @classmethod
     def of(cls, source: Source) -> Self:
-        return cls.model_validate(source)
+        # Said again here: the call's flag reaches nested models of every
+        # kind, the config only this model.
+        return cls.model_validate(source, from_attributes=True)

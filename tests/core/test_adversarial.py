@@ -13,12 +13,14 @@ five runs, small and large in turn.
 from __future__ import annotations
 
 import gc
+import itertools
 import time
 from collections.abc import Callable
 
 import pytest
 
-from service.core import compare_texts, extract_quotes
+from service.core import compare_texts, extract_quotes, sentences
+from service.core.sentences import WHOLE, WINDOW, sentence_spans
 
 CASES: dict[str, tuple[Callable[[int], str], int]] = {
     # name: (text of about n characters, n)
@@ -89,3 +91,44 @@ def test_comparison_time_is_linear_in_quotes_sharing_words() -> None:
 )
 def test_runs_of_marks_do_not_hide_the_quotes_around_them(text: str, quotes: list[str]) -> None:
     assert [q.text for q in extract_quotes(text)] == quotes
+
+
+SEGMENTATION_CASES: dict[str, Callable[[int], str]] = {
+    "unclosed curly openers": lambda n: "“" * n,
+    "spaced guillemets": lambda n: "« " * (n // 2),
+    "single openers": lambda n: "‘" * n,
+}
+
+
+@pytest.mark.parametrize("name", list(SEGMENTATION_CASES))
+def test_sentence_segmentation_time_is_linear_on_runs_of_opening_marks(name: str) -> None:
+    # sentencex alone is quadratic here (32,000 "“" took 0.3 s; a million,
+    # minutes), which passages and version diffs of such a text inherited.
+    make = SEGMENTATION_CASES[name]
+    small, large = make(100_000), make(400_000)
+    segment = sentence_spans.__wrapped__  # uncached: each run segments anew
+    ratio = size_ratio(lambda: segment(small), lambda: segment(large))
+    assert ratio < 8.0, f"{name}: 4x the input multiplied the time by {ratio:.2f}"
+
+
+def test_long_texts_are_segmented_in_windows_as_a_whole_text_would_be(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Windows only bound the time: plain sentences come out as sentencex
+    # finds them in the whole text, seams between windows included.
+    paragraph = (
+        "The U.S. minister met Sen. Smith on Jan. 25 at 5 p.m. Tuesday. "
+        '"We will not export them," an official said. Talks go on. '
+    )
+    text = "\n".join(f"Part {i}: {paragraph * 3}" for i in range(400))
+    assert len(text) > 2 * WHOLE
+    windowed = sentence_spans.__wrapped__(text)
+    monkeypatch.setattr(sentences, "WHOLE", len(text))
+    assert windowed == sentence_spans.__wrapped__(text)
+
+
+def test_a_sentence_longer_than_a_window_is_cut_not_lost() -> None:
+    text = "x" * (WHOLE + 3 * WINDOW + 10)
+    spans = sentence_spans.__wrapped__(text)
+    assert spans[0] == (0, WINDOW) and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))

@@ -248,11 +248,17 @@ class Fetched:
         'café'
         >>> Fetched("u", 200, b"\\xef\\xbb\\xbfok \\xff", "text/html", None, None, None).text
         'ok �'
+        >>> Fetched("u", 200, b"caf\\xc3\\xa9", "text/html", "base64", None, None).text
+        'café'
         """
         encoding = "utf-8"
         if self.charset:
             with suppress(LookupError):
-                encoding = codecs.lookup(self.charset).name
+                codec = codecs.lookup(self.charset)
+                # "base64", "rot13", "hex", "zlib" are codecs too, but not of
+                # text: bytes.decode refuses them (a 500, once). UTF-8 instead.
+                if codec._is_text_encoding:
+                    encoding = codec.name
         return self.content.decode("utf-8-sig" if encoding == "utf-8" else encoding, "replace")
 
 

@@ -32,9 +32,22 @@ def decode_cursor(cursor: str) -> list[str | int]:
         values = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValueError("malformed cursor") from exc
-    if not isinstance(values, list) or not all(isinstance(v, str | int) for v in values):
+    if not isinstance(values, list) or not all(map(_plain, values)):
         raise ValueError("malformed cursor")
     return values
+
+
+# What a cursor of ours can hold: text, or an integer that fits a BIGINT
+# column (a forged [true] or [1e30] reached SQL and failed there, as a 500).
+_INT64 = range(-(2**63), 2**63)
+
+
+def _plain(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        return "\x00" not in value  # no database takes a NUL in text
+    return isinstance(value, int) and value in _INT64
 
 
 def decode_ints(cursor: str, count: int) -> list[int]:

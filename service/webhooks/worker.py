@@ -70,12 +70,15 @@ class Dispatcher:
         self.fetch_policy = FetchPolicy.from_settings(settings)
 
     def _attempt(self, due: Due) -> tuple[bool, int | None, str | None]:
-        headers = {
-            **sign(due.webhook.secret, due.event.id, now(), due.event.payload),
-            "content-type": "application/json",
-            "user-agent": USER_AGENT,
-        }
+        # Signing is inside the try: a secret that cannot sign (stored before
+        # secrets were checked) fails its own delivery, not the whole batch
+        # claimed with it, which other tenants' deliveries share.
         try:
+            headers = {
+                **sign(due.webhook.secret, due.event.id, now(), due.event.payload),
+                "content-type": "application/json",
+                "user-agent": USER_AGENT,
+            }
             status = post(due.webhook.url, due.event.payload.encode(), headers, self.fetch_policy)
         except SourcediffError as exc:
             return False, None, exc.detail

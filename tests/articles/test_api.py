@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -196,6 +197,22 @@ def test_idempotency_key(api: TestClient, problem: ProblemCheck) -> None:
 )
 def test_bad_articles_are_problems(api: TestClient, problem: ProblemCheck, body: Any) -> None:
     problem(post(api, body), 422)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[True, "id"], [10**30, "id"], ["2026-01-01T00:00:00+00:00", "\x00"], [2**63, 1]],
+    ids=["a boolean", "an integer beyond 64 bits", "a NUL", "an integer one past 64 bits"],
+)
+def test_forged_cursors_are_problems_not_500s(
+    api: TestClient, problem: ProblemCheck, values: list[Any]
+) -> None:
+    # Well-formed base64 JSON, but values no cursor of ours holds: they
+    # reached SQL once (SQLite's integer overflow, PostgreSQL's NUL) as 500s.
+    forged = base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+    article_id = post(api, {"outlet": "AP", "url": f"{URL}/forged", "text": "T."}).json()["id"]
+    problem(api.get("/v1/articles", params={"cursor": forged}), 400)
+    problem(api.get(f"/v1/articles/{article_id}/versions", params={"cursor": forged}), 400)
 
 
 def test_unknown_ids_and_bad_cursors(api: TestClient, problem: ProblemCheck) -> None:

@@ -134,6 +134,7 @@ ROUTES: dict[str, Route] = {
     "/latin1": lambda h, *_: h.send(
         200, "café".encode("latin-1"), 'text/html; charset="ISO-8859-1"'
     ),
+    "/not-a-text-codec": lambda h, *_: h.send(200, "café".encode(), "text/html; charset=base64"),
     "/conditional": lambda h, *_: _conditional(h),
     "/always-304": lambda h, *_: _always_304(h),
     "/chain/": _redirect,
@@ -437,6 +438,12 @@ def test_a_page(origin: Running) -> None:
 def test_the_charset_decodes_the_text_and_gzip_is_undone(origin: Running) -> None:
     assert fetch(origin.url("/latin1"), LOCAL).text == "café"
     assert fetch(origin.url("/gzip"), LOCAL).content == PAGE
+
+
+def test_a_charset_that_names_no_text_codec_is_read_as_utf8(origin: Running) -> None:
+    # "base64", "rot13", "hex" are Python codecs of bytes, not of text:
+    # decoding with them raised (a 500 on POST /v1/fetch, a crashed poller).
+    assert fetch(origin.url("/not-a-text-codec"), LOCAL).text == "café"
 
 
 def test_a_feed(origin: Running) -> None:

@@ -62,3 +62,24 @@ def test_webhook_subscriptions(api: TestClient, problem: ProblemCheck) -> None:
     )
     assert api.delete(f"/v1/webhooks/{hook['id']}").status_code == 204
     problem(api.get(f"/v1/webhooks/{hook['id']}/deliveries"), 404)
+
+
+@pytest.mark.parametrize(
+    ("secret", "status"),
+    [
+        ("whsec_" + "A" * 33, 422),  # the pattern's letters, but not base64: nothing could sign
+        ("whsec_" + "A" * 32, 201),  # 24 bytes: the least a signing key holds
+        ("whsec_" + "QUJD" * 22, 422),  # 66 bytes: more than a signing key takes
+    ],
+    ids=["not base64", "24 bytes", "66 bytes"],
+)
+def test_a_webhook_secret_must_decode_to_a_signing_key(
+    api: TestClient, problem: ProblemCheck, secret: str, status: int
+) -> None:
+    body = {"url": "http://127.0.0.1:9/", "events": ["check.failed"], "secret": secret}
+    response = api.post("/v1/webhooks", json=body)
+    if status == 422:
+        assert problem(response, 422)["errors"][0]["pointer"] == "#/secret"
+    else:
+        assert response.status_code == status, response.text
+        api.delete(f"/v1/webhooks/{response.json()['id']}")

@@ -194,7 +194,12 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
 async def _on_unexpected_error(request: Request, exc: Exception) -> Response:
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     error = SourcediffError("The server failed to handle this request; it has been logged.")
-    return _deliver(request, problem_response(error, request.url.path))
+    # Starlette re-raises the error once this answer is sent, and the server
+    # then drops the connection: say so, so that a keep-alive client opens a
+    # new one for its next request instead of failing on this one.
+    response = _deliver(request, problem_response(error, request.url.path))
+    response.headers["Connection"] = "close"
+    return response
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any
 
@@ -190,3 +191,22 @@ def test_raw_content_length_over_the_limit(server: tuple[str, int]) -> None:
     status, headers, body = raw_exchange(server[1], head, [])
     assert_413(status, headers, body)
     assert headers["connection"] == "close"
+
+
+def test_a_keep_alive_connection_survives_a_4xx(server: tuple[str, int]) -> None:
+    # One socket, two requests: a bad one (422), then a good one on it.
+    connection = HTTPConnection("127.0.0.1", server[1], timeout=30)
+    try:
+        connection.request(
+            "POST", "/v1/compare", body=b"{}", headers={"Content-Type": "application/json"}
+        )
+        bad = connection.getresponse()
+        bad.read()
+        assert bad.status == 422 and bad.getheader("connection") != "close"
+        socket_before = connection.sock
+        connection.request("GET", "/healthz")
+        good = connection.getresponse()
+        good.read()
+        assert good.status == 200 and connection.sock is socket_before
+    finally:
+        connection.close()

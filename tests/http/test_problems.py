@@ -196,6 +196,8 @@ def test_unexpected_errors_are_500_problems_and_logged(
 
     details = problem(response, 500)
     assert details["type"] == "urn:sourcediff:problem:internal-error"
+    # The server drops the connection after a 500: the client is told so.
+    assert response.headers["connection"] == "close"
     assert "hunter2" not in response.text and "RuntimeError" not in response.text
     (record,) = caplog.records
     assert record.exc_info is not None and "hunter2" in str(record.exc_info[1])

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -183,6 +183,10 @@ def record_version(
     ``Conflict`` (an idempotency key reused for another request) and
     ``ServiceUnavailable`` when contention outlasts the retries.
     """
+    nul = next((f for f in fields(submission) if "\x00" in str(getattr(submission, f.name))), None)
+    if nul is not None:
+        # However it came (a ninjs item, a file, a page): no database keeps it.
+        raise Unprocessable(f"`{nul.name}` holds a NUL character, which cannot be stored")
     if submission.url is None and submission.external_id is None:
         raise Unprocessable("identify the article by `url` or by `external_id`")
     text = _text_of(submission, settings)

@@ -148,7 +148,8 @@ def _resolve(
         case HtmlSource(html, outlet):
             text = html_to_text(html)
         case StoredSource(article_id, version):
-            if load is None:
+            # No id holds a NUL, and PostgreSQL fails a query that has one.
+            if load is None or "\x00" in article_id:
                 raise NotFound(f"article {article_id!r} not found")
             text, outlet = load(article_id, version)
     if len(text) > settings.max_text_chars:

@@ -24,7 +24,7 @@ from service.compare.router import router as compare
 from service.feeds.router import router as feeds
 from service.feeds.worker import FeedPoller
 from service.http.health import router as health
-from service.http.middleware import BodySizeLimit
+from service.http.middleware import BodySizeLimit, NoNulInUrl
 from service.http.observability import RequestObservability
 from service.http.problems import install_problem_handlers
 from service.keys.service import create_first_admin_key
@@ -159,6 +159,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = False
     app.state.configure_logs = configure_logs
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=app.state.settings.max_body_bytes)
+    app.add_middleware(NoNulInUrl)
     for router in _ROUTERS:
         app.include_router(router)
     install_pages(app)

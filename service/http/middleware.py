@@ -14,9 +14,14 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.http.problems import problem_response
-from service.platform.errors import PayloadTooLarge
+from service.platform.errors import (
+    NotFound,
+    PayloadTooLarge,
+    SourcediffError,
+    Unprocessable,
+)
 
-__all__ = ["BodySizeLimit"]
+__all__ = ["BodySizeLimit", "NoNulInUrl"]
 
 
 class BodySizeLimit:
@@ -74,3 +79,25 @@ def _content_length(scope: Scope) -> int | None:
         return None if value is None else int(value)
     except ValueError:
         return None
+
+
+class NoNulInUrl:
+    """Answers a URL that holds a NUL character before any route reads it:
+    no database keeps one in text, and PostgreSQL fails a query that
+    compares with one (an id, an outlet, a URL), which answered 500. A path
+    with one names nothing (404); a query with one cannot be run (422)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            error: SourcediffError | None = None
+            if "\x00" in scope["path"]:
+                error = NotFound("No resource has a NUL character (%00) in its path")
+            elif b"%00" in scope["query_string"] or b"\x00" in scope["query_string"]:
+                error = Unprocessable("The query holds a NUL character (%00), which nothing takes")
+            if error is not None:
+                await problem_response(error, scope["path"])(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

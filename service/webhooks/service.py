@@ -17,6 +17,7 @@ quotation it no longer carries (the same alignment as ``…/diff``).
 from __future__ import annotations
 
 import base64
+import binascii
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -32,7 +33,7 @@ from service.models.articles import Article, Outlet, Version
 from service.models.base import now
 from service.models.webhooks import Delivery, Webhook, WebhookEvent
 from service.platform.config import Settings
-from service.platform.errors import BadRequest, NotFound, existing
+from service.platform.errors import BadRequest, NotFound, Unprocessable, existing
 from service.platform.fetch import FetchPolicy, check_url
 from service.platform.pagination import Page, decode_ints, encode_cursor
 from service.platform.transactions import in_transaction
@@ -91,8 +92,11 @@ def register(
     secret: str | None,
     settings: Settings,
 ) -> Webhook:
-    """A new subscription of ``url`` to ``events``, with its secret."""
+    """A new subscription of ``url`` to ``events``, with its secret;
+    ``Unprocessable`` for a secret that could sign nothing."""
     check_url(url, FetchPolicy.from_settings(settings))
+    if secret is not None:
+        _check_signing_key(secret)
     key = secret or "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
     def step(session: Session) -> Webhook:
@@ -107,6 +111,18 @@ def register(
         )
 
     return in_transaction(engine, step)
+
+
+def _check_signing_key(secret: str) -> None:
+    # The schema's pattern admits any run of base64 letters; a secret must
+    # also decode (33 "A" do not) to 24-64 bytes, or no delivery could be
+    # signed, and the column holds no more.
+    try:
+        key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+    except binascii.Error:
+        raise Unprocessable("secret: not valid base64 after `whsec_`") from None
+    if not 24 <= len(key) <= 64:
+        raise Unprocessable(f"secret: {len(key)} bytes; a signing key takes 24 to 64")
 
 
 def _webhook_or_404(repo: WebhookRepository, webhook_id: str) -> Webhook:

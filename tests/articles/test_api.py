@@ -244,3 +244,46 @@ def test_query_errors_say_where_they_are(api: TestClient, problem: ProblemCheck)
     assert body["detail"].startswith("The query string is invalid")
     body = problem(post(api, {"outlet": "AP"}), 422)
     assert body["detail"].startswith("The request body is invalid")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("GET", "/v1/articles/ab%00cd", None, 404),
+        ("GET", "/v1/articles?outlet=a%00b", None, 422),
+        ("GET", "/v1/articles?url=https://x.example/%00", None, 422),
+        ("GET", "/v1/stories/a%00b", None, 404),
+        ("POST", "/v1/articles", {"outlet": "A\x00B", "url": URL, "text": "T."}, 422),
+        ("POST", "/v1/articles", {"outlet": "AP", "url": URL + "\x00", "text": "T."}, 422),
+        ("POST", "/v1/articles", {"outlet": "AP", "url": URL, "text": "T.\x00"}, 422),
+        ("POST", "/v1/compare", {"left": {"article_id": "a\x00"}, "right": {"text": "x"}}, 404),
+        (
+            "POST",
+            "/v1/articles?outlet=AP",
+            {"uri": "urn:x:nul", "type": "text", "body_text": "It was\x00 said."},
+            422,
+        ),
+    ],
+    ids=[
+        "path",
+        "query",
+        "encoded query",
+        "story path",
+        "outlet",
+        "url",
+        "text",
+        "article id",
+        "ninjs body",
+    ],
+)
+def test_a_nul_anywhere_is_a_problem_not_a_500(
+    api: TestClient,
+    problem: ProblemCheck,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+    status: int,
+) -> None:
+    # PostgreSQL refuses NUL in text, in a comparison as in a row: it
+    # answered 500 for ids, outlets, URLs, texts and ninjs fields.
+    problem(api.request(method, path, json=body), status)

@@ -79,7 +79,7 @@ def test_a_webhook_secret_must_decode_to_a_signing_key(
     body = {"url": "http://127.0.0.1:9/", "events": ["check.failed"], "secret": secret}
     response = api.post("/v1/webhooks", json=body)
     if status == 422:
-        assert problem(response, 422)["errors"][0]["pointer"] == "#/secret"
+        assert problem(response, 422)["detail"].startswith("secret: ")
     else:
         assert response.status_code == status, response.text
         api.delete(f"/v1/webhooks/{response.json()['id']}")

@@ -188,6 +188,20 @@ def tenant() -> str:
     return f"t-{uuid.uuid4().hex[:12]}"
 
 
+@pytest.fixture(scope="module")
+def api(module_database_url: str) -> Iterator[TestClient]:
+    """An app on a database of the test module's own (search, related
+    articles, listings and pinned bodies read a whole tenant, which other
+    modules fill too), fetching from 127.0.0.1 only (the tests' own origins)
+    and with no background loops (a test polls or dispatches itself).
+    Modules whose app needs other settings define their own ``api``."""
+    settings = Settings(
+        database_url=module_database_url, fetch_allow=["127.0.0.1"], background=False
+    )
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client
+
+
 # The API tests' fixtures: an app per test (``client``, made from ``settings``)
 # and the RFC 9457 check (``problem``).
 @pytest.fixture

@@ -3,14 +3,10 @@ process; the end-to-end flows are in ``tests/web/test_e2e.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
-from service.http import create_app
-from service.platform.config import Settings
 from tests.problems import ProblemCheck
 
 BASE = (
@@ -18,15 +14,6 @@ BASE = (
     'the vice director said. He called the reports "reckless remarks".'
 )
 TRIMMED = BASE.replace(" and we will not plan to export them", "")
-
-
-@pytest.fixture(scope="module")
-def api(module_database_url: str) -> Iterator[TestClient]:
-    settings = Settings(
-        database_url=module_database_url, fetch_allow=["127.0.0.1"], background=False
-    )
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        yield client
 
 
 def check(

@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 
-from service.http import create_app
-from service.platform.config import Settings
 from tests.problems import ProblemCheck
-
-
-@pytest.fixture(scope="module")
-def api(module_database_url: str) -> Iterator[TestClient]:
-    settings = Settings(
-        database_url=module_database_url, fetch_allow=["127.0.0.1"], background=False
-    )
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        yield client
 
 
 def test_feeds_register_once(api: TestClient, problem: ProblemCheck) -> None:

@@ -4,13 +4,8 @@ optional keys are there), on SQLite and PostgreSQL: what clients parse."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
-
-from service.http import create_app
-from service.platform.config import Settings
 
 _MASKS = [
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?"), "<t>"),  # keeps Z / +00:00
@@ -22,15 +17,6 @@ def masked(text: str) -> str:
     for pattern, mask in _MASKS:
         text = pattern.sub(mask, text)
     return text
-
-
-@pytest.fixture(scope="module")
-def api(module_database_url: str) -> Iterator[TestClient]:
-    settings = Settings(
-        database_url=module_database_url, fetch_allow=["127.0.0.1"], background=False
-    )
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        yield client
 
 
 FEED = (

@@ -3,25 +3,13 @@ over the story of ``tests/stories/coverage.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from service.http import create_app
-from service.platform.config import Settings
 from tests.problems import ProblemCheck
 from tests.stories.coverage import DENIAL, store_story
-
-
-@pytest.fixture(scope="module")
-def api(module_database_url: str) -> Iterator[TestClient]:
-    """An app on a database of this module's own: search and related
-    articles read the whole tenant, which other modules fill too."""
-    settings = Settings(database_url=module_database_url)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")

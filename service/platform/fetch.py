@@ -38,11 +38,16 @@ The rules:
   checked like the first before anything connects to it: a redirect to a
   private address is refused (``FetchRefused``), one redirect too many is
   ``BadGateway``.
-- The whole fetch, redirects included, has ``timeout`` seconds: every
-  connect, write, read and wait for a pooled connection gets what is left,
-  and the body is abandoned once time is up (checked between reads, so a
-  trickling origin can overrun by one read). DNS lookups keep the system
-  resolver's own timeouts.
+- The whole fetch, redirects and DNS included, has ``timeout`` seconds:
+  one deadline, set before the host is first resolved, that every step
+  shares. A host name is resolved in a thread of its own, and a resolver
+  that has not answered by the deadline fails the fetch (``BadGateway``;
+  the look-up, which ``getaddrinfo`` cannot cancel, ends on its own within
+  the system resolver's timeouts, in a daemon thread). Every connect, and
+  every read and write on a connection, is given what is left of the
+  deadline, so an origin that drips its headers a byte at a time is cut
+  off at the deadline too, not only one that stops. A webhook delivery
+  (``post``) has the same bound, which the dispatcher's lease counts on.
 - The body is counted as it streams, after decompression, and refused once
   over ``max_bytes``; a ``Content-Length`` over it is refused before the
   body is read. Only ``gzip`` and ``deflate`` are asked for.
@@ -77,12 +82,15 @@ from __future__ import annotations
 import codecs
 import ipaddress
 import socket
+import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from importlib import metadata
+from typing import Any
 
 import httpcore
 import httpx
@@ -276,11 +284,12 @@ class _Target:
 def check_url(url: str, policy: FetchPolicy) -> None:
     """Refuse (``FetchRefused``) what ``fetch`` would refuse before
     connecting, and when the host does not resolve (a name that does not
-    resolve is the URL's fault far more often than the resolver's)."""
-    _check(url, policy)
+    resolve is the URL's fault far more often than the resolver's); a
+    resolver that takes longer than ``policy.timeout`` is a ``BadGateway``."""
+    _check(url, policy, time.monotonic() + policy.timeout)
 
 
-def _check(url: str | httpx.URL, policy: FetchPolicy) -> _Target:
+def _check(url: str | httpx.URL, policy: FetchPolicy, deadline: float) -> _Target:
     shown = _show(url)
     try:
         parsed = httpx.URL(url)
@@ -298,7 +307,7 @@ def _check(url: str | httpx.URL, policy: FetchPolicy) -> _Target:
     by_name = name in policy._hosts
     if name in _METADATA_HOSTS and not by_name:
         raise FetchRefused(f"refusing to fetch {shown}: {name} is a cloud metadata service")
-    addresses = _addresses(host, port, policy)
+    addresses = _addresses(host, port, policy, deadline)
     for address in () if by_name else addresses:
         ip = ipaddress.ip_address(address)
         reason = _not_public(ip)
@@ -308,7 +317,7 @@ def _check(url: str | httpx.URL, policy: FetchPolicy) -> _Target:
     return _Target(parsed, host, port, addresses)
 
 
-def _addresses(host: str, port: int, policy: FetchPolicy) -> tuple[str, ...]:
+def _addresses(host: str, port: int, policy: FetchPolicy, deadline: float) -> tuple[str, ...]:
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -316,13 +325,40 @@ def _addresses(host: str, port: int, policy: FetchPolicy) -> tuple[str, ...]:
     else:
         return (host,)
     try:
-        addresses = tuple(policy.resolve(host, port))
+        addresses = _resolve_by(deadline, host, port, policy)
     except (OSError, UnicodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise FetchRefused(f"cannot resolve the host {host} ({reason})") from exc
     if not addresses:
         raise FetchRefused(f"cannot resolve the host {host} (no address)")
     return addresses
+
+
+def _resolve_by(deadline: float, host: str, port: int, policy: FetchPolicy) -> tuple[str, ...]:
+    """``policy.resolve(host, port)``, or ``BadGateway`` when it has not
+    answered by ``deadline``. The look-up runs in a daemon thread:
+    ``getaddrinfo`` cannot be interrupted, so one that is left behind ends
+    when the system resolver gives up (and never holds the process open)."""
+    answer: list[tuple[str, ...] | BaseException] = []
+    done = threading.Event()
+
+    def look_up() -> None:
+        try:
+            answer.append(tuple(policy.resolve(host, port)))
+        except BaseException as exc:  # handed to the fetch, which raises it
+            answer.append(exc)
+        finally:
+            done.set()
+
+    left = deadline - time.monotonic()
+    if left > 0:
+        threading.Thread(target=look_up, name="sourcediff-resolve", daemon=True).start()
+    if left <= 0 or not done.wait(left):
+        raise BadGateway(f"resolving {host} took longer than {policy.timeout:g} s")
+    found = answer[0]
+    if isinstance(found, BaseException):
+        raise found
+    return found
 
 
 def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
@@ -360,17 +396,72 @@ def _show(url: object) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
-# The hop under way in this context: the only connection the pinned backend makes.
+# The hop under way in this context: the only connection the pinned backend
+# makes; and the deadline of the fetch it belongs to, which bounds every
+# connect, read and write on its connection.
 _PINNED: ContextVar[_Target | None] = ContextVar("sourcediff_fetch_pinned", default=None)
+_DEADLINE: ContextVar[float | None] = ContextVar("sourcediff_fetch_deadline", default=None)
+# A write is sent this much at a time, each piece with what is left of the
+# deadline (a receiver that takes a body slowly cannot stretch one send).
+_WRITE_PIECE = 16 * 1024
 
 
 @contextmanager
-def _pinned(target: _Target) -> Iterator[None]:
+def _pinned(target: _Target, deadline: float) -> Iterator[None]:
     token = _PINNED.set(target)
+    deadline_token = _DEADLINE.set(deadline)
     try:
         yield
     finally:
+        _DEADLINE.reset(deadline_token)
         _PINNED.reset(token)
+
+
+def _within(timeout: float | None, error: type[Exception]) -> float | None:
+    """``timeout`` cut to what is left of the deadline of the fetch under
+    way; ``error`` once nothing is left. Read when each operation starts, so
+    a pooled connection is bounded by the deadline of the fetch using it."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("the fetch's deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake ends by the
+    deadline of the fetch under way (httpcore's own timeouts apply to each
+    operation alone: a byte every few seconds would never trip them)."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _within(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        for start in range(0, len(buffer), _WRITE_PIECE):
+            piece = buffer[start : start + _WRITE_PIECE]
+            self._stream.write(piece, _within(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        inner = self._stream.start_tls(
+            ssl_context, server_hostname, _within(timeout, httpcore.ConnectTimeout)
+        )
+        return _DeadlineStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
 
 
 class _PinnedBackend(httpcore.NetworkBackend):
@@ -392,12 +483,17 @@ class _PinnedBackend(httpcore.NetworkBackend):
             raise FetchRefused(f"refusing to connect to {host}:{port}: it was not checked")
         failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
         for address in target.addresses:
+            # Each address gets what is left of the deadline, not a timeout
+            # of its own: five silent addresses are not five timeouts.
+            left = _within(timeout, httpcore.ConnectTimeout)
             try:
-                return self._system.connect_tcp(
-                    address, port, timeout, local_address, socket_options
+                stream = self._system.connect_tcp(
+                    address, port, left, local_address, socket_options
                 )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 failure = exc
+            else:
+                return _DeadlineStream(stream)
         assert failure is not None  # a target has at least one address
         raise failure
 
@@ -529,8 +625,8 @@ def fetch(
     current: str | httpx.URL = url
     with make_client() if client is None else nullcontext(client) as http:
         for _ in range(policy.max_redirects + 1):
-            target = _check(current, policy)
-            with _origin_errors(target.url, policy), _pinned(target):
+            target = _check(current, policy, deadline)
+            with _origin_errors(target.url, policy), _pinned(target, deadline):
                 request = http.build_request(
                     "GET", target.url, headers=headers, timeout=_left(deadline, target, policy)
                 )
@@ -558,15 +654,16 @@ def post(
     ``User-Agent``) and return the answer's status, whatever it is: a
     redirect is not followed but returned, and the answer's body is not
     read. Refusals and failures to get an answer in ``policy.timeout`` are
-    raised as for ``fetch``."""
-    target = _check(url, policy)
+    raised as for ``fetch``, and the whole of it, DNS included, ends
+    within ``policy.timeout``."""
     deadline = time.monotonic() + policy.timeout
+    target = _check(url, policy, deadline)
     sent = httpx.Headers({"User-Agent": USER_AGENT})
     sent.update(headers)
     with (
         make_client() if client is None else nullcontext(client) as http,
         _origin_errors(target.url, policy),
-        _pinned(target),
+        _pinned(target, deadline),
     ):
         request = http.build_request(
             "POST",

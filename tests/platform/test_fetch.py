@@ -118,6 +118,22 @@ def _slow(h: Handler) -> None:
     h.send(200, PAGE)
 
 
+# Set once a drip of headers has been sent whole (the client stayed to the end).
+DRIPPED = threading.Event()
+
+
+def _drip_headers(h: Handler) -> None:
+    """The status line and headers a byte at a time, each well within a
+    read timeout: only a deadline over the whole answer cuts it off."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"x" * 100
+    for byte in head:
+        h.wfile.write(bytes([byte]))
+        h.wfile.flush()
+        time.sleep(0.05)
+    h.wfile.write(b"\r\nContent-Length: %d\r\n\r\n%s" % (len(PAGE), PAGE))
+    DRIPPED.set()
+
+
 def _redirect(h: Handler, path: str, query: dict[str, list[str]]) -> None:
     if path.startswith("/chain/"):
         left = int(path.rsplit("/", 1)[1])
@@ -148,6 +164,7 @@ ROUTES: dict[str, Route] = {
     "/untyped": lambda h, *_: h.send(200, PAGE, ctype=None),
     "/slow": lambda h, *_: _slow(h),
     "/trickle": lambda h, *_: h.send_chunks(iter([b"x"] * 30), pause=0.1),
+    "/drip-headers": lambda h, *_: _drip_headers(h),
     "/error": lambda h, *_: h.send(500, b"oops"),
     "/missing": lambda h, *_: h.send(404, b"gone"),
     "/hook": lambda h, *_: h.send(204, ctype=None),
@@ -547,6 +564,55 @@ def test_an_origin_that_trickles_is_cut_off_at_the_deadline(origin: Running) -> 
     with pytest.raises(BadGateway, match=r"did not answer within 0\.5 s"):
         fetch(origin.url("/trickle"), quick)
     assert time.monotonic() - started < 1.5
+
+
+def test_an_origin_that_drips_its_headers_is_cut_off_at_the_deadline(origin: Running) -> None:
+    """Headers a byte at a time: every read returns within its timeout, so
+    only a deadline that every read and write shares ends the fetch (and a
+    webhook delivery, whose lease counts on it)."""
+    quick = FetchPolicy(allow=LOCAL.allow, timeout=0.5)
+    for send in (
+        lambda: fetch(origin.url("/drip-headers"), quick),
+        lambda: post(origin.url("/drip-headers"), b"{}", {}, quick),
+    ):
+        DRIPPED.clear()
+        with pytest.raises(BadGateway, match=r"did not answer within 0\.5 s"):
+            send()
+        # Given up on while the origin was still dripping, not after.
+        assert not DRIPPED.is_set()
+
+
+def test_a_slow_resolver_counts_against_the_deadline(origin: Running) -> None:
+    """DNS is part of the fetch's time: a resolver that does not answer
+    within the timeout fails the fetch (502) while it is still looking."""
+    answered = threading.Event()
+    release = threading.Event()
+
+    def stuck(host: str, port: int) -> Sequence[str]:
+        # Held until the test ends (or 10 s, so that a regression cannot hang it).
+        release.wait(10)
+        answered.set()
+        return ["127.0.0.1"]
+
+    quick = FetchPolicy(allow=LOCAL.allow, timeout=0.3, resolve=stuck)
+    try:
+        with pytest.raises(BadGateway, match=r"resolving news\.test took longer than 0\.3 s"):
+            fetch(origin.url("/page", host="news.test"), quick)
+        with pytest.raises(BadGateway, match=r"resolving news\.test took longer than 0\.3 s"):
+            post(origin.url("/hook", host="news.test"), b"{}", {}, quick)
+        with pytest.raises(BadGateway, match=r"resolving news\.test took longer than 0\.3 s"):
+            check_url(origin.url("/page", host="news.test"), quick)
+        assert not answered.is_set()
+    finally:
+        release.set()
+
+
+def test_a_resolver_error_is_still_a_refusal() -> None:
+    def broken(host: str, port: int) -> Sequence[str]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    with pytest.raises(FetchRefused, match=r"cannot resolve the host nowhere\.test"):
+        fetch("http://nowhere.test/", FetchPolicy(resolve=broken))
 
 
 def test_origin_errors_are_bad_gateways(origin: Running) -> None:

@@ -97,6 +97,39 @@ class Settings(BaseSettings):
     webhook_retry_max_seconds: float = Field(
         default=300.0, gt=0, description="Longest wait between two attempts at a delivery."
     )
+    # Outbound work bounded: deliveries, feeds and fetches (issue 15, findings 2, 3 and 9).
+    webhook_concurrency: int = Field(
+        default=16, ge=1, description="Webhook deliveries one worker sends at once."
+    )
+    webhook_tenant_concurrency: int = Field(
+        default=4,
+        ge=1,
+        description=(
+            "Of those, the most one tenant's deliveries may take, so that its slow or "
+            "unanswering receivers leave the others' free."
+        ),
+    )
+    feed_min_interval_seconds: int = Field(
+        default=300,
+        ge=1,
+        description="Shortest interval between a feed's polls; a shorter one is refused (422).",
+    )
+    feed_max_per_tenant: int = Field(
+        default=100, ge=1, description="Most feeds one tenant may register (409 beyond)."
+    )
+    feed_max_items_per_poll: int = Field(
+        default=20,
+        ge=1,
+        description="Most items one poll of a feed fetches; new ones beyond it wait for the next.",
+    )
+    fetch_concurrency: int = Field(
+        default=8,
+        ge=1,
+        description=(
+            "Fetches on request (POST /v1/fetch, POST /v1/feeds/{id}/poll) one worker runs "
+            "at once; more are answered 503 with Retry-After."
+        ),
+    )
 
     @field_validator("fetch_allow", mode="before")
     @classmethod

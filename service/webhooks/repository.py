@@ -12,15 +12,22 @@ of its queue until it answers (at least once, in order). A delivery is
 claimed by setting ``lease_until`` in a single conditional ``UPDATE``; a
 second dispatcher (another worker) finds the lease taken and moves on, and
 a dispatcher that dies mid-send leaves a lease that simply runs out.
+
+Fairness: a claim takes the due heads round-robin by tenant (every
+tenant's oldest, then every tenant's second oldest, …) and at most
+``per_tenant`` of one tenant's, counting those the dispatcher has in
+flight already, so a tenant with many due deliveries (or many receivers
+that never answer) cannot fill a claim, and the others' go beside its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -125,28 +132,31 @@ class DeliveryQueue:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def claim(self, *, lease: timedelta, limit: int = 20) -> list[Due]:
-        """Lease the head of each webhook's queue when it is due; the leased
-        deliveries (committed, so other dispatchers see the lease)."""
+    def claim(
+        self,
+        *,
+        lease: timedelta,
+        limit: int = 20,
+        per_tenant: int | None = None,
+        busy: Mapping[str, int] | None = None,
+    ) -> list[Due]:
+        """Lease up to ``limit`` due heads of the webhooks' queues, taken
+        round-robin by tenant and at most ``per_tenant`` of one tenant's
+        (``busy``: how many each tenant has in flight already, which count
+        against it); the leased deliveries, committed, so other dispatchers
+        see the lease."""
+        if limit <= 0:
+            return []
         moment = now()
-        heads = (
-            select(func.min(Delivery.id))
-            .where(col(Delivery.state) == "pending")
-            .group_by(col(Delivery.webhook_id))
-            .scalar_subquery()
-        )
-        candidates = self.session.exec(
-            select(Delivery.id)
-            .where(
-                col(Delivery.id).in_(heads),
-                col(Delivery.next_attempt_at) <= moment,
-                (col(Delivery.lease_until).is_(None)) | (col(Delivery.lease_until) < moment),
-            )
-            .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
-            .limit(limit)
-        ).all()
+        busy = busy or {}
+        cap = limit if per_tenant is None else per_tenant
+        room = {tenant: cap - n for tenant, n in busy.items()}
         claimed: list[int] = []
-        for delivery_id in candidates:
+        for delivery_id, tenant in self._candidates(moment, cap, limit + sum(busy.values())):
+            if len(claimed) == limit:
+                break
+            if room.get(tenant, cap) <= 0:
+                continue
             taken = self.session.execute(
                 update(Delivery)
                 .where(
@@ -156,8 +166,9 @@ class DeliveryQueue:
                 )
                 .values(lease_until=moment + lease)
             )
-            if taken.rowcount == 1 and delivery_id is not None:  # type: ignore[attr-defined]
+            if taken.rowcount == 1:  # type: ignore[attr-defined]
                 claimed.append(delivery_id)
+                room[tenant] = room.get(tenant, cap) - 1
         self.session.commit()
         if not claimed:
             return []
@@ -169,6 +180,48 @@ class DeliveryQueue:
             .order_by(col(Delivery.id))
         ).all()
         return [Due(d, w, e) for d, w, e in rows]
+
+    def _candidates(self, moment: datetime, cap: int, limit: int) -> list[tuple[int, str]]:
+        """``(delivery id, tenant)`` of the due, unleased heads, each
+        tenant's ranked by age and cut at ``cap``, in round-robin order: the
+        first of every tenant, then the second, … (oldest first within a
+        round)."""
+        heads = (
+            select(func.min(Delivery.id))
+            .where(col(Delivery.state) == "pending")
+            .group_by(col(Delivery.webhook_id))
+            .scalar_subquery()
+        )
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=col(Webhook.tenant),
+                order_by=(col(Delivery.next_attempt_at), col(Delivery.id)),
+            )
+            .label("rank")
+        )
+        ranked = (
+            select(
+                col(Delivery.id).label("id"),
+                col(Webhook.tenant).label("tenant"),
+                col(Delivery.next_attempt_at).label("due"),
+                rank,
+            )
+            .join(Webhook, col(Webhook.id) == Delivery.webhook_id)
+            .where(
+                col(Delivery.id).in_(heads),
+                col(Delivery.next_attempt_at) <= moment,
+                (col(Delivery.lease_until).is_(None)) | (col(Delivery.lease_until) < moment),
+            )
+            .subquery()
+        )
+        rows = self.session.execute(
+            select_columns(ranked.c.id, ranked.c.tenant)
+            .where(ranked.c.rank <= cap)
+            .order_by(ranked.c.rank, ranked.c.due, ranked.c.id)
+            .limit(limit)
+        ).all()
+        return [(int(delivery_id), str(tenant)) for delivery_id, tenant in rows]
 
     def settle(
         self,

@@ -1,4 +1,7 @@
-"""Candidate pairs of quotations, found without comparing all against all.
+"""Candidate pairs of quotations, or of sentences, found without comparing
+all against all.
+
+Quotations (``Blocker``):
 
 Every match between two quotations needs a content word in common (see
 ``alignment.quotes.judge_keys``), so an inverted index of content words
@@ -16,13 +19,32 @@ the pairs quadratic on hostile input), and a real match shares rarer ones.
 [0]
 >>> index.pairs([["all", "of", "them"], ["we", "win"]], [[], ["win"]])
 [(0, 1), (1, 0)]
+
+Sentences (``OverlapIndex``, for ``passages``): each sentence is its words
+encoded one character a word, and two sentences can align only when their
+bags of words overlap by a share of their lengths (a Dice coefficient), so
+an index of the words' occurrences, looked up by prefix filtering, finds
+every pair that could without scoring the others. It returns at most
+``cap`` candidates a query: where a word is in more sentences than there is
+room for (a text of a few words repeated), those nearest a given position
+(the query's own place, scaled to the other text) are taken, so a text of
+any size costs at most ``cap`` pairs a sentence.
+
+>>> index = OverlapIndex(["abc", "xyz", "abd", "ab"])
+>>> index.candidates("abc", 0.55, cap=10)
+[0, 2, 3]
+>>> index.candidates("ab", 0.55, cap=1, near=3)
+[3]
 """
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
 
-__all__ = ["MAX_POSTINGS", "Blocker"]
+__all__ = ["MAX_POSTINGS", "Blocker", "OverlapIndex"]
 
 # The most quotations a content word may be in and still find candidates
 # (story alignment allows more in a story of many articles).
@@ -77,3 +99,74 @@ class Blocker:
             for i, (k, words) in enumerate(zip(keys, content, strict=True))
             for j in self.candidates(k, words)
         )
+
+
+class OverlapIndex:
+    """An index over sequences of symbols (strings; a sentence as its word
+    codes) that finds those whose bag of symbols overlaps a query's by a
+    Dice coefficient (twice the common symbols, with repeats, over both
+    lengths) of at least a threshold; sequences are numbered by their
+    position.
+
+    How (prefix filtering): a pair at the threshold has at least ``need``
+    symbols in common (see ``candidates``). The query's distinct symbols
+    are taken rarest first (in how many indexed sequences they are) until
+    those left hold fewer than ``need`` symbols, repeats counted: a sequence
+    sharing none of the ones taken cannot reach ``need``, so only those are
+    looked up. ``postings`` maps each symbol to the sequences holding it,
+    in order.
+    """
+
+    __slots__ = ("postings",)
+
+    def __init__(self, sequences: Sequence[str]) -> None:
+        self.postings: dict[str, list[int]] = {}
+        for n, sequence in enumerate(sequences):
+            for symbol in set(sequence):
+                self.postings.setdefault(symbol, []).append(n)
+
+    def candidates(self, query: str, threshold: float, *, cap: int, near: int = 0) -> list[int]:
+        """The indexed sequences (sorted) whose overlap with ``query`` may
+        reach ``threshold`` (0 < threshold <= 1): all of them while there
+        are at most ``cap``; else ``cap`` of them, rarest symbols first and,
+        within the postings of the symbol that fills the cap, those nearest
+        the position ``near``."""
+        # Sharing o of the query's n symbols with a sequence of m, at Dice t:
+        # 2o >= t(n + m) and m >= o, so o >= tn / (2 - t).
+        need = max(1, math.ceil(threshold * len(query) / (2 - threshold) - 1e-9))
+        distinct = set(query)
+        counts = Counter(query) if len(distinct) < len(query) else dict.fromkeys(distinct, 1)
+        get = self.postings.get
+        left = len(query)  # symbols, repeats counted, not yet looked up
+        found: set[int] = set()
+        for size, symbol in sorted((len(get(s, ())), s) for s in distinct):
+            if left < need:
+                break
+            left -= counts[symbol]
+            if not size:
+                continue
+            postings = self.postings[symbol]
+            if size <= cap - len(found):
+                found.update(postings)
+            elif not _add_nearest(found, postings, cap, near):
+                break
+        return sorted(found)
+
+
+def _add_nearest(found: set[int], postings: list[int], cap: int, near: int) -> bool:
+    """Add ``postings`` to ``found`` nearest ``near`` first until ``found``
+    has ``cap``; whether all of them fit. Each step adds one or passes one
+    already found, so it costs at most ``cap`` steps, however long the
+    postings."""
+    hi = bisect_left(postings, near)
+    lo = hi - 1
+    while len(found) < cap:
+        if hi < len(postings) and (lo < 0 or postings[hi] - near < near - postings[lo]):
+            found.add(postings[hi])
+            hi += 1
+        elif lo >= 0:
+            found.add(postings[lo])
+            lo -= 1
+        else:
+            return True
+    return lo < 0 and hi == len(postings)

@@ -19,9 +19,18 @@ from service.articles.service import (
 from service.compare.schemas import DiffOpOut, QuoteOut, SentenceOut
 from service.core import Match, Relation
 from service.core.alignment.passages import AlignedSentences, PassageAlignment
-from service.models.articles import Article, Version
+from service.models.articles import (
+    BYLINE_LENGTH,
+    EXTERNAL_ID_LENGTH,
+    LANGUAGE_LENGTH,
+    OUTLET_NAME_LENGTH,
+    TITLE_LENGTH,
+    URL_LENGTH,
+    Article,
+    Version,
+)
 from service.models.base import utc
-from service.platform.ninjs import to_ninjs
+from service.platform.ninjs import parse_ninjs, to_ninjs
 from service.platform.pagination import Page
 from service.platform.wire import (
     ArticleText,
@@ -52,11 +61,17 @@ __all__ = [
 ]
 
 
-Short = Annotated[Unicode, Field(min_length=1, max_length=1000)]
+# Every limit is its column's (``service.models.articles``): a longer text
+# would not fit, and PostgreSQL refused it with a 500.
+Short = Annotated[Unicode, Field(min_length=1, max_length=TITLE_LENGTH)]
+_Byline = Annotated[Unicode, Field(min_length=1, max_length=BYLINE_LENGTH)]
+_Language = Annotated[Unicode, Field(min_length=1, max_length=LANGUAGE_LENGTH)]
+_Url = Annotated[Unicode, Field(min_length=1, max_length=URL_LENGTH)]
+_ExternalId = Annotated[Unicode, Field(min_length=1, max_length=EXTERNAL_ID_LENGTH)]
 
 
 # Not blank (an outlet of spaces would be stored under ""), then stripped.
-Name = Annotated[ArticleText, Field(max_length=200), AfterValidator(str.strip)]
+Name = Annotated[ArticleText, Field(max_length=OUTLET_NAME_LENGTH), AfterValidator(str.strip)]
 
 
 class ArticleRequest(BaseModel):
@@ -89,13 +104,13 @@ class ArticleRequest(BaseModel):
     )
 
     outlet: Name
-    url: Annotated[Unicode, Field(min_length=1, max_length=2048)] | None = None
-    external_id: Annotated[Unicode, Field(min_length=1, max_length=256)] | None = None
+    url: _Url | None = None
+    external_id: _ExternalId | None = None
     text: ArticleText | None = None
     html: ArticleText | None = None
     title: Short | None = None
-    byline: Short | None = None
-    language: Annotated[Unicode, Field(min_length=1, max_length=35)] | None = None
+    byline: _Byline | None = None
+    language: _Language | None = None
     published_at: Timestamp | None = None
     updated_at: Timestamp | None = None
     story: StoryKey | None = Field(
@@ -123,10 +138,27 @@ class NinjsRequest(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    uri: Annotated[Unicode, Field(min_length=1, max_length=2048)]
+    uri: _Url
 
     def document(self) -> dict[str, Any]:
-        return self.model_dump()
+        """The item, once what Sourcediff would keep of it fits the columns
+        it goes to; ``ValueError`` (a 422 from the route) when it does not:
+        a schema cannot say it, since ninjs versions spell these fields in
+        several ways (``headline``, ``headlines[0].value``, …)."""
+        doc = self.model_dump()
+        item = parse_ninjs(doc)
+        for what, value, longest in (
+            ("headline", item.title, TITLE_LENGTH),
+            ("byline (`by`)", item.byline, BYLINE_LENGTH),
+            ("language", item.language, LANGUAGE_LENGTH),
+            # The outlet, unless the `outlet` query parameter names one.
+            ("copyright holder or provider", item.provider, OUTLET_NAME_LENGTH),
+        ):
+            if value is not None and len(value) > longest:
+                raise ValueError(
+                    f"the item's {what} has {len(value):,} characters; at most {longest:,} are kept"
+                )
+        return doc
 
 
 class ArticleRecorded(BaseModel):

@@ -14,14 +14,37 @@ from sqlmodel import Field, SQLModel
 
 from service.models.base import TenantRow, now, timestamp_column
 
-__all__ = ["Article", "IdempotencyRecord", "Outlet", "Version"]
+__all__ = [
+    "BYLINE_LENGTH",
+    "EXTERNAL_ID_LENGTH",
+    "IDEMPOTENCY_KEY_LENGTH",
+    "LANGUAGE_LENGTH",
+    "OUTLET_NAME_LENGTH",
+    "TITLE_LENGTH",
+    "URL_LENGTH",
+    "Article",
+    "IdempotencyRecord",
+    "Outlet",
+    "Version",
+]
+
+# The longest text each column keeps (varchar(n): PostgreSQL refuses a longer
+# one, which answered 500). The request schemas take their limits from here.
+OUTLET_NAME_LENGTH = 200
+URL_LENGTH = 2048
+EXTERNAL_ID_LENGTH = 256
+TITLE_LENGTH = 1000
+BYLINE_LENGTH = 1000
+# A BCP 47 language tag: 35 characters hold any tag in real use (RFC 5646, 4.4.1).
+LANGUAGE_LENGTH = 35
+IDEMPOTENCY_KEY_LENGTH = 255
 
 
 class Outlet(TenantRow, table=True):
     __tablename__ = "outlets"
     __table_args__ = (UniqueConstraint("tenant", "name", name="uq_outlets_tenant_name"),)
 
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=OUTLET_NAME_LENGTH)
     created_at: datetime = Field(default_factory=now, sa_column=timestamp_column(nullable=False))
 
 
@@ -38,8 +61,8 @@ class Article(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=32)
     tenant: str = Field(max_length=64)
     outlet_id: int = Field(foreign_key="outlets.id", index=True)
-    url: str | None = Field(default=None, max_length=2048)
-    external_id: str | None = Field(default=None, max_length=256)
+    url: str | None = Field(default=None, max_length=URL_LENGTH)
+    external_id: str | None = Field(default=None, max_length=EXTERNAL_ID_LENGTH)
     created_at: datetime = Field(default_factory=now, sa_column=timestamp_column(nullable=False))
 
 
@@ -52,9 +75,9 @@ class Version(TenantRow, table=True):
     number: int
     text: str = Field(sa_column=Column(Text, nullable=False))
     html: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    title: str | None = Field(default=None, max_length=1000)
-    byline: str | None = Field(default=None, max_length=1000)
-    language: str | None = Field(default=None, max_length=35)
+    title: str | None = Field(default=None, max_length=TITLE_LENGTH)
+    byline: str | None = Field(default=None, max_length=BYLINE_LENGTH)
+    language: str | None = Field(default=None, max_length=LANGUAGE_LENGTH)
     published_at: datetime | None = Field(default=None, sa_column=timestamp_column())
     updated_at: datetime | None = Field(default=None, sa_column=timestamp_column())
     fetched_at: datetime = Field(default_factory=now, sa_column=timestamp_column(nullable=False))
@@ -67,7 +90,7 @@ class IdempotencyRecord(SQLModel, table=True):
     __tablename__ = "idempotency_records"
 
     tenant: str = Field(primary_key=True, max_length=64)
-    key: str = Field(primary_key=True, max_length=255)
+    key: str = Field(primary_key=True, max_length=IDEMPOTENCY_KEY_LENGTH)
     request_hash: str = Field(max_length=64)
     status_code: int
     body: str = Field(sa_column=Column(Text, nullable=False))

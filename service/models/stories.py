@@ -11,7 +11,10 @@ from sqlmodel import Field, SQLModel
 
 from service.models.base import TenantRow, now, timestamp_column
 
-__all__ = ["Story", "StoryArticle"]
+__all__ = ["STORY_KEY_LENGTH", "Story", "StoryArticle"]
+
+# The longest story key the column keeps (``platform.wire.StoryKey`` says the same).
+STORY_KEY_LENGTH = 100
 
 
 class Story(TenantRow, table=True):
@@ -20,7 +23,7 @@ class Story(TenantRow, table=True):
     __tablename__ = "stories"
     __table_args__ = (UniqueConstraint("tenant", "key", name="uq_stories_tenant_key"),)
 
-    key: str = Field(max_length=100)
+    key: str = Field(max_length=STORY_KEY_LENGTH)
     created_at: datetime = Field(default_factory=now, sa_column=timestamp_column(nullable=False))
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from service.platform.wire import storable_time
+
 __all__ = ["NinjsItem", "looks_like_ninjs", "parse_ninjs", "to_ninjs"]
 
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.0.json"
@@ -56,13 +58,22 @@ def _get(doc: Mapping[str, Any], *names: str) -> Any:
     return None
 
 
-def _datetime(value: Any) -> datetime | None:
+def _datetime(doc: Mapping[str, Any], *names: str) -> datetime | None:
+    """The first of ``names`` that holds a time, in UTC (naive taken as
+    UTC). A value that is no time is left out, as providers' odd spellings
+    are; a time outside what the databases store raises ``ValueError``."""
+    value = _get(doc, *names)
     if not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    try:
+        return storable_time(moment)
+    except ValueError as exc:
+        name = next(n for n in names if doc.get(n) is value)
+        raise ValueError(f"`{name}` {exc}") from None
 
 
 def _text_of(value: Any) -> str | None:
@@ -91,8 +102,9 @@ def _bodies(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
 
 
 def parse_ninjs(doc: Mapping[str, Any]) -> NinjsItem:
-    """The parts of a ninjs 1.x–3.x item Sourcediff stores; ``ValueError``
-    when it has no text, HTML or description."""
+    """The parts of a ninjs 1.x–3.x item Sourcediff stores, its times in
+    UTC; ``ValueError`` when it has no text, HTML or description, or a time
+    outside the years the databases keep (``platform.wire.storable_time``)."""
     text, html = _bodies(doc)
     if not (text and text.strip()) and not (html and html.strip()):
         # Some wire items carry only a summary (NTB's flash items): keep it.
@@ -110,8 +122,8 @@ def parse_ninjs(doc: Mapping[str, Any]) -> NinjsItem:
         byline=_text_of(_get(doc, "by", "byline")),
         language=_get(doc, "language") if isinstance(doc.get("language"), str) else None,
         version=str(version) if version is not None else None,
-        version_created=_datetime(_get(doc, "versionCreated", "versioncreated")),
-        first_created=_datetime(_get(doc, "firstCreated", "firstcreated")),
+        version_created=_datetime(doc, "versionCreated", "versioncreated"),
+        first_created=_datetime(doc, "firstCreated", "firstcreated"),
         provider=_text_of(provider),
     )
 

@@ -4,7 +4,7 @@ the base of the responses read from their source's attributes."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, Self, TypeVar
 
 from pydantic import (
@@ -19,6 +19,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 __all__ = [
+    "EARLIEST",
+    "LATEST",
     "MAX_VERSION",
     "NOT_BLANK",
     "ArticleText",
@@ -30,6 +32,7 @@ __all__ = [
     "VersionNumber",
     "Whole",
     "exactly_one",
+    "storable_time",
 ]
 
 
@@ -99,9 +102,56 @@ def _integral(value: object) -> object:
     return value
 
 
+# The instants that every database here stores and gives back, in UTC.
+# Python's datetime spans years 1 to 9999, and PostgreSQL (which spans far
+# more) sends a timestamptz back in the session's time zone: an instant
+# within a day of either end could come back as year 0 or 10000, which
+# psycopg cannot read, and every read of that row (the tenant's whole
+# listing included) failed until it was fixed by hand. A day's margin holds
+# in any session time zone (offsets stay under 16 hours); SQLite keeps the
+# UTC text as written, which reads back as it was.
+EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
+LATEST = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=UTC)
+
+
+def storable_time(moment: datetime) -> datetime:
+    """``moment`` in UTC (a naive one is taken as UTC), as it is stored;
+    ``ValueError`` when it lies outside ``EARLIEST`` to ``LATEST`` there.
+
+    >>> from datetime import timedelta, timezone
+    >>> storable_time(datetime(2026, 1, 1, 10, tzinfo=timezone(timedelta(hours=5)))).isoformat()
+    '2026-01-01T05:00:00+00:00'
+    >>> storable_time(datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1))))
+    Traceback (most recent call last):
+    ...
+    ValueError: 0001-01-01T00:00:00+01:00 is not between 0001-01-02 and 9999-12-30 in UTC
+    """
+    try:
+        aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:  # year 0 or 10000 once in UTC
+        aware = None
+    if aware is None or not EARLIEST <= aware <= LATEST:
+        raise ValueError(
+            f"{moment.isoformat()} is not between {EARLIEST.date().isoformat()} "
+            f"and {LATEST.date().isoformat()} in UTC"
+        )
+    return aware
+
+
+def _storable(moment: datetime) -> datetime:
+    try:
+        return storable_time(moment)
+    except ValueError as exc:
+        raise PydanticCustomError("datetime_range", str(exc)) from None
+
+
 # Lax inside: the string reaches pydantic's parser as a Python value, which
-# strict mode would refuse; ``_rfc3339`` has refused everything else.
-Timestamp = Annotated[AwareDatetime, Strict(False), BeforeValidator(_rfc3339)]
+# strict mode would refuse; ``_rfc3339`` has refused everything else. The
+# value is the instant in UTC: SQLite keeps a time's digits without its
+# offset, so 10:00+05:00 was stored as 10:00 UTC.
+Timestamp = Annotated[
+    AwareDatetime, Strict(False), BeforeValidator(_rfc3339), AfterValidator(_storable)
+]
 
 
 MAX_VERSION = 2**31 - 1

@@ -64,6 +64,7 @@ from service.keys.service import Caller, admit, authenticate
 from service.platform.config import Settings
 from service.platform.deps import EngineDep, NowDep, SessionDep, SettingsDep
 from service.platform.errors import Forbidden, PayloadTooLarge, Unauthorized, Unprocessable
+from service.platform.wire import MAX_VERSION
 from service.stories.schemas import StoryPage, StoryQuotes
 from service.stories.service import list_stories, story_quotes
 from service.web.views import RELATIONS, comparison_view, unified_runs
@@ -234,8 +235,13 @@ def _stored(name: str, ref: str) -> StoredSource:
     the CLI writes it)."""
     ref = ref.strip().removeprefix("article:")
     article_id, at, number = ref.partition("@")
-    if not article_id or (at and not number.isdigit()) or (at and int(number) < 1):
-        raise Unprocessable(f"{name}: give an article id, or ID@N for version N (got {ref!r})")
+    # N within the column's integer: a larger one reached SQL and was a 500.
+    digits = number.isascii() and number.isdigit()  # "²" is a digit to isdigit, not to int
+    if not article_id or (at and not (digits and 1 <= int(number) <= MAX_VERSION)):
+        raise Unprocessable(
+            f"{name}: give an article id, or ID@N for version N from 1 to {MAX_VERSION:,} "
+            f"(got {ref!r})"
+        )
     return StoredSource(article_id, int(number) if at else None)
 
 

@@ -4,7 +4,10 @@ Routes (scoped to the caller's tenant):
 
 - ``POST /v1/checks`` (``read``): check a candidate against a baseline;
   ``{"passed", "findings", …}``. A failing check answers 200 too (the check
-  ran); a ``check.failed`` webhook event is queued.
+  ran); a ``check.failed`` webhook event is queued when the key has the
+  ``write`` scope as well. A check is a read: with a read-only key it
+  writes nothing, and makes the service send nothing to anyone's webhook
+  (a read-only key must not set off outbound requests).
 - ``GET /v1/policies``, ``GET /v1/policies/{name}`` (``read``),
   ``PUT /v1/policies/{name}`` (``write``; 201 created, 200 replaced),
   ``DELETE /v1/policies/{name}`` (``write``).
@@ -26,7 +29,7 @@ from service.checks.schemas import (
     PolicyPut,
 )
 from service.checks.service import delete_policy, list_policies, put_policy, read_policy, run_check
-from service.keys.deps import READ, WRITE, TenantDep, api_router
+from service.keys.deps import READ, WRITE, CallerDep, TenantDep, api_router
 from service.platform.deps import EngineDep, SessionDep, SettingsDep, require_json
 
 __all__ = ["router"]
@@ -41,19 +44,21 @@ Name = Annotated[PolicyName, Path(description="The policy's name.")]
     dependencies=[*READ, Depends(require_json)],
 )
 async def checks(
-    body: CheckRequest, engine: EngineDep, settings: SettingsDep, tenant: TenantDep
+    body: CheckRequest, engine: EngineDep, settings: SettingsDep, caller: CallerDep
 ) -> CheckResponse:
     """Check a candidate (text, HTML or stored version) against a baseline:
     `passed` is false when a finding of a kind the policy fails on is found.
-    Each finding points at both texts' offsets."""
+    Each finding points at both texts' offsets. A failing check queues a
+    `check.failed` webhook event only when the key has the `write` scope."""
     run = await run_in_threadpool(
         run_check,
         engine,
-        tenant,
+        caller.tenant,
         body.baseline.to_source(),
         body.candidate.to_source(),
         body.policy,
         settings,
+        emit_events=caller.allows("write"),
     )
     return CheckResponse.of(run.name, run.result)
 

@@ -2,8 +2,11 @@
 
 A check compares a candidate (text, HTML or a stored version) with a
 baseline and reports what the candidate lost (``service.core.checks``); a
-failing check also queues a ``check.failed`` webhook event. Policies are
-saved by name; one may be the policy of a story or an outlet.
+failing check also queues a ``check.failed`` webhook event, when the caller
+may write (``emit_events``): queuing one is a write, and it makes the
+service POST to the tenant's webhooks, which a read-only key must not set
+off. Policies are saved by name; one may be the policy of a story or an
+outlet.
 
 Which policy a check uses: the one it names or spells out; else, when the
 candidate is a stored article, the policy saved for a story it belongs to
@@ -117,9 +120,12 @@ def run_check(
     candidate: Source,
     given: PolicyIn | str | None,
     settings: Settings,
+    *,
+    emit_events: bool = True,
 ) -> CheckRun:
     """Check ``candidate`` against ``baseline`` under the policy ``given``
-    (inline, by name, or ``None`` for the candidate's default)."""
+    (inline, by name, or ``None`` for the candidate's default); a failing
+    check queues ``check.failed`` unless ``emit_events`` is False."""
     with Session(engine) as session:
         name, policy = _resolve_policy(session, tenant, given, candidate)
         comparison = compare_sides(
@@ -131,7 +137,7 @@ def run_check(
             ),
         )
     run = CheckRun(name, check(comparison, policy))
-    if not run.result.passed:
+    if emit_events and not run.result.passed:
         data = CheckFailed.of(name, run.result, baseline, candidate).data()
         in_transaction(engine, lambda s: emit(s, tenant, "check.failed", data))
     return run

@@ -132,15 +132,20 @@ class QuoteRepository(TenantRepository):
         filed: int | None = None,
         latest_only: bool = True,
         limit: int = 1000,
+        exclude_article: str | None = None,
     ) -> list[Candidate]:
         """Quotations sharing enough shingles with a query (see the module
         docstring), most shared first. ``shingles`` are the query's look-up
         keys; ``filed``, how many it would be filed under itself (the share
         is of that, since a look-up also holds skipping pairs and words).
+        ``exclude_article``'s quotations are left out before the ``limit``
+        (an article repeating a quotation would fill it otherwise).
 
         Two statements, so that each database plans the obvious: an index
         range scan per shingle, counted per quotation (the index alone
-        answers it), then at most ``limit`` quotations read by primary key.
+        answers it, unless an article is excluded: then each posting's
+        quotation is read by primary key too), then at most ``limit``
+        quotations read by primary key.
         """
         if not shingles:
             return []
@@ -152,6 +157,10 @@ class QuoteRepository(TenantRepository):
         )
         if latest_only:
             query = query.where(col(QuoteShingle.latest).is_(True))
+        if exclude_article is not None:
+            query = query.join(QuoteRecord, col(QuoteRecord.id) == QuoteShingle.quote_id).where(
+                col(QuoteRecord.article_id) != exclude_article
+            )
         counted = self.session.execute(
             query.group_by(col(QuoteShingle.quote_id), col(QuoteShingle.size))
             .having(hits * 5 >= smaller)

@@ -33,6 +33,9 @@ from service.quotes.repository import Candidate, IndexedQuote, QuoteRepository, 
 from service.stories import service as stories
 
 __all__ = [
+    "RELATED_CANDIDATES",
+    "RELATED_QUOTES",
+    "RELATED_WORDING_CHARS",
     "SEARCH_CANDIDATES",
     "Candidate",
     "Evidence",
@@ -50,8 +53,16 @@ __all__ = [
 
 # How many index candidates a query scores at most.
 SEARCH_CANDIDATES = 1000
-# Candidates per quotation when looking for related articles.
-_RELATED_CANDIDATES = 200
+# Related articles (``related_articles``) bound their work by these: at most
+# RELATED_QUOTES of the article's distinct quotations are looked up (the
+# first in its text; a repeated one once), each scoring at most
+# RELATED_CANDIDATES index candidates, and ``wording`` reads at most
+# RELATED_WORDING_CHARS characters of each text. A real article has
+# dozens of quotations; one of 2,000 over a tiny vocabulary took 57 s
+# when each was looked up.
+RELATED_QUOTES = 100
+RELATED_CANDIDATES = 100
+RELATED_WORDING_CHARS = 100_000
 
 Scope = Literal["latest", "all"]
 
@@ -124,10 +135,10 @@ def _hits(
         filed=len(stored_shingles(words, repo.tenant)),
         latest_only=latest_only,
         limit=limit,
+        exclude_article=exclude_article,
     )
-    others = [c for c in found if c.article_id != exclude_article]
-    scores = search_scores(norm, [c.norm for c in others], min_score)
-    hits = [_Hit(score, c) for score, c in zip(scores, others, strict=True) if score >= min_score]
+    scores = search_scores(norm, [c.norm for c in found], min_score)
+    hits = [_Hit(score, c) for score, c in zip(scores, found, strict=True) if score >= min_score]
     hits.sort(key=lambda h: (-h.score, h.candidate.id))
     return hits
 
@@ -217,25 +228,38 @@ def _evidence(
     repo: QuoteRepository, article_id: str, own: Sequence[QuoteRecord], min_score: float
 ) -> dict[str, list[Evidence]]:
     """For each other article, the pairs of this article's quotations and
-    that article's best variant of each (one per quotation)."""
-    evidence: dict[str, list[Evidence]] = {}
+    that article's best variant of each (one per quotation), looking up the
+    first ``RELATED_QUOTES`` distinct wordings only, each once."""
+    wordings: dict[str, list[QuoteRecord]] = {}
     for mine in own:
-        words = mine.norm.split()
-        best: dict[str, Evidence] = {}
+        if mine.norm in wordings:
+            wordings[mine.norm].append(mine)
+        elif len(wordings) < RELATED_QUOTES:
+            wordings[mine.norm] = [mine]
+    evidence: dict[str, list[Evidence]] = {}
+    for norm, records in wordings.items():
+        words = norm.split()
+        best: dict[str, tuple[Candidate, float, Relation]] = {}
         for hit in _hits(
             repo,
             words,
             min_score=min_score,
             latest_only=True,
-            limit=_RELATED_CANDIDATES,
+            limit=RELATED_CANDIDATES,
             exclude_article=article_id,
         ):
             relation = _relation(words, hit.candidate.norm)
             if relation is not None and hit.candidate.article_id not in best:
-                best[hit.candidate.article_id] = Evidence(mine, hit.candidate, hit.score, relation)
-        for other, pair in best.items():
-            evidence.setdefault(other, []).append(pair)
+                best[hit.candidate.article_id] = (hit.candidate, hit.score, relation)
+        for mine in records:
+            for other, (match, score, relation) in best.items():
+                evidence.setdefault(other, []).append(Evidence(mine, match, score, relation))
     return evidence
+
+
+def _wording_keys(text: str) -> str:
+    """What ``wording`` compares of a text: the keys of its beginning."""
+    return " ".join(keys(text[:RELATED_WORDING_CHARS]))
 
 
 def related_articles(
@@ -248,6 +272,12 @@ def related_articles(
     token-set ratio of the two texts (how much of the vocabulary they
     share), which separates a rewrite of the same wire copy from an article
     that only quotes the same press conference.
+
+    Bounded: only the article's first ``RELATED_QUOTES`` (100) distinct
+    quotations are looked up, each against at most ``RELATED_CANDIDATES``
+    (100) stored ones, and ``wording`` compares the first
+    ``RELATED_WORDING_CHARS`` (100,000) characters of each text; every
+    quotation still counts in ``of_quotes``.
     """
     article = articles.read_article(session, tenant, article_id)
     repo = QuoteRepository(session, tenant)
@@ -258,14 +288,14 @@ def related_articles(
         key=lambda item: (-len(item[1]), -sum(e.score for e in item[1]) / len(item[1])),
     )[:limit]
     others = [other for other, _ in ranked]
-    own_text = " ".join(keys(article.latest.text)) if article.latest is not None else ""
+    own_text = _wording_keys(article.latest.text) if article.latest is not None else ""
     memberships = stories.stories_of(session, tenant, others)
     labels = articles.labels(session, tenant, others)
     texts = articles.latest_versions(session, tenant, others)
     found = []
     for other, pairs in ranked:
         their = texts.get(other)
-        wording = fuzz.token_set_ratio(own_text, " ".join(keys(their.text))) if their else 0.0
+        wording = fuzz.token_set_ratio(own_text, _wording_keys(their.text)) if their else 0.0
         found.append(
             Related(
                 other,

@@ -3,6 +3,7 @@ uvicorn, or print (or write) its OpenAPI document."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -23,8 +24,13 @@ def serve(
 ) -> None:
     """Run the HTTP service (service.main:app) with uvicorn."""
     settings = Settings()
+    host = settings.host if host is None else host
+    # The app (built by each worker from the environment) must know the
+    # interface it is served on: comparing without a key is open by default
+    # only on loopback (Settings.compare_open).
+    os.environ["SOURCEDIFF_HOST"] = host
     server.run(
-        host=settings.host if host is None else host,
+        host=host,
         port=settings.port if port is None else port,
         workers=settings.workers if workers is None else workers,
     )

@@ -46,7 +46,7 @@ async def compare(
     left, right = body.left.to_source(), body.right.to_source()
     primaries = [p.to_source() for p in body.primary or []]
     stored = any(isinstance(s, StoredSource) for s in (left, right, *primaries))
-    if caller is None and (stored or not settings.open_compare):
+    if caller is None and (stored or not settings.compare_open):
         raise Unauthorized(
             "Send an API key (Authorization: Bearer sdk_…) to compare stored articles"
         )

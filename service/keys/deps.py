@@ -5,10 +5,20 @@ Every route that needs a scope says so with these dependencies (``READ``,
 optional), never with a check of its own: ``Caller.require`` is the one
 place that refuses a caller. Each feature's router comes from ``api_router``,
 which documents the problems any such route may answer with.
+
+The limits by client address (``service.keys.limits``) are applied here
+too: comparisons without a key (``count_anonymous``, ``admit_anonymous``)
+and refused keys (``counting_refusals``). The client address is the one
+uvicorn gives, which is the forwarded client's only behind a trusted proxy
+(``Settings.trusted_proxies``, see ``service.http.server``).
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Security
@@ -19,8 +29,11 @@ from fastapi.security import (
     SecurityScopes,
 )
 
-from service.keys.service import Caller, admit
+from service.keys.limits import ClientLimits, exempt_from_anonymous_limit
+from service.keys.service import Caller, admit, looks_like_key
+from service.platform.config import Settings
 from service.platform.deps import EngineDep, NowDep, SettingsDep
+from service.platform.errors import TooManyRequests, Unauthorized
 from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES
 
 __all__ = [
@@ -30,7 +43,12 @@ __all__ = [
     "OptionalCallerDep",
     "OptionalReaderDep",
     "TenantDep",
+    "admit_anonymous",
     "api_router",
+    "client_address",
+    "client_limits",
+    "count_anonymous",
+    "counting_refusals",
     "get_caller",
     "get_optional_caller",
     "get_optional_reader",
@@ -52,6 +70,85 @@ _api_key_header = APIKeyHeader(
 )
 
 
+_limits_lock = threading.Lock()
+
+
+def client_limits(request: Request, settings: Settings) -> ClientLimits:
+    """The app's counters by client address (made on first use: they live
+    as long as the app, in this worker's memory)."""
+    state = request.app.state
+    limits = getattr(state, "client_limits", None)
+    if limits is None:
+        with _limits_lock:
+            limits = getattr(state, "client_limits", None)
+            if limits is None:
+                limits = state.client_limits = ClientLimits.of(settings)
+    assert isinstance(limits, ClientLimits)
+    return limits
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the peer's, or the forwarded client's when the
+    peer is a trusted proxy (uvicorn rewrites it; see ``service.http.server``)."""
+    return request.client.host if request.client is not None else ""
+
+
+@contextmanager
+def counting_refusals(
+    request: Request, settings: Settings, presented: str | None, now: float
+) -> Iterator[None]:
+    """Around a key's check: a refused key (``Unauthorized``) counts against
+    the client's address, and once an address is over
+    ``failed_key_limit_per_minute`` every key from it is 429 until the
+    minute ends, a right one too (else a guesser would still learn which
+    guess was right). Only a string shaped like a key counts: nothing else
+    can be a guess at one, and a client that sends no key, or junk, is told
+    401 as before."""
+    if not looks_like_key(presented):
+        yield
+        return
+    failed = client_limits(request, settings).failed_keys
+    address = client_address(request)
+    retry_after = failed.over(address, now=now)
+    if retry_after is not None:
+        raise TooManyRequests(
+            f"Too many refused API keys from this address; retry in {retry_after} s",
+            retry_after=retry_after,
+        )
+    try:
+        yield
+    except Unauthorized:
+        failed.add(address, now=now)
+        raise
+
+
+def count_anonymous(request: Request, settings: Settings, now: float) -> None:
+    """Count a comparison without a key against the client's address;
+    ``TooManyRequests`` over ``anonymous_rate_limit_per_minute``. Loopback
+    clients are not counted while no proxy is trusted."""
+    address = client_address(request)
+    if exempt_from_anonymous_limit(settings, address):
+        return
+    retry_after = client_limits(request, settings).anonymous.add(address, now=now)
+    if retry_after is not None:
+        limit = settings.anonymous_rate_limit_per_minute
+        raise TooManyRequests(
+            f"Comparisons without an API key are limited to {limit:,} a minute per "
+            f"address; retry in {retry_after} s, or send a key",
+            retry_after=retry_after,
+        )
+
+
+def admit_anonymous(request: Request, settings: Settings) -> bool:
+    """Whether a comparison without a key may go on: ``False`` when comparing
+    needs a key (``Settings.compare_open``); ``TooManyRequests`` when the
+    client's address is over its limit. For the paste form's page."""
+    if not settings.compare_open:
+        return False
+    count_anonymous(request, settings, time.time())
+    return True
+
+
 def get_caller(
     request: Request,
     settings: SettingsDep,
@@ -70,7 +167,8 @@ def get_caller(
         caller = Caller.unauthenticated()
     else:
         presented = bearer.credentials if bearer is not None else api_key
-        caller = admit(engine, presented, rate_limit=settings.rate_limit_per_minute, now=now)
+        with counting_refusals(request, settings, presented, now):
+            caller = admit(engine, presented, rate_limit=settings.rate_limit_per_minute, now=now)
     request.state.caller = caller
     return caller
 
@@ -82,7 +180,9 @@ def get_optional_caller(
     request: Request, settings: SettingsDep, engine: EngineDep, now: NowDep
 ) -> Caller | None:
     """The caller when a key is presented (checked and counted as by
-    ``get_caller``), ``None`` when none is (and auth is on).
+    ``get_caller``), ``None`` when none is (and auth is on): then the request
+    counts against the client address's limit for comparisons without a key
+    (``count_anonymous``), while comparing is open to them.
 
     The headers are read here rather than through the security schemes, so
     that OpenAPI does not mark the key as required (the route documents it
@@ -90,6 +190,8 @@ def get_optional_caller(
     header = request.headers.get("authorization")
     api_key = request.headers.get("x-api-key")
     if not (settings.auth_disabled or header or api_key):
+        if settings.compare_open:
+            count_anonymous(request, settings, now)
         return None
     bearer = None
     if header:

@@ -1,4 +1,5 @@
-"""The queries of API keys, rate counters and one-off markers.
+"""The queries of API keys, the pages' sessions, rate counters and one-off
+markers.
 
 Keys are found by their public id whatever their tenant (``KeyRepository``):
 the key names the tenant, so authentication cannot be scoped to one
@@ -13,14 +14,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from service.models.keys import ApiKey, Marker, RateCounter
+from service.models.keys import ApiKey, Marker, RateCounter, WebSession
 from service.platform.repository import TenantRepository
 
-__all__ = ["KeyRepository", "MarkerRepository", "RateCounterRepository", "TenantKeyRepository"]
+__all__ = [
+    "KeyRepository",
+    "MarkerRepository",
+    "RateCounterRepository",
+    "TenantKeyRepository",
+    "WebSessionRepository",
+]
 
 _OLDEST_FIRST = (col(ApiKey.tenant), col(ApiKey.created_at), col(ApiKey.id))
 
@@ -94,6 +101,52 @@ class RateCounterRepository:
                 )
             )
         return count
+
+
+class WebSessionRepository:
+    """The pages' sessions, found by their token's hash whatever the tenant
+    (the session names it, as a key does)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, web_session: WebSession) -> WebSession:
+        self.session.add(web_session)
+        self.session.flush()
+        return web_session
+
+    def get(self, token_hash: str) -> tuple[WebSession, ApiKey] | None:
+        """The session and its key."""
+        row = self.session.exec(
+            select(WebSession, ApiKey)
+            .join(ApiKey, col(ApiKey.id) == col(WebSession.key_id))
+            .where(col(WebSession.token_hash) == token_hash)
+        ).first()
+        return (row[0], row[1]) if row is not None else None
+
+    def end(self, token_hash: str, at: datetime) -> None:
+        """End the session (sign-out); one ended already keeps its time."""
+        self.session.exec(
+            update(WebSession)
+            .where(col(WebSession.token_hash) == token_hash, col(WebSession.ended_at).is_(None))
+            .values(ended_at=at)
+        )
+
+    def end_for_key(self, key_id: str, at: datetime) -> None:
+        """End every open session of the key ``key_id`` (its revocation)."""
+        self.session.exec(
+            update(WebSession)
+            .where(col(WebSession.key_id) == key_id, col(WebSession.ended_at).is_(None))
+            .values(ended_at=at)
+        )
+
+    def delete_over(self, before: datetime) -> None:
+        """Forget sessions that expired before ``before`` or were ended."""
+        self.session.exec(
+            delete(WebSession).where(
+                or_(col(WebSession.expires_at) < before, col(WebSession.ended_at).is_not(None))
+            )
+        )
 
 
 class MarkerRepository:

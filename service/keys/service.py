@@ -40,11 +40,11 @@ from service.keys.repository import (
     MarkerRepository,
     RateCounterRepository,
     TenantKeyRepository,
+    WebSessionRepository,
 )
 from service.models.base import now, utc
 from service.models.keys import ApiKey
 from service.platform.config import DEFAULT_TENANT
-from service.platform.db import is_sqlite
 from service.platform.errors import Forbidden, NotFound, TooManyRequests, Unauthorized
 
 __all__ = [
@@ -54,10 +54,12 @@ __all__ = [
     "NewKey",
     "admit",
     "authenticate",
+    "count_request",
     "create_first_admin_key",
     "create_key",
     "hash_key",
     "list_keys",
+    "looks_like_key",
     "parse_scopes",
     "revoke_key",
 ]
@@ -184,15 +186,25 @@ def list_keys(session: Session, tenant: str | None = None) -> list[KeyInfo]:
 
 
 def revoke_key(session: Session, key_id: str) -> KeyInfo:
-    """Revoke the key ``key_id`` (``NotFound`` when there is none). Revoking
-    a revoked key changes nothing: it keeps its first revocation time."""
+    """Revoke the key ``key_id`` (``NotFound`` when there is none), ending
+    every page session signed in with it. Revoking a revoked key changes
+    nothing: it keeps its first revocation time."""
     repo = KeyRepository(session)
     key = repo.get(key_id)
     if key is None:
         raise NotFound(f"no API key has the id {key_id!r}")
     if key.revoked_at is None:
-        key = repo.revoke(key, now())
+        moment = now()
+        key = repo.revoke(key, moment)
+        # Pages signed in with it are signed out with it.
+        WebSessionRepository(session).end_for_key(key.id, moment)
     return _info(key)
+
+
+def looks_like_key(presented: str | None) -> bool:
+    """Whether ``presented`` has the form of a key (``sdk_<id>_<secret>``):
+    only such a string can be a guess at one (see ``service.keys.limits``)."""
+    return presented is not None and _KEY.fullmatch(presented) is not None
 
 
 def authenticate(session: Session, presented: str | None) -> Caller:
@@ -219,25 +231,32 @@ def admit(engine: Engine, presented: str | None, *, rate_limit: int, now: float)
     row lock is held for a moment, not for the request, and every worker
     sees the same count.
     """
-    window = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
     with Session(engine) as session:
-        caller = authenticate(session, presented)
-        count = 0
-        if rate_limit > 0 and caller.key_id is not None:
-            # A counter need not survive a power cut, so on SQLite its commit
-            # skips the fsync that versions get (synchronous=FULL): without
-            # this, every request of every worker queued for the disk.
-            relaxed = is_sqlite(engine)
-            if relaxed:
-                session.connection().exec_driver_sql("PRAGMA synchronous=NORMAL")
-            try:
-                count = RateCounterRepository(session).increment(caller.key_id, window)
-                session.commit()
-            finally:
-                if relaxed:
-                    session.connection().exec_driver_sql("PRAGMA synchronous=FULL")
-        else:
+        return count_request(session, authenticate(session, presented), rate_limit, now)
+
+
+def count_request(session: Session, caller: Caller, rate_limit: int, now: float) -> Caller:
+    """``caller``, once its request is counted against its key's limit of
+    ``rate_limit`` a minute (committed in ``session``); ``TooManyRequests``
+    over it. What ``admit`` does once it knows the key, and the pages once
+    they know the session's."""
+    window = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
+    count = 0
+    if rate_limit > 0 and caller.key_id is not None:
+        # A counter need not survive a power cut, so on SQLite its commit
+        # skips the fsync that versions get (synchronous=FULL): without
+        # this, every request of every worker queued for the disk.
+        relaxed = session.get_bind().dialect.name == "sqlite"
+        if relaxed:
+            session.connection().exec_driver_sql("PRAGMA synchronous=NORMAL")
+        try:
+            count = RateCounterRepository(session).increment(caller.key_id, window)
             session.commit()
+        finally:
+            if relaxed:
+                session.connection().exec_driver_sql("PRAGMA synchronous=FULL")
+    else:
+        session.commit()
     if count > rate_limit:
         retry_after = max(1, math.ceil(window + WINDOW_SECONDS - now))
         raise TooManyRequests(

@@ -9,12 +9,13 @@ elsewhere.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["DEFAULT_TENANT", "Settings"]
+__all__ = ["DEFAULT_TENANT", "Settings", "is_loopback"]
 
 # Every stored row belongs to a tenant; an API key names its caller's. The
 # CLI's storage commands, the first admin key and a server with auth
@@ -22,6 +23,21 @@ __all__ = ["DEFAULT_TENANT", "Settings"]
 DEFAULT_TENANT = "default"
 
 MIB = 1024 * 1024
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or ``localhost``) is this machine only.
+
+    >>> [is_loopback(h) for h in ("127.0.0.1", "::1", "[::1]", "localhost", "0.0.0.0")]
+    [True, True, True, True, False]
+    """
+    host = host.strip().removeprefix("[").removesuffix("]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Settings(BaseSettings):
@@ -51,11 +67,46 @@ class Settings(BaseSettings):
             "every scope. For local use only."
         ),
     )
-    open_compare: bool = Field(
-        default=True,
+    # Anonymous use, sign-in and proxies (issue 15, finding 8 and the limits).
+    open_compare: bool | Literal["auto"] = Field(
+        default="auto",
         description=(
-            "POST /v1/compare with only text or html sides answers without an API key: "
-            "it reads nothing stored (stored sides still need a key with the read scope)."
+            "Whether POST /v1/compare (and the paste form) with only text or html sides "
+            "answers without an API key: true, false, or auto (open only when `host` is a "
+            "loopback address and no `trusted_proxies` are set). Stored sides always need "
+            "a key with the read scope."
+        ),
+    )
+    anonymous_rate_limit_per_minute: int = Field(
+        default=120,
+        ge=0,
+        description=(
+            "Comparisons without a key per client address per minute, counted in each "
+            "worker's memory (N workers allow N times as many); 0 for no limit. Loopback "
+            "clients are exempt while no `trusted_proxies` are set."
+        ),
+    )
+    failed_key_limit_per_minute: int = Field(
+        default=30,
+        ge=0,
+        description=(
+            "Refused API keys (well-formed but unknown, wrong or revoked) per client "
+            "address per minute, in each worker's memory; over it every key from that "
+            "address gets 429 until the minute ends. 0 for no limit."
+        ),
+    )
+    session_seconds: int = Field(
+        default=12 * 3600,
+        ge=60,
+        le=7 * 24 * 3600,
+        description="How long a page sign-in lasts (its session and its cookie).",
+    )
+    # NoDecode: the variable is a comma-separated list, not JSON.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "IP addresses and CIDR networks (comma-separated) of reverse proxies whose "
+            "X-Forwarded-For, -Proto and -Host headers are believed; empty: none."
         ),
     )
     rate_limit_per_minute: int = Field(
@@ -137,6 +188,34 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [entry.strip() for entry in value.split(",") if entry.strip()]
         return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [entry.strip() for entry in value.split(",") if entry.strip()]
+        if isinstance(value, list):
+            for entry in value:
+                # A typo must stop the start, not silently trust nobody (or everybody).
+                ipaddress.ip_network(str(entry), strict=False)
+        return value
+
+    @field_validator("open_compare", mode="before")
+    @classmethod
+    def _lower_open(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @property
+    def compare_open(self) -> bool:
+        """Whether comparing inline sides needs no key: the one place that
+        decides it (``open_compare``). ``auto`` opens it only to a server
+        bound to loopback with no trusted proxy, where every caller is on
+        this machine: what ``sourcediff serve`` does by default, for local
+        users and quality harnesses. A proxy means callers from elsewhere;
+        the Docker image binds 0.0.0.0, so it needs keys."""
+        if self.open_compare != "auto":
+            return self.open_compare
+        return is_loopback(self.host) and not self.trusted_proxies
 
     @field_validator("log_level", mode="before")
     @classmethod

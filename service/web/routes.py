@@ -16,16 +16,24 @@ Routes (none is in the OpenAPI document; they are pages, not API):
 - ``GET /sign-in``, ``POST /sign-in``, ``POST /sign-out``.
 
 Signing in: a browser cannot send the API's ``Authorization`` header, so
-``POST /sign-in`` checks an API key and keeps it in an HttpOnly,
-SameSite=Lax cookie (Secure over HTTPS); pages read it as the API reads the
-header, counted against the key's rate limit. With ``auth_disabled`` no one
-signs in. Pasted texts need no key (as ``POST /v1/compare`` with inline
-sides) unless ``open_compare`` is off.
+``POST /sign-in`` checks an API key and begins a session
+(``service.keys.sessions``): the HttpOnly, SameSite=Lax cookie (Secure over
+HTTPS, a trusted proxy's included) holds the session's random token, never
+the key, and lasts ``session_seconds``. Pages read it as the API reads the
+header, with the key's scopes, counted against the key's rate limit.
+``POST /sign-out`` ends the session in the database, and revoking the key
+ends all of its sessions. A refused key counts against the client address
+as on the API. With ``auth_disabled`` no one signs in. Pasted texts need no
+key (as ``POST /v1/compare`` with inline sides) while
+``Settings.compare_open`` says so, within the per-address limit.
 
 Safety: Jinja2 escapes every value (no template marks anything safe), and
 every page is sent with a Content-Security-Policy that allows only this
 service's own script and style, so text from an article can neither run
-nor style anything. POSTs from another origin are refused. Errors on pages
+nor style anything. POSTs from another origin are refused, and signing in
+or out needs the browser to say where the form came from (below,
+``_same_origin``): a forged sign-in would put a browser in someone else's
+account. Errors on pages
 are pages (``error.html``) with the problem's status, title and detail.
 """
 
@@ -36,13 +44,13 @@ from datetime import datetime
 from importlib.resources import files
 from typing import Annotated, Any
 from urllib.parse import quote as url_quote
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from sqlmodel import Session
 
 from service.articles.schemas import ArticleOut, ArticlePage, VersionDiff, VersionPage
 from service.articles.service import (
@@ -60,7 +68,11 @@ from service.compare.service import (
     TextSource,
     compare_sides,
 )
-from service.keys.service import Caller, admit, authenticate
+from service.keys.deps import admit_anonymous, counting_refusals
+from service.keys.service import Caller
+from service.keys.sessions import admit_session
+from service.keys.sessions import sign_in as begin_session
+from service.keys.sessions import sign_out as end_session
 from service.platform.config import Settings
 from service.platform.deps import EngineDep, NowDep, SessionDep, SettingsDep
 from service.platform.errors import Forbidden, PayloadTooLarge, Unauthorized, Unprocessable
@@ -71,7 +83,9 @@ from service.web.views import RELATIONS, comparison_view, unified_runs
 
 __all__ = ["install_pages", "router"]
 
-COOKIE = "sourcediff_key"
+COOKIE = "sourcediff_session"
+# Where the key itself was kept before sessions: cleared at sign-in and out.
+_OLD_COOKIE = "sourcediff_key"
 # Pages load nothing from elsewhere (no CDN: they work offline) and run no
 # inline script, so an article's text can never become code.
 _CSP = (
@@ -134,16 +148,17 @@ def _render(
 def _page_caller(
     request: Request, settings: SettingsDep, engine: EngineDep, now: NowDep
 ) -> Caller | None:
-    """The caller whose key the cookie holds, ``None`` when there is none."""
+    """The caller whose session the cookie names, ``None`` when there is
+    none (or it is over: sign in again)."""
     if settings.auth_disabled:
         return Caller.unauthenticated()
-    key = request.cookies.get(COOKIE)
-    if not key:
+    token = request.cookies.get(COOKIE)
+    if not token:
         return None
     try:
-        return admit(engine, key, rate_limit=settings.rate_limit_per_minute, now=now)
+        return admit_session(engine, token, rate_limit=settings.rate_limit_per_minute, now=now)
     except Unauthorized:
-        return None  # revoked since: sign in again
+        return None
 
 
 PageCaller = Annotated[Caller | None, Depends(_page_caller)]
@@ -160,17 +175,50 @@ def _reader(caller: PageCaller) -> str:
 Reader = Annotated[str, Depends(_reader)]
 
 
-def _same_origin(request: Request) -> None:
-    """Refuse a form posted from another site's page (the cookie is Lax,
-    but a sign-in can be forged without one)."""
+def _own_origin(request: Request) -> str:
+    # Behind a trusted proxy uvicorn gives the scheme it was asked with
+    # (X-Forwarded-Proto), and the Host is the one it was asked for
+    # (X-Forwarded-Host): see service.http.server.
+    return f"{request.url.scheme}://{request.headers.get('host', '')}".lower()
+
+
+def _sent_from(request: Request) -> str | None:
+    """The origin a form says it was sent from: ``Origin``, else the origin
+    of ``Referer``; ``None`` when neither says (``null`` says nothing)."""
     origin = request.headers.get("origin")
-    if origin is not None and origin != "null":
-        own = f"{request.url.scheme}://{request.headers.get('host', '')}"
-        if origin != own:
-            raise Forbidden("This form may only be sent from Sourcediff's own pages")
+    if origin is not None:
+        return None if origin.strip() == "null" else origin.strip().lower()
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.scheme and referer.netloc:
+        return f"{referer.scheme}://{referer.netloc}".lower()
+    return None
+
+
+def _same_origin(request: Request, *, required: bool = False) -> None:
+    """Refuse a form posted from another site's page (403, a page for a
+    browser).
+
+    Browsers send ``Origin`` with every POST; ``null`` (a sandboxed frame, a
+    ``data:`` page) or no origin at all proves nothing. Signing in and out
+    (``required``) need a same-origin ``Origin`` or, when it is missing, a
+    same-origin ``Referer``: the session cookie is SameSite=Lax, but a
+    forged sign-in needs no cookie, and would put the browser in another
+    tenant's account. The paste form only refuses an origin that is not
+    ours: a paste reads nothing stored and another site cannot read its
+    answer, so a client without an ``Origin`` (a script) may still paste."""
+    sent_from = _sent_from(request)
+    if sent_from is None and (required or "origin" in request.headers):
+        raise Forbidden("This form may only be sent from Sourcediff's own pages")
+    if sent_from is not None and sent_from != _own_origin(request):
+        raise Forbidden("This form may only be sent from Sourcediff's own pages")
+
+
+def _same_origin_stated(request: Request) -> None:
+    _same_origin(request, required=True)
 
 
 SameOrigin = Depends(_same_origin)
+SameOriginStated = Depends(_same_origin_stated)
 
 
 def _safe_next(target: str | None) -> str:
@@ -195,35 +243,45 @@ def sign_in_form(
     return _render(request, "sign_in.html", {"next": _safe_next(next), "error": None})
 
 
-@router.post("/sign-in", dependencies=[SameOrigin])
+@router.post("/sign-in", dependencies=[SameOriginStated])
 def sign_in(
     request: Request,
+    settings: SettingsDep,
     engine: EngineDep,
+    now: NowDep,
     key: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=2048)] = "/",
 ) -> Response:
+    presented = key.strip()
     try:
-        with Session(engine) as session:
-            authenticate(session, key.strip())
+        with counting_refusals(request, settings, presented, now):
+            signed = begin_session(engine, presented, lifetime=settings.session_seconds, now=now)
     except Unauthorized as exc:
         context = {"next": _safe_next(next), "error": exc.detail}
         return _render(request, "sign_in.html", context, status=401)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         COOKIE,
-        key.strip(),
+        signed.token,
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
-        max_age=30 * 24 * 3600,
+        max_age=signed.max_age,
     )
+    if _OLD_COOKIE in request.cookies:
+        response.delete_cookie(_OLD_COOKIE, httponly=True, samesite="lax")
     return response
 
 
-@router.post("/sign-out", dependencies=[SameOrigin])
-def sign_out() -> Response:
+@router.post("/sign-out", dependencies=[SameOriginStated])
+def sign_out(request: Request, engine: EngineDep, now: NowDep) -> Response:
+    end_session(engine, request.cookies.get(COOKIE), now=now)
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(COOKIE, httponly=True, samesite="lax")
+    response.delete_cookie(
+        COOKIE, httponly=True, samesite="lax", secure=request.url.scheme == "https"
+    )
+    if _OLD_COOKIE in request.cookies:
+        response.delete_cookie(_OLD_COOKIE, httponly=True, samesite="lax")
     return response
 
 
@@ -286,7 +344,7 @@ def compare_page(
     right: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     if left is None and right is None:
-        if caller is None and not settings.open_compare:
+        if caller is None and not settings.compare_open:
             raise SignInRequired
         return _render(request, "compare_form.html", {"form": {}, "error": None})
     if not left or not right:
@@ -313,7 +371,7 @@ def compare_pasted(
     left_format: Annotated[str, Form(pattern="^(text|html)$")] = "text",
     right_format: Annotated[str, Form(pattern="^(text|html)$")] = "text",
 ) -> Response:
-    if caller is None and not settings.open_compare:
+    if caller is None and not admit_anonymous(request, settings):
         raise SignInRequired
     left = _pasted(left_text, left_outlet, left_format)
     right = _pasted(right_text, right_outlet, right_format)

@@ -49,6 +49,18 @@ def _key(client: TestClient, tenant: str, *scopes: str) -> str:
     return created.key
 
 
+def _sign_in(client: TestClient, key: str) -> None:
+    """Sign ``client`` in with ``key`` as a browser does: the session cookie."""
+    client.cookies.clear()
+    done = client.post(
+        "/sign-in",
+        data={"key": key},
+        headers={"origin": "http://testserver"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+
+
 def _store(client: TestClient, key: str | None, text: str, **fields: str) -> str:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     body = {"outlet": "Daily", "text": text, **fields}
@@ -105,7 +117,7 @@ def test_stored_articles_are_escaped_on_every_page(secured: TestClient) -> None:
     fields = {"url": "https://daily.example/x", "title": "<script>t()</script>"}
     first = _store(secured, key, HOSTILE, **fields, story=f"s-{tenant}")
     _store(secured, key, HOSTILE + '"<u>New</u> words," he added.', **fields)
-    secured.cookies.set("sourcediff_key", key)
+    _sign_in(secured, key)
     for target in (
         "/articles",
         f"/articles/{first}",
@@ -132,12 +144,16 @@ def test_stored_pages_need_a_signed_in_key(secured: TestClient) -> None:
     assert away.status_code == 303
     assert away.headers["location"] == f"/sign-in?next=%2Farticles%2F{article}"
 
-    wrong = secured.post("/sign-in", data={"key": "sdk_nope", "next": "/articles"})
+    own = {"origin": "http://testserver"}
+    wrong = secured.post("/sign-in", data={"key": "sdk_nope", "next": "/articles"}, headers=own)
     assert wrong.status_code == 401 and 'role="alert"' in wrong.text
-    assert "sourcediff_key" not in wrong.headers.get("set-cookie", "")
+    assert "sourcediff_session" not in wrong.headers.get("set-cookie", "")
 
     signed = secured.post(
-        "/sign-in", data={"key": key, "next": f"/articles/{article}"}, follow_redirects=False
+        "/sign-in",
+        data={"key": key, "next": f"/articles/{article}"},
+        headers=own,
+        follow_redirects=False,
     )
     assert signed.status_code == 303 and signed.headers["location"] == f"/articles/{article}"
     cookie = signed.headers["set-cookie"]
@@ -146,22 +162,26 @@ def test_stored_pages_need_a_signed_in_key(secured: TestClient) -> None:
     assert page.status_code == 200 and "Versions (1)" in page.text
 
     # Another tenant's key sees no such article.
-    secured.cookies.clear()
-    secured.cookies.set("sourcediff_key", _key(secured, f"other-{tenant}", "admin"))
+    _sign_in(secured, _key(secured, f"other-{tenant}", "admin"))
     assert secured.get(f"/articles/{article}", headers=HTML).status_code == 404
     # A key without the read scope is refused.
-    secured.cookies.set("sourcediff_key", _key(secured, tenant, "write"))
+    _sign_in(secured, _key(secured, tenant, "write"))
     refused = secured.get("/articles", headers=HTML)
     assert refused.status_code == 403 and "read" in refused.text
 
-    out = secured.post("/sign-out", follow_redirects=False)
-    assert out.status_code == 303 and 'sourcediff_key=""' in out.headers["set-cookie"]
+    out = secured.post("/sign-out", headers=own, follow_redirects=False)
+    assert out.status_code == 303 and 'sourcediff_session=""' in out.headers["set-cookie"]
 
 
 def test_sign_in_never_redirects_off_site(secured: TestClient) -> None:
     key = _key(secured, f"t-{uuid.uuid4().hex[:8]}", "read")
     for target in ("//evil.example/", "https://evil.example/", "/\\evil.example", ""):
-        done = secured.post("/sign-in", data={"key": key, "next": target}, follow_redirects=False)
+        done = secured.post(
+            "/sign-in",
+            data={"key": key, "next": target},
+            headers={"origin": "http://testserver"},
+            follow_redirects=False,
+        )
         assert done.status_code == 303 and done.headers["location"] == "/", target
 
 

@@ -1,13 +1,21 @@
 """The routes of ``/v1/fetch`` (a page recorded as a version: 201 new, 200
 unchanged) and ``/v1/feeds`` (feeds polled every ``interval_seconds``),
 scoped to the caller's tenant (writes need the ``write`` scope, reads
-``read``). Each builds its response from ``service.feeds.schemas``."""
+``read``). Each builds its response from ``service.feeds.schemas``.
+
+``POST /v1/fetch`` and ``POST /v1/feeds/{id}/poll`` wait on other servers
+in a thread of the request pool: each holds one of the worker's
+``fetch_concurrency`` fetch slots (``FetchSlots``), and finds none free
+answers 503 with ``Retry-After`` at once, so that slow origins never take
+every thread and stall unrelated requests.
+"""
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
-from fastapi import Depends, Path, Response
+from fastapi import Depends, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from service.feeds.schemas import (
@@ -23,17 +31,34 @@ from service.feeds.service import (
     delete_feed,
     fetch_article,
     list_feeds,
-    poll_feed,
+    poll_feed_now,
     read_feed,
 )
 from service.keys.deps import READ, WRITE, TenantDep, api_router
 from service.platform.deps import EngineDep, SessionDep, SettingsDep, require_json
+from service.platform.fetch import FetchSlots
 from service.platform.problems import problem_doc
 
 __all__ = ["router"]
 
 router = api_router("/v1", "fetch")
 FeedId = Annotated[int, Path(ge=1, le=2**62, description="A feed's id.")]
+_SLOTS_MADE = threading.Lock()
+_BUSY = problem_doc("Every fetch slot of this server is taken; retry after `Retry-After` seconds")
+
+
+async def fetch_slots(request: Request, settings: SettingsDep) -> FetchSlots:
+    """The app's fetch slots, made on first use from its settings (one set
+    per app, so per worker process)."""
+    state = request.app.state
+    with _SLOTS_MADE:
+        slots = getattr(state, "fetch_slots", None)
+        if not isinstance(slots, FetchSlots):
+            slots = state.fetch_slots = FetchSlots.from_settings(settings)
+    return slots
+
+
+FetchSlotsDep = Annotated[FetchSlots, Depends(fetch_slots)]
 
 
 @router.post(
@@ -44,6 +69,7 @@ FeedId = Annotated[int, Path(ge=1, le=2**62, description="A feed's id.")]
     responses={
         200: {"model": FetchedArticle, "description": "The text is unchanged."},
         502: problem_doc("The page could not be fetched (timeout, origin error)"),
+        503: _BUSY,
     },
 )
 async def fetch_page(
@@ -52,17 +78,21 @@ async def fetch_page(
     engine: EngineDep,
     settings: SettingsDep,
     tenant: TenantDep,
+    slots: FetchSlotsDep,
 ) -> FetchedArticle:
     """Fetch a page and store its article text as a version."""
-    recorded, fetched_url = await run_in_threadpool(
-        fetch_article,
-        engine,
-        tenant,
-        body.url,
-        settings,
-        outlet=body.outlet,
-        story=body.story,
-    )
+    # The slot is released when the thread is done: a cancelled request
+    # still waits for its thread (run_in_threadpool does not abandon it).
+    with slots.take():
+        recorded, fetched_url = await run_in_threadpool(
+            fetch_article,
+            engine,
+            tenant,
+            body.url,
+            settings,
+            outlet=body.outlet,
+            story=body.story,
+        )
     response.status_code = 201 if recorded.created else 200
     return FetchedArticle.of(recorded, fetched_url)
 
@@ -73,14 +103,15 @@ async def fetch_page(
     response_model=FeedOut,
     dependencies=[*WRITE, Depends(require_json)],
     responses={
-        409: problem_doc("The feed is registered already"),
+        409: problem_doc("The feed is registered already, or the tenant has as many as it may"),
         502: problem_doc("The feed's host cannot be resolved"),
     },
 )
 def register_feed(
     body: FeedIn, engine: EngineDep, settings: SettingsDep, tenant: TenantDep
 ) -> FeedOut:
-    """Register a feed; it is polled at once, then every `interval_seconds`."""
+    """Register a feed; it is polled at once, then every `interval_seconds`
+    (at least the server's minimum, 300 s by default)."""
     feed = add_feed(
         engine,
         tenant,
@@ -113,14 +144,22 @@ def remove_feed(feed_id: FeedId, engine: EngineDep, tenant: TenantDep) -> Respon
 
 
 @router.post(
-    "/feeds/{feed_id}/poll", response_model=PollOut, dependencies=WRITE
-)  # failures: in body
+    "/feeds/{feed_id}/poll",
+    response_model=PollOut,
+    dependencies=WRITE,
+    responses={
+        409: problem_doc("The feed is being polled now (`Retry-After`: when that poll ends)"),
+        503: _BUSY,
+    },
+)  # the feed's own failures are in the body
 def poll_now(
     feed_id: FeedId,
-    session: SessionDep,
     engine: EngineDep,
     settings: SettingsDep,
     tenant: TenantDep,
+    slots: FetchSlotsDep,
 ) -> PollOut:
-    """Poll a feed now, whatever its schedule."""
-    return PollOut.of(poll_feed(engine, read_feed(session, tenant, feed_id), settings))
+    """Poll a feed now, whatever its schedule: at most
+    `SOURCEDIFF_FEED_MAX_ITEMS_PER_POLL` items, new ones first."""
+    with slots.take():
+        return PollOut.of(poll_feed_now(engine, tenant, feed_id, settings))

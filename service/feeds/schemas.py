@@ -47,7 +47,13 @@ class FeedIn(BaseModel):
     outlet: Annotated[Unicode, Field(min_length=1, max_length=200)]
     story: StoryKey | None = None
     interval_seconds: Whole = Field(
-        default=900, ge=1, le=7 * 86400, description="Seconds between polls."
+        default=900,
+        ge=1,
+        le=7 * 86400,
+        description=(
+            "Seconds between polls; at least `SOURCEDIFF_FEED_MIN_INTERVAL_SECONDS` "
+            "(300 by default), or 422."
+        ),
     )
 
 
@@ -76,4 +82,5 @@ class PollOut(FromAttributes[PollResult]):
     created: int
     unchanged: int
     failed: int
+    deferred: int = Field(description="Items left for the next poll (over the per-poll limit).")
     error: str | None

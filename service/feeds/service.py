@@ -2,18 +2,38 @@
 
 A page fetched is recorded like ``POST /v1/articles`` with its HTML (a new
 version, or none when the text is unchanged). A feed is polled with the
-validators of its last answer (``ETag``, ``Last-Modified``), and each of its
-items with a link is fetched and recorded under the feed's outlet and story;
+validators of its last answer (``ETag``, ``Last-Modified``), and its items
+with a link are fetched and recorded under the feed's outlet and story;
 what went wrong is kept on the feed (``last_error``), never raised. Every
 URL, and every redirect, passes the SSRF rules of ``service.platform.fetch``.
+
+Limits, since every feed makes the service send requests on its own:
+
+- A feed is polled every ``interval_seconds``, at least
+  ``feed_min_interval_seconds`` (300 by default; less is refused, 422), and
+  a tenant registers at most ``feed_max_per_tenant`` feeds (409 beyond).
+- A poll fetches at most ``feed_max_items_per_poll`` items (20): first those
+  the tenant has no article for yet, then those it has (to see whether they
+  changed), each in the feed's order. New items beyond the limit wait for
+  the next poll, which then reads the feed whole (the validators are not
+  kept, so no 304 hides them); stored ones beyond it are not fetched again.
+- So a poll takes at most ``poll_seconds``: the feed and each of its items
+  is one fetch, each with its own deadline (``fetch_timeout_seconds``, DNS
+  included), and an item is not begun when its fetch could outlast the
+  poll's time. A poll holds the feed's lease (``poll_lease``: that, and a
+  margin) whether the poller or a client started it; a client asking for a
+  poll while one runs is told so (409, with ``Retry-After``).
 """
 
 from __future__ import annotations
 
 import calendar
+import math
+import time
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,10 +43,10 @@ from sqlmodel import Session
 
 from service.articles.service import Recorded, Submission, record_version
 from service.feeds.repository import FeedQueue, FeedRepository
-from service.models.base import now
+from service.models.base import now, utc
 from service.models.feeds import Feed
 from service.platform.config import Settings
-from service.platform.errors import Conflict, SourcediffError, existing
+from service.platform.errors import Conflict, SourcediffError, Unprocessable, existing
 from service.platform.fetch import FEED_TYPES, HTML_TYPES, FetchPolicy, check_url, fetch
 from service.platform.transactions import in_transaction
 
@@ -37,8 +57,15 @@ __all__ = [
     "fetch_article",
     "list_feeds",
     "poll_feed",
+    "poll_feed_now",
+    "poll_lease",
+    "poll_seconds",
     "read_feed",
 ]
+
+# A poll's lease outlasts its fetches by this much: recording the last
+# item's version and settling the feed.
+_LEASE_MARGIN = timedelta(seconds=60)
 
 
 def fetch_article(
@@ -76,14 +103,26 @@ def add_feed(
     story: str | None,
     interval_seconds: int,
 ) -> Feed:
-    """Register a feed, due for its first poll at once; ``Conflict`` when
-    the tenant has it already."""
+    """Register a feed, due for its first poll at once; ``Unprocessable``
+    for an interval under the minimum, ``Conflict`` when the tenant has it
+    already or has as many feeds as it may."""
+    least = settings.feed_min_interval_seconds
+    if interval_seconds < least:
+        raise Unprocessable(
+            f"interval_seconds: {interval_seconds} is less than the {least} s a feed "
+            "must wait between polls"
+        )
     check_url(url, FetchPolicy.from_settings(settings))
 
     def step(session: Session) -> Feed:
         repo = FeedRepository(session, tenant)
         if repo.by_url(url) is not None:
             raise Conflict(f"the feed {url} is registered already")
+        # Counted in the transaction: two registrations at once may both
+        # pass on PostgreSQL (read committed), one feed over at most.
+        most = settings.feed_max_per_tenant
+        if repo.count() >= most:
+            raise Conflict(f"{most} feeds are registered, the most a tenant may have")
         return repo.add(
             Feed(
                 tenant=tenant,
@@ -129,6 +168,7 @@ class PollResult:
     created: int = 0
     unchanged: int = 0
     failed: int = 0
+    deferred: int = 0  # items left for the next poll
     error: str | None = None
 
 
@@ -139,62 +179,153 @@ def _published(entry: Any) -> datetime | None:
     return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
 
 
+def poll_seconds(settings: Settings) -> float:
+    """The longest a poll takes: the feed and each item it may fetch, one
+    fetch deadline each."""
+    return (settings.feed_max_items_per_poll + 1) * settings.fetch_timeout_seconds
+
+
+def poll_lease(settings: Settings) -> timedelta:
+    """How long a poll holds its feed: longer than the poll can take."""
+    return timedelta(seconds=poll_seconds(settings)) + _LEASE_MARGIN
+
+
+def poll_feed_now(engine: Engine, tenant: str, feed_id: int, settings: Settings) -> PollResult:
+    """Poll the tenant's feed ``feed_id`` now, whatever its schedule, under
+    the poller's lease; ``Conflict`` (with ``Retry-After``) while another
+    poll of it runs, so a client cannot double the requests a feed makes."""
+
+    def step(session: Session) -> tuple[Feed | None, datetime | None]:
+        repo = FeedRepository(session, tenant)
+        feed = _feed_or_404(repo, feed_id)
+        queue = FeedQueue(session)
+        if not queue.take(feed_id, lease=poll_lease(settings)):
+            return None, queue.leased_until(feed_id)
+        session.refresh(feed)
+        return feed, None
+
+    feed, busy_until = in_transaction(engine, step)
+    if feed is None:
+        left = (utc(busy_until) - now()).total_seconds() if busy_until is not None else 1
+        seconds = max(1, math.ceil(left))
+        raise Conflict(
+            f"feed {feed_id} is being polled now; that poll ends within {seconds} s",
+            headers={"Retry-After": str(seconds)},
+        )
+    return poll_feed(engine, feed, settings)
+
+
 def poll_feed(engine: Engine, feed: Feed, settings: Settings) -> PollResult:
-    """Poll ``feed`` now and record its items; the outcome is kept on the
-    feed, with its next poll scheduled."""
+    """Poll ``feed``, leased for it, and record its items; the outcome is
+    kept on the feed, with its next poll scheduled and the lease freed."""
     assert feed.id is not None
-    policy = FetchPolicy.from_settings(settings)
-    etag, last_modified = feed.etag, feed.last_modified
     try:
-        answer = fetch(feed.url, policy, accept=FEED_TYPES, etag=etag, last_modified=last_modified)
-    except SourcediffError as exc:
-        result = PollResult(feed.id, None, error=exc.detail)
-    else:
-        etag = answer.etag or etag
-        last_modified = answer.last_modified or last_modified
-        if answer.status == 304:
-            result = PollResult(feed.id, 304)
-        else:
-            result = _store_items(engine, feed, answer.content, settings)
-    _settle(engine, feed, result, etag, last_modified)
+        result, etag, last_modified = _Poll(engine, feed, settings).run()
+    except Exception:
+        # Not settled (a bug, the database away): free the feed now if we
+        # can, rather than when its lease runs out.
+        feed_id = feed.id
+        with suppress(Exception):
+            in_transaction(engine, lambda session: FeedQueue(session).release(feed_id))
+        raise
+    _settle(engine, feed, result, etag, last_modified, settings)
     return result
 
 
-def _store_items(engine: Engine, feed: Feed, content: bytes, settings: Settings) -> PollResult:
-    assert feed.id is not None
-    parsed = feedparser.parse(content)
-    counts = {True: 0, False: 0}  # by created
-    failed, errors = 0, []
-    entries = [e for e in parsed.entries if e.get("link")]
-    for entry in entries:
+class _Poll:
+    """One poll of a feed: the feed's answer, then its items, within
+    ``poll_seconds``."""
+
+    def __init__(self, engine: Engine, feed: Feed, settings: Settings) -> None:
+        assert feed.id is not None
+        self.engine, self.feed, self.feed_id, self.settings = engine, feed, feed.id, settings
+        self.deadline = time.monotonic() + poll_seconds(settings)
+
+    def run(self) -> tuple[PollResult, str | None, str | None]:
+        """The result, and the validators to send next time."""
+        policy = FetchPolicy.from_settings(self.settings)
+        etag, last_modified = self.feed.etag, self.feed.last_modified
         try:
-            recorded, _ = fetch_article(
-                engine,
-                feed.tenant,
-                entry["link"],
-                settings,
-                outlet=feed.outlet,
-                story=feed.story,
-                title=entry.get("title"),
-                published_at=_published(entry),
+            answer = fetch(
+                self.feed.url, policy, accept=FEED_TYPES, etag=etag, last_modified=last_modified
             )
-            counts[recorded.created] += 1
         except SourcediffError as exc:
-            failed += 1
-            errors.append(f"{entry['link']}: {exc.detail}")
-    return PollResult(
-        feed.id,
-        200,
-        items=len(entries),
-        created=counts[True],
-        unchanged=counts[False],
-        failed=failed,
-        error="; ".join(errors)[:2000] or None,
-    )
+            return PollResult(self.feed_id, None, error=exc.detail), etag, last_modified
+        etag = answer.etag or etag
+        last_modified = answer.last_modified or last_modified
+        if answer.status == 304:
+            return PollResult(self.feed_id, 304), etag, last_modified
+        result, new_left = self._items(feedparser.parse(answer.content).entries)
+        if new_left:
+            # New items wait for the next poll: it must read the feed whole,
+            # not be told "not modified" and never see them.
+            etag = last_modified = None
+        return result, etag, last_modified
+
+    def _chosen(self, entries: Sequence[Any]) -> tuple[list[str], list[str], set[str]]:
+        """The links this poll fetches and those it leaves, and which of
+        them the tenant has stored: new ones first, then stored ones, each
+        in the feed's order, up to the limit."""
+        links = [e["link"] for e in entries if isinstance(e.get("link"), str) and e["link"]]
+        links = list(dict.fromkeys(links))
+        with Session(self.engine) as session:
+            stored = FeedRepository(session, self.feed.tenant).stored_urls(links)
+        ordered = [link for link in links if link not in stored]
+        ordered += [link for link in links if link in stored]
+        most = self.settings.feed_max_items_per_poll
+        return ordered[:most], ordered[most:], stored
+
+    def _items(self, entries: Sequence[Any]) -> tuple[PollResult, bool]:
+        """Fetch and record the chosen items; the result, and whether a new
+        item was left for the next poll."""
+        by_link = {e.get("link"): e for e in entries}
+        chosen, left, stored = self._chosen(entries)
+        total = len(chosen) + len(left)
+        counts = {True: 0, False: 0}  # by created
+        failed, errors = 0, []
+        for n, link in enumerate(chosen):
+            if time.monotonic() + self.settings.fetch_timeout_seconds > self.deadline:
+                left = chosen[n:] + left  # no time left for another whole fetch
+                break
+            try:
+                counts[self._record(link, by_link[link])] += 1
+            except SourcediffError as exc:
+                failed += 1
+                errors.append(f"{link}: {exc.detail}")
+        result = PollResult(
+            self.feed_id,
+            200,
+            items=total,
+            created=counts[True],
+            unchanged=counts[False],
+            failed=failed,
+            deferred=len(left),
+            error="; ".join(errors)[:2000] or None,
+        )
+        return result, any(link not in stored for link in left)
+
+    def _record(self, link: str, entry: Any) -> bool:
+        """Fetch and record one item; whether it made a new version."""
+        recorded, _ = fetch_article(
+            self.engine,
+            self.feed.tenant,
+            link,
+            self.settings,
+            outlet=self.feed.outlet,
+            story=self.feed.story,
+            title=entry.get("title"),
+            published_at=_published(entry),
+        )
+        return recorded.created
 
 
 def _settle(
-    engine: Engine, feed: Feed, result: PollResult, etag: str | None, last_modified: str | None
+    engine: Engine,
+    feed: Feed,
+    result: PollResult,
+    etag: str | None,
+    last_modified: str | None,
+    settings: Settings,
 ) -> None:
     assert feed.id is not None
     feed_id = feed.id
@@ -206,6 +337,7 @@ def _settle(
             error=result.error,
             etag=etag,
             last_modified=last_modified,
+            min_interval=settings.feed_min_interval_seconds,
         )
 
     in_transaction(engine, step)

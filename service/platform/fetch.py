@@ -65,6 +65,11 @@ The rules:
   the URL and the reason, never a traceback.
 - Every request says ``User-Agent: Sourcediff/<version> (news quote
   comparison)``: an origin can tell who is asking, and block it by name.
+- Fetches made for a request (``POST /v1/fetch``, a feed polled on demand)
+  hold a thread of the server's pool for as long as they wait on an
+  origin; ``FetchSlots`` lets a worker run ``fetch_concurrency`` of them at
+  once and refuses one more at once (503 with ``Retry-After``), so that a
+  burst of slow fetches never takes the threads every other request needs.
 
 >>> check_url("http://10.0.0.1/", FetchPolicy())
 Traceback (most recent call last):
@@ -81,6 +86,7 @@ from __future__ import annotations
 
 import codecs
 import ipaddress
+import math
 import socket
 import ssl
 import threading
@@ -96,13 +102,14 @@ import httpcore
 import httpx
 
 from service.platform.config import Settings
-from service.platform.errors import BadGateway, FetchRefused
+from service.platform.errors import BadGateway, FetchRefused, ServiceUnavailable
 
 __all__ = [
     "FEED_TYPES",
     "HTML_TYPES",
     "USER_AGENT",
     "FetchPolicy",
+    "FetchSlots",
     "Fetched",
     "check_url",
     "fetch",
@@ -228,6 +235,45 @@ def _host_name(entry: str) -> str:
             f"fetch allow-list entry {entry!r} is not a host name, an IP address or a CIDR network"
         )
     return ascii_name
+
+
+class FetchSlots:
+    """At most ``size`` fetches at once; one more is refused at once rather
+    than queued (``ServiceUnavailable``, 503, with ``Retry-After``: the
+    seconds one fetch may take, after which a slot is free again).
+
+    >>> slots = FetchSlots(1, retry_after=10)
+    >>> with slots.take(), slots.take():
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    service.platform.errors.ServiceUnavailable: 1 fetches are under way, the most...
+    """
+
+    def __init__(self, size: int, *, retry_after: int) -> None:
+        self.size = size
+        self.retry_after = retry_after
+        self._free = threading.BoundedSemaphore(size)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FetchSlots:
+        """``fetch_concurrency`` slots; retry after one fetch's timeout."""
+        retry_after = max(1, math.ceil(settings.fetch_timeout_seconds))
+        return cls(settings.fetch_concurrency, retry_after=retry_after)
+
+    @contextmanager
+    def take(self) -> Iterator[None]:
+        """Hold a slot for the block; ``ServiceUnavailable`` when none is free."""
+        if not self._free.acquire(blocking=False):
+            raise ServiceUnavailable(
+                f"{self.size} fetches are under way, the most this server runs at once; "
+                f"retry in {self.retry_after} s",
+                headers={"Retry-After": str(self.retry_after)},
+            )
+        try:
+            yield
+        finally:
+            self._free.release()
 
 
 @dataclass(frozen=True, slots=True)

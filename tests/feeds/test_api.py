@@ -8,7 +8,7 @@ from tests.problems import ProblemCheck
 
 
 def test_feeds_register_once(api: TestClient, problem: ProblemCheck) -> None:
-    body = {"url": "http://127.0.0.1:9/feed.xml", "outlet": "Wire", "interval_seconds": 60}
+    body = {"url": "http://127.0.0.1:9/feed.xml", "outlet": "Wire", "interval_seconds": 300}
     created = api.post("/v1/feeds", json=body)
     assert created.status_code == 201, created.text
     problem(api.post("/v1/feeds", json=body), 409)

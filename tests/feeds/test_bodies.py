@@ -21,7 +21,7 @@ def masked(text: str) -> str:
 
 FEED = (
     '{"id":<n>,"url":"http://127.0.0.1:9/bodies.xml","outlet":"Wire","story":"nk-arms",'
-    '"interval_seconds":60,"next_poll_at":"<t>Z","last_polled_at":%s,"last_status":null,'
+    '"interval_seconds":300,"next_poll_at":"<t>Z","last_polled_at":%s,"last_status":null,'
     '"last_error":%s,"etag":null,"last_modified":null}'
 )
 
@@ -33,7 +33,7 @@ def test_feed_bodies(api: TestClient) -> None:
             "url": "http://127.0.0.1:9/bodies.xml",
             "outlet": "Wire",
             "story": "nk-arms",
-            "interval_seconds": 60,
+            "interval_seconds": 300,
         },
     )
     assert created.status_code == 201
@@ -45,7 +45,7 @@ def test_feed_bodies(api: TestClient) -> None:
     assert "127.0.0.1" in error
     assert masked(polled.text) == (
         '{"feed_id":<n>,"status":null,"items":0,"created":0,"unchanged":0,"failed":0,'
-        f'"error":"{error}"}}'
+        f'"deferred":0,"error":"{error}"}}'
     )
     one = masked(api.get(f"/v1/feeds/{feed_id}").text)
     assert one == FEED % ('"<t>Z"', f'"{error}"')

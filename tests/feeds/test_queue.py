@@ -60,3 +60,20 @@ def test_claim_leases_due_feeds_once_and_settle_schedules_the_next(
         assert FeedRepository(session, tenant).feed(theirs) is None
         # Beyond the column's range (32 bits on PostgreSQL): no feed, no error.
         assert FeedRepository(session, tenant).feed(2**62) is None
+
+
+def test_a_feed_registered_under_the_minimum_is_polled_at_the_minimum(
+    engine: Engine, tenant: str
+) -> None:
+    # Stored before the minimum existed (the API refuses such an interval now).
+    with Session(engine) as session:
+        often = _feed(session, tenant, "https://often.example/feed", -5)
+        session.commit()
+    with Session(engine) as session:
+        FeedQueue(session).settle(
+            often, status=304, error=None, etag=None, last_modified=None, min_interval=300
+        )
+        session.commit()
+        row = session.exec(select(Feed).where(col(Feed.id) == often)).one()
+    polled = utc(row.last_polled_at)
+    assert polled is not None and utc(row.next_poll_at) == polled + timedelta(seconds=300)

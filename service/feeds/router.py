@@ -5,9 +5,9 @@ scoped to the caller's tenant (writes need the ``write`` scope, reads
 
 ``POST /v1/fetch`` and ``POST /v1/feeds/{id}/poll`` wait on other servers
 in a thread of the request pool: each holds one of the worker's
-``fetch_concurrency`` fetch slots (``FetchSlots``), and finds none free
-answers 503 with ``Retry-After`` at once, so that slow origins never take
-every thread and stall unrelated requests.
+``fetch_concurrency`` fetch slots (``FetchSlots``), and one that finds none
+free is answered 503 with ``Retry-After`` at once, so that slow origins
+never take every thread and stall unrelated requests.
 """
 
 from __future__ import annotations

@@ -247,7 +247,7 @@ class FetchSlots:
     ...     pass
     Traceback (most recent call last):
     ...
-    service.platform.errors.ServiceUnavailable: 1 fetches are under way, the most...
+    service.platform.errors.ServiceUnavailable: all 1 fetch slots are taken; retry in 10 s
     """
 
     def __init__(self, size: int, *, retry_after: int) -> None:
@@ -266,8 +266,7 @@ class FetchSlots:
         """Hold a slot for the block; ``ServiceUnavailable`` when none is free."""
         if not self._free.acquire(blocking=False):
             raise ServiceUnavailable(
-                f"{self.size} fetches are under way, the most this server runs at once; "
-                f"retry in {self.retry_after} s",
+                f"all {self.size} fetch slots are taken; retry in {self.retry_after} s",
                 headers={"Retry-After": str(self.retry_after)},
             )
         try:

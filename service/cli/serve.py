@@ -33,6 +33,7 @@ def serve(
         host=host,
         port=settings.port if port is None else port,
         workers=settings.workers if workers is None else workers,
+        trusted_proxies=settings.trusted_proxies,
     )
 
 

@@ -9,14 +9,23 @@ accepts from a socket declared ``IPPROTO_TCP``; so Nagle's algorithm stays
 on and every keep-alive request after the first waits for a delayed ACK,
 about 40 ms (uvicorn issue 3149). Declaring the protocol on the listening
 socket is enough: accepted sockets inherit it, in every worker.
+
+Forwarded headers are believed only from ``Settings.trusted_proxies``:
+uvicorn's proxy middleware is off without any (uvicorn would otherwise trust
+127.0.0.1 and ::1, so that anyone on the machine could claim any client
+address), and with some it takes the client address and the scheme from
+them, and ``ForwardedHost`` the host (``service.http.proxies``).
 """
 
 from __future__ import annotations
 
 import socket
+from collections.abc import Sequence
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
+
+from service.http.proxies import ForwardedHost
 
 __all__ = ["run"]
 
@@ -32,10 +41,27 @@ class _Config(uvicorn.Config):
             return tcp
         return sock
 
+    def load(self) -> None:
+        super().load()
+        if self.proxy_headers:
+            # Outside uvicorn's proxy middleware: it must see the proxy's address.
+            trusted = self.forwarded_allow_ips
+            entries = trusted.split(",") if isinstance(trusted, str) else trusted
+            self.loaded_app = ForwardedHost(self.loaded_app, entries)
 
-def run(host: str, port: int, workers: int) -> None:
-    """Serve the app on ``host:port`` with ``workers`` processes, until stopped."""
-    config = _Config(APP, host=host, port=port, workers=workers, access_log=False)
+
+def run(host: str, port: int, workers: int, *, trusted_proxies: Sequence[str] = ()) -> None:
+    """Serve the app on ``host:port`` with ``workers`` processes, until
+    stopped, believing forwarded headers from ``trusted_proxies`` only."""
+    config = _Config(
+        APP,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=list(trusted_proxies) or None,
+    )
     if config.workers > 1:
         Multiprocess(config, sockets=[config.bind_socket()]).run()
     else:

@@ -145,7 +145,9 @@ class NinjsRequest(BaseModel):
         it goes to; ``ValueError`` (a 422 from the route) when it does not:
         a schema cannot say it, since ninjs versions spell these fields in
         several ways (``headline``, ``headlines[0].value``, …)."""
-        doc = self.model_dump()
+        # The item as it came (not dumped: pydantic's serialiser gives up on
+        # deep nesting, which parse_ninjs refuses with a reason).
+        doc = {"uri": self.uri, **(self.model_extra or {})}
         item = parse_ninjs(doc)
         for what, value, longest in (
             ("headline", item.title, TITLE_LENGTH),

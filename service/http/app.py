@@ -158,7 +158,11 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = False
     app.state.settings = settings or Settings()
     app.state.configure_logs = configure_logs
     install_problem_handlers(app)
-    app.add_middleware(BodySizeLimit, max_body_bytes=app.state.settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_body_bytes=app.state.settings.max_body_bytes,
+        body_timeout_seconds=app.state.settings.body_timeout_seconds,
+    )
     app.add_middleware(NoNulInUrl)
     for router in _ROUTERS:
         app.include_router(router)

@@ -1,22 +1,34 @@
-"""The request body limit, as pure ASGI middleware: a body over
-``max_body_bytes`` is refused with a 413 problem response, whether
-``Content-Length`` announces it or a chunked body streams past it.
+"""Two guards in front of the app, as pure ASGI middleware.
 
-It reads the whole body (up to the limit) before the app sees the request,
-then replays it: a rejection is then a clean response rather than an
-exception raised from inside the app's body parsing, which FastAPI would
+``BodySizeLimit``: a body over ``max_body_bytes`` is refused with a 413,
+whether ``Content-Length`` announces it or a chunked body streams past it;
+a body that has not fully arrived ``body_timeout_seconds`` after the
+request's head is refused with a 408 (a client that announces 1,000 bytes
+and sends 7 held its connection, and a worker's memory, for as long as it
+liked). It reads the whole body (up to the limit) before the app sees the
+request, then replays it: a rejection is then a clean response rather than
+an exception raised from inside the app's body parsing, which FastAPI would
 turn into a plain 400.
+
+``NoNulInUrl``: a URL with a NUL character is answered before any route
+reads it.
+
+Both answer as the app's handlers do (``service.http.problems.answer``): a
+problem, or the error page when a browser asked for a page.
 """
 
 from __future__ import annotations
 
+import anyio
 from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.http.problems import problem_response
+from service.http.problems import answer
 from service.platform.errors import (
     NotFound,
     PayloadTooLarge,
+    RequestTimeout,
     SourcediffError,
     Unprocessable,
 )
@@ -24,12 +36,26 @@ from service.platform.errors import (
 __all__ = ["BodySizeLimit", "NoNulInUrl"]
 
 
-class BodySizeLimit:
-    """Refuses request bodies over ``max_body_bytes`` (413)."""
+async def _refuse(
+    error: SourcediffError, scope: Scope, receive: Receive, send: Send, *, close: bool = False
+) -> None:
+    response = answer(error, Request(scope))
+    if close:
+        # The unread rest of the body makes the connection unusable: close it.
+        response.headers["Connection"] = "close"
+    await response(scope, receive, send)
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+
+class BodySizeLimit:
+    """Refuses request bodies over ``max_body_bytes`` (413) and bodies that
+    take longer than ``body_timeout_seconds`` to arrive (408)."""
+
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, body_timeout_seconds: float = 30.0
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout_seconds = body_timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -37,23 +63,24 @@ class BodySizeLimit:
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.max_body_bytes:
-            await self._reject(scope, receive, send)
+            await _refuse(self._too_large(), scope, receive, send, close=True)
             return
-
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return  # the client left; nobody to answer
-            chunk: bytes = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                await self._reject(scope, receive, send)
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
+        try:
+            # One deadline for the whole body, not one per chunk: a byte a
+            # second would renew a per-chunk one for ever.
+            with anyio.fail_after(self.body_timeout_seconds):
+                body = await self._body(receive)
+        except TimeoutError:
+            late = RequestTimeout(
+                f"The request body did not arrive within {self.body_timeout_seconds:g} seconds"
+            )
+            await _refuse(late, scope, receive, send, close=True)
+            return
+        except PayloadTooLarge as error:
+            await _refuse(error, scope, receive, send, close=True)
+            return
+        if body is None:
+            return  # the client left; nobody to answer
 
         replayed = False
 
@@ -62,15 +89,30 @@ class BodySizeLimit:
             if replayed:
                 return await receive()  # e.g. http.disconnect, for streaming responses
             replayed = True
-            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
 
-    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
-        error = PayloadTooLarge(f"Request body exceeds the limit of {self.max_body_bytes:,} bytes")
-        # The unread rest of the body makes the connection unusable: close it.
-        response = problem_response(error, scope["path"], headers={"Connection": "close"})
-        await response(scope, receive, send)
+    async def _body(self, receive: Receive) -> bytes | None:
+        """The whole body, ``None`` when the client left first;
+        ``PayloadTooLarge`` as soon as it is over the limit."""
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk: bytes = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise self._too_large()
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        return b"".join(chunks)
+
+    def _too_large(self) -> PayloadTooLarge:
+        return PayloadTooLarge(f"Request body exceeds the limit of {self.max_body_bytes:,} bytes")
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -98,6 +140,6 @@ class NoNulInUrl:
             elif b"%00" in scope["query_string"] or b"\x00" in scope["query_string"]:
                 error = Unprocessable("The query holds a NUL character (%00), which nothing takes")
             if error is not None:
-                await problem_response(error, scope["path"])(scope, receive, send)
+                await _refuse(error, scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -24,7 +24,7 @@ from service.platform.errors import (
 from service.platform.logs import current_request_id
 from service.platform.problems import Problem, ProblemError
 
-__all__ = ["ProblemResponse", "install_problem_handlers", "problem_response"]
+__all__ = ["ProblemResponse", "answer", "install_problem_handlers", "problem_response"]
 
 
 logger = logging.getLogger(__name__)
@@ -159,6 +159,27 @@ def _deliver(request: Request, problem: ProblemResponse) -> Response:
     return problem
 
 
+def answer(error: SourcediffError, request: Request) -> Response:
+    """``error`` as the answer to ``request``: its problem response, or the
+    page that shows it when a browser asked for a page. For middleware that
+    answers before the app's handlers can (the body limit, NUL in a URL)."""
+    return _deliver(request, problem_response(error, request.url.path))
+
+
+def _body_error(exc: HTTPException) -> MalformedBody | None:
+    """The body FastAPI could not parse, said as a malformed body (400 with
+    a reason) rather than its bare 400 ``There was an error parsing the body``."""
+    cause = exc.__cause__
+    if exc.status_code != 400 or cause is None:
+        return None
+    if isinstance(cause, UnicodeDecodeError):
+        return MalformedBody(f"Request body is not valid UTF-8: {cause.reason}")
+    if isinstance(cause, RecursionError):
+        # Python's JSON parser stops at its recursion limit (about 1,000 levels).
+        return MalformedBody("Request body nests arrays or objects too deeply to be read")
+    return MalformedBody(f"Request body could not be read: {exc.detail}")
+
+
 async def _on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SourcediffError)
     return _deliver(request, problem_response(exc, request.url.path))
@@ -177,12 +198,10 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     if status == 405:
         headers = {**(headers or {}), "Allow": _allowed_methods(request, exc)}
     cls = _BY_STATUS.get(status)
-    error: SourcediffError
-    if isinstance(exc.__cause__, UnicodeDecodeError):
-        error = MalformedBody(f"Request body is not valid UTF-8: {exc.__cause__.reason}")
-    elif cls is not None:
+    error: SourcediffError | None = _body_error(exc)
+    if error is None and cls is not None:
         error = cls(detail)
-    else:
+    if error is None:
         phrase = HTTPStatus(status).phrase
         title = phrase[:1] + phrase[1:].lower()  # sentence case, like the domain errors
         slug = phrase.lower().replace(" ", "-")

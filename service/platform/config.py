@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(
         default=1_000_000, gt=0, description="Largest text compared per side, in characters."
     )
+    # Slow and idle clients (issue 15, finding 9): the body's deadline, read
+    # by the app; the rest are uvicorn's, set by `sourcediff serve`.
+    body_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Longest a request's body may take to arrive after its head (408 after).",
+    )
     host: str = Field(default="127.0.0.1", description="Interface `sourcediff serve` binds.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port `sourcediff serve` binds.")
     workers: int = Field(default=1, ge=1, description="Worker processes for `sourcediff serve`.")

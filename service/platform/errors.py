@@ -10,6 +10,7 @@ details, and the CLI prints their ``detail``. The hierarchy::
     ├── Unauthorized             401  unauthorized      (WWW-Authenticate: Bearer)
     ├── Forbidden                403  forbidden         (the key lacks a scope)
     ├── NotFound                 404  not-found
+    ├── RequestTimeout           408  request-timeout   (the body did not arrive in time)
     ├── Conflict                 409  conflict
     ├── PayloadTooLarge          413  payload-too-large
     ├── UnsupportedMediaType     415  unsupported-media-type
@@ -44,6 +45,7 @@ __all__ = [
     "MalformedBody",
     "NotFound",
     "PayloadTooLarge",
+    "RequestTimeout",
     "ServiceUnavailable",
     "SourcediffError",
     "TooManyRequests",
@@ -140,6 +142,14 @@ def existing(found: Found | None, what: str) -> Found:
     if found is None:
         raise NotFound(f"{what} not found")
     return found
+
+
+class RequestTimeout(SourcediffError):
+    """The request's body did not arrive within ``body_timeout_seconds``."""
+
+    status = 408
+    slug = "request-timeout"
+    title = "Request timeout"
 
 
 class Conflict(SourcediffError):

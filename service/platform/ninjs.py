@@ -22,12 +22,36 @@ from typing import Any
 
 from service.platform.wire import storable_time
 
-__all__ = ["NinjsItem", "looks_like_ninjs", "parse_ninjs", "to_ninjs"]
+__all__ = ["MAX_DEPTH", "NinjsItem", "looks_like_ninjs", "parse_ninjs", "to_ninjs"]
 
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.0.json"
 _NINJS_KEYS = frozenset(
     {"uri", "bodies", "body_text", "body_html", "body_xhtml", "headlines", "headline", "ninjs"}
 )
+
+
+# The deepest nesting of arrays and objects an item may have. Real items
+# nest a few levels (``associations`` holding items); one nested hundreds
+# deep is no news item, and JSON that deep cannot be written back out (the
+# serialiser stops at a depth of a few hundred: a 500 once).
+MAX_DEPTH = 64
+
+
+def _depth(value: Any) -> int:
+    """How deeply arrays and objects nest in ``value`` (0 for a scalar),
+    without recursion, so that no depth can overflow the stack.
+
+    >>> _depth({"a": [1, {"b": []}]}), _depth("text")
+    (4, 0)
+    """
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, Mapping) else item
+        if isinstance(item, Mapping | list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def looks_like_ninjs(doc: Mapping[str, Any]) -> bool:
@@ -103,8 +127,12 @@ def _bodies(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
 
 def parse_ninjs(doc: Mapping[str, Any]) -> NinjsItem:
     """The parts of a ninjs 1.x–3.x item Sourcediff stores, its times in
-    UTC; ``ValueError`` when it has no text, HTML or description, or a time
-    outside the years the databases keep (``platform.wire.storable_time``)."""
+    UTC; ``ValueError`` when it has no text, HTML or description, a time
+    outside the years the databases keep (``platform.wire.storable_time``),
+    or arrays and objects nested deeper than ``MAX_DEPTH``."""
+    depth = _depth(doc)
+    if depth > MAX_DEPTH:
+        raise ValueError(f"the item nests {depth} levels deep; at most {MAX_DEPTH} are read")
     text, html = _bodies(doc)
     if not (text and text.strip()) and not (html and html.strip()):
         # Some wire items carry only a summary (NTB's flash items): keep it.

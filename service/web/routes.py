@@ -79,7 +79,7 @@ from service.platform.errors import Forbidden, PayloadTooLarge, Unauthorized, Un
 from service.platform.wire import MAX_VERSION
 from service.stories.schemas import StoryPage, StoryQuotes
 from service.stories.service import list_stories, story_quotes
-from service.web.views import RELATIONS, comparison_view, unified_runs
+from service.web.views import RELATIONS, comparison_view, link_target, unified_runs
 
 __all__ = ["install_pages", "router"]
 
@@ -116,6 +116,8 @@ def _minute(moment: datetime) -> str:
 
 _env.filters["iso"] = datetime.isoformat
 _env.filters["minute"] = _minute
+# Only an http(s) URL becomes a link: an article's url is what its client sent.
+_env.filters["link_target"] = link_target
 templates = Jinja2Templates(env=_env)
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
+from urllib.parse import urlsplit
 
 from service.core import Comparison
 from service.core.alignment.passages import Passage, PassageAlignment
@@ -43,9 +44,30 @@ __all__ = [
     "SideView",
     "Unshared",
     "comparison_view",
+    "link_target",
     "marked_runs",
     "unified_runs",
 ]
+
+
+def link_target(url: str | None) -> str | None:
+    """``url`` when a page may make it a link: an http(s) URL with a host.
+    Anything else an article's ``url`` holds (a ``urn:``, a ninjs ``uri``, a
+    ``javascript:`` or ``data:`` URL) is shown as text, never as a link.
+
+    >>> link_target("https://daily.example/a1"), link_target("HTTP://x.example")
+    ('https://daily.example/a1', 'HTTP://x.example')
+    >>> [link_target(u) for u in ("javascript:alert(1)", " https://x.example", "urn:x:1", "https:///x")]
+    [None, None, None, None]
+    """
+    if url is None or not url.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # a malformed IPv6 literal, say
+        return None
+    return url if host else None
+
 
 Mark = Literal["ins", "del"] | None
 SideName = Literal["left", "right"]

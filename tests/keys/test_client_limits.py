@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service.http import create_app
+from service.keys.limits import MAX_CLIENTS, MinuteCounter
 from service.keys.service import create_key
 from service.platform.config import Settings
 from service.platform.deps import get_now
@@ -170,6 +171,19 @@ def test_an_ipv6_client_counts_by_its_64(database_url: str) -> None:
         assert same_64.post("/v1/compare", json=BODY).status_code == 200
         assert same_64.post("/v1/compare", json=BODY).status_code == 429
         assert other_64.post("/v1/compare", json=BODY).status_code == 200
+
+
+def test_the_counts_of_a_minute_hold_a_bounded_number_of_addresses() -> None:
+    counter = MinuteCounter(limit=1)
+    for n in range(MAX_CLIENTS):
+        assert counter.add(f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}", now=NOW) is None
+    # Past the bound, new addresses share one count (a flood of addresses
+    # is limited as one client), and the ones already counted keep theirs.
+    assert counter.add("203.0.113.1", now=NOW) is None
+    assert counter.add("203.0.113.2", now=NOW) == 45
+    assert counter.add("10.0.0.0", now=NOW) == 45
+    # The next minute starts from nothing.
+    assert counter.add("203.0.113.2", now=NOW + 45) is None
 
 
 # Refused keys --------------------------------------------------------------------------

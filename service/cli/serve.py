@@ -34,6 +34,7 @@ def serve(
         port=settings.port if port is None else port,
         workers=settings.workers if workers is None else workers,
         trusted_proxies=settings.trusted_proxies,
+        limits=server.Limits.of(settings),
     )
 
 

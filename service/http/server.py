@@ -10,6 +10,18 @@ on and every keep-alive request after the first waits for a delayed ACK,
 about 40 ms (uvicorn issue 3149). Declaring the protocol on the listening
 socket is enough: accepted sockets inherit it, in every worker.
 
+uvicorn's own limits (``Limits``, from the settings) bound what a client
+can hold: an idle keep-alive connection closes after ``keep_alive_seconds``,
+a request head still unfinished past ``max_header_bytes`` gets a 400 (uvicorn
+buffers no more of it), and past
+``max_connections`` connections and requests in one worker new requests get
+a 503, before a worker runs out of file descriptors (often 1,024) or of
+memory for bodies (each up to ``max_body_bytes``). The app itself bounds the
+time a body may take (``body_timeout_seconds``, see
+``service.http.middleware``). uvicorn has no deadline for a request's head:
+a client may trickle its headers for as long as it likes, so in production a
+reverse proxy with its own timeouts sits in front (README, "Operations").
+
 Forwarded headers are believed only from ``Settings.trusted_proxies``:
 uvicorn's proxy middleware is off without any (uvicorn would otherwise trust
 127.0.0.1 and ::1, so that anyone on the machine could claim any client
@@ -21,15 +33,38 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from service.http.proxies import ForwardedHost
+from service.platform.config import Settings
 
-__all__ = ["run"]
+__all__ = ["Limits", "run"]
 
 APP = "service.main:app"
+
+# How long the supervisor waits for a worker to answer its health check
+# before it kills it and starts another. uvicorn's 5 s is shorter than a
+# worker's start on a busy machine (it imports the whole service before it
+# can answer), and then workers were killed and restarted in a loop, never
+# serving.
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What uvicorn lets one client hold (see the module docstring); the
+    defaults are ``Settings``'."""
+
+    keep_alive_seconds: int = 5
+    max_header_bytes: int = 16 * 1024
+    max_connections: int = 1000
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(settings.keep_alive_seconds, settings.max_header_bytes, settings.max_connections)
 
 
 class _Config(uvicorn.Config):
@@ -50,9 +85,17 @@ class _Config(uvicorn.Config):
             self.loaded_app = ForwardedHost(self.loaded_app, entries)
 
 
-def run(host: str, port: int, workers: int, *, trusted_proxies: Sequence[str] = ()) -> None:
+def run(
+    host: str,
+    port: int,
+    workers: int,
+    *,
+    trusted_proxies: Sequence[str] = (),
+    limits: Limits = Limits(),
+) -> None:
     """Serve the app on ``host:port`` with ``workers`` processes, until
-    stopped, believing forwarded headers from ``trusted_proxies`` only."""
+    stopped, believing forwarded headers from ``trusted_proxies`` only and
+    holding clients to ``limits``."""
     config = _Config(
         APP,
         host=host,
@@ -61,6 +104,10 @@ def run(host: str, port: int, workers: int, *, trusted_proxies: Sequence[str] = 
         access_log=False,
         proxy_headers=bool(trusted_proxies),
         forwarded_allow_ips=list(trusted_proxies) or None,
+        timeout_keep_alive=limits.keep_alive_seconds,
+        h11_max_incomplete_event_size=limits.max_header_bytes,
+        limit_concurrency=limits.max_connections,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
     if config.workers > 1:
         Multiprocess(config, sockets=[config.bind_socket()]).run()

@@ -56,6 +56,21 @@ class Settings(BaseSettings):
         gt=0,
         description="Longest a request's body may take to arrive after its head (408 after).",
     )
+    keep_alive_seconds: int = Field(
+        default=5, ge=1, description="How long an idle keep-alive connection stays open."
+    )
+    max_header_bytes: int = Field(
+        default=16 * 1024,
+        ge=1024,
+        description="Most of an unfinished request head uvicorn buffers (400 past it).",
+    )
+    max_connections: int = Field(
+        default=1000,
+        ge=1,
+        description=(
+            "Connections and requests in progress per worker; past it uvicorn answers 503."
+        ),
+    )
     host: str = Field(default="127.0.0.1", description="Interface `sourcediff serve` binds.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port `sourcediff serve` binds.")
     workers: int = Field(default=1, ge=1, description="Worker processes for `sourcediff serve`.")

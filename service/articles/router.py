@@ -12,6 +12,11 @@ scope, the reads ``read``):
 - ``GET /v1/articles/{article_id}/related``: other articles carrying the
   same statements, ranked, with the quote pairs as evidence (candidates for
   the same story).
+
+The diff of two long versions runs in ``service.platform.compute``'s worker
+processes, as comparisons do: 422 ``too-complex`` past the deadline, 503
+``overloaded`` when they are all busy, stopped when the client leaves. The
+versions are read here, the worker diffs them and writes the JSON.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ import json
 from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import Body, Depends, Header, Path, Query, Response
+from fastapi import Body, Depends, Header, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import TypeAdapter
 
 from service.articles.schemas import (
     ArticleOut,
@@ -36,17 +43,20 @@ from service.articles.schemas import (
 )
 from service.articles.service import (
     Idempotency,
-    diff_versions,
+    diffed_versions,
     list_articles,
     list_versions,
     read_article,
     read_version,
     record_version,
     submission_from_ninjs,
+    versions_to_diff,
 )
 from service.keys.deps import READ, WRITE, TenantDep, api_router
+from service.models.articles import Version
 from service.platform import metrics
 from service.platform.deps import (
+    ComputeDep,
     Cursor,
     EngineDep,
     Limit,
@@ -67,6 +77,10 @@ router = api_router("/v1/articles", "articles")
 
 ArticleId = Annotated[str, Path(min_length=1, max_length=64, description="An article's id.")]
 Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="A version number, from 1.")]
+
+# What a client whose version diff overran the deadline can ask instead.
+DIFF_ADVICE = "diff versions that are closer, or read the versions themselves"
+_DIFF = TypeAdapter(VersionDiff)
 
 
 @router.post(
@@ -186,16 +200,32 @@ def version_ninjs(
     response_model_by_alias=True,
     dependencies=READ,
 )
-def diff(
+async def diff(
     article_id: ArticleId,
     session: SessionDep,
     tenant: TenantDep,
+    compute: ComputeDep,
+    request: Request,
     from_: Annotated[int | None, Query(alias="from", ge=1, le=2**31 - 1)] = None,
     to: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-) -> VersionDiff:
+) -> Response:
     """Word diff of two versions (by default the latest against the one
     before), with the quotation changes listed apart."""
-    return VersionDiff.of(diff_versions(session, tenant, article_id, from_, to))
+    found, old, new = await run_in_threadpool(
+        versions_to_diff, session, tenant, article_id, from_, to
+    )
+    size = len(old.text) + len(new.text)
+    content = await compute.run(
+        _diff_json, found, old, new, request=request, size=size, advice=DIFF_ADVICE
+    )
+    return Response(content, media_type="application/json")
+
+
+def _diff_json(article_id: str, old: Version, new: Version) -> bytes:
+    """The version diff's JSON, as FastAPI writes ``VersionDiff``; it runs in
+    a worker process."""
+    body = VersionDiff.of(diffed_versions(article_id, old, new))
+    return _DIFF.dump_json(body, by_alias=True)
 
 
 @router.get("/{article_id}/related", response_model=RelatedPage, dependencies=READ)

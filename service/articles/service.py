@@ -64,6 +64,7 @@ __all__ = [
     "VersionChanges",
     "VersionsDiffed",
     "diff_versions",
+    "diffed_versions",
     "find_article",
     "labels",
     "latest_versions",
@@ -75,6 +76,7 @@ __all__ = [
     "stored_loader",
     "stored_text",
     "submission_from_ninjs",
+    "versions_to_diff",
 ]
 
 
@@ -431,11 +433,25 @@ def diff_versions(
     session: Session, tenant: str, article_id: str, old: int | None, new: int | None
 ) -> VersionsDiffed:
     """Diff two versions; by default the one before the latest and the latest."""
+    return diffed_versions(*versions_to_diff(session, tenant, article_id, old, new))
+
+
+def versions_to_diff(
+    session: Session, tenant: str, article_id: str, old: int | None, new: int | None
+) -> tuple[str, Version, Version]:
+    """The article's id and the two versions ``diff_versions`` diffs, read
+    (``NotFound`` when one is missing) but not yet compared: the reading
+    needs the database, the diffing may run in another process
+    (``diffed_versions``)."""
     repo = ArticleRepository(session, tenant)
     article, _ = _article_or_404(repo, article_id)
     latest = _version_or_404(repo, article, None)
     new_version = latest if new is None else _version_or_404(repo, article, new)
     old_number = old if old is not None else max(1, new_version.number - 1)
     old_version = _version_or_404(repo, article, old_number)
-    changes = version_diff(old_version.text, new_version.text)
-    return VersionsDiffed(article.id, old_version, new_version, changes)
+    return article.id, old_version, new_version
+
+
+def diffed_versions(article_id: str, old: Version, new: Version) -> VersionsDiffed:
+    """What changed from ``old`` to ``new``, two versions of ``article_id``."""
+    return VersionsDiffed(article_id, old, new, version_diff(old.text, new.text))

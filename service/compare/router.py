@@ -5,19 +5,39 @@ It only reads, so the ``read`` scope is enough; stored sides are the caller's
 tenant's articles. Sides given inline (text, HTML) need no key unless
 ``open_compare`` is off: comparing a client's own texts reads nothing
 stored, and clients and quality harnesses call it so without credentials. A
-key presented is still checked (and rate-limited)."""
+key presented is still checked (and rate-limited).
+
+Where it runs: stored sides are read here (a worker process has no
+database), then the comparison goes to ``service.platform.compute``: in a
+worker process with a deadline (422 ``too-complex`` past it, 503
+``overloaded`` when the pool is full; stopped if the client leaves), or, for
+small inputs, in the thread pool. The worker returns the response's JSON,
+so a large body is not serialised on the event loop; the comparison is
+counted here. Semantic mode stays in the server's threads: its model takes
+seconds to load in each process, which a worker replaced after every
+deadline cannot afford, and its work is bounded by its sentence cap."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from pydantic import TypeAdapter
 
 from service.articles.service import stored_loader
 from service.compare.schemas import CompareRequest, CompareResponse
-from service.compare.service import StoredSource, check_primaries, compare_sides, primary_texts
+from service.compare.service import (
+    Source,
+    StoredSource,
+    check_primaries,
+    compare_sides,
+    input_size,
+    primary_texts,
+    read_stored,
+)
 from service.keys.deps import OptionalReaderDep
 from service.platform import metrics
-from service.platform.deps import EngineDep, SettingsDep, require_json
+from service.platform.config import Settings
+from service.platform.deps import ComputeDep, EngineDep, SettingsDep, require_json
 from service.platform.errors import Unauthorized
 from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES
 
@@ -25,6 +45,10 @@ __all__ = ["router"]
 
 
 router = APIRouter(prefix="/v1", tags=["compare"])
+
+# What a client whose comparison overran the deadline can send instead.
+ADVICE = 'send shorter sides or fewer primary documents, or send "passages": false'
+_RESPONSE = TypeAdapter(CompareResponse)
 
 
 @router.post(
@@ -37,8 +61,13 @@ router = APIRouter(prefix="/v1", tags=["compare"])
     responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES},
 )
 async def compare(
-    body: CompareRequest, settings: SettingsDep, engine: EngineDep, caller: OptionalReaderDep
-) -> CompareResponse:
+    body: CompareRequest,
+    settings: SettingsDep,
+    engine: EngineDep,
+    caller: OptionalReaderDep,
+    compute: ComputeDep,
+    request: Request,
+) -> Response:
     """Extract both sides' quotations, align them and diff each matched pair.
 
     A side is a text, an HTML page, or a stored article version (the latest
@@ -51,17 +80,37 @@ async def compare(
             "Send an API key (Authorization: Bearer sdk_…) to compare stored articles"
         )
     load = stored_loader(engine, caller.tenant) if caller is not None else None
-
-    # The work goes to the thread pool in one hop, keeping the event loop
-    # free. The response model it builds is returned as it is: FastAPI takes
-    # the instance without validating it again and dumps it to JSON once.
-    def work() -> CompareResponse:
-        comparison = compare_sides(
-            left, right, settings, load=load, passages=body.passages, semantic=body.semantic
+    sides = [left, right, *primaries]
+    if stored:
+        sides = await run_in_threadpool(read_stored, sides, load)
+    args = (sides[0], sides[1], sides[2:], settings, body.passages, body.semantic)
+    if body.semantic:
+        content, outcome = await run_in_threadpool(_answer, *args)
+    else:
+        size = input_size(sides)
+        content, outcome = await compute.run(
+            _answer, *args, request=request, size=size, advice=ADVICE
         )
-        metrics.count_comparison(comparison)
-        texts = primary_texts(primaries, settings, load=load)
-        checked = check_primaries(comparison, texts) if texts else None
-        return CompareResponse.of(comparison, left, right, checked)
+    metrics.COMPARISONS.labels(outcome=outcome).inc()
+    return Response(content, media_type="application/json")
 
-    return await run_in_threadpool(work)
+
+def _answer(
+    left: Source,
+    right: Source,
+    primaries: list[Source],
+    settings: Settings,
+    passages: bool,
+    semantic: bool,
+) -> tuple[bytes, str]:
+    """The response to a comparison of sides given inline (stored ones read
+    already): its JSON, as FastAPI writes ``CompareResponse`` (unset fields
+    left out), and the outcome it is counted under
+    (``metrics.comparison_outcome``). It runs in a worker process, so it
+    takes and returns only plain data."""
+    comparison = compare_sides(left, right, settings, passages=passages, semantic=semantic)
+    texts = primary_texts(primaries, settings)
+    checked = check_primaries(comparison, texts) if texts else None
+    response = CompareResponse.of(comparison, left, right, checked)
+    content = _RESPONSE.dump_json(response, by_alias=True, exclude_unset=True)
+    return content, metrics.comparison_outcome(comparison)

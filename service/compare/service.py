@@ -7,6 +7,10 @@ transcript, a statement) are resolved as sides are, and
 ``check_primaries`` checks both sides' quotations against them. The JSON of
 the result is ``service.compare.schemas.CompareResponse``.
 
+Comparing may run in another process (``service.platform.compute``), which
+cannot read the database: ``read_stored`` first turns stored sides into the
+texts they hold, and ``input_size`` says how much there is to compare.
+
 >>> from service.platform.config import Settings
 >>> left, right = TextSource('"No deal," he said.'), HtmlSource("<p>She said: “No deal.”</p>")
 >>> c = compare_sides(left, right, Settings())
@@ -15,6 +19,8 @@ the result is ``service.compare.schemas.CompareResponse``.
 >>> checked = check_primaries(c, primary_texts([TextSource("No deal.")], Settings()))
 >>> [(index, sourced.verdict) for index, sourced in checked.left]
 [(0, 'accurate')]
+>>> read_stored([left, StoredSource("a1", 2)], lambda id, n: (f"{id} v{n}", "Outlet"))
+[TextSource(text='"No deal," he said.', outlet=None), TextSource(text='a1 v2', outlet='Outlet')]
 """
 
 from __future__ import annotations
@@ -41,7 +47,9 @@ __all__ = [
     "TextSource",
     "check_primaries",
     "compare_sides",
+    "input_size",
     "primary_texts",
+    "read_stored",
 ]
 
 
@@ -139,6 +147,30 @@ def check_primaries(comparison: Comparison, primaries: Sequence[str]) -> Primary
     )
 
 
+def read_stored(sources: Sequence[Source], load: StoredLoader | None) -> list[Source]:
+    """``sources`` with each stored version read (``load``) into the
+    ``TextSource`` of its text and outlet, which compares the same; raises
+    ``NotFound`` (always, without ``load``)."""
+    return [_read(s, load) if isinstance(s, StoredSource) else s for s in sources]
+
+
+def input_size(sources: Sequence[Source]) -> int:
+    """The characters of text and HTML in ``sources`` (stored ones count
+    nothing: read them first)."""
+    return sum(
+        len(s.text) if isinstance(s, TextSource) else len(s.html)
+        for s in sources
+        if not isinstance(s, StoredSource)
+    )
+
+
+def _read(source: StoredSource, load: StoredLoader | None) -> TextSource:
+    # No id holds a NUL, and PostgreSQL fails a query that has one.
+    if load is None or "\x00" in source.article_id:
+        raise NotFound(f"article {source.article_id!r} not found")
+    return TextSource(*load(source.article_id, source.version))
+
+
 def _resolve(
     name: str, source: Source, settings: Settings, load: StoredLoader | None
 ) -> tuple[str, str | None]:
@@ -147,11 +179,9 @@ def _resolve(
             pass
         case HtmlSource(html, outlet):
             text = html_to_text(html)
-        case StoredSource(article_id, version):
-            # No id holds a NUL, and PostgreSQL fails a query that has one.
-            if load is None or "\x00" in article_id:
-                raise NotFound(f"article {article_id!r} not found")
-            text, outlet = load(article_id, version)
+        case StoredSource():
+            read = _read(source, load)
+            text, outlet = read.text, read.outlet
     if len(text) > settings.max_text_chars:
         raise PayloadTooLarge(
             f"{name} text has {len(text):,} characters; the limit is "

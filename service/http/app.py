@@ -1,7 +1,7 @@
 """The FastAPI application: the app factory, with each feature's router,
 the problem handlers, the middleware, the pages and, for the life of the
-app, the database engine and the background loops. Importing this module
-builds nothing: ``create_app`` does, when called."""
+app, the database engine, the pool for heavy work and the background loops.
+Importing this module builds nothing: ``create_app`` does, when called."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 from typing import Any
 
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
@@ -29,6 +30,7 @@ from service.http.observability import RequestObservability
 from service.http.problems import install_problem_handlers
 from service.keys.service import create_first_admin_key
 from service.platform.background import Loop
+from service.platform.compute import Compute
 from service.platform.config import Settings
 from service.platform.db import ensure_schema, make_engine
 from service.platform.logs import configure_logging
@@ -101,6 +103,18 @@ def _first_start(engine: Engine) -> None:
     )
 
 
+# The modules whose functions run in the compute pool's workers: the fork
+# server imports them once, so a worker replacing a stopped one is ready at
+# once. With them the command line's package: under `sourcediff serve` (a
+# console script) every new worker runs that script again, which imports it.
+_COMPUTE_MODULES = (
+    "service.compare.router",
+    "service.articles.router",
+    "service.web.routes",
+    "service.cli",
+)
+
+
 def _background(engine: Engine, settings: Settings) -> list[Loop]:
     """The loops that run beside the requests, in each worker: webhook
     deliveries and feed polls. Their state is in the database, and leases
@@ -127,6 +141,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         if not settings.auth_disabled:
             _first_start(engine)
         app.state.engine = engine
+        # Its worker processes start on first use (service.platform.compute).
+        compute = app.state.compute = Compute(settings, preload=_COMPUTE_MODULES)
         loops = _background(engine, settings)
         for loop in loops:
             loop.start()
@@ -140,6 +156,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         finally:
             for loop in loops:
                 loop.stop()
+            await to_thread.run_sync(compute.close)
     finally:
         engine.dispose()
 

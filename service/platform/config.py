@@ -157,6 +157,32 @@ class Settings(BaseSettings):
         default=5_000_000, gt=0, description="Largest body a fetch reads, after decompression."
     )
     fetch_max_redirects: int = Field(default=5, ge=0, description="Most redirects a fetch follows.")
+    # CPU work with a deadline, in worker processes (issue 15, finding 1; see
+    # service/platform/compute.py).
+    compute_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description=(
+            "Longest a comparison or version diff may compute; over it the work is stopped "
+            "and the request answered 422 too-complex."
+        ),
+    )
+    compute_workers: int = Field(
+        default=2, ge=1, description="Worker processes for heavy work, in each server worker."
+    )
+    compute_queue: int = Field(
+        default=16,
+        ge=0,
+        description="Heavy tasks that may wait for a worker process; more get 503 (Retry-After).",
+    )
+    compute_inline_chars: int = Field(
+        default=20_000,
+        ge=0,
+        description=(
+            "Work on fewer characters of input than this runs in the server's threads "
+            "(no process hop, no deadline); 0 sends all of it to the worker processes."
+        ),
+    )
     background: bool = Field(
         default=True,
         description="Run the webhook dispatcher and the feed poller in each server worker.",

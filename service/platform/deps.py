@@ -1,5 +1,5 @@
-"""Request-scoped dependencies: settings, engine, session, clock, JSON bodies,
-and the query parameters of a page."""
+"""Request-scoped dependencies: settings, engine, session, clock, the pool
+for heavy work, JSON bodies, and the query parameters of a page."""
 
 from __future__ import annotations
 
@@ -11,16 +11,19 @@ from fastapi import Depends, Query, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from service.platform.compute import Compute
 from service.platform.config import Settings
 from service.platform.errors import UnsupportedMediaType
 
 __all__ = [
+    "ComputeDep",
     "Cursor",
     "EngineDep",
     "Limit",
     "NowDep",
     "SessionDep",
     "SettingsDep",
+    "get_compute",
     "get_engine",
     "get_now",
     "get_session",
@@ -52,6 +55,15 @@ def get_session(engine: EngineDep) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+async def get_compute(request: Request) -> Compute:
+    compute: Compute = request.app.state.compute
+    return compute
+
+
+# The worker processes for CPU work with a deadline (service.platform.compute).
+ComputeDep = Annotated[Compute, Depends(get_compute)]
 
 
 async def get_now() -> float:

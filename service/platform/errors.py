@@ -16,10 +16,13 @@ details, and the CLI prints their ``detail``. The hierarchy::
     ├── UnsupportedMediaType     415  unsupported-media-type
     ├── Unprocessable            422  unprocessable
     │   ├── InvalidRequest       422  invalid-request   (with per-field errors)
-    │   └── FetchRefused         422  fetch-refused     (a URL we will not fetch, or its answer)
+    │   ├── FetchRefused         422  fetch-refused     (a URL we will not fetch, or its answer)
+    │   └── TooComplex           422  too-complex       (the work overran its deadline)
     ├── TooManyRequests          429  rate-limited      (Retry-After: seconds)
+    ├── ClientClosed             499  client-closed-request (the client left; work stopped)
     ├── BadGateway               502  bad-gateway       (the origin of a fetched URL failed)
     └── ServiceUnavailable       503  service-unavailable
+        └── Overloaded           503  overloaded        (Retry-After: seconds)
 
 An error may carry response ``headers`` (``WWW-Authenticate``,
 ``Retry-After``). A problem's ``type`` is ``urn:sourcediff:problem:<slug>``:
@@ -32,11 +35,12 @@ An error may carry response ``headers`` (``WWW-Authenticate``,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 __all__ = [
     "BadGateway",
     "BadRequest",
+    "ClientClosed",
     "Conflict",
     "FetchRefused",
     "FieldError",
@@ -44,10 +48,12 @@ __all__ = [
     "InvalidRequest",
     "MalformedBody",
     "NotFound",
+    "Overloaded",
     "PayloadTooLarge",
     "RequestTimeout",
     "ServiceUnavailable",
     "SourcediffError",
+    "TooComplex",
     "TooManyRequests",
     "Unauthorized",
     "Unprocessable",
@@ -89,6 +95,25 @@ class SourcediffError(Exception):
     @property
     def type(self) -> str:
         return problem_type(self.slug)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors come back pickled from worker processes (service.platform.
+        # compute): rebuilt from their args and attributes, since __init__'s
+        # signature differs from class to class.
+        return (_rebuild, (type(self), self.args), self.__dict__)
+
+
+def _rebuild(cls: type[SourcediffError], args: tuple[Any, ...]) -> SourcediffError:
+    """An error of ``cls`` with ``args``, its attributes set by pickle.
+
+    >>> import pickle
+    >>> err = pickle.loads(pickle.dumps(TooManyRequests("slow down", retry_after=7)))
+    >>> err.detail, err.retry_after, dict(err.headers)
+    ('slow down', 7, {'Retry-After': '7'})
+    """
+    error = cls.__new__(cls)
+    error.args = args
+    return error
 
 
 class BadRequest(SourcediffError):
@@ -190,6 +215,15 @@ class FetchRefused(Unprocessable):
     title = "Fetch refused"
 
 
+class TooComplex(Unprocessable):
+    """The work a request asked for overran the deadline for computing
+    (``compute_timeout_seconds``) and was stopped; the detail says what to
+    send instead."""
+
+    slug = "too-complex"
+    title = "Too complex"
+
+
 class TooManyRequests(SourcediffError):
     """The key's requests this minute are over its limit; ``retry_after``
     is the number of seconds until the next window."""
@@ -202,6 +236,16 @@ class TooManyRequests(SourcediffError):
         headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
         super().__init__(detail, headers=headers)
         self.retry_after = retry_after
+
+
+class ClientClosed(SourcediffError):
+    """The client closed the connection before its answer was ready, so the
+    work for it was stopped. Nobody reads this answer; the status (nginx's
+    499) is for the log and the metrics."""
+
+    status = 499
+    slug = "client-closed-request"
+    title = "Client closed request"
 
 
 class BadGateway(SourcediffError):
@@ -217,3 +261,15 @@ class ServiceUnavailable(SourcediffError):
     status = 503
     slug = "service-unavailable"
     title = "Service unavailable"
+
+
+class Overloaded(ServiceUnavailable):
+    """Too much heavy work is running or waiting to take one more; retry
+    after ``retry_after`` seconds."""
+
+    slug = "overloaded"
+    title = "Service overloaded"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after

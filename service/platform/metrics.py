@@ -10,7 +10,9 @@ The metrics (each a prometheus_client metric, labelled as shown):
 - ``COMPARISONS``: ``sourcediff_comparisons_total{outcome}``, comparisons
   that completed: ``matched`` (at least one pair of quotations), ``unmatched``
   (quotations on both sides, none matched) or ``no_quotes`` (a side has no
-  quotation). Failed ones are errors below. ``count_comparison(c)`` labels one.
+  quotation). Failed ones are errors below. ``count_comparison(c)`` labels one;
+  ``comparison_outcome(c)`` is its label, for work that runs in another
+  process and is counted in the server's.
 - ``INGESTS``: ``sourcediff_ingests_total{result}``, answers of
   ``POST /v1/articles``: ``created`` or ``unchanged`` (a replayed
   ``Idempotency-Key`` counts its first answer again).
@@ -29,7 +31,7 @@ the metrics live in the process and ``/metrics`` also shows the process's
 own CPU, memory and garbage-collector metrics.
 
 >>> from service.core import compare_texts
->>> outcome_of = lambda a, b: _outcome(compare_texts(a, b))
+>>> outcome_of = lambda a, b: comparison_outcome(compare_texts(a, b))
 >>> outcome_of('"Yes," he said.', '"Yes," she said.'), outcome_of('"Yes."', "No.")
 ('matched', 'no_quotes')
 """
@@ -51,6 +53,7 @@ __all__ = [
     "INGESTS",
     "REQUESTS",
     "REQUEST_DURATION",
+    "comparison_outcome",
     "count_comparison",
     "exposition",
 ]
@@ -88,7 +91,8 @@ ERRORS = Counter(
 )
 
 
-def _outcome(comparison: Comparison) -> str:
+def comparison_outcome(comparison: Comparison) -> str:
+    """The label ``comparison`` is counted under in ``COMPARISONS``."""
     if not comparison.left.quotes or not comparison.right.quotes:
         return "no_quotes"
     return "matched" if comparison.alignment.matches else "unmatched"
@@ -96,7 +100,7 @@ def _outcome(comparison: Comparison) -> str:
 
 def count_comparison(comparison: Comparison) -> None:
     """Count one completed comparison under its outcome."""
-    COMPARISONS.labels(outcome=_outcome(comparison)).inc()
+    COMPARISONS.labels(outcome=comparison_outcome(comparison)).inc()
 
 
 def exposition(accept: str | None) -> tuple[bytes, str]:

@@ -47,6 +47,7 @@ from urllib.parse import quote as url_quote
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -54,11 +55,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from service.articles.schemas import ArticleOut, ArticlePage, VersionDiff, VersionPage
 from service.articles.service import (
-    diff_versions,
+    diffed_versions,
     list_articles,
     list_versions,
     read_article,
     stored_loader,
+    versions_to_diff,
 )
 from service.compare.service import (
     HtmlSource,
@@ -67,19 +69,30 @@ from service.compare.service import (
     StoredSource,
     TextSource,
     compare_sides,
+    input_size,
+    read_stored,
 )
+from service.core.alignment.passages import PassageAlignment
 from service.keys.deps import admit_anonymous, counting_refusals
 from service.keys.service import Caller
 from service.keys.sessions import admit_session
 from service.keys.sessions import sign_in as begin_session
 from service.keys.sessions import sign_out as end_session
+from service.models.articles import Version
 from service.platform.config import Settings
-from service.platform.deps import EngineDep, NowDep, SessionDep, SettingsDep
+from service.platform.deps import ComputeDep, EngineDep, NowDep, SessionDep, SettingsDep
 from service.platform.errors import Forbidden, PayloadTooLarge, Unauthorized, Unprocessable
 from service.platform.wire import MAX_VERSION
 from service.stories.schemas import StoryPage, StoryQuotes
 from service.stories.service import list_stories, story_quotes
-from service.web.views import RELATIONS, comparison_view, link_target, unified_runs
+from service.web.views import (
+    RELATIONS,
+    ComparisonView,
+    Run,
+    comparison_view,
+    link_target,
+    unified_runs,
+)
 
 __all__ = ["install_pages", "router"]
 
@@ -312,35 +325,66 @@ def _label(source: Source, outlet: str | None, fallback: str) -> str:
     return outlet or fallback
 
 
-def _comparison_page(
+# What a page whose comparison or diff overran the deadline suggests instead.
+_COMPARE_ADVICE = "compare shorter texts"
+_DIFF_ADVICE = "diff versions that are closer"
+
+
+async def _comparison_page(
     request: Request,
+    compute: ComputeDep,
     left: Source,
     right: Source,
     settings: Settings,
     load: StoredLoader | None = None,
 ) -> Response:
-    comparison = compare_sides(left, right, settings, load=load)
-    view = comparison_view(comparison)
+    # As POST /v1/compare: stored sides are read here, the comparison and
+    # the page's view of it are computed in the compute pool (422
+    # too-complex past its deadline), and the page is rendered in a thread.
+    sides = [left, right]
+    if load is not None:
+        sides = await run_in_threadpool(read_stored, sides, load)
+    view, passages, left_outlet, right_outlet = await compute.run(
+        _comparison_view,
+        sides[0],
+        sides[1],
+        settings,
+        request=request,
+        size=input_size(sides),
+        advice=_COMPARE_ADVICE,
+    )
     context = {
         "view": view,
-        "passages": comparison.passages,
+        "passages": passages,
         "labels": {
-            "left": _label(left, comparison.left.outlet, "Left"),
-            "right": _label(right, comparison.right.outlet, "Right"),
+            "left": _label(left, left_outlet, "Left"),
+            "right": _label(right, right_outlet, "Right"),
         },
         "stored": {
             "left": left if isinstance(left, StoredSource) else None,
             "right": right if isinstance(right, StoredSource) else None,
         },
     }
-    return _render(request, "compare.html", context)
+    return await run_in_threadpool(_render, request, "compare.html", context)
+
+
+def _comparison_view(
+    left: Source, right: Source, settings: Settings
+) -> tuple[ComparisonView, PassageAlignment | None, str | None, str | None]:
+    """What the comparison page shows of two sides given inline (stored
+    ones read already): the view, the passages and each side's outlet. It
+    runs in a worker process."""
+    comparison = compare_sides(left, right, settings)
+    view = comparison_view(comparison)
+    return view, comparison.passages, comparison.left.outlet, comparison.right.outlet
 
 
 @router.get("/compare")
-def compare_page(
+async def compare_page(
     request: Request,
     settings: SettingsDep,
     engine: EngineDep,
+    compute: ComputeDep,
     caller: PageCaller,
     left: Annotated[str | None, Query(max_length=200)] = None,
     right: Annotated[str | None, Query(max_length=200)] = None,
@@ -353,7 +397,7 @@ def compare_page(
         raise Unprocessable("Give both `left` and `right` (article ids, or ID@N for a version)")
     load = stored_loader(engine, _reader(caller))
     left_source, right_source = _stored("left", left), _stored("right", right)
-    return _comparison_page(request, left_source, right_source, settings, load)
+    return await _comparison_page(request, compute, left_source, right_source, settings, load)
 
 
 def _pasted(text: str, outlet: str, kind: str) -> Source:
@@ -362,9 +406,10 @@ def _pasted(text: str, outlet: str, kind: str) -> Source:
 
 
 @router.post("/compare", dependencies=[SameOrigin])
-def compare_pasted(
+async def compare_pasted(
     request: Request,
     settings: SettingsDep,
+    compute: ComputeDep,
     caller: PageCaller,
     left_text: Annotated[str, Form()] = "",
     right_text: Annotated[str, Form()] = "",
@@ -378,8 +423,8 @@ def compare_pasted(
     left = _pasted(left_text, left_outlet, left_format)
     right = _pasted(right_text, right_outlet, right_format)
     try:
-        return _comparison_page(request, left, right, settings)
-    except (Unprocessable, PayloadTooLarge) as exc:
+        return await _comparison_page(request, compute, left, right, settings)
+    except (Unprocessable, PayloadTooLarge) as exc:  # too-complex too
         # Back to the form, with what was typed and what is wrong.
         form = {
             "left_text": left_text,
@@ -422,24 +467,45 @@ def article_page(
 
 
 @router.get("/articles/{article_id}/diff")
-def version_diff_page(
+async def version_diff_page(
     request: Request,
     article_id: str,
     session: SessionDep,
+    compute: ComputeDep,
     tenant: Reader,
     from_: Annotated[int | None, Query(alias="from", ge=1, le=2**31 - 1)] = None,
     to: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    article = ArticleOut.of(read_article(session, tenant, article_id))
-    diffed = diff_versions(session, tenant, article_id, from_, to)
+    # Read here, diffed in the compute pool (as GET /v1/articles/{id}/diff),
+    # rendered in a thread.
+    found = await run_in_threadpool(read_article, session, tenant, article_id)
+    article = ArticleOut.of(found)
+    found_id, old, new = await run_in_threadpool(
+        versions_to_diff, session, tenant, article_id, from_, to
+    )
+    body, stream, changed = await compute.run(
+        _version_diff_view,
+        found_id,
+        old,
+        new,
+        request=request,
+        size=len(old.text) + len(new.text),
+        advice=_DIFF_ADVICE,
+    )
+    context = {"article": article, "body": body, "stream": stream, "changed": changed}
+    return await run_in_threadpool(_render, request, "version_diff.html", context)
+
+
+def _version_diff_view(
+    article_id: str, old: Version, new: Version
+) -> tuple[VersionDiff, list[Run], int]:
+    """What the version diff page shows: the diff, the one stream of runs
+    from the old text to the new, and how many runs changed. It runs in a
+    worker process."""
+    diffed = diffed_versions(article_id, old, new)
     ops = diffed.changes.words
-    context = {
-        "article": article,
-        "body": VersionDiff.of(diffed),
-        "stream": unified_runs(diffed.old.text, diffed.new.text, ops),
-        "changed": sum(op.op != "equal" for op in ops),
-    }
-    return _render(request, "version_diff.html", context)
+    changed = sum(op.op != "equal" for op in ops)
+    return VersionDiff.of(diffed), unified_runs(old.text, new.text, ops), changed
 
 
 # Stories ---------------------------------------------------------------------

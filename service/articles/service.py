@@ -37,7 +37,9 @@ from service.articles.repository import ArticleRepository, ArticleRow, Idempoten
 from service.articles.versions import VersionChanges, version_diff
 from service.compare.service import StoredLoader
 from service.core import Quote, extract_quotes, fingerprint
+from service.models import articles as columns
 from service.models.articles import Article, Outlet, Version
+from service.models.stories import STORY_KEY_LENGTH
 from service.platform.config import Settings
 from service.platform.errors import (
     BadRequest,
@@ -93,6 +95,22 @@ class Submission:
     published_at: datetime | None = None
     updated_at: datetime | None = None
     story: str | None = None
+
+
+# The columns a submission's fields are stored in, by their lengths: checked
+# in ``record_version`` however the submission came (a request's schema
+# checks its own fields, but a page's title, a feed item's link, a CLI
+# ingest or a ninjs field reach here too), since an over-long value is a
+# 500 on PostgreSQL and silently kept on SQLite.
+_COLUMN_LENGTHS = {
+    "outlet": columns.OUTLET_NAME_LENGTH,
+    "url": columns.URL_LENGTH,
+    "external_id": columns.EXTERNAL_ID_LENGTH,
+    "title": columns.TITLE_LENGTH,
+    "byline": columns.BYLINE_LENGTH,
+    "language": columns.LANGUAGE_LENGTH,
+    "story": STORY_KEY_LENGTH,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +207,10 @@ def record_version(
     if nul is not None:
         # However it came (a ninjs item, a file, a page): no database keeps it.
         raise Unprocessable(f"`{nul.name}` holds a NUL character, which cannot be stored")
+    for name, length in _COLUMN_LENGTHS.items():
+        value = getattr(submission, name)
+        if value is not None and len(value) > length:
+            raise Unprocessable(f"`{name}` is longer than {length:,} characters")
     if submission.url is None and submission.external_id is None:
         raise Unprocessable("identify the article by `url` or by `external_id`")
     text = _text_of(submission, settings)

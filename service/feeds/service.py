@@ -43,8 +43,9 @@ from sqlmodel import Session
 
 from service.articles.service import Recorded, Submission, record_version
 from service.feeds.repository import FeedQueue, FeedRepository
+from service.models.articles import TITLE_LENGTH
 from service.models.base import now, utc
-from service.models.feeds import Feed
+from service.models.feeds import ETAG_LENGTH, LAST_MODIFIED_LENGTH, Feed
 from service.platform.config import Settings
 from service.platform.errors import Conflict, SourcediffError, Unprocessable, existing
 from service.platform.fetch import FEED_TYPES, HTML_TYPES, FetchPolicy, check_url, fetch
@@ -86,11 +87,20 @@ def fetch_article(
         outlet=outlet or urlsplit(page.url).hostname or "unknown",
         url=page.url,
         html=page.text,
-        title=title,
+        # A feed item's title is the feed's to choose: a longer one than
+        # the column is cut, not a reason to refuse the article.
+        title=title[:TITLE_LENGTH] if title else None,
         published_at=published_at,
         story=story,
     )
     return record_version(engine, tenant, submission, settings), page.url
+
+
+def _fitting(validator: str | None, length: int) -> str | None:
+    """A validator (ETag, Last-Modified) the column can keep, else none: an
+    over-long one is a server's oddity, and polling without it only costs a
+    full response."""
+    return validator if validator is not None and len(validator) <= length else None
 
 
 def add_feed(
@@ -251,8 +261,8 @@ class _Poll:
             )
         except SourcediffError as exc:
             return PollResult(self.feed_id, None, error=exc.detail), etag, last_modified
-        etag = answer.etag or etag
-        last_modified = answer.last_modified or last_modified
+        etag = _fitting(answer.etag, ETAG_LENGTH) or etag
+        last_modified = _fitting(answer.last_modified, LAST_MODIFIED_LENGTH) or last_modified
         if answer.status == 304:
             return PollResult(self.feed_id, 304), etag, last_modified
         result, new_left = self._items(feedparser.parse(answer.content).entries)

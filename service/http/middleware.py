@@ -11,13 +11,19 @@ an exception raised from inside the app's body parsing, which FastAPI would
 turn into a plain 400.
 
 ``NoNulInUrl``: a URL with a NUL character is answered before any route
-reads it.
+reads it. ``BodySizeLimit`` likewise refuses a JSON body that holds one (the
+escape ``\\u0000`` in any string): no database keeps a NUL in text and
+PostgreSQL fails a statement that carries one, so a feed's outlet or a
+story's article id with one answered 500. Refusing it once, here, covers
+every route and every field, present and future, before any reaches SQL.
 
 Both answer as the app's handlers do (``service.http.problems.answer``): a
 problem, or the error page when a browser asked for a page.
 """
 
 from __future__ import annotations
+
+import re
 
 import anyio
 from starlette.datastructures import Headers
@@ -34,6 +40,11 @@ from service.platform.errors import (
 )
 
 __all__ = ["BodySizeLimit", "NoNulInUrl"]
+
+# JSON's escape of a NUL, not itself escaped: an odd run of backslashes then
+# u0000. (A raw NUL byte is not valid JSON; the parser refuses it.) Linear:
+# the look-behind lets a match start only at the head of a run.
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
 async def _refuse(
@@ -81,6 +92,12 @@ class BodySizeLimit:
             return
         if body is None:
             return  # the client left; nobody to answer
+        if _is_json(scope) and _JSON_NUL.search(body):
+            nul = Unprocessable(
+                "The request body holds a NUL character (\\u0000), which nothing takes"
+            )
+            await _refuse(nul, scope, receive, send)
+            return
 
         replayed = False
 
@@ -113,6 +130,11 @@ class BodySizeLimit:
 
     def _too_large(self) -> PayloadTooLarge:
         return PayloadTooLarge(f"Request body exceeds the limit of {self.max_body_bytes:,} bytes")
+
+
+def _is_json(scope: Scope) -> bool:
+    media = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
 
 
 def _content_length(scope: Scope) -> int | None:

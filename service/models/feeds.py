@@ -13,7 +13,11 @@ from sqlmodel import Field
 
 from service.models.base import TenantRow, now, timestamp_column
 
-__all__ = ["Feed"]
+__all__ = ["ETAG_LENGTH", "LAST_MODIFIED_LENGTH", "Feed"]
+
+# A feed's validators as its server sent them; a longer one is not kept.
+ETAG_LENGTH = 500
+LAST_MODIFIED_LENGTH = 100
 
 
 class Feed(TenantRow, table=True):
@@ -26,8 +30,8 @@ class Feed(TenantRow, table=True):
     outlet: str = Field(max_length=200)
     story: str | None = Field(default=None, max_length=100)
     interval_seconds: int
-    etag: str | None = Field(default=None, max_length=500)
-    last_modified: str | None = Field(default=None, max_length=100)
+    etag: str | None = Field(default=None, max_length=ETAG_LENGTH)
+    last_modified: str | None = Field(default=None, max_length=LAST_MODIFIED_LENGTH)
     next_poll_at: datetime = Field(sa_column=timestamp_column(nullable=False, index=True))
     lease_until: datetime | None = Field(default=None, sa_column=timestamp_column())
     last_polled_at: datetime | None = Field(default=None, sa_column=timestamp_column())

@@ -256,7 +256,10 @@ def test_query_errors_say_where_they_are(api: TestClient, problem: ProblemCheck)
         ("POST", "/v1/articles", {"outlet": "A\x00B", "url": URL, "text": "T."}, 422),
         ("POST", "/v1/articles", {"outlet": "AP", "url": URL + "\x00", "text": "T."}, 422),
         ("POST", "/v1/articles", {"outlet": "AP", "url": URL, "text": "T.\x00"}, 422),
-        ("POST", "/v1/compare", {"left": {"article_id": "a\x00"}, "right": {"text": "x"}}, 404),
+        ("POST", "/v1/compare", {"left": {"article_id": "a\x00"}, "right": {"text": "x"}}, 422),
+        ("POST", "/v1/feeds", {"url": URL, "outlet": "A\x00"}, 422),
+        ("POST", "/v1/stories/s/articles", {"article_id": "a\x00"}, 422),
+        ("POST", "/v1/fetch", {"url": URL + "\x00"}, 422),
         (
             "POST",
             "/v1/articles?outlet=AP",
@@ -273,6 +276,9 @@ def test_query_errors_say_where_they_are(api: TestClient, problem: ProblemCheck)
         "url",
         "text",
         "article id",
+        "feed outlet",
+        "story member",
+        "fetch url",
         "ninjs body",
     ],
 )
@@ -285,5 +291,16 @@ def test_a_nul_anywhere_is_a_problem_not_a_500(
     status: int,
 ) -> None:
     # PostgreSQL refuses NUL in text, in a comparison as in a row: it
-    # answered 500 for ids, outlets, URLs, texts and ninjs fields.
+    # answered 500 for ids, outlets, URLs, texts and ninjs fields, and for a
+    # feed's outlet and a story member's id that no route checked.
     problem(api.request(method, path, json=body), status)
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(api: TestClient) -> None:
+    # JSON "\\u0000" is a backslash and "u0000": six characters, no NUL.
+    text = 'He wrote "\\u0000 is the NUL escape" in his notes.'
+    created = post(api, {"outlet": "AP", "url": URL + "/escape", "text": text})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    version = api.get(f"/v1/articles/{body['id']}/versions/{body['version']}").json()
+    assert version["text"] == text

@@ -76,6 +76,24 @@ def test_needs_an_identity_and_a_text(engine: Engine, tenant: str) -> None:
         record_version(engine, tenant, Submission(outlet="AP", url=URL, html="<p> </p>"), SETTINGS)
 
 
+@pytest.mark.parametrize(
+    ("field", "length"),
+    [("outlet", 200), ("url", 2048), ("external_id", 256), ("title", 1000), ("language", 35)],
+)
+def test_a_field_longer_than_its_column_is_refused_however_it_came(
+    engine: Engine, tenant: str, field: str, length: int
+) -> None:
+    # A request's schema checks its own fields, but a CLI ingest, a fetched
+    # page's final URL or a ninjs field reach here too: on PostgreSQL an
+    # over-long value failed the insert (500); on SQLite it was kept.
+    base: dict[str, object] = {"outlet": "AP", "url": URL + "/long", "text": '"Yes," he said.'}
+    fits = {**base, field: "x" * length}
+    assert record_version(engine, tenant, Submission(**fits), SETTINGS)[0] == 201  # type: ignore[arg-type]
+    over = {**base, field: "y" * (length + 1)}
+    with pytest.raises(Unprocessable, match=f"`{field}` is longer than {length:,}"):
+        record_version(engine, tenant, Submission(**over), SETTINGS)  # type: ignore[arg-type]
+
+
 def test_html_is_extracted_and_kept(engine: Engine, tenant: str) -> None:
     html = (
         "<html><body><article><p>“Yes,” she said.</p><script>x()</script></article></body></html>"

@@ -9,8 +9,11 @@ from typing import Annotated
 
 import typer
 
+from service.cli.app import database
 from service.http import create_app, openapi_json, server
+from service.http.app import first_start
 from service.platform.config import Settings
+from service.platform.logs import configure_logging
 
 __all__ = ["openapi", "serve"]
 
@@ -24,6 +27,16 @@ def serve(
 ) -> None:
     """Run the HTTP service (service.main:app) with uvicorn."""
     settings = Settings()
+    configure_logging(settings)
+    # What a start does to the database is done here, once, before any
+    # worker starts: migrating SQLite (PostgreSQL must be current: exit 1
+    # saying the command otherwise) and the first admin key. Each worker's
+    # start then finds it done and is serving at once: no migration lock to
+    # queue on behind its siblings, on a busy machine, while the supervisor
+    # waits for its health check.
+    with database(None, settings) as engine:
+        if not settings.auth_disabled:
+            first_start(engine)
     host = settings.host if host is None else host
     # The app (built by each worker from the environment) must know the
     # interface it is served on: comparing without a key is open by default
@@ -35,6 +48,7 @@ def serve(
         workers=settings.workers if workers is None else workers,
         trusted_proxies=settings.trusted_proxies,
         limits=server.Limits.of(settings),
+        healthcheck_seconds=settings.worker_healthcheck_seconds,
     )
 
 

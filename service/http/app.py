@@ -40,7 +40,7 @@ from service.web.routes import install_pages
 from service.webhooks.router import router as webhooks
 from service.webhooks.worker import Dispatcher
 
-__all__ = ["create_app", "openapi_json"]
+__all__ = ["create_app", "first_start", "openapi_json"]
 
 logger = logging.getLogger(__name__)
 
@@ -80,10 +80,12 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def _first_start(engine: Engine) -> None:
-    """With auth on and no key in the database, make an admin key and show
-    it once, printed on stderr for the operator; the log record that says
-    so leaves the key out (records are shipped and indexed)."""
+def first_start(engine: Engine) -> None:
+    """At a server's start (``sourcediff serve`` does it once, before it
+    starts its workers; the app's lifespan again, finding it done), with
+    auth on and no key in the database, make an admin key and show it once,
+    printed on stderr for the operator; the log record that says so leaves
+    the key out (records are shipped and indexed)."""
     created = create_first_admin_key(engine)
     if created is None:
         return
@@ -139,7 +141,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         # current already, or the app refuses to start (SchemaBehind says how).
         ensure_schema(engine)
         if not settings.auth_disabled:
-            _first_start(engine)
+            first_start(engine)
         app.state.engine = engine
         # Its worker processes start on first use (service.platform.compute).
         compute = app.state.compute = Compute(settings, preload=_COMPUTE_MODULES)

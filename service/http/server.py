@@ -32,7 +32,10 @@ them, and ``ForwardedHost`` the host (``service.http.proxies``).
 from __future__ import annotations
 
 import socket
-from collections.abc import Sequence
+import sys
+import types
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import uvicorn
@@ -46,10 +49,11 @@ __all__ = ["Limits", "run"]
 APP = "service.main:app"
 
 # How long the supervisor waits for a worker to answer its health check
-# before it kills it and starts another. uvicorn's 5 s is shorter than a
-# worker's start on a busy machine (it imports the whole service before it
-# can answer), and then workers were killed and restarted in a loop, never
-# serving.
+# before it kills it and starts another (Settings.worker_healthcheck_seconds).
+# uvicorn's 5 s was shorter than a worker's start on a busy machine, and
+# workers were killed and restarted in a loop, never serving. A worker now
+# answers within moments of starting (``_bare_main``); the margin is for a
+# machine so busy that even that is slow.
 WORKER_HEALTHCHECK_SECONDS = 60
 
 
@@ -92,6 +96,7 @@ def run(
     *,
     trusted_proxies: Sequence[str] = (),
     limits: Limits = Limits(),
+    healthcheck_seconds: int = WORKER_HEALTHCHECK_SECONDS,
 ) -> None:
     """Serve the app on ``host:port`` with ``workers`` processes, until
     stopped, believing forwarded headers from ``trusted_proxies`` only and
@@ -107,9 +112,30 @@ def run(
         timeout_keep_alive=limits.keep_alive_seconds,
         h11_max_incomplete_event_size=limits.max_header_bytes,
         limit_concurrency=limits.max_connections,
-        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        timeout_worker_healthcheck=healthcheck_seconds,
     )
     if config.workers > 1:
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        with _bare_main():
+            Multiprocess(config, sockets=[config.bind_socket()]).run()
     else:
         uvicorn.Server(config).run()
+
+
+@contextmanager
+def _bare_main() -> Iterator[None]:
+    """The supervisor's ``__main__`` replaced by an empty module while it runs.
+
+    uvicorn starts workers with multiprocessing's spawn, which makes each
+    new process import the parent's ``__main__`` first: the ``sourcediff``
+    command line, which imports the whole service (2 s on an idle machine,
+    many more on a busy one), before the worker starts the thread that
+    answers the supervisor's health checks. A worker needs none of it (the
+    config names the app by its import string, imported after that thread
+    has started), so with an empty ``__main__`` a new worker imports only
+    uvicorn and this module before it answers."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main

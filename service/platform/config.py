@@ -74,6 +74,15 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Interface `sourcediff serve` binds.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port `sourcediff serve` binds.")
     workers: int = Field(default=1, ge=1, description="Worker processes for `sourcediff serve`.")
+    worker_healthcheck_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        description=(
+            "With several workers, how long the supervisor waits for a worker to answer its "
+            "health check before it kills it and starts another."
+        ),
+    )
     database_url: str = Field(
         default="sqlite:///./sourcediff.db",
         description=(

@@ -135,13 +135,15 @@ def ensure_schema(engine: Engine) -> None:
     """What the app does at start: upgrade SQLite; refuse (``SchemaBehind``,
     naming the command that upgrades it) any other database that is not
     current."""
+    current, head = schema_status(engine)
     if is_sqlite(engine):
+        if current == head:
+            return  # the usual start: nothing to lock, nothing to run
         # Several workers may start at once on one file: one migrates, the
         # others wait for it and then find the schema current.
         with _file_lock(engine.url.database):
             upgrade(engine)
         return
-    current, head = schema_status(engine)
     if current != head:
         raise SchemaBehind(
             f"database schema is at revision {current or 'none'}, this code needs {head}: "

@@ -32,6 +32,7 @@ from service.core.checks import DEFAULT_FAIL_ON, DEFAULT_PASSAGE_WORDS, Policy, 
 from service.core.checks import check as run_core_check
 from service.platform.config import Settings
 from service.platform.errors import SourcediffError
+from sourcediff.client import Client, ProblemError
 
 __all__ = ["check", "compare"]
 
@@ -118,20 +119,16 @@ def _check_side(ref: str, html: bool, remote: bool) -> tuple[Source, dict[str, A
 def _remote_check(
     url: str, api_key: str | None, body: dict[str, Any], timeout: float
 ) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    """The check run by the service at ``url``, with the integrations'
+    client (``sourcediff.client``: retries on 429 and 503)."""
     try:
-        response = httpx.post(
-            f"{url.rstrip('/')}/v1/checks", json=body, headers=headers, timeout=timeout
-        )
+        with Client(url, api_key=api_key, timeout=timeout) as client:
+            response = client.check(body["baseline"], body["candidate"], policy=body.get("policy"))
+    except ProblemError as exc:
+        fail(f"{url}: {exc.status}: {exc.detail or exc.title}")
     except httpx.HTTPError as exc:
         fail(f"{url}: {exc}")
-    if response.status_code != 200:
-        try:
-            detail = response.json().get("detail", response.text)
-        except ValueError:
-            detail = response.text[:500]
-        fail(f"{url}: {response.status_code}: {detail}")
-    result: dict[str, Any] = response.json()
+    result: dict[str, Any] = response.model_dump(mode="json", by_alias=True)
     return result
 
 

@@ -2,10 +2,12 @@
 contract: docs/compare-api.md).
 
 It only reads, so the ``read`` scope is enough; stored sides are the caller's
-tenant's articles. Sides given inline (text, HTML) need no key unless
-``open_compare`` is off: comparing a client's own texts reads nothing
-stored, and clients and quality harnesses call it so without credentials. A
-key presented is still checked (and rate-limited).
+tenant's articles. Sides given inline (text, HTML) need no key where
+comparing is open (``Settings.compare_open``: by default only on a server
+bound to loopback with no trusted proxy, where clients and quality harnesses
+call it without credentials; comparing a client's own texts reads nothing
+stored), limited per client address. A key presented is still checked (and
+rate-limited).
 
 Where it runs: stored sides are read here (a worker process has no
 database), then the comparison goes to ``service.platform.compute``: in a

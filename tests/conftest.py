@@ -1,7 +1,17 @@
-"""Fixtures for every test: the shared corpus beside the repository.
+"""Fixtures for every test: the repository's own test data, the databases,
+and the labelled corpus beside the repository for the tests that measure it.
 
-CI and developers keep ``shared/`` next to the clone (``../shared``), so it
-is found relative to the repository root, never the working directory.
+What the tests need lives in ``tests/fixtures/`` (written for the
+repository, see its README), so the suite passes in a clone with nothing
+beside it. The tests that measure the labelled corpus (the harness's
+scores, the client samples) ask for ``shared_dir``, which finds ``shared/``
+next to the clone (``../shared``, relative to the repository root, never the
+working directory); they are marked ``corpus`` (``-m corpus`` runs only
+them, ``-m "not corpus"`` leaves them out). Without ``../shared`` they skip,
+naming the path they looked for, except when ``SOURCEDIFF_REQUIRE_SHARED=1``
+(set by ``.ci/run``): then they fail. The skip happens when a test runs, not
+when it is collected, so every test is always collected and a run is never
+empty (pytest's exit code 5).
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ from service.http import create_app
 from service.platform.config import Settings
 from service.platform.db import make_engine, upgrade
 from tests.databases import postgres_unreachable, scratch_postgres
+from tests.fixtures import PAIR, load_json, shared_or_skip
 from tests.problems import ProblemCheck, check_problem
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -59,12 +70,57 @@ def _scratch_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
             os.environ[name] = value
 
 
+# Test data --------------------------------------------------------------
+#
+# ``tests/fixtures/pair/``: two invented outlets' articles on one invented
+# event, with the kinds of drift real coverage shows; ``pair.json`` labels
+# them in the shape of the corpus's ``seeds.json``.
+
+
+@pytest.fixture(scope="session")
+def pair_gold() -> dict[str, Any]:
+    """``tests/fixtures/pair.json``: the pair's articles and their gold labels."""
+    return load_json("pair.json")
+
+
+@pytest.fixture(scope="session")
+def pair_paths() -> tuple[Path, Path]:
+    """The two articles of the pair, left (``a``) and right (``b``) as in ``pair.json``."""
+    return PAIR
+
+
+@pytest.fixture(scope="session")
+def pair_texts() -> tuple[str, str]:
+    left, right = PAIR
+    return left.read_text("utf-8"), right.read_text("utf-8")
+
+
+# The labelled corpus ---------------------------------------------------
+
+SHARED_DIR = REPO_ROOT.parent / "shared"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "corpus: measures the labelled corpus in ../shared (skips without it, "
+        "fails without it when SOURCEDIFF_REQUIRE_SHARED=1)",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that reads the corpus is marked ``corpus``."""
+    for item in items:
+        if "shared_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.corpus)
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    path = REPO_ROOT.parent / "shared"
-    if not (path / "corpus").is_dir():
-        pytest.fail(f"shared data not found at {path}: put shared/ beside the repository")
-    return path
+    """``../shared``: the labelled corpus and its harness, for the tests that
+    measure them (``shared_or_skip``: they skip without it, or fail under
+    ``SOURCEDIFF_REQUIRE_SHARED=1``)."""
+    return shared_or_skip(SHARED_DIR)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,9 @@
 ``shared/eval/score.py`` is loaded unchanged (it is standard library only);
 its ``post`` is replaced by a call to the core, its result written as the
 ``POST /v1/compare`` body by the compare schema, so the figures are the ones
-the HTTP harness reports, without a server.
+the HTTP harness reports, without a server. These tests measure the corpus
+(and score the repository's own labels, ``tests/fixtures/``, with the same
+harness): without ``../shared`` they skip (``shared_dir``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pytest
 from service.compare.schemas import CompareResponse
 from service.compare.service import TextSource
 from service.core import compare_texts
+from tests.fixtures import FIXTURES
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +46,19 @@ def score(harness: ModuleType, path: Path) -> Any:
     return harness.score_cluster("in-process", data, 30.0, data.get("cluster", path.stem))
 
 
-def test_seeds_are_perfect(harness: ModuleType, shared_dir: Path) -> None:
-    tally = score(harness, shared_dir / "corpus/seeds.json")
+@pytest.mark.parametrize(
+    "gold",
+    [
+        "corpus/seeds.json",
+        # The repository's own labels, scored by the same harness: they
+        # agree with the labelling rules as the corpus applies them.
+        "fixtures/pair.json",
+        "fixtures/story.json",
+    ],
+)
+def test_seeds_are_perfect(harness: ModuleType, shared_dir: Path, gold: str) -> None:
+    folder, _, name = gold.partition("/")
+    tally = score(harness, shared_dir / folder / name if folder == "corpus" else FIXTURES / name)
     figures = tally.figures()
     assert tally.contract == []
     assert figures["matching_f1"] == 1.0, tally.line()

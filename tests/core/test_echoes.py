@@ -22,21 +22,21 @@ def echo_in(quote: str, text: str) -> Echo | None:
     return echo
 
 
-def test_the_seeds_tarnishing_is_echoed_as_tarnish(seed_texts: tuple[str, str]) -> None:
-    left, right = seed_texts
+def test_the_pairs_frightening_is_echoed_as_frighten(pair_texts: tuple[str, str]) -> None:
+    left, right = pair_texts
     c = compare_texts(left, right)
     assert c.insight is not None
-    (tarnishing,) = [i for i, q in enumerate(c.right.quotes) if q.text == "tarnishing"]
-    assert tarnishing in c.alignment.right_only
-    echo = c.insight.echo_of("right", tarnishing)
+    (frightening,) = [i for i, q in enumerate(c.right.quotes) if q.text == "frightening"]
+    assert frightening in c.alignment.right_only
+    echo = c.insight.echo_of("right", frightening)
     assert echo is not None
-    assert echo.text == "tarnish" and left[echo.start : echo.end] == "tarnish"
+    assert echo.text == "frighten" and left[echo.start : echo.end] == "frighten"
     assert echo.kind == "indirect"
     assert echo.sentence == (
-        "Reports of sales to Moscow are an attempt to tarnish the country's image, he said."
+        "The union's claims were designed to frighten people who rely on the boats, she said."
     )
-    (found,) = [e for e in c.insight.echoes if e.echo.text == "tarnish"]
-    assert (found.side, found.index, found.echo) == ("right", tarnishing, echo)
+    (found,) = [e for e in c.insight.echoes if e.echo.text == "frighten"]
+    assert (found.side, found.index, found.echo) == ("right", frightening, echo)
 
 
 def test_the_module_example() -> None:

@@ -1,14 +1,16 @@
 """service.core.insight.edits: how one quotation was changed into another.
 
 Each edit type is shown on wire-copy sentences (the left quotation as one
-outlet ran it, the right as another did), then on the seed articles and the
-labelled corpus through ``compare_texts``.
+outlet ran it, the right as another did), then through ``compare_texts`` on
+the repository's labelled pair (``tests/fixtures/``) and on the labelled
+corpus (``../shared``, when it is there).
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as hst
@@ -333,30 +335,63 @@ def test_a_quote_and_its_fragment_are_no_splice() -> None:
     assert "spliced" not in [e.type for e in c.insight.pairs[0].edits]
 
 
-# The seeds and the labelled corpus --------------------------------------
+# The repository's pair and the labelled corpus --------------------------
 
 
-def test_the_seeds_but_we_take_this_opportunity(seed_texts: tuple[str, str]) -> None:
-    c = compare_texts(*seed_texts)
-    assert pair_edits(c, "We take this opportunity", "But we take this opportunity") == [
+def test_the_pair_but_let_me_say_this_plainly(pair_texts: tuple[str, str]) -> None:
+    c = compare_texts(*pair_texts)
+    assert pair_edits(c, "Let me say this plainly", "But let me say this plainly") == [
         ("inserted", "right", "start", "", "But")
     ]
-    # The identical quotes of the seeds carry no edits.
-    assert pair_edits(c, "reckless remarks", "reckless remarks") == []
-    assert pair_edits(c, "keep its mouth shut", "keep its mouth shut") == []
+    # The identical quotes of the pair carry no edits.
+    assert pair_edits(c, "wild stories", "wild stories") == []
+    assert pair_edits(c, "check its facts", "check its facts") == []
 
 
-def test_the_seeds_fragment_millions_is_trimmed_at_both_ends(seed_texts: tuple[str, str]) -> None:
-    c = compare_texts(*seed_texts)
-    assert pair_edits(c, "millions", "purchasing millions") == [
-        ("trimmed", "left", "start", "", "purchasing"),
+def test_the_pair_fragment_hundreds_is_trimmed_at_both_ends(pair_texts: tuple[str, str]) -> None:
+    c = compare_texts(*pair_texts)
+    assert pair_edits(c, "hundreds", "sign off hundreds") == [
+        ("trimmed", "left", "start", "", "sign off"),
         (
             "trimmed",
             "left",
             "end",
             "",
-            "of rockets and artillery shells from North Korea for use in Ukraine",
+            "of checks in a single shift with no time to carry them out",
         ),
+    ]
+
+
+def test_the_pair_gold_perfectly_is_inserted(pair_gold: dict[str, Any]) -> None:
+    """The gold pair whose right side drops one word inside: the left's word
+    is inserted there."""
+    texts = {a["id"]: a["text"] for a in pair_gold["articles"]}
+    (pair,) = pair_gold["pairs"]
+    c = compare_texts(texts[pair["left"]], texts[pair["right"]])
+    (gold,) = [m for m in pair["matches"] if "perfectly" in m["left"]]
+    assert "perfectly" not in gold["right"] and gold["relation"] == "reworded"
+    assert pair_edits(c, gold["left"], gold["right"]) == [
+        ("inserted", "left", "inside", "perfectly", "")
+    ]
+
+
+def test_the_pair_split_quote_is_spliced_and_its_trimmed_sentence_trimmed(
+    pair_texts: tuple[str, str],
+) -> None:
+    c = compare_texts(*pair_texts)
+    whole = "Every boat is checked before it sails and the records are there for anyone to read."
+    first, second = "Every boat is checked before it sails,", "and the records are"
+    spliced = ("spliced", "left", "inside", whole, f"{first} / {second} there for anyone to read.")
+    assert pair_edits(c, "Every boat", "Every boat") == [
+        ("trimmed", "right", "end", "and the records are there for anyone to read.", ""),
+        spliced,
+    ]
+    assert pair_edits(c, "Every boat", second) == [
+        ("trimmed", "right", "start", "Every boat is checked before it sails", ""),
+        spliced,
+    ]
+    assert pair_edits(c, "Crews are being asked", "Crews are being asked") == [
+        ("trimmed", "right", "end", "The checks are the first thing to go,", "")
     ]
 
 

@@ -133,13 +133,13 @@ def test_the_index_caps_candidates_and_takes_the_nearest() -> None:
 
 
 def test_normal_articles_are_scored_without_a_cap(
-    seed_texts: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+    pair_texts: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Articles of hundreds of sentences stay under the pair budget, so the
     alignment is what scoring every pair gave; even two candidates a
-    sentence change nothing on the seeds, whose sentences are found by their
-    rarer words first."""
-    left, right = seed_texts
+    sentence change nothing on the repository's pair, whose sentences are
+    found by their rarer words first."""
+    left, right = pair_texts
     whole = align_passages(left, right)
     monkeypatch.setattr(passages_module, "_PAIR_BUDGET", 1)
     monkeypatch.setattr(passages_module, "_MIN_CANDIDATES", 2)

@@ -15,26 +15,30 @@ from service.core.sentences import sentence_spans
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_the_seeds_passages_each_outlet_lacks(seed_texts: tuple[str, str]) -> None:
-    """The Korea Herald alone reports Ukraine severing relations with
-    Pyongyang; the Straits Times alone reports the Putin–Kim letters."""
-    left, right = seed_texts
+def test_the_passages_each_outlet_lacks(pair_texts: tuple[str, str]) -> None:
+    """The Harbour Gazette alone reports the Gull Island council withdrawing
+    its support; the Island Courier alone reports the minister's letter and
+    the chief executive's reply."""
+    left, right = pair_texts
     p = align_passages(left, right)
     left_only = [x.text for x in p.left_only]
     right_only = [x.text for x in p.right_only]
-    assert any("Ukraine severed relations with Pyongyang in July" in t for t in left_only)
-    assert "severed" not in right
-    assert any("in a letter to the North's supreme leader Kim Jong-un" in t for t in right_only)
-    assert any("Mr Kim responded with a letter" in t for t in right_only)
+    assert any("Gull Island's council withdrew its support" in t for t in left_only)
+    assert "withdrew" not in right
+    assert any("In a letter sent last month, maritime minister" in t for t in right_only)
+    assert any("answered in a letter of his own" in t for t in right_only)
     assert "letter" not in left
     for passages, text in ((p.left_only, left), (p.right_only, right)):
         for passage in passages:
             assert text[passage.start : passage.end] == passage.text
             assert 0 < passage.words <= len(passage.text.split())
     # The shared denial is aligned, reworded by the added "But".
-    denial = next(a for a in p.aligned if "We take this opportunity" in p.left[a.left[0]].text)
+    denial = next(a for a in p.aligned if "Let me say this plainly" in p.left[a.left[0]].text)
     assert denial.relation == "reworded"
     assert next(op.right for op in denial.diff if op.op != "equal").endswith("But")
+    # A sentence both carry word for word is the same.
+    (same,) = [a for a in p.aligned if a.relation == "same"]
+    assert p.left[same.left[0]].text == "About 40 sailings a week are to be cut from November."
 
 
 def test_adjacent_omitted_sentences_are_one_passage() -> None:
@@ -112,21 +116,22 @@ def test_news_sentences_keep_abbreviations_and_end_at_line_breaks() -> None:
     assert sentence_spans("") == () and sentence_spans("  \n ") == ()
 
 
-def test_the_comparison_carries_the_passages(seed_texts: tuple[str, str]) -> None:
-    passages = compare_texts(*seed_texts).passages
+def test_the_comparison_carries_the_passages(pair_texts: tuple[str, str]) -> None:
+    passages = compare_texts(*pair_texts).passages
     assert passages is not None
+    assert passages.aligned and passages.left_only
     for item in passages.aligned:
         assert item.relation in {"same", "reworded", "split", "merged"}
         assert item.left and item.right
-    left, _ = seed_texts
+    left, _ = pair_texts
     for passage in passages.left_only:
         assert left[passage.start : passage.end] == passage.text
 
 
-def test_sentence_alignment_agrees_with_newsedits() -> None:
+def test_sentence_alignment_agrees_with_newsedits(shared_dir: Path) -> None:
     """The measurement of ``bench/passages/measure_newsedits.py`` on the four
-    NewsEdits version pairs, held as a floor (it is a quality figure, not a
-    timing): aligned pairs, added and deleted sentences."""
+    NewsEdits version pairs of the corpus, held as a floor (it is a quality
+    figure, not a timing): aligned pairs, added and deleted sentences."""
     spec = importlib.util.spec_from_file_location(
         "measure_newsedits", REPO / "bench" / "passages" / "measure_newsedits.py"
     )
@@ -143,11 +148,11 @@ def test_sentence_alignment_agrees_with_newsedits() -> None:
 
 
 def test_scoring_block_by_block_gives_the_same_alignment(
-    seed_texts: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+    pair_texts: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Long texts are scored a few rows of sentence pairs at a time (so two
     of them never hold the whole matrix); the blocks change nothing."""
-    left, right = seed_texts
+    left, right = pair_texts
     whole = align_passages(left, right)
     monkeypatch.setattr(passages_module, "_BLOCK_CELLS", 7)  # a row or two per block
     assert align_passages(left, right) == whole

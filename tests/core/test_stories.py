@@ -1,11 +1,13 @@
 """service.core.alignment.stories: the quotes of a story's articles grouped into statements.
 
-Most stories here are built from the labelled corpus (``shared/corpus``):
-real articles, plus extra outlets made by editing a real article the way
-copy is edited (a paragraph dropped, a quote trimmed, "But" added, a word
-changed, a quote split by its attribution, paragraphs reordered). Quotes are
-always extracted from the texts with ``extract_quotes``; only the rule tests
-build ``Quote`` lists by hand.
+Most stories here are built from the repository's invented story
+(``tests/fixtures/story.json``: wire copy, a local paper that carries some
+of it, and an outlet that shares nothing), plus extra outlets made by
+editing the wire copy the way copy is edited (a paragraph dropped, a quote
+trimmed, "But" added, a word changed, a quote split by its attribution,
+paragraphs reordered). The labelled corpus (``../shared``) is measured too
+when it is there. Quotes are always extracted from the texts with
+``extract_quotes``; only the rule tests build ``Quote`` lists by hand.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from service.core.alignment.stories import (
 from service.core.diff import rebuild
 from service.core.quotes.extract import Quote, extract_quotes
 from service.core.text import keys, words
+from tests.fixtures import load_json
 
 T0 = datetime(2013, 2, 21, 12, 0, tzinfo=UTC)
 
@@ -44,6 +47,7 @@ def at(minutes: int) -> datetime:
 
 
 def load(shared_dir: Path, name: str) -> dict[str, Any]:
+    """A dev cluster of the labelled corpus."""
     data: dict[str, Any] = json.loads(
         (shared_dir / "corpus" / "dev" / f"{name}.json").read_text("utf-8")
     )
@@ -127,208 +131,217 @@ def assert_consistent(story: StoryAlignment, members: list[Member]) -> None:
             assert ((m.key, i) in seen) == bool(keys(q.text))
 
 
-# A Las Vegas story: the AP story and the Las Vegas Sun's (which share
-# statements), the LA Times' (which shares none), and two outlets made from
-# the AP copy.
+# A market explosion: the wire story and the local paper's (which share
+# statements), the distant outlet's (which shares none), and two outlets made
+# from the wire copy.
 
 
 @pytest.fixture(scope="module")
-def vegas(shared_dir: Path) -> dict[str, str]:
-    cluster = load(shared_dir, "03_vegas_strip_shooting")
-    ap, sun, latimes = (a["text"] for a in cluster["articles"])
+def market() -> dict[str, str]:
+    cluster = load_json("story.json")
+    wire, local, distant = (a["text"] for a in cluster["articles"])
 
-    # "courier": drops the Jeff Martin paragraphs, trims Handel's second
-    # quote, adds "But" to Hernandez's first.
+    # "courier": drops the Joe Pike paragraphs, trims the tourism board's
+    # statement, adds "But" to Ferreira's "Shoppers should not be put off".
     courier = edit(
-        ap,
-        "A convention-goer, Jeff Martin, 33, of Columbus, Ohio, said he was unable to cross "
-        "the Strip several hours after the attack.\n\n\"When you're out at 4 a.m. nothing "
-        "good's going to happen,\" he said.\n\n",
+        wire,
+        "A trader, Joe Pike, 41, of Millbrook, said he could not get near his stall for "
+        'several hours after the blast.\n\n"When the whole street shakes at six in the '
+        'morning, you know something has gone badly wrong," he said.\n\n',
         "",
     )
     courier = edit(
         courier,
-        " and utilizes the most advanced technology and training to maintain a secure "
-        'environment."',
+        ", and the board will pay for a second round of checks across all of the city's markets.\"",
         '."',
     )
-    courier = edit(courier, "\"People don't have", "\"But people don't have")
+    courier = edit(courier, '"Shoppers should', '"But shoppers should')
 
-    # "report": one word changed, Thompson's quote split by its attribution,
-    # the Joyce paragraph moved to the top.
-    report = edit(ap, "This is an unusual occurrence", "This is a rare occurrence")
+    # "report": one word changed, Whitlock's quote split by its attribution,
+    # the Osei paragraph moved to the top.
+    report = edit(wire, "this was an isolated event", "this was a rare event")
     report = edit(
         report,
-        '"We get stabbings, and gang violence, but',
-        '"We get stabbings, and gang violence," he said, "but',
+        '"I have delivered here every morning for eleven years, and',
+        '"I have delivered here every morning for eleven years," he said, "and',
     )
     paragraphs = report.split("\n\n")
-    joyce = next(i for i, p in enumerate(paragraphs) if p.startswith('"The people I feel'))
-    paragraphs.insert(1, paragraphs.pop(joyce))
+    osei = next(i for i, p in enumerate(paragraphs) if p.startswith('"My heart goes out'))
+    paragraphs.insert(1, paragraphs.pop(osei))
     report = "\n\n".join(paragraphs)
-    return {"ap": ap, "sun": sun, "latimes": latimes, "courier": courier, "report": report}
+    return {"wire": wire, "local": local, "distant": distant, "courier": courier, "report": report}
 
 
-# Published: the LA Times first (it shares nothing), then AP, report,
-# courier, and the Sun last.
-VEGAS_TIMES = {"latimes": -60, "ap": 0, "report": 20, "courier": 45, "sun": 90}
+# Published: the distant outlet first (it shares nothing), then the wire,
+# report, courier, and the local paper last.
+MARKET_TIMES = {"distant": -60, "wire": 0, "report": 20, "courier": 45, "local": 90}
 
-THOMPSON = "We get stabbings, and gang violence, but this is like something out of a movie."
-MARTIN = "When you're out at 4 a.m. nothing good's going to happen,"
-HERNANDEZ = "This is an unusual occurrence, as tragic as it may be."
-HANDEL = (
-    "Las Vegas is among the safest travel destinations in the world and utilizes the most "
-    "advanced technology and training to maintain a secure environment."
+WHITLOCK = (
+    "I have delivered here every morning for eleven years, and I have never heard a bang "
+    "like it. The windows just came in on us,"
+)
+PIKE = (
+    "When the whole street shakes at six in the morning, you know something has gone badly wrong,"
+)
+FERREIRA = "We believe this was an isolated event, however serious it is."
+BOARD = (
+    "every stall in the Old Market passed its gas safety check this spring, and the board "
+    "will pay for a second round of checks across all of the city's markets."
 )
 
 
-def vegas_members(texts: dict[str, str], times: dict[str, int] = VEGAS_TIMES) -> list[Member]:
-    return [member(k, texts[k], times[k]) for k in ("ap", "sun", "latimes", "courier", "report")]
+MARKET_OUTLETS = ("wire", "local", "distant", "courier", "report")
+
+
+def market_members(texts: dict[str, str], times: dict[str, int] = MARKET_TIMES) -> list[Member]:
+    return [member(k, texts[k], times[k]) for k in MARKET_OUTLETS]
 
 
 @pytest.fixture(scope="module")
-def vegas_story(vegas: dict[str, str]) -> tuple[list[Member], StoryAlignment]:
-    members = vegas_members(vegas)
+def market_story(market: dict[str, str]) -> tuple[list[Member], StoryAlignment]:
+    members = market_members(market)
     story = align_story(members)
     assert_consistent(story, members)
     return members, story
 
 
-class TestVegasStory:
+class TestMarketStory:
     def test_one_statement_across_all_outlets(
-        self, vegas_story: tuple[list[Member], StoryAlignment]
+        self, market_story: tuple[list[Member], StoryAlignment]
     ) -> None:
-        members, story = vegas_story
-        thompson = THOMPSON + " Like `Die Hard' or something."
-        s, _ = find(story, members, "ap", thompson)
+        members, story = market_story
+        s, _ = find(story, members, "wire", WHITLOCK)
         st = story.statements[s]
         # report split the quote in two: both parts join, partial to the whole.
         assert relations(st) == [
-            ("ap", "canonical"),
+            ("wire", "canonical"),
             ("report", "partial"),
             ("report", "partial"),
             ("courier", "identical"),
-            ("sun", "identical"),
+            ("local", "identical"),
         ]
         assert [text_of(members, v) for v in st.variants if v.member == "report"] == [
-            "We get stabbings, and gang violence,",
-            "but this is like something out of a movie. Like `Die Hard' or something.",
+            "I have delivered here every morning for eleven years,",
+            "and I have never heard a bang like it. The windows just came in on us,",
         ]
-        assert st.carried_by == ("ap", "report", "courier", "sun")
-        assert st.omitted_by == ("latimes",)
-        assert find(story, members, "sun", thompson)[0] == s
+        assert st.carried_by == ("wire", "report", "courier", "local")
+        assert st.omitted_by == ("distant",)
+        assert find(story, members, "local", WHITLOCK)[0] == s
 
     def test_reworded_and_trimmed_variants(
-        self, vegas_story: tuple[list[Member], StoryAlignment]
+        self, market_story: tuple[list[Member], StoryAlignment]
     ) -> None:
-        members, story = vegas_story
-        s, _ = find(story, members, "ap", HERNANDEZ)
+        members, story = market_story
+        s, _ = find(story, members, "wire", FERREIRA)
         assert relations(story.statements[s]) == [
-            ("ap", "canonical"),
+            ("wire", "canonical"),
             ("report", "reworded"),
             ("courier", "identical"),
-            ("sun", "identical"),
+            ("local", "identical"),
         ]
         reworded = story.statements[s].variants[1]
         assert [(o.op, o.left, o.right) for o in reworded.diff if o.op != "equal"] == [
-            ("replace", "an unusual", "a rare")
+            ("replace", "an isolated", "a rare")
         ]
 
-        s, _ = find(story, members, "ap", HANDEL)
+        s, _ = find(story, members, "wire", BOARD)
         assert relations(story.statements[s]) == [
-            ("ap", "canonical"),
+            ("wire", "canonical"),
             ("report", "identical"),
             ("courier", "partial"),
         ]
-        assert story.statements[s].omitted_by == ("latimes", "sun")
+        assert story.statements[s].omitted_by == ("distant", "local")
 
         # courier added "But": its wording is the longest, so the canonical.
-        s, _ = find(story, members, "ap", "People don't have to worry,")
+        s, _ = find(story, members, "wire", "Shoppers should not be put off,")
         st = story.statements[s]
         assert relations(st) == [
             ("courier", "canonical"),
-            ("ap", "reworded"),
+            ("wire", "reworded"),
             ("report", "reworded"),
-            ("sun", "reworded"),
+            ("local", "reworded"),
         ]
-        assert st.first == "ap"
+        assert st.first == "wire"
         assert [(o.op, o.left) for o in st.variants[1].diff if o.op != "equal"] == [
             ("delete", "But")
         ]
 
     def test_dropped_paragraph_is_an_omission(
-        self, vegas_story: tuple[list[Member], StoryAlignment]
+        self, market_story: tuple[list[Member], StoryAlignment]
     ) -> None:
-        members, story = vegas_story
-        s, _ = find(story, members, "ap", MARTIN)
+        members, story = market_story
+        s, _ = find(story, members, "wire", PIKE)
         st = story.statements[s]
-        assert st.carried_by == ("ap", "report", "sun")
-        assert st.omitted_by == ("latimes", "courier")
+        assert st.carried_by == ("wire", "report", "local")
+        assert st.omitted_by == ("distant", "courier")
         assert s in story.omissions["courier"]
         assert s not in story.omissions["report"]
 
     def test_reordered_paragraphs_change_nothing(
-        self, vegas_story: tuple[list[Member], StoryAlignment]
+        self, market_story: tuple[list[Member], StoryAlignment]
     ) -> None:
-        members, story = vegas_story
+        members, story = market_story
         for said in (
-            "The people I feel sorry for are the people in the taxi,",
-            "Seconds made all the difference in the world for them. Wrong place, wrong time.",
+            "My heart goes out to the traders at the front,",
+            "A minute later and they would have been round the back. It was pure bad luck.",
         ):
             s, v = find(story, members, "report", said)
             assert v.relation == "identical"
-            assert story.statements[s].carried_by == ("ap", "report", "courier")
+            assert story.statements[s].carried_by == ("wire", "report", "courier")
 
     def test_first_appearance_is_the_earliest_carrier(
-        self, vegas: dict[str, str], vegas_story: tuple[list[Member], StoryAlignment]
+        self, market: dict[str, str], market_story: tuple[list[Member], StoryAlignment]
     ) -> None:
-        members, story = vegas_story
-        s, _ = find(story, members, "ap", MARTIN)
-        # The LA Times was published earlier but does not carry it.
-        assert story.statements[s].first == "ap"
+        members, story = market_story
+        s, _ = find(story, members, "wire", PIKE)
+        # The distant outlet was published earlier but does not carry it.
+        assert story.statements[s].first == "wire"
 
-        # Publish the Sun first: it is now where the statement appears first,
-        # and, all wordings being equally long, its wording is the canonical.
-        moved = vegas_members(vegas, {**VEGAS_TIMES, "sun": -90})
+        # Publish the local paper first: it is now where the statement
+        # appears first, and, all wordings being equally long, its wording is
+        # the canonical.
+        moved = market_members(market, {**MARKET_TIMES, "local": -90})
         story2 = align_story(moved)
         assert_consistent(story2, moved)
-        s2, _ = find(story2, moved, "ap", MARTIN)
-        assert story2.statements[s2].first == "sun"
-        assert story2.statements[s2].carried_by == ("sun", "ap", "report")
-        assert relations(story2.statements[s2])[0] == ("sun", "canonical")
-        # Statements the Sun does not carry keep their first appearance.
-        s3, _ = find(story2, moved, "ap", HANDEL)
-        assert story2.statements[s3].first == "ap"
+        s2, _ = find(story2, moved, "wire", PIKE)
+        assert story2.statements[s2].first == "local"
+        assert story2.statements[s2].carried_by == ("local", "wire", "report")
+        assert relations(story2.statements[s2])[0] == ("local", "canonical")
+        # Statements the local paper does not carry keep their first appearance.
+        s3, _ = find(story2, moved, "wire", BOARD)
+        assert story2.statements[s3].first == "wire"
 
     def test_canonical_is_the_longest_wording(
-        self, vegas_story: tuple[list[Member], StoryAlignment]
+        self, market_story: tuple[list[Member], StoryAlignment]
     ) -> None:
-        members, story = vegas_story
-        s, v = find(story, members, "ap", "But what is the genesis of this? We don't know yet.")
-        st = story.statements[s]
-        # The Sun's wording is longer, so it is the canonical, although the
-        # statement appeared first at AP.
-        assert text_of(members, st.canonical) == (
-            "What is the genesis of this, when did this all start? We don't know yet,"
+        members, story = market_story
+        s, v = find(
+            story, members, "wire", "But where did the gas come from? That we cannot say yet."
         )
-        assert st.canonical.member == "sun"
-        assert st.first == "ap"
-        assert st.carried_by == ("ap", "report", "courier", "sun")
+        st = story.statements[s]
+        # The local paper's wording is longer, so it is the canonical,
+        # although the statement appeared first on the wire.
+        assert text_of(members, st.canonical) == (
+            "Where did the gas come from, and how long was it leaking? That we cannot say yet,"
+        )
+        assert st.canonical.member == "local"
+        assert st.first == "wire"
+        assert st.carried_by == ("wire", "report", "courier", "local")
         assert v.relation == "reworded"
 
     def test_unrelated_article_carries_only_its_own_statements(
-        self, vegas_story: tuple[list[Member], StoryAlignment]
+        self, market_story: tuple[list[Member], StoryAlignment]
     ) -> None:
-        members, story = vegas_story
-        latimes = next(m for m in members if m.key == "latimes")
-        own = [st for st in story.statements if "latimes" in st.carried_by]
-        assert all(st.carried_by == ("latimes",) for st in own)
-        assert len(own) == len({tuple(keys(q.text)) for q in latimes.quotes}) == 10
+        members, story = market_story
+        distant = next(m for m in members if m.key == "distant")
+        own = [st for st in story.statements if "distant" in st.carried_by]
+        assert all(st.carried_by == ("distant",) for st in own)
+        assert len(own) == len({tuple(keys(q.text)) for q in distant.quotes}) == 10
         shared = [s for s, st in enumerate(story.statements) if len(st.carried_by) > 1]
-        assert set(shared) <= set(story.omissions["latimes"])
+        assert set(shared) <= set(story.omissions["distant"])
 
-    def test_statement_order(self, vegas_story: tuple[list[Member], StoryAlignment]) -> None:
-        members, story = vegas_story
+    def test_statement_order(self, market_story: tuple[list[Member], StoryAlignment]) -> None:
+        members, story = market_story
         rank = {m.key: r for r, m in enumerate(sorted(members, key=lambda m: m.published or T0))}
         order = [(-len(st.carried_by), rank[st.first]) for st in story.statements]
         assert order == sorted(order)
@@ -336,23 +349,26 @@ class TestVegasStory:
         assert len(story.statements[0].carried_by) == 4
 
     def test_shuffled_input_gives_the_same_story(
-        self, vegas: dict[str, str], vegas_story: tuple[list[Member], StoryAlignment]
+        self, market: dict[str, str], market_story: tuple[list[Member], StoryAlignment]
     ) -> None:
-        members, story = vegas_story
+        members, story = market_story
         for seed in range(5):
             shuffled = list(members)
             random.Random(seed).shuffle(shuffled)
             assert align_story(shuffled) == story
 
-    def test_equal_times_fall_back_to_order_then_key(self, vegas: dict[str, str]) -> None:
-        same = [member(k, vegas[k], 0, order=o) for k, o in (("sun", 2), ("ap", 2), ("report", 1))]
-        unknown = [member("courier", vegas["courier"], None)]
+    def test_equal_times_fall_back_to_order_then_key(self, market: dict[str, str]) -> None:
+        same = [
+            member(k, market[k], 0, order=o) for k, o in (("local", 2), ("wire", 2), ("report", 1))
+        ]
+        unknown = [member("courier", market["courier"], None)]
         story = align_story(unknown + same)
         assert_consistent(story, unknown + same)
-        s, _ = find(story, same, "ap", HERNANDEZ)
-        # report (order 1), then ap and sun (order 2, by key), then courier
-        # (published unknown: after every known time, whatever its order).
-        assert story.statements[s].carried_by == ("report", "ap", "sun", "courier")
+        s, _ = find(story, same, "wire", FERREIRA)
+        # report (order 1), then local and wire (order 2, by key), then
+        # courier (published unknown: after every known time, whatever its
+        # order).
+        assert story.statements[s].carried_by == ("report", "local", "wire", "courier")
         # report's wording is "rare"; equally long wordings: the earliest wins.
         assert story.statements[s].canonical.member == "report"
         for seed in range(3):
@@ -473,7 +489,7 @@ class TestGrouping:
         ]
 
     def test_knobs_are_passed_to_the_judge(self) -> None:
-        left, right = HERNANDEZ, "This is a rare occurrence, as tragic as it may be."
+        left, right = FERREIRA, "We believe this was a rare event, however serious it is."
         assert compare_quotes(left, right) == ("reworded", 81.8)
         strict = MatchRules(min_similarity=0.95, min_run=50)
         assert compare_quotes(left, right, rules=strict) is None
@@ -490,7 +506,8 @@ class TestGrouping:
             align_story([Member("x", []), Member("x", [])])
 
 
-# Gold labels: every gold match of a three-article dev cluster.
+# Gold labels: every gold match of a three-article cluster, the
+# repository's and the corpus's dev clusters.
 
 THREE_ARTICLE_CLUSTERS = [
     "03_vegas_strip_shooting",
@@ -510,9 +527,9 @@ STAR_SPLITS = {
 }
 
 
-@pytest.mark.parametrize("name", THREE_ARTICLE_CLUSTERS)
-def test_gold_matches_share_a_statement(shared_dir: Path, name: str) -> None:
-    cluster = load(shared_dir, name)
+def check_gold_matches(cluster: dict[str, Any], name: str) -> int:
+    """Each gold match of ``cluster`` is in one statement (but the known
+    splits); the number of matches checked."""
     articles = cluster["articles"]
     assert len(articles) == 3
     members = [
@@ -534,8 +551,18 @@ def test_gold_matches_share_a_statement(shared_dir: Path, name: str) -> None:
             else:
                 assert s_left == s_right, f"{match['relation']} pair split: {label}"
                 checked += 1
-    assert checked > 0
     assert split == sum(label[0] == name for label in STAR_SPLITS)
+    return checked
+
+
+def test_gold_matches_share_a_statement_in_the_repositorys_story() -> None:
+    cluster = load_json("story.json")
+    assert check_gold_matches(cluster, "story") == 5
+
+
+@pytest.mark.parametrize("name", THREE_ARTICLE_CLUSTERS)
+def test_gold_matches_share_a_statement(shared_dir: Path, name: str) -> None:
+    assert check_gold_matches(load(shared_dir, name), name) > 0
 
 
 def test_cohen_transcripts_group_by_statement(shared_dir: Path) -> None:
@@ -568,8 +595,8 @@ def test_cohen_transcripts_group_by_statement(shared_dir: Path) -> None:
     assert story.statements[s].omitted_by == ("b", "c")
 
 
-# Fifty outlets: each runs the AP copy with one quotation paragraph dropped
-# and a few paragraphs of its own.
+# Fifty outlets: each runs the wire copy with one quotation paragraph
+# dropped and a few paragraphs of its own.
 
 
 def _own_quotes(rng: random.Random, vocabulary: list[str], n: int) -> list[str]:
@@ -578,13 +605,12 @@ def _own_quotes(rng: random.Random, vocabulary: list[str], n: int) -> list[str]:
     ]
 
 
-def test_fifty_members(shared_dir: Path, vegas: dict[str, str]) -> None:
-    ap = vegas["ap"]
-    paragraphs = ap.split("\n\n")
+def test_fifty_members(market: dict[str, str], pair_texts: tuple[str, str]) -> None:
+    wire = market["wire"]
+    paragraphs = wire.split("\n\n")
     quoted = [i for i, p in enumerate(paragraphs) if '"' in p]
-    # Words for each outlet's own quotations, from articles on other stories.
-    other = load(shared_dir, "01_kalashnikov_letter")["articles"][0]["text"]
-    vocabulary = sorted({w.lower() for w in re.findall(r"[A-Za-z]{4,}", other)})
+    # Words for each outlet's own quotations, from an article on another story.
+    vocabulary = sorted({w.lower() for w in re.findall(r"[A-Za-z]{4,}", pair_texts[0])})
     rng = random.Random(50)
     members: list[Member] = []
     for i in range(50):
@@ -592,14 +618,16 @@ def test_fifty_members(shared_dir: Path, vegas: dict[str, str]) -> None:
         own = [f'"{q}" said resident number {i}.' for q in _own_quotes(rng, vocabulary, 6)]
         text = "\n\n".join(kept[:5] + own + kept[5:])
         members.append(member(f"outlet-{i:02}", text, rng.randint(0, 600), order=i))
-    assert 18 <= sum(len(m.quotes) for m in members) / len(members) <= 22
+    wire_quotes = extract_quotes(wire)
+    # Each outlet dropped a paragraph of one or two quotations and added six.
+    for m in members:
+        assert len(wire_quotes) + 4 <= len(m.quotes) <= len(wire_quotes) + 5
 
     story = align_story(members)
     assert_consistent(story, members)
-    ap_quotes = extract_quotes(ap)
     shared = [st for st in story.statements if len(st.carried_by) > 1]
-    assert len(shared) == len(ap_quotes)
-    for q in ap_quotes:
+    assert len(shared) == len(wire_quotes)
+    for q in wire_quotes:
         expected = {m.key for m in members if any(keys(x.text) == keys(q.text) for x in m.quotes)}
         carriers = [st for st in shared if keys(text_of(members, st.canonical)) == keys(q.text)]
         assert len(carriers) == 1
@@ -679,13 +707,9 @@ def test_prefilter_never_drops_a_match(
             assert _passes(left, right, rules), (left, right, rules)
 
 
-def test_prefilter_on_the_corpus(shared_dir: Path, vegas: dict[str, str]) -> None:
-    """Every pair of quotes from different articles of the corpus (and the
-    edited Vegas outlets) that judge_keys matches passes the pre-filter."""
-    texts = list(vegas.values())
-    for path in sorted((shared_dir / "corpus" / "dev").glob("*.json")):
-        texts += [a["text"] for a in json.loads(path.read_text("utf-8"))["articles"]]
-    texts += [p.read_text("utf-8") for p in sorted((shared_dir / "corpus" / "seeds").glob("*.txt"))]
+def _prefilter_passes_every_match(texts: list[str]) -> int:
+    """Every pair of quotes from different texts that judge_keys matches
+    passes the pre-filter; the number of such pairs."""
     per_text = [[q.text for q in extract_quotes(t)] for t in texts]
     matched = 0
     for i, left_quotes in enumerate(per_text):
@@ -695,4 +719,20 @@ def test_prefilter_on_the_corpus(shared_dir: Path, vegas: dict[str, str]) -> Non
                     if compare_quotes(left, right) is not None:
                         matched += 1
                         assert _passes(left, right), (left, right)
-    assert matched > 100
+    return matched
+
+
+def test_prefilter_on_the_repositorys_articles(
+    market: dict[str, str], pair_texts: tuple[str, str]
+) -> None:
+    """The story's outlets (the edited ones too) and the pair."""
+    assert _prefilter_passes_every_match([*market.values(), *pair_texts]) > 50
+
+
+def test_prefilter_on_the_corpus(shared_dir: Path, market: dict[str, str]) -> None:
+    """The same over every article of the labelled corpus as well."""
+    texts = list(market.values())
+    for path in sorted((shared_dir / "corpus" / "dev").glob("*.json")):
+        texts += [a["text"] for a in json.loads(path.read_text("utf-8"))["articles"]]
+    texts += [p.read_text("utf-8") for p in sorted((shared_dir / "corpus" / "seeds").glob("*.txt"))]
+    assert _prefilter_passes_every_match(texts) > 100

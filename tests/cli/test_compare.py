@@ -30,8 +30,8 @@ def api() -> Iterator[TestClient]:
         yield client
 
 
-def test_report_on_the_seeds(runner: CliRunner, seed_paths: tuple[Path, Path]) -> None:
-    left, right = map(str, seed_paths)
+def test_report_on_the_pair(runner: CliRunner, pair_paths: tuple[Path, Path]) -> None:
+    left, right = map(str, pair_paths)
     result = runner.invoke(app, ["compare", left, right])
 
     assert result.exit_code == 0, result.output
@@ -40,52 +40,52 @@ def test_report_on_the_seeds(runner: CliRunner, seed_paths: tuple[Path, Path]) -
     assert out.startswith(f"{left} ↔ {right}\n")
     assert re.search(r"^  \d+ match(es)?: .*identical", out, re.MULTILINE)
     assert "\nMatches\n" in out and f"\nOnly in left ({left})\n" in out
-    assert "reckless remarks" in out
-    assert "{+But+} We take this opportunity" in out  # the reworded pair's diff, inline
-    assert "— Mr Kirby" in out  # an omitted quote with its speaker
+    assert "wild stories" in out
+    assert "{+But+} Let me say this plainly" in out  # the reworded pair's diff, inline
+    assert "— Mr Okafor" in out  # an omitted quote with its speaker
     assert "    edits: inserted (start, right)\n" in out  # the "But"
-    # The right's "tarnishing" is in the left, unquoted.
-    assert "echoed unquoted in left: Reports of sales to Moscow" in out
-    # What one outlet alone reports: the Ukraine passage is only in the left.
+    # The right's "frightening" is in the left, unquoted.
+    assert "echoed unquoted in left: The union's claims were designed to frighten" in out
+    # What one outlet alone reports: the island council's passage is only in the left.
     only_left = out.split(f"\nPassages only in left ({left})\n")[1].split("\nPassages only")[0]
-    assert "    Ukraine severed relations with Pyongyang in July" in only_left
+    assert "    Gull Island's council withdrew its support" in only_left
     assert re.search(r"^  offsets \d+–\d+, \d+ words$", only_left, re.MULTILINE)
 
 
-def test_report_without_passages(runner: CliRunner, seed_paths: tuple[Path, Path]) -> None:
-    with_them = runner.invoke(app, ["compare", *map(str, seed_paths)]).stdout
-    result = runner.invoke(app, ["compare", *map(str, seed_paths), "--no-passages"])
+def test_report_without_passages(runner: CliRunner, pair_paths: tuple[Path, Path]) -> None:
+    with_them = runner.invoke(app, ["compare", *map(str, pair_paths)]).stdout
+    result = runner.invoke(app, ["compare", *map(str, pair_paths), "--no-passages"])
     assert result.exit_code == 0, result.output
     assert "Passages only" in with_them and "Passages only" not in result.stdout
     assert with_them.startswith(result.stdout)  # the quotes' part is the same
-    refused = runner.invoke(app, ["compare", *map(str, seed_paths), "--no-passages", "--semantic"])
+    refused = runner.invoke(app, ["compare", *map(str, pair_paths), "--no-passages", "--semantic"])
     assert refused.exit_code != 0 and "passages" in refused.output
 
 
-def test_colours(runner: CliRunner, seed_paths: tuple[Path, Path]) -> None:
-    left, right = map(str, seed_paths)
+def test_colours(runner: CliRunner, pair_paths: tuple[Path, Path]) -> None:
+    left, right = map(str, pair_paths)
     coloured = runner.invoke(app, ["compare", left, right, "--color"]).stdout
     plain = runner.invoke(app, ["compare", left, right, "--no-color"]).stdout
-    assert "\x1b[32m\x1b[4mBut\x1b[0m We take" in coloured  # insertion in green
+    assert "\x1b[32m\x1b[4mBut\x1b[0m Let me" in coloured  # insertion in green
     assert not ANSI.search(plain)
     # The same report, but for how changes are marked.
     assert ANSI.sub("", coloured) == WDIFF.sub(r"\1\2", plain)
 
 
-def test_no_color_environment(runner: CliRunner, seed_paths: tuple[Path, Path]) -> None:
-    left, right = map(str, seed_paths)
+def test_no_color_environment(runner: CliRunner, pair_paths: tuple[Path, Path]) -> None:
+    left, right = map(str, pair_paths)
     result = runner.invoke(app, ["compare", left, right], env={"NO_COLOR": "1"})
     assert result.exit_code == 0 and not ANSI.search(result.stdout)
 
 
 def test_json_is_the_api_response(
-    runner: CliRunner, api: TestClient, seed_paths: tuple[Path, Path], seed_texts: tuple[str, str]
+    runner: CliRunner, api: TestClient, pair_paths: tuple[Path, Path], pair_texts: tuple[str, str]
 ) -> None:
-    result = runner.invoke(app, ["compare", *map(str, seed_paths), "--json"])
+    result = runner.invoke(app, ["compare", *map(str, pair_paths), "--json"])
     assert result.exit_code == 0
-    body = {"left": {"text": seed_texts[0]}, "right": {"text": seed_texts[1]}}
+    body = {"left": {"text": pair_texts[0]}, "right": {"text": pair_texts[1]}}
     assert json.loads(result.stdout) == api.post("/v1/compare", json=body).json()
-    quotes_only = runner.invoke(app, ["compare", *map(str, seed_paths), "--json", "--no-passages"])
+    quotes_only = runner.invoke(app, ["compare", *map(str, pair_paths), "--json", "--no-passages"])
     expected = api.post("/v1/compare", json={**body, "passages": False}).json()
     assert json.loads(quotes_only.stdout) == expected and "passages" not in expected
 
@@ -115,11 +115,11 @@ def test_html_files_are_read_as_html(runner: CliRunner, api: TestClient, tmp_pat
 
 
 def test_stdin(
-    runner: CliRunner, seed_paths: tuple[Path, Path], seed_texts: tuple[str, str]
+    runner: CliRunner, pair_paths: tuple[Path, Path], pair_texts: tuple[str, str]
 ) -> None:
-    from_file = runner.invoke(app, ["compare", *map(str, seed_paths), "--json"])
+    from_file = runner.invoke(app, ["compare", *map(str, pair_paths), "--json"])
     from_stdin = runner.invoke(
-        app, ["compare", "-", str(seed_paths[1]), "--json"], input=seed_texts[0]
+        app, ["compare", "-", str(pair_paths[1]), "--json"], input=pair_texts[0]
     )
     assert from_stdin.exit_code == 0
     assert from_stdin.stdout == from_file.stdout
@@ -138,13 +138,13 @@ def test_stdin(
     ],
 )
 def test_bad_input_exits_2(
-    runner: CliRunner, tmp_path: Path, seed_paths: tuple[Path, Path], make, message: str
+    runner: CliRunner, tmp_path: Path, pair_paths: tuple[Path, Path], make, message: str
 ) -> None:
     (tmp_path / "latin1.txt").write_bytes("“Café,” he said.".encode("cp1252"))
     (tmp_path / "empty.txt").write_text(" \n")
     (tmp_path / "script.html").write_text("<script>alert('“x”')</script>")
 
-    result = runner.invoke(app, ["compare", str(make(tmp_path)), str(seed_paths[1])])
+    result = runner.invoke(app, ["compare", str(make(tmp_path)), str(pair_paths[1])])
 
     assert result.exit_code == 2
     assert result.stdout == ""

@@ -23,6 +23,7 @@ from service.http import create_app
 from service.platform.config import Settings
 from service.platform.html import html_to_text
 from tests.databases import scratch_postgres
+from tests.fixtures import FIXTURES
 
 URL = "https://example.com/news/1"
 WIN = '"We will win," she said.\n'
@@ -138,18 +139,19 @@ def test_standard_input(runner: CliRunner) -> None:
 
 
 @pytest.mark.usefixtures("database")
-def test_ninjs_item_is_identified_by_its_uri(runner: CliRunner, shared_dir: Path) -> None:
-    path = shared_dir / "corpus" / "clients" / "ninjs" / "dpa_text.json"
+def test_ninjs_item_is_identified_by_its_uri(runner: CliRunner) -> None:
+    path = FIXTURES / "ninjs-html.json"
     uri = json.loads(path.read_text("utf-8"))["uri"]
 
     first = ingest(runner, str(path))
-    again = ingest(runner, str(path), "--outlet", "dpa")
+    again = ingest(runner, str(path), "--outlet", "Beispiel-Agentur")
     listed = runner.invoke(app, ["versions", uri])
 
     assert CREATED.match(first[0])
     assert again == [first[0].replace("created", "unchanged")]
     assert listed.exit_code == 0
-    assert f"{first[0].rsplit(' ', 1)[1]} · dpa" in listed.stdout  # the copyright holder
+    # The outlet is the item's copyright holder.
+    assert f"{first[0].rsplit(' ', 1)[1]} · Beispiel-Agentur" in listed.stdout
 
 
 @pytest.mark.usefixtures("database")

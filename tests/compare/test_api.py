@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -11,6 +10,7 @@ from fastapi.testclient import TestClient
 from service.compare.schemas import CompareResponse
 from service.compare.service import TextSource
 from service.core import compare_texts
+from tests.fixtures import FIXTURES
 
 
 def words(text: str) -> str:
@@ -35,10 +35,10 @@ def assert_contract(body: dict[str, Any], left_text: str, right_text: str) -> No
         assert {op["op"] for op in m["diff"]} <= {"equal", "insert", "delete", "replace"}
 
 
-def test_seed_articles(
-    client: TestClient, seed_texts: tuple[str, str], seed_gold: dict[str, Any]
+def test_the_pairs_articles(
+    client: TestClient, pair_texts: tuple[str, str], pair_gold: dict[str, Any]
 ) -> None:
-    left, right = seed_texts
+    left, right = pair_texts
     response = client.post("/v1/compare", json={"left": {"text": left}, "right": {"text": right}})
 
     assert response.status_code == 200
@@ -49,14 +49,14 @@ def test_seed_articles(
     assert body == expected.model_dump(mode="json", exclude_unset=True)
     contract = {"left", "right", "matches", "left_only", "right_only"}
     assert set(body) == contract | {"echoes", "attribution_drift", "passages"}
-    # The seeds' unquoted echo: "tarnishing" (right) in the left's narration.
+    # The pair's unquoted echo: "frightening" (right) in the left's narration.
     (echo,) = body["echoes"]
-    assert echo["echoed_in"] == "left" and left[echo["start"] : echo["end"]] == "tarnish"
-    # The passages each outlet alone carries: Ukraine cutting ties (left),
-    # the Putin–Kim letters (right).
+    assert echo["echoed_in"] == "left" and left[echo["start"] : echo["end"]] == "frighten"
+    # The passages each outlet alone carries: the island council (left),
+    # the minister's letter and the reply (right).
     passages = body["passages"]
-    assert any("Ukraine severed relations" in p["text"] for p in passages["left_only"])
-    assert any("Mr Kim responded with a letter" in p["text"] for p in passages["right_only"])
+    assert any("Gull Island's council withdrew" in p["text"] for p in passages["left_only"])
+    assert any("answered in a letter of his own" in p["text"] for p in passages["right_only"])
     assert "text" not in body["left"] and "outlet" not in body["left"]
     assert_contract(body, left, right)
 
@@ -64,7 +64,9 @@ def test_seed_articles(
     found = {
         (words(texts[m["left"]]), words(texts[m["right"]]), m["relation"]) for m in body["matches"]
     }
-    for gold in seed_gold["pairs"][0]["matches"]:
+    (pair,) = pair_gold["pairs"]
+    assert len(pair["matches"]) == len(found)
+    for gold in pair["matches"]:
         assert (words(gold["left"]), words(gold["right"]), gold["relation"]) in found
 
 
@@ -81,17 +83,20 @@ def test_outlets_are_echoed(client: TestClient) -> None:
     assert body["matches"][0]["relation"] == "identical"
 
 
-def test_html_sides_return_their_text(client: TestClient, shared_dir: Path) -> None:
-    pages = shared_dir / "corpus" / "clients" / "html"
-    nbc = next(pages.glob("7a457a4f7173*.html")).read_text("utf-8")  # NBC News
-    hill = next(pages.glob("6ebac05f637e*.html")).read_text("utf-8")  # The Hill, same event
+def test_html_sides_return_their_text(client: TestClient) -> None:
+    # Two outlets' whole article pages on one event (tests/fixtures/pages/).
+    gazette = (FIXTURES / "pages" / "harbour-gazette.html").read_text("utf-8")
+    courier = (FIXTURES / "pages" / "island-courier.html").read_text("utf-8")
 
-    response = client.post("/v1/compare", json={"left": {"html": nbc}, "right": {"html": hill}})
+    response = client.post(
+        "/v1/compare", json={"left": {"html": gazette}, "right": {"html": courier}}
+    )
 
     assert response.status_code == 200
     body = response.json()
     left_text, right_text = body["left"]["text"], body["right"]["text"]
-    assert "pleaded guilty" in left_text and "<" not in left_text
+    assert "Gull Island's council withdrew its support" in left_text and "<" not in left_text
+    assert "Accept all" not in left_text and "Sign up" not in right_text  # no boilerplate
     assert "\n\n" in right_text
     assert body["left"]["quotes"] and body["right"]["quotes"] and body["matches"]
     assert_contract(body, left_text, right_text)

@@ -203,15 +203,15 @@ class TestAttributionDrift:
 
 
 class TestEchoes:
-    def test_the_seeds_tarnishing_is_echoed_as_tarnish(self, seed_texts: tuple[str, str]) -> None:
-        left, right = seed_texts
+    def test_the_pairs_frightening_is_echoed_as_frighten(self, pair_texts: tuple[str, str]) -> None:
+        left, right = pair_texts
         c = compare_texts(left, right)
         assert c.insight is not None
-        (tarnishing,) = [i for i, q in enumerate(c.right.quotes) if q.text == "tarnishing"]
-        echo = c.insight.echo_of("right", tarnishing)
+        (frightening,) = [i for i, q in enumerate(c.right.quotes) if q.text == "frightening"]
+        echo = c.insight.echo_of("right", frightening)
         assert echo is not None
-        (entry,) = [e for e in body(c)["echoes"] if e["text"] == "tarnish"]
-        assert entry["quote"] == f"R{tarnishing + 1}" and entry["echoed_in"] == "left"
+        (entry,) = [e for e in body(c)["echoes"] if e["text"] == "frighten"]
+        assert entry["quote"] == f"R{frightening + 1}" and entry["echoed_in"] == "left"
         assert (entry["start"], entry["end"], entry["kind"]) == (echo.start, echo.end, "indirect")
 
     def test_a_quote_run_as_the_outlets_own_words(self) -> None:
@@ -220,13 +220,14 @@ class TestEchoes:
         assert entry["kind"] == "narration"
 
 
-def test_the_body_carries_the_passages(seed_texts: tuple[str, str]) -> None:
-    passages = body(compare_texts(*seed_texts))["passages"]
+def test_the_body_carries_the_passages(pair_texts: tuple[str, str]) -> None:
+    passages = body(compare_texts(*pair_texts))["passages"]
     assert set(passages) == {"left_only", "right_only", "aligned"}
     for item in passages["aligned"]:
         assert item["relation"] in {"same", "reworded", "split", "merged"}
         assert item["left"] and item["right"]
-    left, _ = seed_texts
+    left, _ = pair_texts
+    assert passages["aligned"] and passages["left_only"]
     for passage in passages["left_only"]:
         assert left[passage["start"] : passage["end"]] == passage["text"]
 

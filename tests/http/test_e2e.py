@@ -108,8 +108,8 @@ def test_healthz(http: httpx.Client) -> None:
     assert response.json() == {"status": "ok"}
 
 
-def test_compare_seeds(http: httpx.Client, seed_texts: tuple[str, str]) -> None:
-    left, right = seed_texts
+def test_compare_the_pair(http: httpx.Client, pair_texts: tuple[str, str]) -> None:
+    left, right = pair_texts
     response = http.post("/v1/compare", json={"left": {"text": left}, "right": {"text": right}})
     assert response.status_code == 200
     sides = TextSource(left), TextSource(right)

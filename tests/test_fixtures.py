@@ -8,6 +8,7 @@ quotes account for every quote of both articles.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from service.platform.html import html_to_text
 from tests.fixtures import FIXTURES, PAIR, load_json, shared_or_skip
 
+TESTS = Path(__file__).resolve().parent
 LABELLED = ["pair.json", "story.json"]
 
 
@@ -70,7 +72,7 @@ def test_without_the_corpus_its_tests_skip_saying_where_it_was_looked_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("SOURCEDIFF_REQUIRE_SHARED", raising=False)
-    missing = tmp_path / "shared"
+    missing = tmp_path / "not-here"
     with pytest.raises(pytest.skip.Exception, match=re.escape(str(missing / "corpus"))):
         shared_or_skip(missing)
     monkeypatch.setenv("SOURCEDIFF_REQUIRE_SHARED", "1")
@@ -88,6 +90,37 @@ def test_the_tests_that_read_the_corpus_are_marked(request: pytest.FixtureReques
     marked = {item.nodeid for item in items if item.get_closest_marker("corpus")}
     reading = {item.nodeid for item in items if "shared_dir" in item.fixturenames}
     assert marked == reading
+
+
+def _path_constants(path: Path) -> list[tuple[int, str]]:
+    """String constants that name ``shared/`` as a path (docstrings aside)."""
+    tree = ast.parse(path.read_text("utf-8"))
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    pattern = re.compile(r"^(\.\./)*shared(/|$)")
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and pattern.match(node.value)
+    ]
+
+
+def test_only_the_corpus_fixture_points_outside_the_repository() -> None:
+    """A test that builds a path to ``../shared`` itself would fail (or skip
+    nothing) in a bare clone: the corpus is reached through ``shared_dir``."""
+    found = [
+        f"{path.relative_to(TESTS.parent)}:{line} {value!r}"
+        for path in sorted(TESTS.rglob("*.py"))
+        if path != TESTS / "conftest.py"
+        for line, value in _path_constants(path)
+    ]
+    assert not found, f"paths to ../shared outside tests/conftest.py: {found}"
 
 
 def _runs(text: str, n: int = 8) -> set[tuple[str, ...]]:

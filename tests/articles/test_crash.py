@@ -183,12 +183,12 @@ def wait_for_progress(ledger: Ledger, acks: int, server: Server) -> None:
         time.sleep(0.01)
 
 
-def run_clients(server: Server, seed_texts: tuple[str, str], prefix: str) -> Ledger:
+def run_clients(server: Server, texts: tuple[str, str], prefix: str) -> Ledger:
     """Clients ingesting while the server is killed and restarted ``KILLS`` times."""
     ledger = Ledger()
     stop = threading.Event()
     barrier = threading.Barrier(SHARED_CLIENTS)
-    left, right = seed_texts
+    left, right = texts
     jobs: list[Callable[[], None]] = [
         partial(own_client, server.url, ledger, stop, left, f"{prefix}/c{i}")
         for i in range(OWN_CLIENTS)
@@ -265,13 +265,13 @@ def check_store(base_url: str, ledger: Ledger) -> None:
 
 
 def test_acknowledged_versions_survive_kills(
-    database_url: str, engine: Engine, seed_texts: tuple[str, str]
+    database_url: str, engine: Engine, pair_texts: tuple[str, str]
 ) -> None:
     # ``engine`` has migrated the database, which PostgreSQL needs first.
     # API keys off: not about auth; every request is the tenant ``default``.
     prefix = f"https://crash.example/{uuid.uuid4().hex[:12]}"
     with Server(database_url, workers=2, env={"SOURCEDIFF_AUTH_DISABLED": "1"}) as server:
-        ledger = run_clients(server, seed_texts, prefix)
+        ledger = run_clients(server, pair_texts, prefix)
         assert all(status == 503 for status in ledger.statuses), ledger.statuses
         assert any(ack.created for ack in ledger.acks)
         assert any(not ack.created for ack in ledger.acks)

@@ -20,13 +20,13 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.fixtures import PAIR
 from tests.serving import Server
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
 REPO = Path(__file__).resolve().parents[2]
-SEEDS = sorted((REPO.parent / "shared" / "corpus" / "seeds").glob("*.txt"))
 CHROMIUM = os.environ.get("SOURCEDIFF_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(os.environ.get("SOURCEDIFF_SCREENSHOTS", REPO / "build" / "screenshots"))
 # As the machine's notes advise: no sandbox (root in a container), and none
@@ -57,25 +57,25 @@ def browser() -> Iterator[Any]:
 
 
 class Site:
-    """The server, its admin key and the two seed articles stored in a story."""
+    """The server, its admin key and the repository's pair stored in a story."""
 
     def __init__(self, server: Server, key: str) -> None:
         self.url, self.key = server.url, key
         headers = {"Authorization": f"Bearer {key}"}
         ids = []
-        for path, outlet in zip(SEEDS, ("Korea Herald", "Straits Times"), strict=True):
+        for path, outlet in zip(PAIR, ("Harbour Gazette", "Island Courier"), strict=True):
             body = {
                 "outlet": outlet,
-                "url": f"https://{outlet.split()[0].lower()}.example/nk-arms",
-                "title": f"{outlet} on North Korea's arms",
-                "text": path.read_text(),
-                "story": "nk-arms",
+                "url": f"https://{outlet.split()[0].lower()}.example/ferry-checks",
+                "title": f"{outlet} on the ferry checks",
+                "text": path.read_text("utf-8"),
+                "story": "ferry-checks",
             }
             stored = httpx.post(f"{self.url}/v1/articles", json=body, headers=headers)
             assert stored.status_code == 201, stored.text
             ids.append(stored.json()["id"])
         self.left, self.right = ids
-        edited = {**body, "text": body["text"].replace("But we take", "We take")}
+        edited = {**body, "text": body["text"].replace("But let me say", "Let me say")}
         assert httpx.post(f"{self.url}/v1/articles", json=edited, headers=headers).is_success
 
 
@@ -117,14 +117,14 @@ def _shot(page: Any, name: str) -> Path:
     return path
 
 
-def test_the_seed_comparison_highlights_and_links_every_quote(page: Any, site: Site) -> None:
+def test_the_comparison_highlights_and_links_every_quote(page: Any, site: Site) -> None:
     _sign_in(page, site, f"/compare?left={site.left}&right={site.right}%401")
     left, right = page.locator(".side-left"), page.locator(".side-right")
     # Linked quotes: each matched quote is a link to its partner's anchor.
     linked_left = left.locator("a.q[data-partners]")
     linked_right = right.locator("a.q[data-partners]")
-    expect(linked_left).to_have_count(5)
-    expect(linked_right).to_have_count(5)
+    expect(linked_left).to_have_count(8)
+    expect(linked_right).to_have_count(9)
     for link in linked_left.all():
         partner = link.get_attribute("href")
         assert partner and re.fullmatch(r"#R\d+", partner)
@@ -132,40 +132,41 @@ def test_the_seed_comparison_highlights_and_links_every_quote(page: Any, site: S
     # Relations by colour class, symbol and words.
     expect(left.locator("a.q.rel-identical")).to_have_count(3)
     expect(right.locator("a.q.rel-reworded ins")).to_have_text("But")
-    expect(left.locator("a.q.rel-partial")).to_have_count(1)
+    expect(left.locator("a.q.rel-partial")).to_have_count(3)
     # Omitted quotes are marked and flagged in the margin.
-    expect(right.locator("mark.q.rel-omitted")).to_have_count(12)
+    expect(right.locator("mark.q.rel-omitted")).to_have_count(10)
     expect(left.locator("mark.q.rel-omitted")).to_have_count(2)
-    expect(right.locator(".flag-item").first).to_contain_text("not in Korea Herald")
-    assert right.locator(".flag-item:not(.passage-flag)").count() == 12
+    expect(right.locator(".flag-item").first).to_contain_text("not in Harbour Gazette")
+    assert right.locator(".flag-item:not(.passage-flag)").count() == 10
     # The summary and the legend.
     expect(page.locator('[data-relation="identical"] dd')).to_have_text("3")
-    expect(page.locator('[data-relation="reworded"] dd')).to_have_text("1")
-    expect(page.locator('[data-omitted="right"] dd')).to_have_text("12")
+    expect(page.locator('[data-relation="reworded"] dd')).to_have_text("2")
+    expect(page.locator('[data-omitted="right"] dd')).to_have_text("10")
     expect(page.locator(".summary .legend")).to_contain_text("one is a fragment of the other")
-    expect(page.locator("#R1")).to_contain_text("tarnishing")
+    expect(page.locator("#R1")).to_contain_text("frightening")
     # The passages each outlet alone carries, and the unquoted echo.
     expect(page.locator('.passage-list[data-side="left"]')).to_contain_text(
-        "Ukraine severed relations with Pyongyang"
+        "Gull Island's council withdrew its support"
     )
     expect(page.locator('.passage-list[data-side="right"]')).to_contain_text(
-        "Mr Kim responded with a letter"
+        "answered in a letter of his own"
     )
-    expect(page.locator(".omitted-list .echo")).to_contain_text("attempt to tarnish")
+    expect(page.locator(".omitted-list .echo")).to_contain_text("designed to frighten")
     # In the text itself: the passage set apart, and said so in the margin.
-    ukraine = left.locator(".unshared", has_text="Ukraine severed relations with Pyongyang")
-    expect(ukraine).to_have_count(1)
-    expect(ukraine).to_be_visible()
-    expect(left.locator(".passage-flag").first).to_contain_text("words not in Straits Times")
-    expect(right.locator(".unshared", has_text="Mr Kim responded with a letter")).to_have_count(1)
+    council = left.locator(".unshared", has_text="Gull Island's council withdrew its support")
+    expect(council).to_have_count(1)
+    expect(council).to_be_visible()
+    expect(left.locator(".passage-flag").first).to_contain_text("words not in Island Courier")
+    expect(right.locator(".unshared", has_text="answered in a letter of his own")).to_have_count(1)
     assert left.locator(".unshared").count() >= left.locator(".passage-flag").count() > 0
-    ukraine.scroll_into_view_if_needed()
+    council.scroll_into_view_if_needed()
     _shot(page, "compare-passages")
 
 
 def test_clicking_a_quote_shows_its_partner(page: Any, site: Site) -> None:
     _sign_in(page, site, f"/compare?left={site.left}&right={site.right}%401")
-    quote = page.locator(".side-left a.q.rel-reworded")
+    # The first reworded quote: "Let me say this plainly", to which the right adds "But".
+    quote = page.locator(".side-left a.q.rel-reworded").first
     partner_id = quote.get_attribute("data-partners")
     partner = page.locator(f"#{partner_id}")
     # Far down its column: not in view until the quote is clicked.
@@ -179,7 +180,7 @@ def test_clicking_a_quote_shows_its_partner(page: Any, site: Site) -> None:
     selected = page.locator("#selected")
     expect(selected).to_contain_text("reworded")
     expect(selected.locator("ins")).to_contain_text(["But"])
-    _shot(page, "compare-seeds")
+    _shot(page, "compare-pair")
 
 
 def test_the_keyboard_reaches_quotes_and_follows_them(page: Any, site: Site) -> None:
@@ -237,7 +238,7 @@ def test_version_history_and_diff_pages(page: Any, site: Site) -> None:
 
 
 def test_the_story_page_groups_quotes_across_outlets(page: Any, site: Site) -> None:
-    _sign_in(page, site, "/stories/nk-arms")
+    _sign_in(page, site, "/stories/ferry-checks")
     statements = page.locator("li.statement")
     assert statements.count() >= 10
     expect(page.locator(".omitted-by").first).to_contain_text("omitted by")

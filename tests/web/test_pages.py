@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,8 +15,8 @@ from sqlmodel import Session
 from service.http import create_app
 from service.keys.service import create_key
 from service.platform.config import Settings
+from tests.fixtures import PAIR
 
-SEEDS = sorted((Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seeds").glob("*.txt"))
 HTML = {"accept": "text/html,application/xhtml+xml"}
 HOSTILE = (
     'Intro <b>bold</b> & <img src=x onerror="window.__pwned=1">.\n'
@@ -271,16 +270,18 @@ def test_version_history_and_the_diff_of_two_versions(pages: TestClient) -> None
 
 def test_the_story_page_lists_statements_and_who_omits_them(pages: TestClient) -> None:
     story = f"story-{uuid.uuid4().hex[:8]}"
-    left, right = (path.read_text() for path in SEEDS)
-    _store(pages, None, left, outlet="Korea Herald", story=story, url=f"https://a.example/{story}")
+    left, right = (path.read_text("utf-8") for path in PAIR)
     _store(
-        pages, None, right, outlet="Straits Times", story=story, url=f"https://b.example/{story}"
+        pages, None, left, outlet="Harbour Gazette", story=story, url=f"https://a.example/{story}"
+    )
+    _store(
+        pages, None, right, outlet="Island Courier", story=story, url=f"https://b.example/{story}"
     )
     page = pages.get(f"/stories/{story}", headers=HTML)
     assert page.status_code == 200
-    assert "Korea Herald" in page.text and "Straits Times" in page.text
+    assert "Harbour Gazette" in page.text and "Island Courier" in page.text
     assert page.text.count('class="statement"') >= 10
-    assert "omitted by Korea Herald" in page.text
+    assert "omitted by Harbour Gazette" in page.text
     assert "<ins>But</ins>" in page.text or "<del>But</del>" in page.text
 
 

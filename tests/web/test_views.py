@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,13 +17,13 @@ from service.web.views import (
     marked_runs,
     unified_runs,
 )
+from tests.fixtures import PAIR
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seeds"
 
-
-def _seed_view() -> ComparisonView:
-    left, right = sorted(SEEDS.glob("*.txt"))
-    return comparison_view(compare_texts(left.read_text(), right.read_text()))
+def _pair_view() -> ComparisonView:
+    """The repository's pair (tests/fixtures/pair/) as the compare page shows it."""
+    left, right = PAIR
+    return comparison_view(compare_texts(left.read_text("utf-8"), right.read_text("utf-8")))
 
 
 def _shown(side: SideView) -> str:
@@ -44,7 +42,7 @@ def _shown(side: SideView) -> str:
 
 
 def test_passages_one_side_lacks_are_set_apart_in_its_text() -> None:
-    view = _seed_view()
+    view = _pair_view()
     unshared = {
         name: " ".join(
             piece.text
@@ -54,43 +52,49 @@ def test_passages_one_side_lacks_are_set_apart_in_its_text() -> None:
         )
         for name, side in (("left", view.left), ("right", view.right))
     }
-    # The seeds' founding example: each side's own reporting.
-    assert "Ukraine severed relations with Pyongyang" in unshared["left"]
-    assert "Ukraine severed relations" not in unshared["right"]
-    assert "Putin" in unshared["right"] and "letter" in unshared["right"]
+    # Each side's own reporting.
+    assert "Gull Island's council withdrew its support" in unshared["left"]
+    assert "Gull Island's council" not in unshared["right"]
+    assert "Ruth Calder" in unshared["right"] and "letter" in unshared["right"]
     # The margin counts each passage once, where it begins.
     flagged = [p for para in view.left.paragraphs for p in para.passages]
     assert len(flagged) == len({(p.start, p.end) for p in flagged}) > 0
     starts = [piece for para in view.left.paragraphs for piece in para.pieces]
     assert sum(isinstance(x, Unshared) and x.first for x in starts) == len(flagged)
     # Sentences both sides carry are not set apart.
-    assert "North Korea has denied US claims" not in unshared["right"]
+    for side in ("left", "right"):
+        assert "About 40 sailings a week" not in unshared[side]
 
 
-def test_the_seed_pages_show_every_word_of_both_articles() -> None:
-    view = _seed_view()
-    for side, path in zip((view.left, view.right), sorted(SEEDS.glob("*.txt")), strict=True):
-        text = path.read_text()
+def test_the_pair_pages_show_every_word_of_both_articles() -> None:
+    view = _pair_view()
+    for side, path in zip((view.left, view.right), PAIR, strict=True):
+        text = path.read_text("utf-8")
         non_blank = "\n".join(line for line in text.split("\n") if line.strip())
         assert _shown(side) == non_blank
 
 
-def test_the_seed_relations_partners_and_omissions() -> None:
-    view = _seed_view()
-    assert view.counts == {"identical": 3, "reworded": 1, "partial": 1}
+def test_the_pair_relations_partners_and_omissions() -> None:
+    view = _pair_view()
+    assert view.counts == {"identical": 3, "reworded": 2, "partial": 4}
     by_id = {q.id: q for q in view.left.quotes + view.right.quotes}
     for pair in view.pairs:
         assert pair.right.id in pair.left.partners and pair.left.id in pair.right.partners
-    # The reworded pair: the right adds "But", shown inserted, the left's
-    # words all shared.
-    (reworded,) = [p for p in view.pairs if p.relation == "reworded"]
-    assert [r.text for r in reworded.right.runs if r.mark == "ins"] == ["But"]
-    assert not [r for r in reworded.left.runs if r.mark]
-    # "tarnishing" is carried by the right only: omitted there, flagged in the
-    # margin of its paragraph.
-    tarnishing = next(q for q in view.right.quotes if q.quote.text == "tarnishing")
-    assert tarnishing.relation == "omitted" and not tarnishing.partners
-    assert any(tarnishing in para.flagged for para in view.right.paragraphs)
+    # The split quote: one left quote, two partners.
+    (split,) = [q for q in view.left.quotes if q.quote.text.startswith("Every boat")]
+    assert len(split.partners) == 2
+    # The reworded pairs: the right adds "But", shown inserted, the left's
+    # words all shared; the right drops "perfectly", shown deleted on the left.
+    added, dropped = [p for p in view.pairs if p.relation == "reworded"]
+    assert [r.text for r in added.right.runs if r.mark == "ins"] == ["But"]
+    assert not [r for r in added.left.runs if r.mark]
+    assert [(r.mark, r.text) for r in dropped.left.runs if r.mark] == [("del", "perfectly")]
+    assert not [r for r in dropped.right.runs if r.mark]
+    # "frightening" is carried by the right only: omitted there, flagged in
+    # the margin of its paragraph.
+    frightening = next(q for q in view.right.quotes if q.quote.text == "frightening")
+    assert frightening.relation == "omitted" and not frightening.partners
+    assert any(frightening in para.flagged for para in view.right.paragraphs)
     assert len(view.right.omitted) == sum(len(p.flagged) for p in view.right.paragraphs)
     assert all(by_id[p].relation != "omitted" for q in by_id.values() for p in q.partners)
 

@@ -28,21 +28,25 @@ from typing import Annotated, Any
 
 from fastapi import Body, Depends, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import TypeAdapter
+from fastapi.exceptions import RequestValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from service.articles.schemas import (
+    ArticleBody,
     ArticleOut,
     ArticlePage,
     ArticleRecorded,
-    ArticleRequest,
+    NeitherShape,
     NinjsRequest,
     VersionDiff,
     VersionOut,
     VersionPage,
     ninjs_document,
+    read_article_body,
 )
 from service.articles.service import (
     Idempotency,
+    Submission,
     diffed_versions,
     list_articles,
     list_versions,
@@ -64,8 +68,8 @@ from service.platform.deps import (
     SettingsDep,
     require_json,
 )
-from service.platform.errors import Unprocessable
-from service.platform.ninjs import parse_ninjs
+from service.platform.errors import InvalidRequest, Unprocessable
+from service.platform.ninjs import NinjsError
 from service.platform.problems import problem_doc
 from service.platform.wire import StoryKey, Timestamp
 from service.quotes.schemas import RelatedPage
@@ -88,13 +92,13 @@ _DIFF = TypeAdapter(VersionDiff)
     status_code=201,
     response_model=ArticleRecorded,
     dependencies=[*WRITE, Depends(require_json)],
+    openapi_extra={"requestBody": {"required": True}},
     responses={
         200: {"model": ArticleRecorded, "description": "The text is unchanged."},
         409: problem_doc("The `Idempotency-Key` was used for a different request"),
     },
 )
 def record(
-    body: Annotated[ArticleRequest | NinjsRequest, Body()],
     response: Response,
     engine: EngineDep,
     settings: SettingsDep,
@@ -106,33 +110,48 @@ def record(
         StoryKey | None, Query(description="Story of a ninjs item (the article joins it).")
     ] = None,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
+    body: Annotated[ArticleBody, Body()] = None,
 ) -> ArticleRecorded:
     """Record a version of an article (or find it unchanged), and, with a
     `story`, make the article a member of that story."""
-    if isinstance(body, NinjsRequest):
-        try:
-            submission = submission_from_ninjs(parse_ninjs(body.document()), outlet, story)
-        except ValueError as exc:
-            raise Unprocessable(f"ninjs: {exc}") from None
-    else:
-        if story is not None and body.story not in (None, story):
-            raise Unprocessable("the `story` query parameter and body field differ")
-        submission = body.to_submission()
-        if story is not None and body.story is None:
-            submission = replace(submission, story=story)
+    submission, canonical = _json_submission(body, outlet, story)
     idempotency = None
     if idempotency_key is not None:
-        canonical = (
-            json.dumps(body.model_dump(mode="json"), sort_keys=True)
-            + (outlet or "")
-            + "\x1f"
-            + (story or "")
-        )
+        canonical += (outlet or "") + "\x1f" + (story or "")
         idempotency = Idempotency(idempotency_key, hashlib.sha256(canonical.encode()).hexdigest())
     recorded = record_version(engine, tenant, submission, settings, idempotency=idempotency)
     response.status_code = 201 if recorded.created else 200
     metrics.INGESTS.labels(result="created" if recorded.created else "unchanged").inc()
     return ArticleRecorded.model_validate(recorded, from_attributes=True)
+
+
+def _json_submission(body: Any, outlet: str | None, story: str | None) -> tuple[Submission, str]:
+    """A JSON body as a submission, with the body's canonical form (what an
+    ``Idempotency-Key`` is bound to). A body of neither shape is one
+    problem saying which shapes are taken; every error points into the
+    body (RFC 6901: ``/outlet``, ``/bodies/0/value``)."""
+    try:
+        request = read_article_body(body)
+    except NeitherShape as exc:
+        error = {"pointer": "", "detail": str(exc), "type": "article_shape"}
+        raise InvalidRequest(str(exc), errors=[error]) from None
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+        raise RequestValidationError(errors) from None
+    if isinstance(request, NinjsRequest):
+        try:
+            item = request.item(body)
+        except NinjsError as exc:
+            error = {"pointer": exc.pointer, "detail": str(exc), "type": "ninjs"}
+            raise Unprocessable(f"ninjs: {exc}", errors=[error]) from None
+        submission = submission_from_ninjs(item, outlet, story)
+    else:
+        if story is not None and request.story not in (None, story):
+            raise Unprocessable("the `story` query parameter and body field differ")
+        submission = request.to_submission()
+        if story is not None and request.story is None:
+            submission = replace(submission, story=story)
+    return submission, json.dumps(request.model_dump(mode="json"), sort_keys=True)
 
 
 @router.get("", response_model=ArticlePage, dependencies=READ)

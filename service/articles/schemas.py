@@ -6,7 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from service.articles.service import (
@@ -30,7 +37,14 @@ from service.models.articles import (
     Version,
 )
 from service.models.base import utc
-from service.platform.ninjs import parse_ninjs, to_ninjs
+from service.platform.ninjs import (
+    IDENTITIES,
+    NinjsError,
+    NinjsItem,
+    looks_like_ninjs,
+    parse_ninjs,
+    to_ninjs,
+)
 from service.platform.pagination import Page
 from service.platform.wire import (
     ArticleText,
@@ -42,11 +56,13 @@ from service.platform.wire import (
 )
 
 __all__ = [
+    "ArticleBody",
     "ArticleOut",
     "ArticlePage",
     "ArticleRecorded",
     "ArticleRequest",
     "Name",
+    "NeitherShape",
     "NinjsRequest",
     "QuoteChange",
     "QuoteChanges",
@@ -58,6 +74,7 @@ __all__ = [
     "VersionPage",
     "VersionSummary",
     "ninjs_document",
+    "read_article_body",
 ]
 
 
@@ -132,35 +149,109 @@ class ArticleRequest(BaseModel):
 
 
 class NinjsRequest(BaseModel):
-    """An IPTC ninjs news item (1.x, 2.x or 3.x); its ``uri`` identifies the
-    article. The outlet comes from the ``outlet`` query parameter, else the
-    item's copyright holder."""
+    """An IPTC ninjs news item (1.x, 2.x or 3.x), as the standard or a
+    newsroom system writes it: its `uri` (or the `guid` of the 1.x items
+    some systems write) identifies the article. The body is read from
+    `body_text`, `bodies[]`, `body_html`, `body_xhtml` (else a text item's
+    descriptions), the headline, byline and times from where each version
+    puts them; every other member, extensions included, is ignored. The
+    outlet comes from the `outlet` query parameter, else the item's
+    copyright holder."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={"anyOf": [{"required": [name]} for name in IDENTITIES]},
+    )
 
-    uri: _Url
+    uri: _Url | None = None
+    guid: _Url | None = Field(default=None, description="A 1.x item's id, when it has no `uri`.")
 
-    def document(self) -> dict[str, Any]:
-        """The item, once what Sourcediff would keep of it fits the columns
-        it goes to; ``ValueError`` (a 422 from the route) when it does not:
-        a schema cannot say it, since ninjs versions spell these fields in
-        several ways (``headline``, ``headlines[0].value``, …)."""
+    def item(self, doc: Any) -> NinjsItem:
+        """``doc``, the item this was validated from, read, once what
+        Sourcediff would keep of it fits the columns it goes to;
+        ``NinjsError`` (a 422 from the route, with the pointer of what is
+        wrong) when it does not: a schema cannot say it, since ninjs
+        versions spell these fields in several ways (``headline``,
+        ``headlines[0].value``, …)."""
         # The item as it came (not dumped: pydantic's serialiser gives up on
         # deep nesting, which parse_ninjs refuses with a reason).
-        doc = {"uri": self.uri, **(self.model_extra or {})}
         item = parse_ninjs(doc)
-        for what, value, longest in (
-            ("headline", item.title, TITLE_LENGTH),
-            ("byline (`by`)", item.byline, BYLINE_LENGTH),
-            ("language", item.language, LANGUAGE_LENGTH),
+        for name, what, value, longest in (
+            ("title", "headline", item.title, TITLE_LENGTH),
+            ("byline", "byline (`by`)", item.byline, BYLINE_LENGTH),
+            ("language", "language", item.language, LANGUAGE_LENGTH),
             # The outlet, unless the `outlet` query parameter names one.
-            ("copyright holder or provider", item.provider, OUTLET_NAME_LENGTH),
+            ("provider", "copyright holder or provider", item.provider, OUTLET_NAME_LENGTH),
         ):
             if value is not None and len(value) > longest:
-                raise ValueError(
-                    f"the item's {what} has {len(value):,} characters; at most {longest:,} are kept"
+                raise NinjsError(
+                    f"the item's {what} has {len(value):,} characters; at most {longest:,} "
+                    "are kept",
+                    item.where.get(name, ""),
                 )
-        return doc
+        return item
+
+
+# The members only Sourcediff's own article has: ninjs items have a title,
+# a byline and a language too.
+_OWN_ONLY = frozenset(ArticleRequest.model_fields) - {"title", "byline", "language"}
+_ACCEPTED = (
+    "POST /v1/articles takes Sourcediff's article (`outlet`, `url` or `external_id`, `text` or "
+    "`html`) or an IPTC ninjs 1.x-3.x item (identified by `uri`, or `guid`), as JSON"
+)
+
+
+class NeitherShape(ValueError):
+    """A JSON body that is neither Sourcediff's article nor a ninjs item;
+    ``str(error)`` says which shapes are taken and what the body lacks."""
+
+
+def _json_kind(body: Any) -> str:
+    kinds = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return kinds.get(type(body), "a number")
+
+
+def read_article_body(body: Any) -> ArticleRequest | NinjsRequest:
+    """A JSON body of ``POST /v1/articles`` read as the shape it has: a
+    ninjs item when it has a `uri` or `guid`, Sourcediff's article when it
+    has a member only that has (`outlet`, `url`, `text`, …), else a ninjs
+    item when it has a member only ninjs has (`bodies`, `headline`, …).
+    ``pydantic.ValidationError`` for what is wrong with it in that shape
+    (its locations are the body's own), ``NeitherShape`` when it has neither.
+
+    >>> type(read_article_body({"outlet": "Daily", "url": "u", "text": "T"})).__name__
+    'ArticleRequest'
+    >>> type(read_article_body({"guid": "urn:x", "body_html": "<p>Hi.</p>"})).__name__
+    'NinjsRequest'
+    """
+    if not isinstance(body, dict):
+        raise NeitherShape(f"The body is {_json_kind(body)}, not a JSON object. {_ACCEPTED}.")
+    if any(name in body for name in IDENTITIES):
+        return NinjsRequest.model_validate(body)
+    if _OWN_ONLY & set(body):
+        return ArticleRequest.model_validate(body)
+    if looks_like_ninjs(body):
+        return NinjsRequest.model_validate(body)
+    members = ", ".join(f"`{name}`" for name in list(body)[:10]) or "no members at all"
+    raise NeitherShape(
+        f"The body is neither Sourcediff's article (no `outlet`, `url`, `external_id`, `text` "
+        f"or `html`) nor a ninjs item (no `uri` or `guid`, nor another ninjs member); it has "
+        f"{members}. {_ACCEPTED}."
+    )
+
+
+def _as_sent(body: Any) -> Any:
+    return body
+
+
+# The body of ``POST /v1/articles`` as it came (parsed JSON, or the bytes of
+# any other type): the route reads its shape with ``read_article_body``, so
+# that an error points into the body (``/outlet``), not into one member of
+# a union of models, and XML can come the same way. OpenAPI still
+# documents the two JSON shapes.
+ArticleBody = Annotated[
+    Any, PlainValidator(_as_sent, json_schema_input_type=ArticleRequest | NinjsRequest)
+]
 
 
 class ArticleRecorded(BaseModel):

@@ -41,7 +41,7 @@ def _ninjs_submission(path: str, raw: str, outlet: str | None) -> Submission:
     except json.JSONDecodeError as exc:
         fail(f"{path}: not JSON ({exc.msg}, line {exc.lineno})")
     if not isinstance(doc, dict) or not looks_like_ninjs(doc):
-        fail(f"{path}: not a ninjs news item (no `uri` beside a body or headline)")
+        fail(f"{path}: not a ninjs news item (no `uri` or `guid`, nor another ninjs member)")
     try:
         return submission_from_ninjs(parse_ninjs(doc), outlet)
     except ValueError as exc:
@@ -54,7 +54,9 @@ def _submission(path: str, given: Submission) -> Submission:
     suffix = "" if path == STDIN else Path(path).suffix.lower()
     if suffix == JSON_SUFFIX:
         if given.url is not None or given.external_id is not None:
-            fail(f"{path}: a ninjs item is identified by its uri: drop --url/--external-id")
+            fail(
+                f"{path}: a ninjs item is identified by its uri (or guid): drop --url/--external-id"
+            )
         found = _ninjs_submission(path, raw, given.outlet or None)
         # --title and --byline win over the item's own.
         return dataclasses.replace(

@@ -86,12 +86,20 @@ def problem_response(
 
 
 def _pointer(loc: Iterable[int | str]) -> str:
-    """``("body", "left", "text")`` → ``"#/left/text"`` (RFC 6901 escapes)."""
+    """Where a validation error is, as an RFC 6901 JSON pointer into the
+    request body (``""`` is the whole body); an error in the query, path or
+    headers points at its parameter under ``/query``, ``/path``, ``/header``.
+
+    >>> _pointer(("body", "bodies", 0, "value")), _pointer(("body",)), _pointer(("query", "limit"))
+    ('/bodies/0/value', '', '/query/limit')
+    >>> _pointer(("body", "a/b~c"))
+    '/a~1b~0c'
+    """
     parts = list(loc)
     if parts[:1] == ["body"]:
         parts = parts[1:]
     escaped = (str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-    return "#" + "".join("/" + p for p in escaped)
+    return "".join("/" + p for p in escaped)
 
 
 def _validation_error(exc: RequestValidationError) -> SourcediffError:

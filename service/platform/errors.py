@@ -64,7 +64,7 @@ __all__ = [
 
 PROBLEM_TYPE_PREFIX = "urn:sourcediff:problem:"
 
-# One entry of a problem's ``errors`` list: ``{"pointer": "#/left/text", "detail": …}``.
+# One entry of a problem's ``errors`` list: ``{"pointer": "/left/text", "detail": …}`` (RFC 6901).
 FieldError = Mapping[str, str]
 
 

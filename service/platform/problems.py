@@ -13,7 +13,10 @@ __all__ = ["AUTH_RESPONSES", "PROBLEM_RESPONSES", "Problem", "ProblemError", "pr
 
 
 class ProblemError(BaseModel):
-    pointer: str = Field(description="JSON pointer into the request body, as `#/left/text`.")
+    pointer: str = Field(
+        description="RFC 6901 JSON pointer into the request body, as `/left/text` "
+        "(empty: the whole body)."
+    )
     detail: str
     type: str | None = Field(default=None, description="Machine-readable kind of the error.")
 

@@ -234,7 +234,7 @@ def test_unknown_ids_and_bad_cursors(api: TestClient, problem: ProblemCheck) -> 
 
 def test_blank_outlet_is_refused(api: TestClient, problem: ProblemCheck) -> None:
     body = problem(post(api, {"outlet": "   ", "url": f"{URL}/blank", "text": "T."}), 422)
-    assert body["errors"][0]["pointer"].startswith("#/")
+    assert body["errors"][0]["pointer"] == "/outlet"
 
 
 def test_query_errors_say_where_they_are(api: TestClient, problem: ProblemCheck) -> None:

@@ -192,6 +192,33 @@ class Settings(BaseSettings):
             "(no process hop, no deadline); 0 sends all of it to the worker processes."
         ),
     )
+    # What one story's quotations may cost (issue 15, finding 2; see
+    # service/stories/service.py): the alignment's input is at most
+    # articles x quotes quotations, of at most quote_chars characters an article.
+    story_max_articles: int = Field(
+        default=50,
+        ge=1,
+        description=(
+            "Most articles a story may have, primary documents included (409 beyond); a "
+            "story that has more (the limit was lowered) aligns its first ones."
+        ),
+    )
+    story_max_quotes: int = Field(
+        default=100,
+        ge=1,
+        description=(
+            "Quotations of each article a story aligns: the first ones in its text; the "
+            "rest are counted as left out."
+        ),
+    )
+    story_max_quote_chars: int = Field(
+        default=20_000,
+        ge=1,
+        description=(
+            "Characters of quotations of each article a story aligns, at most: its first "
+            "quotations in its text up to that length."
+        ),
+    )
     background: bool = Field(
         default=True,
         description="Run the webhook dispatcher and the feed poller in each server worker.",

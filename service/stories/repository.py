@@ -1,6 +1,11 @@
 """The queries of stories and their members, scoped to the tenant by
 ``TenantRepository`` (a membership row has no tenant of its own: it is
-reached through its story, or its article, which have)."""
+reached through its story, or its article, which have).
+
+Members and their quotations come back as plain data (``StoryMember``,
+``StoredQuotation``), not rows: a story's quotations are aligned in a worker
+process (``service.platform.compute``), which gets them pickled, and the
+texts are read apart, only where they are needed."""
 
 from __future__ import annotations
 
@@ -13,26 +18,46 @@ from sqlalchemy import select as select_columns
 from sqlmodel import col
 
 from service.models.articles import Article, Outlet, Version
+from service.models.base import utc
+from service.models.quotes import QuoteRecord
 from service.models.stories import Story, StoryArticle
 from service.platform.repository import TenantRepository
 
-__all__ = ["StoryMember", "StoryRepository"]
+__all__ = ["StoredQuotation", "StoryMember", "StoryRepository"]
 
 
 @dataclass(frozen=True, slots=True)
 class StoryMember:
-    """A story's article, with its outlet and latest version, and when and
-    as what (``coverage`` or ``primary``) it joined."""
+    """A story's article with its outlet and latest version (``version``,
+    its number; ``version_id``, its row), and when and as what
+    (``coverage`` or ``primary``) it joined."""
 
-    article: Article
-    outlet: Outlet
-    latest: Version | None
+    article_id: str
+    outlet: str
+    url: str | None
+    created_at: datetime  # when the article was first stored
+    version: int
+    version_id: int
+    headline: str | None
+    published_at: datetime | None  # the latest version's, as the client gave it
     added_at: datetime
     role: str = "coverage"
 
     @property
     def primary(self) -> bool:
         return self.role == "primary"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuotation:
+    """One quotation of an article's latest version, from the quote index."""
+
+    id: int
+    version: int
+    text: str
+    start: int
+    end: int
+    speaker: str | None
 
 
 class StoryRepository(TenantRepository):
@@ -59,6 +84,11 @@ class StoryRepository(TenantRepository):
     def membership(self, story: Story, article_id: str) -> StoryArticle | None:
         return self.session.get(StoryArticle, (story.id, article_id))
 
+    def member_count(self, story: Story) -> int:
+        """How many articles the story has (the story is the tenant's)."""
+        query = select_columns(func.count()).where(col(StoryArticle.story_id) == story.id)
+        return int(self.session.execute(query).scalar_one())
+
     def join(self, story: Story, article_id: str, role: str = "coverage") -> StoryArticle:
         assert story.id is not None
         member = StoryArticle(story_id=story.id, article_id=article_id, role=role)
@@ -74,9 +104,9 @@ class StoryRepository(TenantRepository):
         self.session.flush()
         return True
 
-    def members(self, story: Story) -> list[StoryMember]:
-        """The story's articles in the order they joined, each with its
-        outlet and latest version."""
+    def members(self, story: Story, *, limit: int | None = None) -> list[StoryMember]:
+        """The story's articles in the order they joined (the first
+        ``limit``), each with its outlet and latest version; no text."""
         latest = (
             select_columns(col(Version.article_id), func.max(Version.number).label("number"))
             .join(StoryArticle, col(StoryArticle.article_id) == Version.article_id)
@@ -85,7 +115,18 @@ class StoryRepository(TenantRepository):
             .subquery()
         )
         query = self.scoped(
-            select_columns(Article, Outlet, Version, StoryArticle)
+            select_columns(
+                col(Article.id),
+                col(Outlet.name),
+                col(Article.url),
+                col(Article.created_at),
+                col(Version.number),
+                col(Version.id),
+                col(Version.title),
+                col(Version.published_at),
+                col(StoryArticle.added_at),
+                col(StoryArticle.role),
+            )
             .select_from(Article)
             .join(StoryArticle, col(StoryArticle.article_id) == Article.id)
             .join(Outlet, col(Outlet.id) == Article.outlet_id)
@@ -96,9 +137,83 @@ class StoryRepository(TenantRepository):
             )
             .where(col(StoryArticle.story_id) == story.id)
             .order_by(col(StoryArticle.added_at), col(Article.id))
+            .limit(limit),
+            Article,
         )
-        rows = self.session.execute(query).all()
-        return [StoryMember(a, o, v, m.added_at, m.role) for a, o, v, m in rows]
+        return [
+            StoryMember(
+                article_id=a,
+                outlet=outlet,
+                url=url,
+                created_at=utc(created),
+                version=number,
+                version_id=version_id,
+                headline=title,
+                published_at=utc(published),
+                added_at=utc(added),
+                role=role,
+            )
+            for a, outlet, url, created, number, version_id, title, published, added, role in (
+                self.session.execute(query).all()
+            )
+        ]
+
+    def texts(self, version_ids: Sequence[int]) -> dict[int, str]:
+        """The text of each of these versions, by id."""
+        if not version_ids:
+            return {}
+        query = self.scoped(
+            select_columns(col(Version.id), col(Version.text)).where(
+                col(Version.id).in_(version_ids)
+            ),
+            Version,
+        )
+        return {int(v): text for v, text in self.session.execute(query).all()}
+
+    def quote_counts(self, article_ids: Sequence[str]) -> dict[str, int]:
+        """How many quotations each article's latest version has."""
+        found = dict.fromkeys(article_ids, 0)
+        if not article_ids:
+            return found
+        query = self.scoped(
+            select_columns(col(QuoteRecord.article_id), func.count())
+            .where(col(QuoteRecord.article_id).in_(article_ids), col(QuoteRecord.latest).is_(True))
+            .group_by(col(QuoteRecord.article_id)),
+            QuoteRecord,
+        )
+        found.update({a: int(n) for a, n in self.session.execute(query).all()})
+        return found
+
+    def first_quotations(
+        self, article_ids: Sequence[str], limit: int
+    ) -> dict[str, list[StoredQuotation]]:
+        """The first ``limit`` quotations of each article's latest version,
+        in text order (an article's quotations are numbered from 0 in its
+        text, so no more than ``limit`` rows an article are read)."""
+        found: dict[str, list[StoredQuotation]] = {a: [] for a in article_ids}
+        if not article_ids:
+            return found
+        query = self.scoped(
+            select_columns(
+                col(QuoteRecord.article_id),
+                col(QuoteRecord.id),
+                col(QuoteRecord.version),
+                col(QuoteRecord.text),
+                col(QuoteRecord.start),
+                col(QuoteRecord.end),
+                col(QuoteRecord.speaker),
+            )
+            .where(
+                col(QuoteRecord.article_id).in_(article_ids),
+                col(QuoteRecord.latest).is_(True),
+                col(QuoteRecord.ordinal) < limit,
+            )
+            .order_by(col(QuoteRecord.article_id), col(QuoteRecord.ordinal)),
+            QuoteRecord,
+        )
+        for article_id, *fields in self.session.execute(query).all():
+            found[article_id].append(StoredQuotation(*fields))
+        return found
 
     def stories_of(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
         """The story keys each article belongs to."""

@@ -9,20 +9,50 @@ Routes (scoped to the caller's tenant; writes need ``write``, reads ``read``):
   as it records a version.
 - ``DELETE /v1/stories/{key}/articles/{article_id}``: take it out (204).
 - ``GET /v1/stories/{key}/quotes``: the statements of every article's latest
-  version, grouped n-way, with omissions and first appearance.
+  version, grouped n-way, with omissions and first appearance, a page at a
+  time (``limit``, ``cursor``).
+
+Aligning a story is bounded (``service.stories.quotations``): a story has at
+most ``story_max_articles`` articles (a join past it is a 409), and of each
+the first ``story_max_quotes`` quotations are aligned. The quotations and
+texts are read here, then aligned and written as JSON in
+``service.platform.compute``'s worker processes, as comparisons are: 422
+``too-complex`` past the deadline, 503 ``overloaded`` when they are all
+busy, stopped when the client leaves; a small story stays in the server's
+threads.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Response
+from fastapi import Depends, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import TypeAdapter
 
 from service.keys.deps import READ, WRITE, TenantDep, api_router
-from service.platform.deps import EngineDep, Limit, SessionDep, require_json
+from service.platform.deps import (
+    ComputeDep,
+    Cursor,
+    EngineDep,
+    Limit,
+    SessionDep,
+    SettingsDep,
+    require_json,
+)
 from service.platform.wire import StoryKey
 from service.stories.schemas import Joined, JoinRequest, StoryOut, StoryPage, StoryQuotes
-from service.stories.service import join_story, leave_story, list_stories, read_story, story_quotes
+from service.stories.service import (
+    StoryLimits,
+    StoryReading,
+    join_story,
+    leave_story,
+    list_stories,
+    read_story,
+    read_story_quotes,
+    statements_offset,
+    story_page,
+)
 
 __all__ = ["router"]
 
@@ -30,6 +60,10 @@ router = api_router("/v1/stories", "stories")
 
 Key = Annotated[str, Path(description="The story's key.")]
 ValidKey = Annotated[StoryKey, Path()]
+
+# What a client whose story overran the deadline can ask instead.
+ADVICE = "ask for fewer statements (a smaller `limit`), or take articles out of the story"
+_QUOTES = TypeAdapter(StoryQuotes)
 
 
 @router.get("", response_model=StoryPage, dependencies=READ)
@@ -61,11 +95,25 @@ def story(key: Key, session: SessionDep, tenant: TenantDep) -> StoryOut:
     responses={200: {"model": Joined, "description": "Already a member."}},
 )
 def join(
-    key: ValidKey, body: JoinRequest, response: Response, engine: EngineDep, tenant: TenantDep
+    key: ValidKey,
+    body: JoinRequest,
+    response: Response,
+    engine: EngineDep,
+    tenant: TenantDep,
+    settings: SettingsDep,
 ) -> Joined:
     """Add an article to the story (created on first use), as coverage or,
-    with `primary`, as a primary document; joining again changes which."""
-    joined = join_story(engine, tenant, key, body.article_id, primary=body.primary)
+    with `primary`, as a primary document; joining again changes which. A
+    story has at most `SOURCEDIFF_STORY_MAX_ARTICLES` articles: one more is
+    a 409."""
+    joined = join_story(
+        engine,
+        tenant,
+        key,
+        body.article_id,
+        primary=body.primary,
+        max_articles=settings.story_max_articles,
+    )
     response.status_code = 201 if joined.joined else 200
     return Joined.of(joined)
 
@@ -83,8 +131,34 @@ def leave(
 
 
 @router.get("/{key}/quotes", response_model=StoryQuotes, dependencies=READ)
-def quotes(key: Key, session: SessionDep, tenant: TenantDep) -> StoryQuotes:
-    """The story's statements across every outlet: for each, the canonical
-    wording, each outlet's variant with its relation and word diff against
-    it, who carried it first, and who omits it."""
-    return StoryQuotes.of(story_quotes(session, tenant, key))
+async def quotes(
+    key: Key,
+    session: SessionDep,
+    tenant: TenantDep,
+    settings: SettingsDep,
+    compute: ComputeDep,
+    request: Request,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Response:
+    """The story's statements across every outlet, a page at a time: for
+    each, the canonical wording, each outlet's variant with its relation and
+    word diff against it, who carried it first, and who omits it. Each
+    article's first `SOURCEDIFF_STORY_MAX_QUOTES` quotations are aligned
+    (`quotes_left_out` counts the rest); `omissions` and the `primary`
+    report's quotations are those of the page's statements."""
+    reading = await run_in_threadpool(
+        read_story_quotes, session, tenant, key, StoryLimits.of(settings)
+    )
+    offset = statements_offset(reading, cursor)
+    content = await compute.run(
+        _quotes_json, reading, offset, limit, request=request, size=reading.size, advice=ADVICE
+    )
+    return Response(content, media_type="application/json")
+
+
+def _quotes_json(reading: StoryReading, offset: int, limit: int) -> bytes:
+    """The page's JSON, as FastAPI writes ``StoryQuotes``; it runs in a
+    worker process (or, for a small story, in a thread)."""
+    body = StoryQuotes.of(story_page(reading, offset=offset, limit=limit))
+    return _QUOTES.dump_json(body, by_alias=True)

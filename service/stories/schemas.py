@@ -95,15 +95,14 @@ class StoryArticle(BaseModel):
 
 def _member_fields(member: stories.StoryMember) -> dict[str, Any]:
     """``StoryArticle``'s fields, which ``StoryArticleQuotes`` extends."""
-    latest = member.latest
     return {
-        "article_id": member.article.id,
-        "outlet": member.outlet.name,
-        "url": member.article.url,
-        "version": latest.number if latest is not None else None,
-        "headline": latest.title if latest is not None else None,
+        "article_id": member.article_id,
+        "outlet": member.outlet,
+        "url": member.url,
+        "version": member.version,
+        "headline": member.headline,
         "published_at": stories.published(member),
-        "added_at": utc(member.added_at),
+        "added_at": member.added_at,
         "primary": member.primary,
     }
 
@@ -165,8 +164,8 @@ class VariantOut(BaseModel):
     @classmethod
     def of(cls, v: stories.StoryVariant) -> Self:
         return cls(
-            article_id=v.member.article.id,
-            outlet=v.member.outlet.name,
+            article_id=v.member.article_id,
+            outlet=v.member.outlet,
             version=v.quote.version,
             published_at=stories.published(v.member),
             quote=StoredQuote.of(v.quote),
@@ -187,14 +186,17 @@ class FirstAppearance(BaseModel):
     @classmethod
     def of(cls, member: stories.StoryMember) -> Self:
         return cls(
-            article_id=member.article.id,
-            outlet=member.outlet.name,
+            article_id=member.article_id,
+            outlet=member.outlet,
             published_at=stories.published(member),
         )
 
 
 class StatementOut(BaseModel):
-    id: str = Field(description="`S1`, `S2` … in this response.")
+    id: str = Field(
+        description="`S1`, `S2` …: the statement's place among all of the story's, the same "
+        "on every page while the story does not change."
+    )
     canonical: VariantOut = Field(description="The longest wording (earliest on ties).")
     first: FirstAppearance
     carried_by: list[str] = Field(description="Article ids, earliest first.")
@@ -214,11 +216,20 @@ class StatementOut(BaseModel):
 
 
 class StoryArticleQuotes(StoryArticle):
-    quotes: int
+    quotes: int = Field(description="Quotations of its latest version.")
+    quotes_left_out: int = Field(
+        description="Of those, how many the story's limits left out of the alignment: its "
+        "quotations past the first `SOURCEDIFF_STORY_MAX_QUOTES` in its text, or past "
+        "`SOURCEDIFF_STORY_MAX_QUOTE_CHARS` characters of them (0 for a primary document)."
+    )
 
     @classmethod
-    def counted(cls, member: stories.StoryMember, quotes: int) -> Self:
-        return cls(**_member_fields(member), quotes=quotes)
+    def counted(cls, counted: stories.ArticleQuotes) -> Self:
+        return cls(
+            **_member_fields(counted.member),
+            quotes=counted.quotes,
+            quotes_left_out=counted.left_out,
+        )
 
 
 class StoryEcho(FromAttributes[Echo]):
@@ -233,18 +244,20 @@ class StoryEcho(FromAttributes[Echo]):
 class Omissions(BaseModel):
     article_id: str
     outlet: str
-    omits: list[str] = Field(description="Statement ids.")
+    omits: list[str] = Field(description="Ids of the statements of this page it omits.")
     echoes: dict[str, StoryEcho] = Field(
         description="Omitted statements (by id) whose words the article carries unquoted."
     )
+    omitted: int = Field(description="How many of all the story's statements it omits.")
 
     @classmethod
     def of(cls, o: stories.StoryOmission) -> Self:
         return cls(
-            article_id=o.member.article.id,
-            outlet=o.member.outlet.name,
+            article_id=o.member.article_id,
+            outlet=o.member.outlet,
             omits=list(o.omits),
             echoes={sid: StoryEcho.of(echo) for sid, echo in o.echoes.items()},
+            omitted=o.omitted,
         )
 
 
@@ -257,10 +270,13 @@ class SourcedQuote(BaseModel):
     source: SourceSpanOut | None
     edits: list[EditOut] = Field(description="From the primary's words to the quotation.")
     diff: list[DiffOpOut]
+    statement: str | None = Field(
+        description="The statement it is a variant of (quotations are listed on the page of "
+        "their statement; those of none, on the first page)."
+    )
 
     @classmethod
     def of(cls, q: stories.SourcedQuote) -> Self:
-        assert q.quote.id is not None  # stored
         sourced = q.sourced
         return cls(
             quote_id=q.quote.id,
@@ -271,21 +287,24 @@ class SourcedQuote(BaseModel):
             source=SourceSpanOut.of(sourced.span) if sourced.span is not None else None,
             edits=[EditOut.of(e) for e in sourced.edits],
             diff=DiffOpOut.all(sourced.diff),
+            statement=q.statement,
         )
 
 
 class OutletAgainstPrimary(BaseModel):
     article_id: str
     outlet: str
-    accurate: bool = Field(description="No quotation edited or missing from the documents.")
-    summary: dict[Verdict, int]
-    quotes: list[SourcedQuote]
+    accurate: bool = Field(
+        description="No quotation edited or missing from the documents (of all it aligns)."
+    )
+    summary: dict[Verdict, int] = Field(description="Verdicts of all the quotations it aligns.")
+    quotes: list[SourcedQuote] = Field(description="Those of this page's statements.")
 
     @classmethod
     def of(cls, o: stories.OutletAgainstPrimary) -> Self:
         return cls(
-            article_id=o.member.article.id,
-            outlet=o.member.outlet.name,
+            article_id=o.member.article_id,
+            outlet=o.member.outlet,
             accurate=o.accurate,
             summary=o.summary,
             quotes=[SourcedQuote.of(q) for q in o.quotes],
@@ -306,21 +325,31 @@ class PrimaryReport(BaseModel):
 
 class StoryQuotes(BaseModel):
     story: str
-    articles: list[StoryArticleQuotes]
-    statements: list[StatementOut] = Field(
-        description="Most widely carried first, then earliest first appearance."
+    articles: list[StoryArticleQuotes] = Field(
+        description="The articles aligned: the first `SOURCEDIFF_STORY_MAX_ARTICLES` to join."
     )
-    omissions: list[Omissions]
+    statements: list[StatementOut] = Field(
+        description="This page's: most widely carried first, then earliest first appearance."
+    )
+    omissions: list[Omissions] = Field(description="Each coverage article's, on this page.")
     primary: PrimaryReport | None = Field(
         default=None, description="With primary documents: each outlet's quotations checked."
     )
+    total_statements: int = Field(description="Statements on every page together.")
+    articles_left_out: int = Field(
+        description="Articles of the story past `SOURCEDIFF_STORY_MAX_ARTICLES`, not aligned."
+    )
+    next: NextCursor
 
     @classmethod
     def of(cls, q: stories.StoryQuotations) -> Self:
         return cls(
-            story=q.story.key,
-            articles=[StoryArticleQuotes.counted(m, n) for m, n in q.articles],
+            story=q.story,
+            articles=[StoryArticleQuotes.counted(a) for a in q.articles],
             statements=[StatementOut.of(s) for s in q.statements],
             omissions=[Omissions.of(o) for o in q.omissions],
             primary=PrimaryReport.of(q.primary) if q.primary is not None else None,
+            total_statements=q.total,
+            articles_left_out=q.articles_left_out,
+            next=q.next,
         )

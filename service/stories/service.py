@@ -15,47 +15,60 @@ A member's time, for "who ran it first", is its latest version's
 when Sourcediff first stored the article; ties, and members without a time,
 go by the order they joined the story. The quotations come from the quote
 index, so aligning a story extracts nothing again.
+
+Bounded (issue 15, finding 2): a story has at most ``story_max_articles``
+members (joining one more is a 409), and aligning it reads at most that many
+members and, of each, its first ``story_max_quotes`` quotations (and
+``story_max_quote_chars`` characters of them): ``read_story_quotes`` reads
+them in the server, ``story_page`` (``service.stories.quotations``) aligns
+them and builds one page of statements, in a worker process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service.articles import service as articles
-from service.core.alignment.stories import (
-    Member,
-    Statement,
-    Variant,
-    VariantRelation,
-    align_story,
-)
-from service.core.diff import DiffOp
-from service.core.insight.attribution import DriftKind, drift
-from service.core.insight.echoes import Echo, EchoFinder
-from service.core.insight.edits import Edit, classify_edits
-from service.core.insight.primary import Sourced, Verdict, source_quotes, verdict_counts
-from service.core.quotes.extract import Quote
-from service.models.base import utc
-from service.models.quotes import QuoteRecord
 from service.models.stories import Story
-from service.platform.errors import NotFound, existing
+from service.platform.config import Settings
+from service.platform.errors import Conflict, NotFound, existing
 from service.platform.transactions import in_transaction
-from service.quotes import service as quote_index
-from service.stories.repository import StoryMember, StoryRepository
+from service.stories.quotations import (
+    ArticleQuotes,
+    OutletAgainstPrimary,
+    PrimaryCheck,
+    SourcedQuote,
+    StoryLimits,
+    StoryOmission,
+    StoryQuotations,
+    StoryReading,
+    StoryStatement,
+    StoryVariant,
+    published,
+    statements_cursor,
+    statements_offset,
+    story_page,
+    within,
+)
+from service.stories.repository import StoredQuotation, StoryMember, StoryRepository
 
 __all__ = [
+    "MAX_ARTICLES",
+    "ArticleQuotes",
     "Joined",
     "OutletAgainstPrimary",
     "PrimaryCheck",
     "SourcedQuote",
+    "StoredQuotation",
+    "StoryLimits",
     "StoryMember",
     "StoryOmission",
     "StoryQuotations",
+    "StoryReading",
     "StoryStatement",
     "StoryVariant",
     "join_if_needed",
@@ -64,9 +77,17 @@ __all__ = [
     "list_stories",
     "published",
     "read_story",
+    "read_story_quotes",
+    "statements_cursor",
+    "statements_offset",
     "stories_of",
+    "story_page",
     "story_quotes",
 ]
+
+# The most articles a story may have unless the caller says otherwise: the
+# setting's default (``Settings.story_max_articles``).
+MAX_ARTICLES: int = Settings.model_fields["story_max_articles"].default
 
 
 def _story_or_404(stories: StoryRepository, key: str) -> Story:
@@ -87,20 +108,43 @@ class Joined:
     primary: bool
 
 
-def join_if_needed(session: Session, tenant: str, key: str, article_id: str) -> None:
+def _room_for_one_more(stories: StoryRepository, story: Story, max_articles: int) -> None:
+    """``Conflict`` when the story has its ``max_articles`` already: each
+    member's quotations are aligned with every other's, so the work of a
+    story grows faster than its articles."""
+    count = stories.member_count(story)
+    if count >= max_articles:
+        raise Conflict(
+            f"story {story.key!r} has {count:,} articles, and a story may have at most "
+            f"{max_articles:,}; take one out before adding another"
+        )
+
+
+def join_if_needed(
+    session: Session, tenant: str, key: str, article_id: str, *, max_articles: int = MAX_ARTICLES
+) -> None:
     """Make the (stored) article a member of story ``key``, as coverage,
-    creating the story on first use; a member already stays as it is."""
+    creating the story on first use; a member already stays as it is.
+    ``Conflict`` when the story has ``max_articles`` members already."""
     stories = StoryRepository(session, tenant)
     story = stories.story(key) or stories.add_story(key)
     if stories.membership(story, article_id) is None:
+        _room_for_one_more(stories, story, max_articles)
         stories.join(story, article_id)
 
 
 def join_story(
-    engine: Engine, tenant: str, key: str, article_id: str, *, primary: bool = False
+    engine: Engine,
+    tenant: str,
+    key: str,
+    article_id: str,
+    *,
+    primary: bool = False,
+    max_articles: int = MAX_ARTICLES,
 ) -> Joined:
     """Add an article to a story (created on first use) as coverage or as a
-    primary document; joining again changes which."""
+    primary document; joining again changes which. ``Conflict`` when a new
+    member would pass ``max_articles``."""
     role = "primary" if primary else "coverage"
 
     def step(session: Session) -> Joined:
@@ -109,6 +153,7 @@ def join_story(
         story = stories.story(key) or stories.add_story(key)
         member = stories.membership(story, article_id)
         if member is None:
+            _room_for_one_more(stories, story, max_articles)
             stories.join(story, article_id, role)
         elif member.role != role:
             member.role = role  # re-joining says what the article is
@@ -151,195 +196,45 @@ def read_story(session: Session, tenant: str, key: str) -> tuple[Story, list[Sto
     return story, stories.members(story)
 
 
-def published(member: StoryMember) -> datetime | None:
-    """The member's time: its latest version's publication, else when the
-    article was first stored."""
-    if member.latest is not None and member.latest.published_at is not None:
-        return utc(member.latest.published_at)
-    return utc(member.article.created_at)
+def read_story_quotes(session: Session, tenant: str, key: str, limits: StoryLimits) -> StoryReading:
+    """What aligning story ``key`` needs, within ``limits``: its first
+    members, of each coverage member its first quotations (one more is
+    read, to know where the text the alignment covers ends), the number of
+    quotations of each, and their texts."""
+    stories = StoryRepository(session, tenant)
+    story = _story_or_404(stories, key)
+    members = stories.members(story, limit=limits.articles)
+    more = stories.member_count(story) - len(members) if len(members) == limits.articles else 0
+    ids = [m.article_id for m in members]
+    coverage = [m.article_id for m in members if not m.primary]
+    first = stories.first_quotations(coverage, limits.quotes + 1)
+    quotes = {a: within(first[a], limits) for a in coverage}
+    texts = stories.texts([m.version_id for m in members])
+    text_of = {m.article_id: texts.get(m.version_id, "") for m in members}
+    for a in coverage:
+        if len(first[a]) > len(quotes[a]):
+            text_of[a] = text_of[a][: first[a][len(quotes[a])].start]
+    return StoryReading(
+        key=story.key,
+        members=tuple(members),
+        articles_left_out=more,
+        quotes=quotes,
+        counts=stories.quote_counts(ids),
+        texts=text_of,
+        limits=limits,
+    )
 
 
-# A story's quotations ----------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class StoryVariant:
-    """One member's wording of a statement, against the canonical wording."""
-
-    member: StoryMember
-    quote: QuoteRecord
-    relation: VariantRelation
-    score: float
-    diff: tuple[DiffOp, ...]
-    edits: tuple[Edit, ...]
-    drift: DriftKind | None
-    repeats: tuple[int, ...]  # ids of the same words repeated in the article
-
-
-@dataclass(frozen=True, slots=True)
-class StoryStatement:
-    id: str  # S1, S2 …
-    canonical: StoryVariant
-    first: StoryMember
-    carried_by: tuple[str, ...]
-    omitted_by: tuple[str, ...]
-    variants: tuple[StoryVariant, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StoryOmission:
-    """The statements a coverage member omits (by id), and the omitted ones
-    whose words its text carries unquoted."""
-
-    member: StoryMember
-    omits: tuple[str, ...]
-    echoes: Mapping[str, Echo]
-
-
-@dataclass(frozen=True, slots=True)
-class SourcedQuote:
-    """One of an outlet's quotations checked against the primary documents;
-    ``primary`` is the article id of the one that carries it."""
-
-    quote: QuoteRecord
-    primary: str | None
-    sourced: Sourced
-
-
-@dataclass(frozen=True, slots=True)
-class OutletAgainstPrimary:
-    member: StoryMember
-    accurate: bool  # no quotation edited or missing from the documents
-    summary: dict[Verdict, int]
-    quotes: tuple[SourcedQuote, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PrimaryCheck:
-    documents: tuple[str, ...]  # article ids of the primary documents
-    outlets: tuple[OutletAgainstPrimary, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StoryQuotations:
-    """A story's statements, most widely carried first, the members' quote
-    counts, each coverage member's omissions and, with primary documents,
-    every outlet's quotations checked against them."""
-
-    story: Story
-    articles: tuple[tuple[StoryMember, int], ...]
-    statements: tuple[StoryStatement, ...]
-    omissions: tuple[StoryOmission, ...]
-    primary: PrimaryCheck | None
-
-
-class _StoryQuotes:
-    """The steps of ``story_quotes`` over one story's members, with what
-    they share: the members by article id, their stored quotations (rows,
-    and as core ``Quote``s) and the statements' ids."""
-
-    def __init__(self, members: Sequence[StoryMember], stored: dict[str, list[QuoteRecord]]):
-        self.members = members
-        self.coverage = [m for m in members if not m.primary]
-        self.by_id = {m.article.id: m for m in members}
-        self.stored = stored
-        self.quotes = {
-            article_id: [Quote(r.text, r.start, r.end, r.speaker) for r in records]
-            for article_id, records in stored.items()
-        }
-        self.aligned = align_story(
-            [
-                Member(
-                    key=m.article.id,
-                    quotes=self.quotes[m.article.id],
-                    outlet=m.outlet.name,
-                    published=published(m),
-                    order=order,
-                )
-                for order, m in enumerate(self.coverage)
-            ]
-        )
-        self.ids = [f"S{i}" for i in range(1, len(self.aligned.statements) + 1)]
-
-    def variant(self, v: Variant, canonical: Quote) -> StoryVariant:
-        record = self.stored[v.member][v.quote]
-        return StoryVariant(
-            member=self.by_id[v.member],
-            quote=record,
-            relation=v.relation,
-            score=v.score,
-            diff=v.diff,
-            edits=classify_edits(canonical.text, record.text, v.diff),
-            drift=drift(canonical.speaker, record.speaker),
-            repeats=tuple(self._id(self.stored[v.member][i]) for i in v.repeats),
-        )
-
-    def statement(self, sid: str, s: Statement) -> StoryStatement:
-        canonical = self.quotes[s.canonical.member][s.canonical.quote]
-        return StoryStatement(
-            id=sid,
-            canonical=self.variant(s.canonical, canonical),
-            first=self.by_id[s.first],
-            carried_by=s.carried_by,
-            omitted_by=s.omitted_by,
-            variants=tuple(self.variant(v, canonical) for v in s.variants),
-        )
-
-    def omission(self, m: StoryMember) -> StoryOmission:
-        omitted = self.aligned.omissions[m.article.id]
-        echoes: dict[str, Echo] = {}
-        if omitted and m.latest is not None:
-            spans = [(q.start, q.end) for q in self.quotes[m.article.id]]
-            finder = EchoFinder(m.latest.text, spans)
-            for i in omitted:
-                canonical = self.aligned.statements[i].canonical
-                echo = finder.find(self.quotes[canonical.member][canonical.quote].text)
-                if echo is not None:
-                    echoes[self.ids[i]] = echo
-        return StoryOmission(m, tuple(self.ids[i] for i in omitted), echoes)
-
-    def primary(self) -> PrimaryCheck | None:
-        """Every outlet's quotations checked against the primary documents,
-        ``None`` when the story has none."""
-        primaries = [m for m in self.members if m.primary and m.latest is not None]
-        if not primaries:
-            return None
-        texts = [m.latest.text for m in primaries if m.latest is not None]
-        outlets = []
-        for m in self.coverage:
-            checked = source_quotes(self.quotes[m.article.id], texts)
-            counts = verdict_counts(sourced for _, sourced in checked)
-            quotes = tuple(
-                SourcedQuote(record, primaries[i].article.id if i is not None else None, sourced)
-                for record, (i, sourced) in zip(self.stored[m.article.id], checked, strict=True)
-            )
-            accurate = counts["edited"] == 0 and counts["not_found"] == 0
-            outlets.append(OutletAgainstPrimary(m, accurate, counts, quotes))
-        return PrimaryCheck(tuple(m.article.id for m in primaries), tuple(outlets))
-
-    def result(self, story: Story) -> StoryQuotations:
-        statements = zip(self.ids, self.aligned.statements, strict=True)
-        return StoryQuotations(
-            story=story,
-            articles=tuple((m, len(self.stored[m.article.id])) for m in self.members),
-            statements=tuple(self.statement(sid, s) for sid, s in statements),
-            omissions=tuple(self.omission(m) for m in self.coverage),
-            primary=self.primary(),
-        )
-
-    @staticmethod
-    def _id(record: QuoteRecord) -> int:
-        assert record.id is not None  # a stored quotation
-        return record.id
-
-
-def story_quotes(session: Session, tenant: str, key: str) -> StoryQuotations:
-    """The story's statements, most widely carried first (see
-    ``service.core.alignment.stories`` for the grouping rule), each variant
-    with its typed edits and attribution drift against the canonical
-    wording, each omission with its unquoted echo if the article has one,
-    and with primary documents, every outlet's quotations checked against
-    them."""
-    story, members = read_story(session, tenant, key)
-    stored = quote_index.latest_quotes(session, tenant, [m.article.id for m in members])
-    return _StoryQuotes(members, stored).result(story)
+def story_quotes(
+    session: Session,
+    tenant: str,
+    key: str,
+    limits: StoryLimits,
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> StoryQuotations:
+    """A page of the story's statements, read and aligned here (the routes
+    align in a worker process): ``read_story_quotes`` then ``story_page``."""
+    reading = read_story_quotes(session, tenant, key, limits)
+    return story_page(reading, offset=statements_offset(reading, cursor), limit=limit)

@@ -84,7 +84,14 @@ from service.platform.deps import ComputeDep, EngineDep, NowDep, SessionDep, Set
 from service.platform.errors import Forbidden, PayloadTooLarge, Unauthorized, Unprocessable
 from service.platform.wire import MAX_VERSION
 from service.stories.schemas import StoryPage, StoryQuotes
-from service.stories.service import list_stories, story_quotes
+from service.stories.service import (
+    StoryLimits,
+    StoryReading,
+    list_stories,
+    read_story_quotes,
+    statements_offset,
+    story_page,
+)
 from service.web.views import (
     RELATIONS,
     ComparisonView,
@@ -522,13 +529,40 @@ def stories_page(
     return _render(request, "stories.html", {"page": StoryPage.of(rows, following)})
 
 
+# Statements on a story's page; the rest are a "next" link away.
+_STORY_PAGE_STATEMENTS = 50
+_STORY_ADVICE = "take articles out of the story"
+
+
 @router.get("/stories/{key}")
-def story_page(request: Request, key: str, session: SessionDep, tenant: Reader) -> Response:
-    body = StoryQuotes.of(story_quotes(session, tenant, key))
+async def story_page_view(
+    request: Request,
+    key: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    compute: ComputeDep,
+    tenant: Reader,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+) -> Response:
+    # As GET /v1/stories/{key}/quotes: read here, aligned in the compute
+    # pool (422 too-complex past its deadline), rendered in a thread.
+    reading = await run_in_threadpool(
+        read_story_quotes, session, tenant, key, StoryLimits.of(settings)
+    )
+    offset = statements_offset(reading, cursor)
+    body = await compute.run(
+        _story_view, reading, offset, request=request, size=reading.size, advice=_STORY_ADVICE
+    )
     outlets = {a.article_id: a.outlet for a in body.articles}
-    omits = {o.article_id: o.omits for o in body.omissions}
-    context = {"story": body, "outlets": outlets, "omits": omits}
-    return _render(request, "story.html", context)
+    omitted = {o.article_id: o.omitted for o in body.omissions}
+    context = {"story": body, "outlets": outlets, "omitted": omitted, "offset": offset}
+    return await run_in_threadpool(_render, request, "story.html", context)
+
+
+def _story_view(reading: StoryReading, offset: int) -> StoryQuotes:
+    """The page of statements a story's page shows; it runs in a worker
+    process (or, for a small story, in a thread)."""
+    return StoryQuotes.of(story_page(reading, offset=offset, limit=_STORY_PAGE_STATEMENTS))
 
 
 # Wiring ----------------------------------------------------------------------

@@ -35,10 +35,15 @@ transitive chaining):
    are never compared all against all: quotes with the same word keys, and
    quotes sharing a content word (any other match needs one). A content
    word in more than ``max(MAX_POSTINGS, 4 * len(members))`` quotes is not
-   used for candidates, which keeps hostile input bounded. A candidate with
-   too few words in common to pass the ``rules``' thresholds is not judged
-   (this changes no result), and each pair of distinct wordings is judged
-   once.
+   used for candidates, and a quote's candidates stop at that many: its
+   content words are taken rarest first (a variant shares the rare ones),
+   and the word that fills the place gives its quotes in canonical-priority
+   order. So a quote is judged against a bounded number of others however
+   long it is or however its words are spread, and the work grows linearly
+   with the quotes (for a given number of members), not with their words
+   times their postings. A candidate with too few words in common to pass
+   the ``rules``' thresholds is not judged (this changes no result), and
+   each pair of distinct wordings is judged once.
 5. Statements are ordered by most carriers, then earliest first appearance,
    then the canonical's member and position in the text.
 6. A statement's ``omitted_by`` lists the members that carry no variant of
@@ -253,11 +258,27 @@ class _Clustering:
         return group
 
     def candidates(self, n: int) -> list[int]:
-        """Quotes that may match ``items[n]``: same words or a content word
-        shared, in canonical-priority order."""
+        """Quotes that may match ``items[n]``, in canonical-priority order:
+        those with the same words, then those sharing a content word, its
+        rarest words first, until there are ``max_postings`` (rule 4)."""
         if n not in self.found:
             w = self.items[n]
-            pool = self.blocker.candidates(w.keys, w.content)
+            blocker, cap = self.blocker, self.blocker.max_postings
+            pool = set(blocker.by_keys.get(tuple(w.keys), ()))
+            # Rarest first, then by the word itself: the same input gives the
+            # same candidates in every process, whatever its hash seed.
+            rarest = sorted((len(blocker.by_word[c]), c) for c in set(w.content))
+            for size, word in rarest:
+                if size > cap or len(pool) >= cap:
+                    break
+                postings = blocker.by_word[word]
+                if len(pool) + size <= cap:
+                    pool.update(postings)
+                    continue
+                for c in postings:  # earliest in canonical priority first
+                    pool.add(c)
+                    if len(pool) >= cap:
+                        break
             pool.discard(n)
             self.found[n] = sorted(pool)
         return self.found[n]

@@ -1,0 +1,412 @@
+"""A story's quotations aligned, one page of statements at a time.
+
+``StoryReading`` is what the server reads from the database for it (plain,
+picklable data); ``story_page`` is the work on it, which the routes hand
+to a worker process with a deadline (``service.platform.compute``): it
+aligns every member's quotations (``service.core.alignment.stories``) and
+builds one page of statements with their typed edits, drift, omissions,
+echoes and, with primary documents, the check of each outlet's quotations.
+
+Bounded by construction (``StoryLimits``, from the settings): a story
+aligns its first ``articles`` members in the order they joined, and of each
+coverage member the first of its quotations in its text, at most
+``quotes`` of them and ``quote_chars`` characters; the rest are counted as
+left out, never read. So the alignment's input is at most ``articles x
+quotes`` quotations whatever the story holds, and the alignment itself
+gives each quotation at most a fixed number of candidates (see its rule 4).
+
+A page holds ``limit`` statements; what refers to statements follows them:
+
+- ``omissions``: each coverage member's omitted statements *on this page*
+  (and echoes of those), with how many it omits in all (``omitted``). A
+  client that walks every page has every omission; a single answer listing
+  them all could hold ``articles x articles x quotes`` ids.
+- ``primary``: each outlet's verdict counts over all its aligned
+  quotations, and the quotations themselves on the page of the statement
+  they are a variant of (``statement``); the first page also lists those in
+  no statement (a quotation without words).
+
+The cursor holds the next statement's position and a fingerprint of what
+was aligned (members, their versions and roles, the limits): a cursor from
+before the story changed is refused (409), not answered with statements
+numbered otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Self
+
+from service.core.alignment.stories import (
+    Member,
+    Statement,
+    Variant,
+    VariantRelation,
+    align_story,
+)
+from service.core.diff import DiffOp
+from service.core.insight.attribution import DriftKind, drift
+from service.core.insight.echoes import Echo, EchoFinder
+from service.core.insight.edits import Edit, classify_edits
+from service.core.insight.primary import Sourced, Verdict, source_quotes, verdict_counts
+from service.core.quotes.extract import Quote
+from service.platform.config import Settings
+from service.platform.errors import BadRequest, Conflict
+from service.platform.pagination import decode_cursor, encode_cursor
+from service.stories.repository import StoredQuotation, StoryMember
+
+__all__ = [
+    "ArticleQuotes",
+    "OutletAgainstPrimary",
+    "PrimaryCheck",
+    "SourcedQuote",
+    "StoryLimits",
+    "StoryOmission",
+    "StoryQuotations",
+    "StoryReading",
+    "StoryStatement",
+    "StoryVariant",
+    "published",
+    "statements_cursor",
+    "statements_offset",
+    "story_page",
+    "within",
+]
+
+# The furthest position a cursor may name (a story has far fewer statements).
+_MAX_OFFSET = 2**31 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLimits:
+    """How much of a story is aligned (``Settings.story_max_*``): its first
+    ``articles`` members, and of each the first quotations in its text, at
+    most ``quotes`` of them and ``quote_chars`` characters."""
+
+    articles: int
+    quotes: int
+    quote_chars: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> Self:
+        return cls(
+            settings.story_max_articles, settings.story_max_quotes, settings.story_max_quote_chars
+        )
+
+
+def within(records: Sequence[StoredQuotation], limits: StoryLimits) -> tuple[StoredQuotation, ...]:
+    """The first of an article's quotations ``records`` (in text order)
+    that the limits keep."""
+    kept: list[StoredQuotation] = []
+    chars = 0
+    for record in records[: limits.quotes]:
+        chars += len(record.text)
+        if chars > limits.quote_chars:
+            break
+        kept.append(record)
+    return tuple(kept)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryReading:
+    """What aligning a story reads, as plain data: the members aligned (the
+    first ``limits.articles`` to join), how many more the story has, each
+    coverage member's quotations within the limits and how many its latest
+    version has in all (``counts``, primary documents included), and every
+    member's latest text: echoes are looked for in a coverage member's, up
+    to its first quotation left out (past it, its own quotations are not
+    known, and their words would pass for echoes); quotations are checked
+    against the whole of a primary document's."""
+
+    key: str
+    members: tuple[StoryMember, ...]
+    articles_left_out: int
+    quotes: dict[str, tuple[StoredQuotation, ...]]
+    counts: dict[str, int]
+    texts: dict[str, str]
+    limits: StoryLimits
+
+    @property
+    def size(self) -> int:
+        """Characters of input: the quotations and the texts."""
+        quoted = sum(len(r.text) for records in self.quotes.values() for r in records)
+        return quoted + sum(map(len, self.texts.values()))
+
+    @property
+    def fingerprint(self) -> str:
+        """Names what was aligned: the same for the same members, versions,
+        roles and limits, so a cursor can tell whether it still applies."""
+        state = [
+            self.key,
+            [self.limits.articles, self.limits.quotes, self.limits.quote_chars],
+            self.articles_left_out,
+            [[m.article_id, m.version, m.role] for m in self.members],
+        ]
+        return hashlib.sha256(json.dumps(state).encode()).hexdigest()[:16]
+
+
+def statements_cursor(reading: StoryReading, offset: int) -> str:
+    """The cursor of the page that starts at statement ``offset`` (from 0)."""
+    return encode_cursor(offset, reading.fingerprint)
+
+
+def statements_offset(reading: StoryReading, cursor: str | None) -> int:
+    """Where the page ``cursor`` names starts (0 without one). ``BadRequest``
+    when it is not a cursor of ours, ``Conflict`` when the story changed
+    since it was given."""
+    if cursor is None:
+        return 0
+    try:
+        values = decode_cursor(cursor)
+    except ValueError:
+        raise BadRequest("cursor: malformed cursor") from None
+    match values:
+        case [int() as offset, str() as fingerprint] if 0 < offset <= _MAX_OFFSET:
+            pass
+        case _:
+            raise BadRequest("cursor: malformed cursor")
+    if fingerprint != reading.fingerprint:
+        raise Conflict(
+            f"cursor: story {reading.key!r} has changed since this page was given (an article "
+            "joined or left, or has a new version); start again from the first page"
+        )
+    return offset
+
+
+def published(member: StoryMember) -> datetime:
+    """The member's time: its latest version's publication, else when the
+    article was first stored."""
+    return member.published_at if member.published_at is not None else member.created_at
+
+
+@dataclass(frozen=True, slots=True)
+class StoryVariant:
+    """One member's wording of a statement, against the canonical wording."""
+
+    member: StoryMember
+    quote: StoredQuotation
+    relation: VariantRelation
+    score: float
+    diff: tuple[DiffOp, ...]
+    edits: tuple[Edit, ...]
+    drift: DriftKind | None
+    repeats: tuple[int, ...]  # ids of the same words repeated in the article
+
+
+@dataclass(frozen=True, slots=True)
+class StoryStatement:
+    id: str  # S1, S2 … by position among all the story's statements
+    canonical: StoryVariant
+    first: StoryMember
+    carried_by: tuple[str, ...]
+    omitted_by: tuple[str, ...]
+    variants: tuple[StoryVariant, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryOmission:
+    """The statements of the page that a coverage member omits (by id),
+    the omitted ones whose words its text carries unquoted, and how many
+    of all the story's statements it omits."""
+
+    member: StoryMember
+    omits: tuple[str, ...]
+    echoes: dict[str, Echo]
+    omitted: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedQuote:
+    """One of an outlet's quotations checked against the primary documents;
+    ``primary`` is the article id of the one that carries it, ``statement``
+    the id of the statement it is a variant of (``None``: of none)."""
+
+    quote: StoredQuotation
+    primary: str | None
+    sourced: Sourced
+    statement: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutletAgainstPrimary:
+    member: StoryMember
+    accurate: bool  # no quotation edited or missing from the documents
+    summary: dict[Verdict, int]  # over all its aligned quotations
+    quotes: tuple[SourcedQuote, ...]  # those of the page
+
+
+@dataclass(frozen=True, slots=True)
+class PrimaryCheck:
+    documents: tuple[str, ...]  # article ids of the primary documents
+    outlets: tuple[OutletAgainstPrimary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleQuotes:
+    """A member with how many quotations its latest version has, and how
+    many of them the limits left out of the alignment (0 for a primary
+    document, whose quotations are not aligned)."""
+
+    member: StoryMember
+    quotes: int
+    left_out: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoryQuotations:
+    """One page of a story's statements (most widely carried first), the
+    members with their quotation counts, each coverage member's omissions
+    on the page and, with primary documents, every outlet's quotations of
+    the page checked against them; ``total`` statements in all, the page
+    starting at ``offset``, ``next`` the cursor of the next page."""
+
+    story: str
+    articles: tuple[ArticleQuotes, ...]
+    articles_left_out: int
+    statements: tuple[StoryStatement, ...]
+    omissions: tuple[StoryOmission, ...]
+    primary: PrimaryCheck | None
+    total: int
+    offset: int
+    next: str | None
+
+
+def story_page(reading: StoryReading, *, offset: int, limit: int) -> StoryQuotations:
+    """The page of ``limit`` statements from position ``offset`` (from 0) of
+    the story ``reading`` holds: every member's quotations aligned (see
+    ``service.core.alignment.stories`` for the grouping rule), each variant
+    of the page with its typed edits and attribution drift against the
+    canonical wording, each omission with its unquoted echo if the article
+    has one, and with primary documents, the check of every outlet's
+    quotations. Plain data in and out: it runs in a worker process."""
+    return _StoryQuotes(reading).page(offset, limit)
+
+
+class _StoryQuotes:
+    """The steps of ``story_page`` over one reading, with what they share:
+    the members by article id, their quotations (as stored, and as core
+    ``Quote``s), the alignment and the statements' ids."""
+
+    def __init__(self, reading: StoryReading) -> None:
+        self.reading = reading
+        self.coverage = [m for m in reading.members if not m.primary]
+        self.by_id = {m.article_id: m for m in reading.members}
+        self.stored = {m.article_id: reading.quotes.get(m.article_id, ()) for m in self.coverage}
+        self.quotes = {
+            article_id: [Quote(r.text, r.start, r.end, r.speaker) for r in records]
+            for article_id, records in self.stored.items()
+        }
+        self.aligned = align_story(
+            [
+                Member(
+                    key=m.article_id,
+                    quotes=self.quotes[m.article_id],
+                    outlet=m.outlet,
+                    published=published(m),
+                    order=order,
+                )
+                for order, m in enumerate(self.coverage)
+            ]
+        )
+        self.ids = [f"S{i}" for i in range(1, len(self.aligned.statements) + 1)]
+
+    def page(self, offset: int, limit: int) -> StoryQuotations:
+        total = len(self.ids)
+        shown = range(min(offset, total), min(offset + limit, total))
+        reading = self.reading
+        following = shown.stop if shown.stop < total else None
+        return StoryQuotations(
+            story=reading.key,
+            articles=tuple(self.counted(m) for m in reading.members),
+            articles_left_out=reading.articles_left_out,
+            statements=tuple(self.statement(i) for i in shown),
+            omissions=tuple(self.omission(m, shown) for m in self.coverage),
+            primary=self.primary(shown),
+            total=total,
+            offset=offset,
+            next=statements_cursor(reading, following) if following is not None else None,
+        )
+
+    def counted(self, m: StoryMember) -> ArticleQuotes:
+        count = self.reading.counts.get(m.article_id, 0)
+        aligned = len(self.stored[m.article_id]) if not m.primary else count
+        return ArticleQuotes(m, count, count - aligned)
+
+    def variant(self, v: Variant, canonical: Quote) -> StoryVariant:
+        record = self.stored[v.member][v.quote]
+        return StoryVariant(
+            member=self.by_id[v.member],
+            quote=record,
+            relation=v.relation,
+            score=v.score,
+            diff=v.diff,
+            edits=classify_edits(canonical.text, record.text, v.diff),
+            drift=drift(canonical.speaker, record.speaker),
+            repeats=tuple(self.stored[v.member][i].id for i in v.repeats),
+        )
+
+    def statement(self, i: int) -> StoryStatement:
+        s: Statement = self.aligned.statements[i]
+        canonical = self.quotes[s.canonical.member][s.canonical.quote]
+        return StoryStatement(
+            id=self.ids[i],
+            canonical=self.variant(s.canonical, canonical),
+            first=self.by_id[s.first],
+            carried_by=s.carried_by,
+            omitted_by=s.omitted_by,
+            variants=tuple(self.variant(v, canonical) for v in s.variants),
+        )
+
+    def omission(self, m: StoryMember, shown: range) -> StoryOmission:
+        omitted = self.aligned.omissions[m.article_id]  # ascending
+        on_page = omitted[bisect_left(omitted, shown.start) : bisect_left(omitted, shown.stop)]
+        echoes: dict[str, Echo] = {}
+        text = self.reading.texts.get(m.article_id)
+        if on_page and text is not None:
+            # One pass over the text for all of the page's omitted statements.
+            finder = EchoFinder(text, [(q.start, q.end) for q in self.quotes[m.article_id]])
+            canonicals = [self.aligned.statements[i].canonical for i in on_page]
+            found = finder.find_all([self.quotes[c.member][c.quote].text for c in canonicals])
+            echoes = {self.ids[i]: e for i, e in zip(on_page, found, strict=True) if e is not None}
+        return StoryOmission(m, tuple(self.ids[i] for i in on_page), echoes, len(omitted))
+
+    def primary(self, shown: range) -> PrimaryCheck | None:
+        """Every outlet's quotations checked against the primary documents
+        (counted over all, listed for the page), ``None`` when the story
+        has none."""
+        primaries = [m for m in self.reading.members if m.primary]
+        if not primaries:
+            return None
+        texts = [self.reading.texts.get(m.article_id, "") for m in primaries]
+        statement_of = self.statement_of()
+        outlets = []
+        for m in self.coverage:
+            checked = source_quotes(self.quotes[m.article_id], texts)
+            counts = verdict_counts(sourced for _, sourced in checked)
+            quotes = []
+            for n, (record, (i, sourced)) in enumerate(
+                zip(self.stored[m.article_id], checked, strict=True)
+            ):
+                s = statement_of.get((m.article_id, n))
+                if (s is None and shown.start == 0) or (s is not None and s in shown):
+                    document = primaries[i].article_id if i is not None else None
+                    sid = self.ids[s] if s is not None else None
+                    quotes.append(SourcedQuote(record, document, sourced, sid))
+            accurate = counts["edited"] == 0 and counts["not_found"] == 0
+            outlets.append(OutletAgainstPrimary(m, accurate, counts, tuple(quotes)))
+        return PrimaryCheck(tuple(m.article_id for m in primaries), tuple(outlets))
+
+    def statement_of(self) -> dict[tuple[str, int], int]:
+        """The statement each aligned quotation (member, index) belongs to,
+        repeats included."""
+        found: dict[tuple[str, int], int] = {}
+        for s, statement in enumerate(self.aligned.statements):
+            for v in statement.variants:
+                for n in (v.quote, *v.repeats):
+                    found[(v.member, n)] = s
+        return found

@@ -219,7 +219,14 @@ def record_version(
     return in_transaction(
         engine,
         lambda session: _record_once(
-            session, tenant, submission, text, content_hash, quotes, idempotency
+            session,
+            tenant,
+            submission,
+            text,
+            content_hash,
+            quotes,
+            idempotency,
+            max_story_articles=settings.story_max_articles,
         ),
     )
 
@@ -232,6 +239,8 @@ def _record_once(
     content_hash: str,
     quotes: Sequence[quote_index.IndexedQuote],
     idempotency: Idempotency | None,
+    *,
+    max_story_articles: int,
 ) -> Recorded:
     keys = IdempotencyRepository(session, tenant)
     if idempotency is not None:
@@ -254,7 +263,9 @@ def _record_once(
             session, repo, article, outlet, latest, s, text, content_hash, quotes
         )
     if s.story is not None:
-        stories.join_if_needed(session, tenant, s.story, article.id)
+        stories.join_if_needed(
+            session, tenant, s.story, article.id, max_articles=max_story_articles
+        )
     recorded = Recorded(
         id=article.id,
         version=version.number,

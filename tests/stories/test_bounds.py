@@ -146,6 +146,9 @@ def test_a_story_takes_at_most_its_limit_of_articles(
 
     body = problem(bounded.post(f"/v1/stories/{key}/articles", json={"article_id": extra}), 409)
     assert "at most 4" in body["detail"]
+    # Recording an article with the story joins it too, under the same limit.
+    late = {"outlet": "late", "url": f"https://late.example/{key}", "text": "Late.", "story": key}
+    assert "at most 4" in problem(bounded.post("/v1/articles", json=late), 409)["detail"]
     # A member may still change what it is.
     again = bounded.post(
         f"/v1/stories/{key}/articles", json={"article_id": ids[0], "primary": True}

@@ -3,8 +3,10 @@
 Routes (all scoped to the caller's tenant; ``POST`` needs the ``write``
 scope, the reads ``read``):
 
-- ``POST /v1/articles``: record a version (201 created, 200 unchanged);
-  an ``Idempotency-Key`` header makes retries return the first answer.
+- ``POST /v1/articles``: record a version (201 created, 200 unchanged)
+  from Sourcediff's JSON, a ninjs item or NewsML-G2 XML (a ``newsMessage``
+  records each of its text items); an ``Idempotency-Key`` header makes
+  retries return the first answer.
 - ``GET /v1/articles``: articles, oldest first, filtered by outlet, URL and
   time, keyset-paginated.
 - ``GET /v1/articles/{article_id}``, ``…/versions``, ``…/versions/{number}``,
@@ -30,17 +32,20 @@ from fastapi import Body, Depends, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import Engine
 
 from service.articles.schemas import (
     ArticleBody,
     ArticleOut,
     ArticlePage,
     ArticleRecorded,
+    ArticlesRecorded,
     NeitherShape,
     NinjsRequest,
     VersionDiff,
     VersionOut,
     VersionPage,
+    fitting,
     ninjs_document,
     read_article_body,
 )
@@ -59,6 +64,7 @@ from service.articles.service import (
 from service.keys.deps import READ, WRITE, TenantDep, api_router
 from service.models.articles import Version
 from service.platform import metrics
+from service.platform.config import Settings
 from service.platform.deps import (
     ComputeDep,
     Cursor,
@@ -68,8 +74,21 @@ from service.platform.deps import (
     SettingsDep,
     require_json,
 )
-from service.platform.errors import InvalidRequest, Unprocessable
-from service.platform.ninjs import NinjsError
+from service.platform.errors import (
+    InvalidRequest,
+    MalformedBody,
+    PayloadTooLarge,
+    Unprocessable,
+    UnsupportedMediaType,
+)
+from service.platform.newsml import (
+    NEWSML_TYPES,
+    NewsmlError,
+    NewsmlMalformed,
+    is_newsml_type,
+    parse_newsml,
+)
+from service.platform.ninjs import NinjsError, NinjsItem
 from service.platform.problems import problem_doc
 from service.platform.wire import StoryKey, Timestamp
 from service.quotes.schemas import RelatedPage
@@ -87,42 +106,146 @@ DIFF_ADVICE = "diff versions that are closer, or read the versions themselves"
 _DIFF = TypeAdapter(VersionDiff)
 
 
+async def json_or_newsml(request: Request) -> None:
+    """Refuse (415) a body that is neither JSON nor NewsML-G2 XML."""
+    if not is_newsml_type(request.headers.get("content-type", "")):
+        try:
+            await require_json(request)
+        except UnsupportedMediaType as exc:
+            raise UnsupportedMediaType(
+                f"{exc.detail}, or NewsML-G2 as XML ({', '.join(NEWSML_TYPES)})"
+            ) from None
+
+
+# The JSON shapes are documented from the body's type; NewsML-G2 is XML.
+_NEWSML_BODY = {
+    "schema": {
+        "type": "string",
+        "description": "A NewsML-G2 newsItem, or a newsMessage of items (each text item is "
+        "recorded).",
+    }
+}
+
+
 @router.post(
     "",
     status_code=201,
-    response_model=ArticleRecorded,
-    dependencies=[*WRITE, Depends(require_json)],
-    openapi_extra={"requestBody": {"required": True}},
+    response_model=ArticleRecorded | ArticlesRecorded,
+    dependencies=[*WRITE, Depends(json_or_newsml)],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {media_type: _NEWSML_BODY for media_type in NEWSML_TYPES},
+        }
+    },
     responses={
-        200: {"model": ArticleRecorded, "description": "The text is unchanged."},
+        200: {
+            "model": ArticleRecorded | ArticlesRecorded,
+            "description": "The text is unchanged (of every item of a newsMessage).",
+        },
         409: problem_doc("The `Idempotency-Key` was used for a different request"),
     },
 )
 def record(
+    request: Request,
     response: Response,
     engine: EngineDep,
     settings: SettingsDep,
     tenant: TenantDep,
     outlet: Annotated[
-        str | None, Query(min_length=1, max_length=200, description="Outlet of a ninjs item.")
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Outlet of a ninjs or NewsML-G2 item (else the item's own).",
+        ),
     ] = None,
     story: Annotated[
-        StoryKey | None, Query(description="Story of a ninjs item (the article joins it).")
+        StoryKey | None,
+        Query(description="Story of a ninjs or NewsML-G2 item (the article joins it)."),
     ] = None,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
     body: Annotated[ArticleBody, Body()] = None,
-) -> ArticleRecorded:
+) -> ArticleRecorded | ArticlesRecorded:
     """Record a version of an article (or find it unchanged), and, with a
-    `story`, make the article a member of that story."""
+    `story`, make the article a member of that story. A NewsML-G2
+    `newsMessage` records each of its text items and answers with them all
+    (201 when any is a new version)."""
+    given = (outlet or "") + "\x1f" + (story or "")
+    if is_newsml_type(request.headers.get("content-type", "")):
+        raw = body if isinstance(body, bytes) else b""
+        submissions, root = _newsml_submissions(raw, outlet, story, settings)
+        key = hashlib.sha256(raw + given.encode()).hexdigest()
+        recorded = [
+            _record(engine, tenant, submission, settings, _item_key(idempotency_key, n, root), key)
+            for n, submission in enumerate(submissions)
+        ]
+        response.status_code = 201 if any(r.created for r in recorded) else 200
+        if root == "newsItem":
+            return recorded[0]
+        return ArticlesRecorded(items=recorded)
     submission, canonical = _json_submission(body, outlet, story)
+    key = hashlib.sha256((canonical + given).encode()).hexdigest()
+    recorded_one = _record(engine, tenant, submission, settings, idempotency_key, key)
+    response.status_code = 201 if recorded_one.created else 200
+    return recorded_one
+
+
+def _record(
+    engine: Engine,
+    tenant: str,
+    submission: Submission,
+    settings: Settings,
+    idempotency_key: str | None,
+    request_hash: str,
+) -> ArticleRecorded:
     idempotency = None
     if idempotency_key is not None:
-        canonical += (outlet or "") + "\x1f" + (story or "")
-        idempotency = Idempotency(idempotency_key, hashlib.sha256(canonical.encode()).hexdigest())
+        idempotency = Idempotency(idempotency_key, request_hash)
     recorded = record_version(engine, tenant, submission, settings, idempotency=idempotency)
-    response.status_code = 201 if recorded.created else 200
     metrics.INGESTS.labels(result="created" if recorded.created else "unchanged").inc()
     return ArticleRecorded.model_validate(recorded, from_attributes=True)
+
+
+def _item_key(key: str | None, n: int, root: str) -> str | None:
+    """The ``Idempotency-Key`` of a document's ``n``th item: the key itself
+    for a ``newsItem``; for a ``newsMessage``, one key per item derived from
+    it (each item keeps its own first answer, so a retry after a failure
+    part-way stores the rest)."""
+    if key is None or root == "newsItem":
+        return key
+    return f"newsMessage:{hashlib.sha256(key.encode()).hexdigest()}:{n}"
+
+
+def _newsml_submissions(
+    raw: bytes, outlet: str | None, story: str | None, settings: Settings
+) -> tuple[list[Submission], str]:
+    """A NewsML-G2 document's text items as submissions, and its root
+    element's name; every item is checked (its fields against their
+    columns, its text against the limit) before any is stored, so a
+    message one of whose items would be refused stores nothing."""
+    try:
+        document = parse_newsml(raw)
+    except NewsmlMalformed as exc:
+        raise MalformedBody(f"NewsML-G2: {exc}") from None
+    except NewsmlError as exc:
+        raise Unprocessable(f"NewsML-G2: {exc}") from None
+    return [_newsml_submission(i, outlet, story, settings) for i in document.items], document.root
+
+
+def _newsml_submission(
+    item: NinjsItem, outlet: str | None, story: str | None, settings: Settings
+) -> Submission:
+    try:
+        fitting(item)
+    except NinjsError as exc:
+        raise Unprocessable(f"NewsML-G2: newsItem {item.uri[:100]}: {exc}") from None
+    size, most = len(item.text or ""), settings.max_text_chars
+    if size > most:
+        raise PayloadTooLarge(
+            f"NewsML-G2: newsItem {item.uri[:100]} has {size:,} characters; the limit is {most:,}"
+        )
+    return submission_from_ninjs(item, outlet, story)
 
 
 def _json_submission(body: Any, outlet: str | None, story: str | None) -> tuple[Submission, str]:

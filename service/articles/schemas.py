@@ -61,6 +61,7 @@ __all__ = [
     "ArticlePage",
     "ArticleRecorded",
     "ArticleRequest",
+    "ArticlesRecorded",
     "Name",
     "NeitherShape",
     "NinjsRequest",
@@ -73,6 +74,7 @@ __all__ = [
     "VersionOut",
     "VersionPage",
     "VersionSummary",
+    "fitting",
     "ninjs_document",
     "read_article_body",
 ]
@@ -175,21 +177,27 @@ class NinjsRequest(BaseModel):
         ``headlines[0].value``, …)."""
         # The item as it came (not dumped: pydantic's serialiser gives up on
         # deep nesting, which parse_ninjs refuses with a reason).
-        item = parse_ninjs(doc)
-        for name, what, value, longest in (
-            ("title", "headline", item.title, TITLE_LENGTH),
-            ("byline", "byline (`by`)", item.byline, BYLINE_LENGTH),
-            ("language", "language", item.language, LANGUAGE_LENGTH),
-            # The outlet, unless the `outlet` query parameter names one.
-            ("provider", "copyright holder or provider", item.provider, OUTLET_NAME_LENGTH),
-        ):
-            if value is not None and len(value) > longest:
-                raise NinjsError(
-                    f"the item's {what} has {len(value):,} characters; at most {longest:,} "
-                    "are kept",
-                    item.where.get(name, ""),
-                )
-        return item
+        return fitting(parse_ninjs(doc))
+
+
+def fitting(item: NinjsItem) -> NinjsItem:
+    """``item`` (of ninjs or NewsML-G2), once what Sourcediff keeps of it
+    fits the columns it goes to; ``NinjsError`` naming the first that does
+    not, with its pointer when it came from JSON."""
+    for name, what, value, longest in (
+        ("uri", "identity (`uri`, `guid`)", item.uri, URL_LENGTH),
+        ("title", "headline", item.title, TITLE_LENGTH),
+        ("byline", "byline (`by`)", item.byline, BYLINE_LENGTH),
+        ("language", "language", item.language, LANGUAGE_LENGTH),
+        # The outlet, unless the `outlet` query parameter names one.
+        ("provider", "copyright holder or provider", item.provider, OUTLET_NAME_LENGTH),
+    ):
+        if value is not None and len(value) > longest:
+            raise NinjsError(
+                f"the item's {what} has {len(value):,} characters; at most {longest:,} are kept",
+                item.where.get(name, ""),
+            )
+    return item
 
 
 # The members only Sourcediff's own article has: ninjs items have a title,
@@ -197,7 +205,8 @@ class NinjsRequest(BaseModel):
 _OWN_ONLY = frozenset(ArticleRequest.model_fields) - {"title", "byline", "language"}
 _ACCEPTED = (
     "POST /v1/articles takes Sourcediff's article (`outlet`, `url` or `external_id`, `text` or "
-    "`html`) or an IPTC ninjs 1.x-3.x item (identified by `uri`, or `guid`), as JSON"
+    "`html`) or an IPTC ninjs 1.x-3.x item (identified by `uri`, or `guid`), as JSON; or "
+    "NewsML-G2 XML (a `newsItem` or `newsMessage`)"
 )
 
 
@@ -263,6 +272,13 @@ class ArticleRecorded(BaseModel):
     external_id: str | None
     content_hash: str
     story: str | None = Field(default=None, description="The story the article joined, if any.")
+
+
+class ArticlesRecorded(BaseModel):
+    """What a NewsML-G2 ``newsMessage`` recorded: one entry per text item,
+    in the order they were stored."""
+
+    items: list[ArticleRecorded]
 
 
 class ArticleOut(BaseModel):

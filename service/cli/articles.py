@@ -2,7 +2,8 @@
 straight into the database (no server needed) and listing them.
 
 ``ingest FILE...`` stores each file as a version of an article (text, HTML,
-or a ninjs news item); ``fetch URL`` fetches a page and stores it, under the
+a ninjs news item, or each text item of a NewsML-G2 document, told apart
+by its content); ``fetch URL`` fetches a page and stores it, under the
 same SSRF rules as ``POST /v1/fetch``; ``versions URL`` lists an article's
 stored versions, and with ``--json`` prints them as the API's
 ``VersionSummary`` items (``GET /v1/articles/{id}/versions``).
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +28,7 @@ from service.feeds.service import fetch_article
 from service.models.articles import Version
 from service.platform.config import DEFAULT_TENANT, Settings
 from service.platform.errors import SourcediffError
+from service.platform.newsml import NewsmlError, looks_like_newsml, parse_newsml
 from service.platform.ninjs import looks_like_ninjs, parse_ninjs
 
 __all__ = ["fetch", "ingest", "versions"]
@@ -48,25 +51,47 @@ def _ninjs_submission(path: str, raw: str, outlet: str | None) -> Submission:
         fail(f"{path}: {exc}")
 
 
-def _submission(path: str, given: Submission) -> Submission:
-    """What ``path`` holds, as a submission; ``given`` carries the options."""
+# An XML declaration's encoding: the file was read as UTF-8, and is parsed so.
+_DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+
+
+def _newsml_submissions(path: str, raw: str, outlet: str | None) -> list[Submission]:
+    document = _DECLARED_ENCODING.sub(r"\1\2UTF-8\2", raw, count=1).encode("utf-8")
+    try:
+        items = parse_newsml(document).items
+    except NewsmlError as exc:
+        fail(f"{path}: NewsML-G2: {exc}")
+    return [submission_from_ninjs(item, outlet) for item in items]
+
+
+def _submissions(path: str, given: Submission) -> list[Submission]:
+    """What ``path`` holds, as submissions (a NewsML-G2 message holds
+    several); ``given`` carries the options."""
     raw = read_input(path)
     suffix = "" if path == STDIN else Path(path).suffix.lower()
-    if suffix == JSON_SUFFIX:
+    newsml = suffix != JSON_SUFFIX and looks_like_newsml(raw[:4096].encode("utf-8"))
+    if suffix == JSON_SUFFIX or newsml:
         if given.url is not None or given.external_id is not None:
             fail(
-                f"{path}: a ninjs item is identified by its uri (or guid): drop --url/--external-id"
+                f"{path}: a {'NewsML-G2' if newsml else 'ninjs'} item is identified by its "
+                f"{'guid' if newsml else 'uri (or guid)'}: drop --url/--external-id"
             )
-        found = _ninjs_submission(path, raw, given.outlet or None)
-        # --title and --byline win over the item's own.
-        return dataclasses.replace(
-            found, title=given.title or found.title, byline=given.byline or found.byline
+        outlet = given.outlet or None
+        found = (
+            _newsml_submissions(path, raw, outlet)
+            if newsml
+            else [_ninjs_submission(path, raw, outlet)]
         )
+        # --title and --byline win over the item's own.
+        return [
+            dataclasses.replace(s, title=given.title or s.title, byline=given.byline or s.byline)
+            for s in found
+        ]
     if not given.outlet or (given.url is None and given.external_id is None):
         fail(f"{path}: a text or HTML file needs --outlet and --url (or --external-id)")
     if suffix in HTML_SUFFIXES:
-        return dataclasses.replace(given, html=raw)
-    return dataclasses.replace(given, text=raw)
+        return [dataclasses.replace(given, html=raw)]
+    return [dataclasses.replace(given, text=raw)]
 
 
 def _recorded_line(recorded: Recorded) -> str:
@@ -77,14 +102,18 @@ def ingest(
     files: Annotated[
         list[str],
         typer.Argument(
-            help="Versions to store, in order: .html/.htm files are HTML, .json files ninjs "
+            help="Versions to store, in order: NewsML-G2 documents (by their content) store "
+            "each text item, .html/.htm files are HTML, .json files ninjs "
             "news items, anything else plain text; - reads standard input.",
             show_default=False,
         ),
     ],
     outlet: Annotated[
         str | None,
-        typer.Option(help="Who published it (ninjs: default the item's copyright holder)."),
+        typer.Option(
+            help="Who published it (ninjs: default the item's copyright holder; NewsML-G2: "
+            "its provider)."
+        ),
     ] = None,
     url: Annotated[
         str | None,
@@ -103,8 +132,9 @@ def ingest(
 
     A version is only created when the text changed since the article's
     latest one. Prints `created v3 <article id>` or `unchanged v2 <id>` per
-    FILE. Every FILE is read (and ninjs parsed) before anything is stored;
-    a FILE the service refuses (an empty text, say) stops the run there.
+    FILE (per text item of a NewsML-G2 message). Every FILE is read (and
+    ninjs and NewsML-G2 parsed) before anything is stored; a FILE the
+    service refuses (an empty text, say) stops the run there.
     """
     if url is not None and external_id is not None:
         fail("give --url or --external-id, not both")
@@ -113,7 +143,7 @@ def ingest(
     given = Submission(
         outlet=outlet or "", url=url, external_id=external_id, title=title, byline=byline
     )
-    submissions = [(path, _submission(path, given)) for path in files]
+    submissions = [(path, s) for path in files for s in _submissions(path, given)]
     settings = Settings()
     with database(database_url, settings) as engine:
         for path, submission in submissions:

@@ -1,7 +1,11 @@
 """Fetching pages and polling feeds: their use cases.
 
 A page fetched is recorded like ``POST /v1/articles`` with its HTML (a new
-version, or none when the text is unchanged). A feed is polled with the
+version, or none when the text is unchanged). A link that answers with a
+NewsML-G2 ``newsItem`` (an agency's feed of item links) is recorded with the
+item's text, headline and times, under the link as a page is, so that a poll
+knows it next time; a ``newsMessage`` of several items is no page, and is
+refused (post it to ``POST /v1/articles`` instead). A feed is polled with the
 validators of its last answer (``ETag``, ``Last-Modified``), and its items
 with a link are fetched and recorded under the feed's outlet and story;
 what went wrong is kept on the feed (``last_error``), never raised. Every
@@ -32,7 +36,7 @@ import math
 import time
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,14 +45,33 @@ import feedparser
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from service.articles.service import Recorded, Submission, record_version
+from service.articles.service import (
+    Recorded,
+    Submission,
+    record_version,
+    submission_from_ninjs,
+)
 from service.feeds.repository import FeedQueue, FeedRepository
 from service.models.articles import TITLE_LENGTH
 from service.models.base import now, utc
 from service.models.feeds import ETAG_LENGTH, LAST_MODIFIED_LENGTH, Feed
 from service.platform.config import Settings
-from service.platform.errors import Conflict, SourcediffError, Unprocessable, existing
-from service.platform.fetch import FEED_TYPES, HTML_TYPES, FetchPolicy, check_url, fetch
+from service.platform.errors import (
+    Conflict,
+    FetchRefused,
+    SourcediffError,
+    Unprocessable,
+    existing,
+)
+from service.platform.fetch import (
+    FEED_TYPES,
+    HTML_TYPES,
+    Fetched,
+    FetchPolicy,
+    check_url,
+    fetch,
+)
+from service.platform.newsml import NEWSML_TYPES, NewsmlError, looks_like_newsml, parse_newsml
 from service.platform.transactions import in_transaction
 
 __all__ = [
@@ -82,18 +105,58 @@ def fetch_article(
 ) -> tuple[Recorded, str]:
     """Fetch ``url`` and record its article text; what was recorded, and the
     URL the page was found at (after redirects), which the version keeps."""
-    page = fetch(url, FetchPolicy.from_settings(settings), accept=HTML_TYPES)
-    submission = Submission(
-        outlet=outlet or urlsplit(page.url).hostname or "unknown",
+    page = fetch(url, FetchPolicy.from_settings(settings), accept=HTML_TYPES + NEWSML_TYPES)
+    # A feed item's title is the feed's to choose: a longer one than the
+    # column is cut, not a reason to refuse the article.
+    title = title[:TITLE_LENGTH] if title else None
+    if page.content_type not in HTML_TYPES:
+        if not looks_like_newsml(page.content):
+            # Other XML (a feed, say) is no article: refused, as before.
+            raise FetchRefused(
+                f"refusing {page.url}: its content type {page.content_type} is not one of "
+                f"{', '.join(HTML_TYPES)}, and it holds no NewsML-G2 newsItem"
+            )
+        submission = _newsml_page(page, outlet, story, title, published_at)
+    else:
+        submission = Submission(
+            outlet=outlet or urlsplit(page.url).hostname or "unknown",
+            url=page.url,
+            html=page.text,
+            title=title,
+            published_at=published_at,
+            story=story,
+        )
+    return record_version(engine, tenant, submission, settings), page.url
+
+
+def _newsml_page(
+    page: Fetched,
+    outlet: str | None,
+    story: str | None,
+    title: str | None,
+    published_at: datetime | None,
+) -> Submission:
+    """A fetched NewsML-G2 ``newsItem`` as the submission of its link: the
+    item's text, headline, byline and times; the outlet given, else the
+    item's provider, else the link's host."""
+    try:
+        document = parse_newsml(page.content)
+    except NewsmlError as exc:
+        raise Unprocessable(f"{page.url}: NewsML-G2: {exc}") from None
+    if document.root != "newsItem":
+        raise Unprocessable(
+            f"{page.url}: a NewsML-G2 newsMessage is no article page; post it to "
+            "POST /v1/articles, which stores each of its items"
+        )
+    (item,) = document.items
+    found = submission_from_ninjs(item, outlet or item.provider or urlsplit(page.url).hostname)
+    return replace(
+        found,
         url=page.url,
-        html=page.text,
-        # A feed item's title is the feed's to choose: a longer one than
-        # the column is cut, not a reason to refuse the article.
-        title=title[:TITLE_LENGTH] if title else None,
-        published_at=published_at,
+        title=(item.title or title or "")[:TITLE_LENGTH] or None,
+        published_at=item.first_created or published_at,
         story=story,
     )
-    return record_version(engine, tenant, submission, settings), page.url
 
 
 def _fitting(validator: str | None, length: int) -> str | None:

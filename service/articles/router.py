@@ -10,7 +10,8 @@ scope, the reads ``read``):
 - ``GET /v1/articles``: articles, oldest first, filtered by outlet, URL and
   time, keyset-paginated.
 - ``GET /v1/articles/{article_id}``, ``…/versions``, ``…/versions/{number}``,
-  ``…/versions/{number}/ninjs``, ``…/diff?from=&to=``.
+  ``…/versions/{number}/ninjs``, ``…/versions/{number}/newsml``,
+  ``…/diff?from=&to=``.
 - ``GET /v1/articles/{article_id}/related``: other articles carrying the
   same statements, ranked, with the quote pairs as evidence (candidates for
   the same story).
@@ -46,6 +47,7 @@ from service.articles.schemas import (
     VersionOut,
     VersionPage,
     fitting,
+    newsml_document,
     ninjs_document,
     read_article_body,
 )
@@ -82,6 +84,7 @@ from service.platform.errors import (
     UnsupportedMediaType,
 )
 from service.platform.newsml import (
+    NEWSITEM_TYPE,
     NEWSML_TYPES,
     NewsmlError,
     NewsmlMalformed,
@@ -334,6 +337,26 @@ def version_ninjs(
 ) -> dict[str, Any]:
     """One version as an IPTC ninjs 3.x news item."""
     return ninjs_document(read_version(session, tenant, article_id, number))
+
+
+@router.get(
+    "/{article_id}/versions/{number}/newsml",
+    dependencies=READ,
+    response_class=Response,
+    responses={
+        200: {
+            "content": {NEWSITEM_TYPE: {"schema": {"type": "string"}}},
+            "description": "The version as a NewsML-G2 newsItem, its text as NITF.",
+        }
+    },
+)
+def version_newsml(
+    article_id: ArticleId, number: Number, session: SessionDep, tenant: TenantDep
+) -> Response:
+    """One version as an IPTC NewsML-G2 `newsItem` (XML), its text as NITF
+    paragraphs: posting it back to `POST /v1/articles` finds it unchanged."""
+    document = newsml_document(read_version(session, tenant, article_id, number))
+    return Response(document, media_type=NEWSITEM_TYPE)
 
 
 @router.get(

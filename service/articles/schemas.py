@@ -37,6 +37,7 @@ from service.models.articles import (
     Version,
 )
 from service.models.base import utc
+from service.platform.newsml import to_newsml
 from service.platform.ninjs import (
     IDENTITIES,
     NinjsError,
@@ -75,6 +76,7 @@ __all__ = [
     "VersionPage",
     "VersionSummary",
     "fitting",
+    "newsml_document",
     "ninjs_document",
     "read_article_body",
 ]
@@ -398,6 +400,24 @@ def ninjs_document(stored: StoredVersion) -> dict[str, Any]:
         version=out.version,
         text=out.text,
         html=out.html,
+        title=out.headline,
+        byline=out.by,
+        language=out.language,
+        version_created=out.version_created,
+        first_created=out.first_created,
+    )
+
+
+def newsml_document(stored: StoredVersion) -> bytes:
+    """The version as an IPTC NewsML-G2 ``newsItem`` (UTF-8 XML), its text
+    as NITF: ``VersionOut``'s fields under NewsML-G2's names, the outlet as
+    its provider."""
+    out = VersionOut.of(stored)
+    return to_newsml(
+        uri=out.uri,
+        version=out.version,
+        outlet=out.outlet,
+        text=out.text,
         title=out.headline,
         byline=out.by,
         language=out.language,

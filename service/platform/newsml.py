@@ -1,5 +1,5 @@
-"""IPTC NewsML-G2 in: the text news items agencies deliver read into what
-Sourcediff stores.
+"""IPTC NewsML-G2 in and out: the text news items agencies deliver read into
+what Sourcediff stores, and a stored version written as a ``newsItem``.
 
 Reading (``parse_newsml``) takes a ``newsItem``, or a ``newsMessage`` and
 each text ``newsItem`` in its ``itemSet``, each into a ``NinjsItem`` (ninjs
@@ -30,6 +30,9 @@ is NewsML-G2's JSON rendering, so the two read alike and are stored alike):
   nothing new: an earlier version stored after a later one would be a new
   version of the article, as a revert is (Sourcediff numbers versions
   itself and keeps no provider's version number).
+
+Writing (``to_newsml``) gives a version as a text ``newsItem`` with a NITF
+body that ``parse_newsml`` reads back to the same text.
 
 Safety: the parser resolves no entities, reads no DTD and reaches no
 network, and keeps libxml2's limits (``huge_tree`` off: at most 256 levels
@@ -63,6 +66,7 @@ from service.platform.wire import storable_time
 
 __all__ = [
     "MAX_MESSAGE_ITEMS",
+    "NEWSITEM_TYPE",
     "NEWSML_TYPES",
     "NITF",
     "NewsmlDocument",
@@ -71,6 +75,7 @@ __all__ = [
     "is_newsml_type",
     "looks_like_newsml",
     "parse_newsml",
+    "to_newsml",
 ]
 
 NAR = "http://iptc.org/std/nar/2006-10-01/"
@@ -443,3 +448,105 @@ def parse_newsml(raw: bytes) -> NewsmlDocument:
         "newsItem" if name == "newsItem" else "newsMessage"
     )
     return NewsmlDocument(root_name, tuple(latest.values()), skipped=len(candidates) - len(chosen))
+
+
+# Writing -------------------------------------------------------------------
+
+# What XML 1.0 cannot carry at all (C0 controls but tab, line feed and
+# carriage return; surrogates; U+FFFE and U+FFFF): written as U+FFFD.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_CATALOG = "http://www.iptc.org/std/catalog/catalog.IPTC-G2-Standards_32.xml"
+
+
+def _xml_text(text: str) -> str:
+    r"""``text`` as XML can hold it.
+
+    >>> _xml_text("a\x0bb")
+    'a\ufffdb'
+    """
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _nar(
+    parent: etree._Element, name: str, text: str | None = None, **attrs: str
+) -> etree._Element:
+    element = etree.SubElement(
+        parent, f"{{{NAR}}}{name}", {k: _xml_text(v) for k, v in attrs.items()}
+    )
+    if text is not None:
+        element.text = _xml_text(text)
+    return element
+
+
+def _nitf_element(parent: etree._Element, name: str) -> etree._Element:
+    return etree.SubElement(parent, f"{{{NITF}}}{name}")
+
+
+def _lines(parent: etree._Element, text: str) -> None:
+    """``text`` into ``parent``, each line break a NITF ``br``."""
+    first, *rest = _xml_text(text).split("\n")
+    parent.text = first
+    for line in rest:
+        _nitf_element(parent, "br").tail = line
+
+
+def to_newsml(
+    *,
+    uri: str,
+    version: int,
+    outlet: str,
+    text: str,
+    title: str | None,
+    byline: str | None,
+    language: str | None,
+    version_created: datetime,
+    first_created: datetime,
+) -> bytes:
+    """A stored version as a NewsML-G2 ``newsItem`` (UTF-8) with its text
+    as NITF: each paragraph (text between blank lines) a ``p``, each line
+    break in one a ``br``; ``parse_newsml`` reads it back to the same text
+    (up to the white space a paragraph starts or ends with). Characters no
+    XML can carry (C0 controls, lone surrogates) are written as U+FFFD."""
+    item = etree.Element(
+        f"{{{NAR}}}newsItem",
+        {
+            "guid": _xml_text(uri),
+            "version": str(version),
+            "standard": "NewsML-G2",
+            "standardversion": "2.35",
+            "conformance": "power",
+        },
+        nsmap={None: NAR},
+    )
+    if language is not None:
+        item.set(_XML_LANG, _xml_text(language))
+    _nar(item, "catalogRef", href=_CATALOG)
+    meta = _nar(item, "itemMeta")
+    _nar(meta, "itemClass", qcode="ninat:text")
+    provider = _nar(meta, "provider", literal=outlet)
+    _nar(provider, "name", outlet)
+    _nar(meta, "versionCreated", version_created.isoformat())
+    _nar(meta, "firstCreated", first_created.isoformat())
+    _nar(meta, "pubStatus", qcode="stat:usable")
+    content_meta = _nar(item, "contentMeta")
+    if language is not None:
+        _nar(content_meta, "language", tag=language)
+    if title is not None:
+        _nar(content_meta, "headline", title)
+    if byline is not None:
+        _nar(content_meta, "by", byline)
+    inline = _nar(_nar(item, "contentSet"), "inlineXML", contenttype="application/nitf+xml")
+    nitf = etree.SubElement(inline, f"{{{NITF}}}nitf", nsmap={None: NITF})
+    body = _nitf_element(nitf, "body")
+    if title is not None or byline is not None:
+        head = _nitf_element(body, "body.head")
+        if title is not None:
+            _nitf_element(_nitf_element(head, "hedline"), "hl1").text = _xml_text(title)
+        if byline is not None:
+            _nitf_element(head, "byline").text = _xml_text(byline)
+    content = _nitf_element(body, "body.content")
+    for paragraph in _PARAGRAPH_BREAK.split(text.strip()):
+        if paragraph.strip():
+            _lines(_nitf_element(content, "p"), paragraph.strip())
+    return etree.tostring(item, xml_declaration=True, encoding="UTF-8", pretty_print=True)

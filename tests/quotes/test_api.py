@@ -13,9 +13,9 @@ from tests.stories.coverage import DENIAL, store_story
 
 
 @pytest.fixture(scope="module")
-def story(api: TestClient, seed_texts: tuple[str, str]) -> dict[str, Any]:
-    """Four outlets in story ``nk-arms``: their article ids by outlet."""
-    return store_story(api, seed_texts)
+def story(api: TestClient, pair_texts: tuple[str, str]) -> dict[str, Any]:
+    """Four outlets in story ``ferry-checks``: their article ids by outlet."""
+    return store_story(api, pair_texts)
 
 
 def test_search_finds_each_outlets_wording(api: TestClient, story: dict[str, Any]) -> None:
@@ -25,7 +25,7 @@ def test_search_finds_each_outlets_wording(api: TestClient, story: dict[str, Any
     assert set(by_outlet) >= set(ids)
     assert all(h["score"] >= 80 and h["relation"] == "partial" for h in by_outlet.values())
     strict = api.get(
-        "/v1/quotes/search", params={"q": "ammunition to Russia before", "min_score": 100}
+        "/v1/quotes/search", params={"q": "skipped on any of our vessels", "min_score": 100}
     ).json()
     assert all(h["score"] == 100 for h in strict["items"])
 

@@ -1,6 +1,7 @@
-"""The story the story and quote API tests read: the seed pair plus two
-outlets made from them the way coverage drifts (one drops the paragraph with
-the "fake" quotation and publishes first, one trims the long denial)."""
+"""The story the story and quote API tests read: the repository's pair
+(``tests/fixtures/pair/``) plus two outlets made from it the way coverage
+drifts (one drops the paragraph with the "premature" quotation and publishes
+first, one drops a word of the long denial)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi.testclient import TestClient
 
 __all__ = ["DENIAL", "store_story"]
 
-DENIAL = "We have never exported weapons or ammunition to Russia"
+DENIAL = "Not one inspection has been skipped on any of our vessels"
 
 
 def _without_paragraph(text: str, containing: str) -> str:
@@ -20,19 +21,18 @@ def _without_paragraph(text: str, containing: str) -> str:
     return "\n".join(kept)
 
 
-def store_story(api: TestClient, seed_texts: tuple[str, str]) -> dict[str, Any]:
-    """Store four outlets in story ``nk-arms``: their article ids by outlet."""
-    left, right = seed_texts
-    key = "nk-arms"
-    early = _without_paragraph(left, "“fake”") if "“fake”" in left else None
-    assert early is not None
-    trimmed = right.replace("and we will not plan to export them", "and we will not export them")
+def store_story(api: TestClient, pair_texts: tuple[str, str]) -> dict[str, Any]:
+    """Store four outlets in story ``ferry-checks``: their article ids by outlet."""
+    left, right = pair_texts
+    key = "ferry-checks"
+    early = _without_paragraph(left, "“premature”")
+    trimmed = right.replace("let me say this plainly", "let me say plainly")
     assert trimmed != right
     articles = [
-        ("Outlet Left", left, "2022-09-22T08:00:00Z"),
-        ("Outlet Right", right, "2022-09-22T09:00:00Z"),
-        ("Outlet Early", early, "2022-09-22T06:00:00Z"),
-        ("Outlet Trim", trimmed, "2022-09-22T10:00:00Z"),
+        ("Outlet Left", left, "2025-10-14T08:00:00Z"),
+        ("Outlet Right", right, "2025-10-14T09:00:00Z"),
+        ("Outlet Early", early, "2025-10-14T06:00:00Z"),
+        ("Outlet Trim", trimmed, "2025-10-14T10:00:00Z"),
     ]
     ids = {}
     for outlet, text, published in articles:

@@ -1,8 +1,8 @@
 """Stories over HTTP, on SQLite and PostgreSQL.
 
-The story is the seed pair plus two outlets made from them the way coverage
-drifts: one drops the paragraph with the "fake" quotation and publishes
-first, one trims the long denial and adds "But".
+The story is the repository's pair plus two outlets made from it the way
+coverage drifts: one drops the paragraph with the "premature" quotation and
+publishes first, one drops a word of the long denial.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from tests.stories.coverage import DENIAL, store_story
 
 
 @pytest.fixture(scope="module")
-def story(api: TestClient, seed_texts: tuple[str, str]) -> dict[str, Any]:
-    """Four outlets in story ``nk-arms``: their article ids by outlet."""
-    return store_story(api, seed_texts)
+def story(api: TestClient, pair_texts: tuple[str, str]) -> dict[str, Any]:
+    """Four outlets in story ``ferry-checks``: their article ids by outlet."""
+    return store_story(api, pair_texts)
 
 
 def statement_with(body: dict[str, Any], words: str) -> dict[str, Any]:
@@ -35,16 +35,16 @@ def test_story_groups_every_outlets_variant(api: TestClient, story: dict[str, An
 
     denial = statement_with(body, DENIAL)
     relations = {v["outlet"]: v["relation"] for v in denial["variants"]}
-    # The longest wording is canonical: Right's, with "But" and "plan to";
-    # Left and Early lack "But", Trim lacks "plan to".
-    assert denial["canonical"]["quote"]["text"].startswith("But we take")
+    # The longest wording is canonical: Right's, with "But" and "this";
+    # Left and Early lack "But", Trim lacks "this".
+    assert denial["canonical"]["quote"]["text"].startswith("But let me say this")
     assert set(relations) == set(ids)
     assert relations[denial["canonical"]["outlet"]] == "canonical"
     assert denial["canonical"]["outlet"] == "Outlet Right"
     assert relations["Outlet Left"] == relations["Outlet Trim"] == "reworded"
     trim = next(v for v in denial["variants"] if v["outlet"] == "Outlet Trim")
     assert [op for op in trim["diff"] if op["op"] != "equal"] == [
-        {"op": "delete", "left": "plan to", "right": ""}
+        {"op": "delete", "left": "this", "right": ""}
     ]
     # First appearance: the earliest published carrier.
     assert denial["first"]["outlet"] == "Outlet Early"
@@ -56,15 +56,15 @@ def test_omissions_name_the_outlet_that_dropped_a_quote(
 ) -> None:
     ids = story["ids"]
     body = api.get(f"/v1/stories/{story['key']}/quotes").json()
-    fake = next(
+    premature = next(
         s
         for s in body["statements"]
-        if s["canonical"]["quote"]["text"] == "fake" and len(s["carried_by"]) > 1
+        if s["canonical"]["quote"]["text"] == "premature" and len(s["carried_by"]) > 1
     )
-    assert fake["omitted_by"] == [ids["Outlet Early"]]
+    assert premature["omitted_by"] == [ids["Outlet Early"]]
     omissions = {o["outlet"]: o["omits"] for o in body["omissions"]}
-    assert fake["id"] in omissions["Outlet Early"]
-    assert fake["id"] not in omissions["Outlet Left"]
+    assert premature["id"] in omissions["Outlet Early"]
+    assert premature["id"] not in omissions["Outlet Left"]
     for statement in body["statements"]:
         carriers = set(statement["carried_by"])
         assert carriers.isdisjoint(statement["omitted_by"])
@@ -99,26 +99,28 @@ def test_story_keys_are_validated_on_ingest(api: TestClient, problem: ProblemChe
 
 
 STATEMENT = (
-    "Statement of the vice director general of the General Equipment Bureau of the "
-    "Ministry of National Defence of the DPRK.\n"
-    "Recently, the US and other hostile forces talked about the 'violation of a resolution' "
-    "of the UNSC, spreading a 'rumour of arms dealings' between the DPRK and Russia. "
-    "We take this opportunity to make clear one thing. We have never exported weapons or "
-    "ammunition to Russia before and we will not plan to export them. "
-    "The US should stop making reckless remarks and keep its mouth shut."
+    "Statement by the head of operations of Northline Ferries.\n"
+    "For weeks now, a few people on the union side have been telling anyone who will "
+    "listen that we are cutting corners. Let me say this plainly. Not one inspection has "
+    "been skipped on any of our vessels, and none will be. "
+    "The union should stop telling wild stories and check its facts."
 )
 
 
 def test_primary_documents_check_every_outlets_quotes(
     api: TestClient, story: dict[str, Any]
 ) -> None:
-    """The ministry's statement as a primary document of a story of its own:
-    one outlet quotes the denial whole, another adds "But"; the "tarnishing"
+    """The company's statement as a primary document of a story of its own:
+    one outlet quotes the denial whole, another adds "But"; the "frightening"
     quotation is not in the statement."""
-    key, ids = "nk-arms-primary", story["ids"]
+    key, ids = "ferry-checks-primary", story["ids"]
     stored = api.post(
         "/v1/articles",
-        json={"outlet": "KCNA", "url": "https://kcna.example/statement", "text": STATEMENT},
+        json={
+            "outlet": "Northline Ferries",
+            "url": "https://northline.example/statement",
+            "text": STATEMENT,
+        },
     )
     assert stored.status_code == 201, stored.text
     statement = stored.json()["id"]
@@ -145,26 +147,26 @@ def test_primary_documents_check_every_outlets_quotes(
     def sourced(outlet: str, starts: str) -> dict[str, Any]:
         return next(q for q in report[outlet]["quotes"] if q["text"].startswith(starts))
 
-    whole = sourced("Outlet Left", "We take this opportunity")
+    whole = sourced("Outlet Left", "Let me say this plainly")
     assert whole["verdict"] == "accurate" and whole["primary"] == statement
-    assert whole["source"]["context_after"].startswith("The US should stop")
-    with_but = sourced("Outlet Right", "But we take")
+    assert whole["source"]["context_after"].startswith("The union should stop")
+    with_but = sourced("Outlet Right", "But let me say")
     assert with_but["verdict"] == "edited"
     assert {"type": "inserted", "side": "right", "where": "start", "left": "", "right": "But"} in (
         with_but["edits"]
     )
-    fragment = sourced("Outlet Left", "reckless remarks")
+    fragment = sourced("Outlet Left", "wild stories")
     assert fragment["verdict"] == "trimmed"
-    assert fragment["source"]["context_before"].endswith("The US should stop making")
-    assert sourced("Outlet Right", "tarnishing")["verdict"] == "not_found"
+    assert fragment["source"]["context_before"].endswith("The union should stop telling")
+    assert sourced("Outlet Right", "frightening")["verdict"] == "not_found"
     for outlet in report.values():
         assert sum(outlet["summary"].values()) == len(outlet["quotes"])
         assert outlet["accurate"] is False  # each has quotations the statement lacks
 
-    # The right outlet's "tarnishing" is echoed in the left's own reporting.
+    # The right outlet's "frightening" is echoed in the left's own reporting.
     omissions = {o["outlet"]: o for o in body["omissions"]}
     echoes = omissions["Outlet Left"]["echoes"]
-    assert [e["text"] for e in echoes.values()] == ["tarnish"]
+    assert [e["text"] for e in echoes.values()] == ["frighten"]
     # Variants carry their typed edits against the canonical wording.
     denial = next(s for s in body["statements"] if DENIAL in s["canonical"]["quote"]["text"])
     edits = {v["outlet"]: [e["type"] for e in v["edits"]] for v in denial["variants"]}

@@ -4,7 +4,9 @@ can read a file, reach the network or grow in memory (XXE, billion laughs)."""
 
 from __future__ import annotations
 
+import gc
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -259,3 +261,47 @@ def test_looks_like_newsml() -> None:
     assert looks_like_newsml(b'<g2:newsItem xmlns:g2="http://iptc.org/std/nar/2006-10-01/">')
     assert not looks_like_newsml(b"<rss><channel><newsItem/></channel></rss>")
     assert not looks_like_newsml(b'"We will," she said. <newsItem>')
+
+
+# Bounded work: 4x the input, about 4x the time ------------------------------
+
+
+def _size_ratio(small: bytes, large: bytes) -> float:
+    """Best CPU time of parsing ``large`` over that of ``small``, five runs
+    each taken in turn, the garbage collector paused (as
+    tests/core/test_adversarial.py times its inputs): linear is about 4,
+    quadratic about 16."""
+    best = {small: float("inf"), large: float("inf")}
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(5):
+            for document in (small, large):
+                began = time.process_time()
+                parse_newsml(document)
+                best[document] = min(best[document], time.process_time() - began)
+    finally:
+        gc.enable()
+    return best[large] / best[small]
+
+
+def _nested(n: int) -> bytes:
+    """``n`` paragraphs, each at the bottom of 200 nested blocks."""
+    chain = "<div>" * 200 + '<p>"Deep," <b>she</b> said.<br/>x</p>' + "</div>" * 200
+    return news_item("g", content=xhtml(chain * n), contenttype="application/xhtml+xml").encode()
+
+
+def _inline_heavy(n: int) -> bytes:
+    """One paragraph of ``n`` inline elements and line breaks."""
+    words = "<i>a</i> <b>b</b><br/>" * n
+    return news_item("g", content=nitf(("x",)).replace(">x<", f">{words}<")).encode()
+
+
+@pytest.mark.parametrize(
+    ("make", "n"),
+    [(_nested, 50), (_inline_heavy, 5_000)],
+    ids=["nested-blocks", "inline-elements"],
+)
+def test_reading_time_is_linear(make: Any, n: int) -> None:
+    ratio = _size_ratio(make(n), make(4 * n))
+    assert ratio < 8.0, f"4x the input multiplied the time by {ratio:.2f}"

@@ -4,10 +4,13 @@ The report opens with a summary (quotes per side, matches per relation,
 omissions), then each match with its word diff inline, then each side's
 quotes the other omits, with their speakers; with the comparison's insight,
 each match's typed edits and attribution drift and each omitted quote's
-unquoted echo; with its passages, the passages each side alone has. In
-colour the diff shows deletions red and insertions green; without colour it
-is marked ``[-deleted-]`` and ``{+inserted+}`` as ``wdiff`` does, so nothing
-is lost in a pipe.
+unquoted echo; with its passages, the passages each side alone has. The
+inline diff shows the words only the left side has in red, struck through,
+and those only the right side has in green; without colour they are marked
+``[-left's-]`` and ``{+right's+}`` as ``wdiff`` does, so nothing is lost in a
+pipe, and the Matches heading says which side is which. Edits are said by
+which side has which words (``service.core.insight.wording``), never as
+"inserted (left)", which reads as if the left outlet had inserted them.
 
 >>> from service.core import compare_texts
 >>> c = compare_texts('"We take this chance," he said.', 'She said: "We take the chance."')
@@ -18,10 +21,10 @@ a.txt ↔ b.txt
   1 match: 1 reworded
   0 only in left · 0 only in right
 <BLANKLINE>
-Matches
+Matches ([-words-] only in a.txt, {+words+} only in b.txt)
   L1 ↔ R1  reworded ...
     We take [-this-] {+the+} chance,
-    edits: substituted (inside)
+    edits: a.txt has “this” where b.txt has “the”
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from service.core import Comparison, DiffOp, Quote, Relation
 from service.core.compare import quote_ids
 from service.core.insight.analysis import SideName
 from service.core.insight.edits import Edit
+from service.core.insight.wording import plain
 
 __all__ = ["render_report"]
 
@@ -101,7 +105,7 @@ def render_report(comparison: Comparison, *, left_name: str, right_name: str, co
     }
     names = {"left": left_name, "right": right_name}
     lines = _summary(comparison, names, style)
-    lines += _matches(comparison, ids, style)
+    lines += _matches(comparison, ids, names, style)
     lines += _omitted(comparison, ids, names, style)
     lines += _passages(comparison, names, style)
     return "\n".join(lines)
@@ -123,11 +127,15 @@ def _summary(comparison: Comparison, names: dict[str, str], style: _Style) -> li
     ]
 
 
-def _matches(comparison: Comparison, ids: dict[str, list[str]], style: _Style) -> list[str]:
+def _matches(
+    comparison: Comparison, ids: dict[str, list[str]], names: dict[str, str], style: _Style
+) -> list[str]:
     """Each matched pair: its relation and score, its word diff inline, its
     speakers, and (with insight) its typed edits and attribution drift."""
     matches = comparison.alignment.matches
-    lines = ["", style("Matches", bold=True)] if matches else []
+    left, right = names["left"], names["right"]
+    legend = f"({style.deleted('words')} only in {left}, {style.inserted('words')} only in {right})"
+    lines = ["", f"{style('Matches', bold=True)} {legend}"] if matches else []
     for k, m in enumerate(matches):
         lq, rq = comparison.left.quotes[m.left], comparison.right.quotes[m.right]
         relation = style(m.relation, fg=_RELATION_COLORS[m.relation])
@@ -138,7 +146,7 @@ def _matches(comparison: Comparison, ids: dict[str, list[str]], style: _Style) -
         if comparison.insight is not None:
             pair = comparison.insight.pairs[k]
             if pair.edits:
-                lines.append(style(f"    edits: {_edits(pair.edits)}", dim=True))
+                lines.append(style(f"    edits: {_edits(pair.edits, left, right)}", dim=True))
             if pair.drift is not None:
                 lines.append(style(f"    attribution drift: {_DRIFT[pair.drift]}", fg="magenta"))
     return lines
@@ -191,9 +199,6 @@ _DRIFT = {
 }
 
 
-def _edits(edits: Sequence[Edit]) -> str:
-    """``trimmed (start, right)``, …: each edit's type and where it is."""
-    return ", ".join(
-        e.type + (f" ({', '.join(x for x in (e.where, e.side) if x)})" if e.where or e.side else "")
-        for e in edits
-    )
+def _edits(edits: Sequence[Edit], left: str, right: str) -> str:
+    """Each edit said by which side has which words: ``only b.txt has: “the”``."""
+    return "; ".join(plain(e, left, right) for e in edits)

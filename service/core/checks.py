@@ -52,6 +52,7 @@ from service.core.insight.analysis import analyse
 from service.core.insight.attribution import DriftKind, same_speaker
 from service.core.insight.echoes import Echo
 from service.core.insight.edits import EDIT_TYPES, Edit, EditType
+from service.core.insight.wording import plain
 from service.core.quotes.extract import Quote
 
 __all__ = [
@@ -219,7 +220,9 @@ def check(comparison: Comparison, policy: Policy) -> CheckResult:
         }
         if m.relation != "identical" or failing(pair.edits):
             kind: FindingKind = "partial_quote" if m.relation == "partial" else "reworded_quote"
-            how = ", ".join(dict.fromkeys(e.type for e in pair.edits)) or m.relation
+            # What the candidate dropped or added, as every view says it.
+            said = [plain(e, "the baseline", "the candidate", baseline=True) for e in pair.edits]
+            how = "; ".join(dict.fromkeys(said)) or m.relation
             add(
                 lq.start,
                 kind,

@@ -73,6 +73,7 @@ from service.compare.service import (
     read_stored,
 )
 from service.core.alignment.passages import PassageAlignment
+from service.core.insight.wording import say
 from service.keys.deps import admit_anonymous, counting_refusals
 from service.keys.service import Caller
 from service.keys.sessions import admit_session
@@ -138,6 +139,8 @@ _env.filters["iso"] = datetime.isoformat
 _env.filters["minute"] = _minute
 # Only an http(s) URL becomes a link: an article's url is what its client sent.
 _env.filters["link_target"] = link_target
+# A typed edit said by which side has which words, as every view says it.
+_env.globals["say_edit"] = say
 templates = Jinja2Templates(env=_env)
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)

@@ -101,11 +101,13 @@ def _merge(runs: list[Run]) -> list[Run]:
 
 def marked_runs(text: str, ops: Sequence[DiffOp], side: SideName) -> list[Run]:
     """``text`` (one side of the word diff ``ops``) as runs, the words that
-    only ``side`` has marked ``del`` (left) or ``ins`` (right). Whitespace
+    only ``side`` has marked ``del`` on either side: one mark for "the other
+    side lacks these words" in every view of a comparison (struck through),
+    where ``ins`` for the right side's read as words someone added. Whitespace
     between words stays as written. Should the ops not cover ``text`` word
     for word, the text comes back unmarked rather than wrongly marked."""
     tokens = tokenize(text)
-    changed: Mark = "del" if side == "left" else "ins"
+    changed: Mark = "del"
     runs: list[Run] = []
     pos = k = 0
     for op in ops:
@@ -238,6 +240,16 @@ class PairView:
     @property
     def id(self) -> str:
         return f"{self.left.id}-{self.right.id}"
+
+    @property
+    def left_runs(self) -> list[Run]:
+        """The left quotation's words, those the right one lacks marked."""
+        return marked_runs(self.left.quote.text, self.diff, "left")
+
+    @property
+    def right_runs(self) -> list[Run]:
+        """The right quotation's words, those the left one lacks marked."""
+        return marked_runs(self.right.quote.text, self.diff, "right")
 
     @property
     def symbol(self) -> str:

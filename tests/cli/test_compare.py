@@ -39,11 +39,14 @@ def test_report_on_the_pair(runner: CliRunner, pair_paths: tuple[Path, Path]) ->
     assert not ANSI.search(out)  # not a terminal: no colours
     assert out.startswith(f"{left} ↔ {right}\n")
     assert re.search(r"^  \d+ match(es)?: .*identical", out, re.MULTILINE)
-    assert "\nMatches\n" in out and f"\nOnly in left ({left})\n" in out
+    legend = f"\nMatches ([-words-] only in {left}, {{+words+}} only in {right})\n"
+    assert legend in out and f"\nOnly in left ({left})\n" in out
     assert "wild stories" in out
     assert "{+But+} Let me say this plainly" in out  # the reworded pair's diff, inline
     assert "— Mr Okafor" in out  # an omitted quote with its speaker
-    assert "    edits: inserted (start, right)\n" in out  # the "But"
+    # Said by who has the word, not as "inserted (start, right)", which
+    # reads as if the right outlet had inserted it (issue 20, finding 2).
+    assert f"    edits: only {right} has, at the start: “But”\n" in out
     # The right's "frightening" is in the left, unquoted.
     assert "echoed unquoted in left: The union's claims were designed to frighten" in out
     # What one outlet alone reports: the island council's passage is only in the left.

@@ -83,10 +83,12 @@ def test_the_pair_relations_partners_and_omissions() -> None:
     # The split quote: one left quote, two partners.
     (split,) = [q for q in view.left.quotes if q.quote.text.startswith("Every boat")]
     assert len(split.partners) == 2
-    # The reworded pairs: the right adds "But", shown inserted, the left's
-    # words all shared; the right drops "perfectly", shown deleted on the left.
+    # The reworded pairs: only the right has "But", only the left has
+    # "perfectly": each marked on the side that has it, with the one mark
+    # for words the other side lacks (struck through), whichever the side.
     added, dropped = [p for p in view.pairs if p.relation == "reworded"]
-    assert [r.text for r in added.right.runs if r.mark == "ins"] == ["But"]
+    assert [(r.mark, r.text) for r in added.right.runs if r.mark] == [("del", "But")]
+    assert [(r.mark, r.text) for r in added.right_runs if r.mark] == [("del", "But")]
     assert not [r for r in added.left.runs if r.mark]
     assert [(r.mark, r.text) for r in dropped.left.runs if r.mark] == [("del", "perfectly")]
     assert not [r for r in dropped.right.runs if r.mark]
@@ -106,8 +108,8 @@ def test_marked_runs_follow_the_diff_and_keep_the_spacing() -> None:
     right_runs = marked_runs(right, ops, "right")
     assert "".join(r.text for r in left_runs) == left
     assert "".join(r.text for r in right_runs) == right
-    assert [r.text for r in right_runs if r.mark == "ins"] == ["surely", "he"]
-    assert all(r.mark in (None, "ins") for r in right_runs)
+    assert [r.text for r in right_runs if r.mark] == ["surely", "he"]
+    assert all(r.mark in (None, "del") for r in right_runs)  # one mark, either side
     assert not [r for r in left_runs if r.mark]
 
 

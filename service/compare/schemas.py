@@ -48,6 +48,7 @@ from service.compare.service import (
 from service.core import Comparison, Match, Relation, Side
 from service.core.alignment.passages import (
     AlignedSentences,
+    HeadingPart,
     Passage,
     PassageAlignment,
     Sentence,
@@ -77,6 +78,7 @@ __all__ = [
     "DriftOut",
     "EchoOut",
     "EditOut",
+    "HeadingPartOut",
     "MatchOut",
     "PassageOut",
     "PassagesOut",
@@ -430,6 +432,14 @@ class PassageOut(FromAttributes[Passage]):
     words: int
 
 
+class HeadingPartOut(FromAttributes[HeadingPart]):
+    part: Literal["headline", "byline"]
+    left: PassageOut | None = Field(description="The left's, if it has one (a sentence).")
+    right: PassageOut | None
+    relation: Literal["same", "changed", "left_only", "right_only"]
+    score: float = Field(ge=0, le=100, description="By wording; 0 when one side has none.")
+
+
 class AlignedSentencesOut(BaseModel):
     left: list[SentenceOut]
     right: list[SentenceOut]
@@ -459,6 +469,12 @@ class PassagesOut(BaseModel):
     left_only: list[PassageOut] = Field(description="What only the left carries.")
     right_only: list[PassageOut] = Field(description="What only the right carries.")
     aligned: list[AlignedSentencesOut]
+    heading: list[HeadingPartOut] = Field(
+        default_factory=list,
+        description="Headline and byline (a text's first lines, conservatively) compared as "
+        "such; they are never passages or aligned sentences. Left out when neither side "
+        "has one.",
+    )
 
     @classmethod
     def of(cls, passages: PassageAlignment) -> Self:
@@ -470,6 +486,8 @@ def _passages(passages: PassageAlignment) -> dict[str, Any]:
         "left_only": passages.left_only,
         "right_only": passages.right_only,
         "aligned": [_aligned(a, passages) for a in passages.aligned],
+        # Left out when neither side has a headline or byline.
+        **({"heading": passages.heading} if passages.heading else {}),
     }
 
 

@@ -31,6 +31,20 @@ rarest words first, and the work stays linear in the texts (two texts of
 scored; the work of a split or a merge is bounded too, since each join
 gains at least ``_JOIN_GAIN`` points of a score of at most 100).
 
+Paraphrases: a pair below ``min_score`` by wording still aligns when its
+content words, names and figures mostly recur, in any order
+(``service.core.alignment.paraphrase``: a weighted overlap of
+``PARAPHRASE_MIN`` or more); such pairs are taken after every pair that
+aligns by wording, best first, so a sentence's closest wording wins. Their
+candidates come from a second ``OverlapIndex``, over the sentences' content,
+under the same cap.
+
+Headline and byline (``align_passages`` only: NewsEdits' sentences have no
+lines): each side's headline and byline (``heading.find_heading``) take no
+part in the alignment and are never a passage; they are compared with each
+other's (``PassageAlignment.heading``): a changed headline is news of its
+own, and a byline is no reporting the other side lacks.
+
 Semantic mode (``semantic=True``, the ``semantic`` extra): a pair also
 scores its similarity by meaning (``service.core.alignment.semantic``, a small
 sentence-embedding model on the CPU) when that is ``SEMANTIC_MIN`` or more,
@@ -50,14 +64,16 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import Any, Literal
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from service.core.alignment import paraphrase
 from service.core.alignment.blocker import OverlapIndex
+from service.core.alignment.heading import find_heading
 from service.core.diff import DiffOp, word_diff
 from service.core.sentences import sentence_spans
 from service.core.text import WordCodes, fold_marks, keys, word_key
@@ -66,6 +82,8 @@ __all__ = [
     "MIN_SCORE",
     "SEMANTIC_MIN",
     "AlignedSentences",
+    "HeadingPart",
+    "HeadingRelation",
     "Passage",
     "PassageAlignment",
     "Sentence",
@@ -75,6 +93,7 @@ __all__ = [
 ]
 
 SentenceRelation = Literal["same", "reworded", "split", "merged"]
+HeadingRelation = Literal["same", "changed", "left_only", "right_only"]
 
 # The least score (0–100, by wording) that aligns two sentences.
 MIN_SCORE = 55.0
@@ -133,15 +152,31 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class HeadingPart:
+    """The headline, or the byline, of the two sides compared: each side's
+    as a one-sentence ``Passage`` (``None`` when it has none), the
+    ``relation`` (``same`` words, ``changed``, or only one side has one)
+    and the score of their wording (0–100; 0 when one side has none)."""
+
+    part: Literal["headline", "byline"]
+    left: Passage | None
+    right: Passage | None
+    relation: HeadingRelation
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class PassageAlignment:
-    """Both sides' sentences, the aligned items, and the passages only the
-    left has and only the right has."""
+    """Both sides' sentences, the aligned items, the passages only the
+    left has and only the right has, and the sides' headlines and bylines
+    compared (``heading``: the parts either side has, headline first)."""
 
     left: tuple[Sentence, ...]
     right: tuple[Sentence, ...]
     aligned: tuple[AlignedSentences, ...]
     left_only: tuple[Passage, ...]
     right_only: tuple[Passage, ...]
+    heading: tuple[HeadingPart, ...] = ()
 
     def moved(self) -> tuple[AlignedSentences, ...]:
         """Aligned items out of order: the fewest whose removal leaves the
@@ -179,9 +214,54 @@ def _score(a: str, b: str) -> float:
 def align_passages(
     left: str, right: str, *, min_score: float = MIN_SCORE, semantic: bool = False
 ) -> PassageAlignment:
-    """Align the sentences of ``left`` and ``right`` (see the module docstring);
-    with ``semantic``, also by meaning (``service.core.alignment.semantic``, an extra)."""
-    return _align(left, right, _sentences(left), _sentences(right), min_score, semantic)
+    """Align the sentences of ``left`` and ``right`` (see the module docstring),
+    their headlines and bylines apart; with ``semantic``, also by meaning
+    (``service.core.alignment.semantic``, an extra)."""
+    ls, rs = _sentences(left), _sentences(right)
+    lhead, rhead = _heading(left, ls), _heading(right, rs)
+    skip = ({k for k in lhead.values()}, {k for k in rhead.values()})
+    aligned = _align(left, right, ls, rs, min_score, semantic, skip)
+    parts = tuple(
+        _compare_heading(part, ls, rs, lhead.get(part), rhead.get(part))
+        for part in ("headline", "byline")
+        if part in lhead or part in rhead
+    )
+    return replace(aligned, heading=parts)
+
+
+def _heading(text: str, sentences: tuple[Sentence, ...]) -> dict[str, int]:
+    """The indexes of the sentences that are the text's headline and byline
+    (``heading.find_heading``), by part; a part found that is not exactly
+    one sentence with words is left in the body."""
+    found = find_heading(text)
+    at = {(s.start, s.end): k for k, s in enumerate(sentences) if s.key}
+    parts = {"headline": found.headline, "byline": found.byline}
+    return {part: at[span] for part, span in parts.items() if span in at}
+
+
+def _compare_heading(
+    part: Literal["headline", "byline"],
+    ls: tuple[Sentence, ...],
+    rs: tuple[Sentence, ...],
+    i: int | None,
+    j: int | None,
+) -> HeadingPart:
+    """One part of the two sides' headings compared."""
+
+    def one(sentences: tuple[Sentence, ...], k: int | None) -> Passage | None:
+        if k is None:
+            return None
+        s = sentences[k]
+        return Passage(s.start, s.end, s.text, (k,), len(s.key.split()))
+
+    left, right = one(ls, i), one(rs, j)
+    if i is None or j is None:
+        return HeadingPart(part, left, right, "right_only" if i is None else "left_only", 0.0)
+    if ls[i].key == rs[j].key:
+        return HeadingPart(part, left, right, "same", 100.0)
+    codes = WordCodes()
+    score = _score(codes.encode(ls[i].key.split()), codes.encode(rs[j].key.split()))
+    return HeadingPart(part, left, right, "changed", round(score, 1))
 
 
 def align_sentence_lists(
@@ -211,15 +291,18 @@ def _align(
     rs: tuple[Sentence, ...],
     min_score: float,
     semantic: bool = False,
+    skip: tuple[set[int], set[int]] = (set(), set()),
 ) -> PassageAlignment:
     """The steps of the module docstring: score the candidate pairs, take
-    them best first one to one, let left-over neighbours join as splits (right) and
-    merges (left), then read off the aligned items and each side's passages."""
+    them best first one to one (paraphrases after), let left-over neighbours
+    join as splits (right) and merges (left), then read off the aligned items
+    and each side's passages. ``skip``: each side's sentences that take no
+    part (its headline and byline)."""
     if min_score <= 0:
         # Candidates share words; a pair sharing none scores 0.
         raise ValueError(f"min_score must be above 0, not {min_score}")
-    aligner = _Aligner(ls, rs, semantic)
-    groups = aligner.pair_up(aligner.scored_pairs(min_score))
+    aligner = _Aligner(ls, rs, semantic, skip)
+    groups = aligner.pair_up(aligner.scored_pairs(min_score), aligner.paraphrase_pairs())
     aligner.join(groups, {j for g in groups.values() for j in g[1]}, "right")
     aligner.join(groups, {i for g in groups.values() for i in g[0]}, "left")
     aligned = tuple(
@@ -232,8 +315,8 @@ def _align(
         ls,
         rs,
         aligned,
-        _passages(left, ls, used_left),
-        _passages(right, rs, used_right),
+        _passages(left, ls, used_left | skip[0]),
+        _passages(right, rs, used_right | skip[1]),
     )
 
 
@@ -246,17 +329,35 @@ class _Aligner:
     the sentences with words (``li``, ``ri``), each one's words encoded as
     one character per word (``codes``, shared by both sides), its row or
     column among the scored sentences (``lpos``, ``rpos``), the similarity by
-    meaning in semantic mode (``meaning``), and the score each one-to-one
-    pair was taken at (``taken``)."""
+    meaning in semantic mode (``meaning``), the score each one-to-one
+    pair was taken at (``taken``), and each sentence's weighted content as
+    sorted codes (``content``, ``paraphrase.content``)."""
 
-    def __init__(self, ls: tuple[Sentence, ...], rs: tuple[Sentence, ...], semantic: bool) -> None:
+    def __init__(
+        self,
+        ls: tuple[Sentence, ...],
+        rs: tuple[Sentence, ...],
+        semantic: bool,
+        skip: tuple[set[int], set[int]] = (set(), set()),
+    ) -> None:
         self.ls, self.rs = ls, rs
-        self.li = [i for i, s in enumerate(ls) if s.key]
-        self.ri = [j for j, s in enumerate(rs) if s.key]
+        self.li = [i for i, s in enumerate(ls) if s.key and i not in skip[0]]
+        self.ri = [j for j, s in enumerate(rs) if s.key and j not in skip[1]]
         words = WordCodes()
         self.codes = (
             {i: words.encode(ls[i].key.split()) for i in self.li},
             {j: words.encode(rs[j].key.split()) for j in self.ri},
+        )
+        names = paraphrase.names([*(ls[i].text for i in self.li), *(rs[j].text for j in self.ri)])
+        lcontent = [paraphrase.content(ls[i].text, names) for i in self.li]
+        rcontent = [paraphrase.content(rs[j].text, names) for j in self.ri]
+        self.content = (
+            ["".join(sorted(words.encode(c))) for c in lcontent],
+            ["".join(sorted(words.encode(c))) for c in rcontent],
+        )
+        self.plain = (
+            ["".join(sorted(words.encode(paraphrase.plain(c, names)))) for c in lcontent],
+            ["".join(sorted(words.encode(paraphrase.plain(c, names)))) for c in rcontent],
         )
         self.lpos = {i: r for r, i in enumerate(self.li)}
         self.rpos = {j: c for c, j in enumerate(self.ri)}
@@ -333,16 +434,62 @@ class _Aligner:
             cols += found
         return rows, cols
 
-    def pair_up(self, pairs: list[tuple[float, int, int]]) -> dict[int, _Group]:
+    def paraphrase_pairs(self) -> list[tuple[float, int, int]]:
+        """``(score, i, j)`` for every candidate pair whose weighted content
+            overlap reaches ``paraphrase.PARAPHRASE_MIN`` with at least
+            ``paraphrase.MIN_SHARED`` of it shared and ``paraphrase.PLAIN_MIN`` of
+        the other content words, in text order; candidates from
+            an index of the right side's content, under the same cap."""
+        lcontent, rcontent = self.content
+        if not self.li or not self.ri:
+            return []
+        threshold = paraphrase.PARAPHRASE_MIN / 100 - 1e-4
+        index = OverlapIndex(rcontent)
+        cap = max(_MIN_CANDIDATES, _PAIR_BUDGET // len(lcontent))
+        rows: list[int] = []
+        cols: list[int] = []
+        for row, code in enumerate(lcontent):
+            if len(code) < paraphrase.MIN_SHARED:
+                continue
+            found = index.candidates(
+                code, threshold, cap=cap, near=row * len(rcontent) // len(lcontent)
+            )
+            rows += [row] * len(found)
+            cols += found
+        pairs: list[tuple[float, int, int]] = []
+        for top in range(0, len(rows), _BLOCK_CELLS):
+            r = rows[top : top + _BLOCK_CELLS]
+            c = cols[top : top + _BLOCK_CELLS]
+            lefts, rights = list(map(lcontent.__getitem__, r)), list(map(rcontent.__getitem__, c))
+            block = process.cpdist(lefts, rights, scorer=fuzz.ratio)
+            # The shared weight, from the Dice overlap and the two lengths.
+            sizes = np.array([len(x) + len(y) for x, y in zip(lefts, rights, strict=True)])
+            shared = block * sizes / 200 + 1e-3
+            keep = (block >= paraphrase.PARAPHRASE_MIN) & (shared >= paraphrase.MIN_SHARED)
+            lefts = list(map(self.plain[0].__getitem__, r))
+            rights = list(map(self.plain[1].__getitem__, c))
+            keep &= process.cpdist(lefts, rights, scorer=fuzz.ratio) >= paraphrase.PLAIN_MIN
+            pairs += [
+                (float(block[k]), self.li[r[k]], self.ri[c[k]]) for k in keep.nonzero()[0].tolist()
+            ]
+        return pairs
+
+    def pair_up(
+        self,
+        pairs: list[tuple[float, int, int]],
+        paraphrases: list[tuple[float, int, int]] | None = None,
+    ) -> dict[int, _Group]:
         """Pairs (in text order: by left sentence, then right) taken best
-        first, one to one, as groups keyed by their left sentence; records
-        the score each was taken at."""
+        first, one to one, then ``paraphrases`` likewise among the sentences
+        left, as groups keyed by their left sentence; records the score each
+        was taken at."""
         # Best first; ties by text order (the sort is stable, reversed too),
         # so the result is deterministic.
         pairs.sort(key=itemgetter(0), reverse=True)
+        more = sorted(paraphrases or (), key=itemgetter(0), reverse=True)
         to_right: dict[int, int] = {}
         to_left: set[int] = set()
-        for score, i, j in pairs:
+        for score, i, j in (*pairs, *more):
             if i not in to_right and j not in to_left:
                 to_right[i] = j
                 to_left.add(j)

@@ -100,6 +100,7 @@ from service.core import extract_quotes
 from service.core.alignment.quotes import content_words, judge_keys
 from service.core.alignment.shingles import (
     MIN_PARTIAL_WORDS,
+    filed_size,
     query_shingles,
     search_score,
     shingle,
@@ -506,6 +507,7 @@ class Archive:
     norms: list[str]
     words: np.ndarray  # word keys per quotation
     counts: np.ndarray  # shingles per quotation
+    sizes: np.ndarray  # what its share of a query counts against (shingles.filed_size)
     shingles: np.ndarray  # all of them, quotation after quotation
     article: np.ndarray  # index of each quotation's article
     ordinal: np.ndarray
@@ -523,20 +525,24 @@ class Archive:
         return np.repeat(np.arange(1, len(self.texts) + 1, dtype=np.int64), self.counts)
 
 
-def _shingle_chunk(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+def _shingle_chunk(
+    texts: list[str],
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """What ``QuoteRepository.file`` stores for each text: norm, word count,
     shingle count and the shingles themselves (``indexed_quotes``)."""
-    norms, words, counts, flat = [], [], [], []
+    norms, words, counts, sizes, flat = [], [], [], [], []
     for text in texts:
         found = shingle(keys(text), TENANT)
         norms.append(found.norm)
         words.append(len(found.keys))
         counts.append(len(found.shingles))
+        sizes.append(found.size)
         flat.extend(found.shingles)
     return (
         norms,
         np.array(words, np.int32),
         np.array(counts, np.int32),
+        np.array(sizes, np.int32),
         np.array(flat, np.int64),
     )
 
@@ -584,7 +590,8 @@ def build_archive(maker: Maker, data: Generated) -> Archive:
         norms=[x for p in parts for x in p[0]],
         words=np.concatenate([p[1] for p in parts]),
         counts=np.concatenate([p[2] for p in parts]),
-        shingles=np.concatenate([p[3] for p in parts]),
+        sizes=np.concatenate([p[3] for p in parts]),
+        shingles=np.concatenate([p[4] for p in parts]),
         article=article,
         ordinal=ordinal,
         start=start,
@@ -711,7 +718,7 @@ def _posting_columns(a: Archive, names: Sequence[str]) -> list[np.ndarray]:
     values = {
         "shingle": a.shingles,
         "quote_id": a.quote_ids,
-        "size": np.repeat(a.counts, a.counts),  # the quotation's shingle count
+        "size": np.repeat(a.sizes, a.counts),  # as QuoteRepository.file writes it
         "latest": np.ones(len(a.shingles), np.bool_),
     }
     unknown = sorted(set(names) - values.keys())
@@ -993,7 +1000,7 @@ def time_lookup(url: str, queries: Sequence[str]) -> tuple[list[float], list[int
             for q in queries:
                 words = keys(q)
                 shingles = sorted(query_shingles(words, TENANT))
-                filed = len(stored_shingles(words, TENANT))
+                filed = filed_size(words)
                 began = time.perf_counter()
                 found.append(len(repo.candidates(shingles, filed=filed, limit=SEARCH_CANDIDATES)))
                 seconds.append(time.perf_counter() - began)
@@ -1019,7 +1026,7 @@ def explain(url: str, q: str) -> list[str]:
             repo = QuoteRepository(session, TENANT)
             words = keys(q)
             shingles = sorted(query_shingles(words, TENANT))
-            filed = len(stored_shingles(words, TENANT))
+            filed = filed_size(words)
             repo.candidates(shingles, filed=filed, limit=SEARCH_CANDIDATES)  # connect, warm
             event.listen(engine, "before_cursor_execute", capture)
             began = time.perf_counter()
@@ -1070,7 +1077,7 @@ def why_missed(a: Archive, q: str, i: int, truth: dict[int, float]) -> str:
     filed under and what the quotation is filed under)."""
     words = keys(q)
     looked_up = query_shingles(words, TENANT)
-    filed = len(stored_shingles(words, TENANT))
+    filed = filed_size(words)
     stored = set(stored_shingles(a.norms[i].split(), TENANT))
     shared = len(looked_up & stored)
     if shared == 0:
@@ -1179,12 +1186,12 @@ def time_story(
             story = stories.story(STORY)
             assert story is not None
             found = stories.members(story)
-            stored = QuoteRepository(session, TENANT).latest_quotes([m.article.id for m in found])
+            stored = QuoteRepository(session, TENANT).latest_quotes([m.article_id for m in found])
         members = [
             Member(
-                key=m.article.id,
-                quotes=[Quote(r.text, r.start, r.end, r.speaker) for r in stored[m.article.id]],
-                outlet=m.outlet.name,
+                key=m.article_id,
+                quotes=[Quote(r.text, r.start, r.end, r.speaker) for r in stored[m.article_id]],
+                outlet=m.outlet,
                 order=order,
             )
             for order, m in enumerate(found)

@@ -88,7 +88,7 @@ class QuoteRepository(TenantRepository):
                 {
                     "shingle": s,
                     "quote_id": quote_id,
-                    "size": len(q.shingled.shingles),
+                    "size": q.shingled.size,
                     "latest": True,
                 }
                 for quote_id, q in zip(ids, quotes, strict=True)

@@ -4,11 +4,15 @@ statements they share.
 
 Search and related articles read the quote index: candidates come from the
 shingle index, never from a scan, and are then scored with
-``service.core.alignment.shingles.search_scores`` on normalised text. Each
-hit also carries the core's ``relation`` to the query (identical / reworded
-/ partial) when the alignment rules see one statement in both, ``None``
-when the texts are close by score but not one statement by those rules (a
-short quotation inside a long one, for example).
+``service.core.alignment.shingles.search_scores`` on normalised text: how
+much of the shorter the longer carries in order (``carried``: a fragment
+with words inserted or dropped inside, or an overlap, scores on what they
+share), so a query of one to three words is a phrase look-up that finds
+every quotation holding it. Each hit also carries the core's ``relation``
+to the query (identical / reworded / partial) from ``judge_keys``, the
+function that labels compare's pairs, so a fragment is ``partial`` in both;
+``None`` when the texts are close by score but not one statement by those
+rules (a shared word too short to tie them, for example).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from sqlmodel import Session
 from service.articles import service as articles
 from service.core import Relation
 from service.core.alignment.quotes import content_words, judge_keys
-from service.core.alignment.shingles import query_shingles, search_scores, stored_shingles
+from service.core.alignment.shingles import filed_size, query_shingles, search_scores
 from service.core.text import keys
 from service.models.articles import Version
 from service.models.quotes import QuoteRecord
@@ -132,7 +136,7 @@ def _hits(
     norm = " ".join(words)
     found = repo.candidates(
         sorted(query_shingles(words, repo.tenant)),
-        filed=len(stored_shingles(words, repo.tenant)),
+        filed=filed_size(words),
         latest_only=latest_only,
         limit=limit,
         exclude_article=exclude_article,

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from service.articles.service import Submission, record_version
-from service.core.alignment.shingles import query_shingles
+from service.core.alignment.shingles import filed_size, query_shingles
 from service.core.text import keys
 from service.models.articles import Version
 from service.models.quotes import QuoteRecord, QuoteShingle
@@ -72,8 +72,10 @@ def test_each_version_files_its_quotes_and_only_the_latest_is_latest(
                 select(QuoteShingle).where(col(QuoteShingle.quote_id) == record.id)
             ).all()
             assert len(filed) == record.shingles > 0
-            # The index's copies of the quotation's size and latest flag.
-            assert {(row.size, row.latest) for row in filed} == {(record.shingles, record.latest)}
+            # The index's copies of the quotation's size (its pairs, not the
+            # words it is also filed under) and latest flag.
+            size = filed_size(record.norm.split())
+            assert {(row.size, row.latest) for row in filed} == {(size, record.latest)}
             assert record.norm == " ".join(keys(record.text))
 
 
@@ -147,3 +149,50 @@ def test_version_rows_and_quote_rows_agree(engine: Engine, tenant: str) -> None:
             select(QuoteRecord).where(QuoteRecord.version_id == version.id)
         ).all():
             assert version.text[record.start : record.end] == record.text
+
+
+# Issue 20, finding 1: search finds every variant the core scores, through
+# the index (invented sentences).
+GRAIN = (
+    '"We have never shipped grain or fertiliser to the northern ports before this winter," '
+    'the minister said, calling the claims "baseless".'
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "relation"),
+    [
+        ("never shipped grain to the northern ports", "partial"),  # words inserted inside
+        ("fertiliser", "partial"),  # one word: a phrase look-up
+        ("northern ports", "partial"),
+        ("the northern ports before this winter and since then we have waited", "partial"),
+    ],
+)
+def test_search_finds_fragments_phrases_and_overlaps(
+    engine: Engine, tenant: str, query: str, relation: str
+) -> None:
+    submit(engine, tenant, GRAIN, url="https://news.example/grain")
+    with Session(engine) as session:
+        found = search_quotes(
+            session, tenant, query, min_score=80, scope="latest", cursor=None, limit=20
+        )
+    hits = {h["quote"]["text"]: h for h in found["items"]}
+    whole = "We have never shipped grain or fertiliser to the northern ports before this winter,"
+    assert whole in hits and hits[whole]["relation"] == relation
+
+
+def test_a_long_query_finds_a_one_word_quotation_it_holds(engine: Engine, tenant: str) -> None:
+    submit(engine, tenant, GRAIN, url="https://news.example/grain")
+    with Session(engine) as session:
+        found = search_quotes(
+            session,
+            tenant,
+            "officials said the reports were baseless and the ports stayed open",
+            min_score=80,
+            scope="latest",
+            cursor=None,
+            limit=20,
+        )
+    assert [(h["quote"]["text"], h["relation"]) for h in found["items"]] == [
+        ("baseless", "partial")
+    ]

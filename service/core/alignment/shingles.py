@@ -45,12 +45,18 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from service.core.alignment.quotes import content_words
+from service.core.alignment.rules import DEFAULT_RULES
+from service.core.text import WordCodes
 
 __all__ = [
+    "MIN_OVERLAP",
     "MIN_PARTIAL_WORDS",
     "Shingled",
+    "carried",
+    "filed_size",
     "query_shingles",
     "search_score",
     "search_scores",
@@ -66,6 +72,108 @@ _PREFIX = 5
 _SHORT = 8
 
 
+# Variants: how much of the shorter text the longer carries -----------------
+
+# Overlapping quotations (each extends past the other) need this many words
+# in common, unless one of them is that short: three shared words are a
+# phrase, not a statement.
+MIN_OVERLAP = 5
+# Words each side must carry past a shared passage for the two to part
+# ways there (``rules.partial_overhang``, where compare calls a pair partial).
+PART_WAYS = DEFAULT_RULES.partial_overhang
+
+
+def _penalty(
+    blocks: Sequence[tuple[int, int, int]],
+    a_len: int,
+    b_len: int,
+    dropped: tuple[int, int] = (0, 0),
+) -> tuple[int, int]:
+    """Matched words, and what the alignment ``blocks`` (a, b, size) leaves
+    unexplained: words inserted inside the span on either side, and words
+    both sides have before (or after) it, where they diverge. Words only
+    one side has at an end are where it extends past the other (a fragment),
+    and so are ``PART_WAYS`` words or more on both sides after an overlap
+    of ``MIN_OVERLAP`` words (two statements that share a passage, then part
+    ways): neither costs anything here. ``dropped`` counts the words still
+    in common before and after the span (blocks left out of it): where
+    they are a third of what both sides carry there or more, the two have
+    not parted ways, a word was changed."""
+    matched = sum(size for _, _, size in blocks)
+    a0, b0, _ = blocks[0]
+    a1, b1, s1 = blocks[-1]
+    inside = (a1 + s1 - a0) + (b1 + s1 - b0) - 2 * matched
+    unexplained = inside
+    ends = (min(a0, b0), min(a_len - a1 - s1, b_len - b1 - s1))
+    for both, common in zip(ends, dropped, strict=True):
+        if matched < MIN_OVERLAP or both < PART_WAYS or 3 * common >= both:
+            unexplained += 2 * both
+    return matched, unexplained
+
+
+def carried(a: Sequence[str], b: Sequence[str]) -> float:
+    """How much (0–100) of the shorter of two word-key sequences the longer
+    carries in order, as one span that may hold inserted or dropped words:
+    ``2m / (2m + p)`` for ``m`` words aligned and ``p`` words unexplained
+    (inserted inside the span on either side, or where both diverge at an
+    end). Overlapping texts are scored on their overlap, which needs
+    ``MIN_OVERLAP`` words unless one text is that short; an alignment must
+    hold a content word. The span is the best of Indel's alignment over the
+    shorter's best window of the longer (rapidfuzz's
+    ``partial_ratio_alignment`` over words), widened by half the shorter's
+    length so that inserted words fit, its stray blocks at either end
+    dropped while the score gains.
+
+    >>> long_ = "we have never exported weapons or ammunition to russia before".split()
+    >>> carried("never exported weapons to russia".split(), long_)
+    83.3
+    >>> carried("exported weapons".split(), long_), carried(["weapons"], ["arms"])
+    (100.0, 0.0)
+    """
+    if not a or not b:
+        return 0.0
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    codes = WordCodes()
+    s, full = codes.encode(short), codes.encode(long_)
+    offset, window = 0, full
+    if len(full) > 2 * len(s):
+        found = fuzz.partial_ratio_alignment(s, full)
+        if found is None:  # only with a score_cutoff, which is not set
+            return 0.0
+        grow = max(2, len(s) // 2)
+        offset = max(0, found.dest_start - grow)
+        window = full[offset : found.dest_end + grow]
+    blocks = [
+        (m.a, m.b + offset, m.size) for m in Indel.opcodes(s, window).as_matching_blocks() if m.size
+    ]
+    best = 0.0
+    head = tail = 0  # words in common left out of the span, before and after it
+    n, m = len(short), len(long_)
+    while blocks:
+        matched, unexplained = _penalty(blocks, n, m, (head, tail))
+        a0, b0, _ = blocks[0]
+        a1, b1, s1 = blocks[-1]
+        extends = (a0 > 0 and b0 == 0) or (a1 + s1 < n and b1 + s1 == m)
+        enough = matched >= min(MIN_OVERLAP, n) or not extends
+        words = [short[x + k] for x, _, size in blocks for k in range(size)]
+        # As in ``judge_keys``: one short word does not tie two quotations.
+        tied = matched > 1 or len(words[0]) >= 5
+        if enough and tied and content_words(words):
+            best = max(best, 200 * matched / (2 * matched + unexplained))
+        if len(blocks) == 1:
+            break
+        # Drop the end block whose loss costs least, while a span remains.
+        first = _penalty(blocks[1:], n, m, (head + blocks[0][2], tail))
+        last = _penalty(blocks[:-1], n, m, (head, tail + blocks[-1][2]))
+        if first[0] / (2 * first[0] + first[1] or 1) >= last[0] / (2 * last[0] + last[1] or 1):
+            head += blocks[0][2]
+            blocks = blocks[1:]
+        else:
+            tail += blocks[-1][2]
+            blocks = blocks[:-1]
+    return round(best, 1)
+
+
 def search_score(query: str, candidate: str, cutoff: float = 0) -> float:
     """Score (0–100, one decimal) of ``candidate`` as a variant of ``query``;
     both normalised (``text.normalize``). A score below ``cutoff`` may be
@@ -74,8 +182,13 @@ def search_score(query: str, candidate: str, cutoff: float = 0) -> float:
 
 
 def search_scores(query: str, candidates: Sequence[str], cutoff: float = 0) -> list[float]:
-    """``search_score`` of each candidate, computed in rapidfuzz's C++ loop
-    (``process.cdist``), without a Python call per pair."""
+    """``search_score`` of each candidate: the best of rapidfuzz's ``ratio``
+    over letters, its ``partial_ratio`` over words (both in its C++ loop,
+    ``process.cdist``) and ``carried``. ``carried`` runs in Python, so it is
+    skipped where the words the two have in common in order (Indel's, also
+    in C++) cannot reach the cutoff: fewer than ``MIN_OVERLAP`` (or the
+    shorter's length) and fewer than ``cutoff * s / (200 - cutoff)`` of the
+    shorter's ``s`` words, since each of its words left out costs one."""
     if not candidates:
         return []
     cut = max(0.0, cutoff - 0.05)  # what rounds up to the cutoff still counts
@@ -83,17 +196,27 @@ def search_scores(query: str, candidates: Sequence[str], cutoff: float = 0) -> l
         [query], candidates, scorer=fuzz.ratio, score_cutoff=cut, dtype=np.float64
     )[0]
     q = query.split()
+    split = [c.split() for c in candidates]
     if len(q) >= MIN_PARTIAL_WORDS:
-        long_ = [i for i, c in enumerate(candidates) if c.count(" ") + 1 >= MIN_PARTIAL_WORDS]
+        long_ = [i for i, c in enumerate(split) if len(c) >= MIN_PARTIAL_WORDS]
         if long_:
             partial = process.cdist(
                 [q],
-                [candidates[i].split() for i in long_],
+                [split[i] for i in long_],
                 scorer=fuzz.partial_ratio,
                 score_cutoff=cut,
                 dtype=np.float64,
             )[0]
             scores[long_] = np.maximum(scores[long_], partial)
+    # Indel's similarity is twice the words in common in order.
+    common = process.cdist([q], split, scorer=Indel.similarity, dtype=np.int32)[0] // 2
+    for i, words in enumerate(split):
+        s = min(len(q), len(words))
+        if scores[i] >= 100 or (
+            common[i] < min(MIN_OVERLAP, s) and common[i] < cut * s / (200 - cut)
+        ):
+            continue
+        scores[i] = max(scores[i], carried(q, words))
     return [round(float(score), 1) for score in scores]
 
 
@@ -118,16 +241,17 @@ def _filed(keys: Sequence[str], *, query: bool) -> set[tuple[str, str, str]]:
     if query:
         # What a variant of the query may be filed under. Pairs of function
         # words only file quotations that hold nothing else, and skipping
-        # pairs only short quotations, so looking them up costs little; a
-        # one-word quotation can score 80 only against a query of two words
-        # at most.
+        # pairs only short quotations, so looking them up costs little. A
+        # query of two words at most is a phrase: its words are looked up
+        # too, which every quotation holding them is filed under.
         unfiltered: frozenset[str] = frozenset()
         found = _pairs(keys, 1, unfiltered) | _pairs(keys, 2, unfiltered)
         if len(keys) <= 2:
-            found |= {(k[:_PREFIX], "", "1") for k in keys}
-        return found
+            found |= _words(keys, frozenset(), "w")
+        # One-word quotations, which a longer query may hold.
+        return found | _words(keys, frozenset())
     if len(keys) == 1:
-        return {(keys[0][:_PREFIX], "", "1")}
+        return _words(keys, frozenset())
     content = frozenset(content_words(keys))
     filed = _pairs(keys, 1, content)
     if len(keys) <= _SHORT:
@@ -135,9 +259,37 @@ def _filed(keys: Sequence[str], *, query: bool) -> set[tuple[str, str, str]]:
     return filed
 
 
+def _words(
+    keys: Sequence[str], content: frozenset[str], mark: str = "1"
+) -> set[tuple[str, str, str]]:
+    """Single words as keys (all of them, or ``content`` when given): a
+    one-word quotation's (``mark`` 1), or a longer one's holding the word
+    (``w``), apart so that a long query looks up the few one-word
+    quotations only."""
+    return {(k[:_PREFIX], "", mark) for k in keys if not content or k in content}
+
+
+def _stored(keys: Sequence[str]) -> set[tuple[str, str, str]]:
+    """Every key a quotation is filed under: its pairs, and each of its
+    content words, so that a one-word query (a scare quote, a name) finds
+    every quotation holding the word, not only the one-word ones. The
+    words do not count in a quotation's ``size``: they are looked up by
+    phrase queries only, which need one of them."""
+    if len(keys) == 1:
+        return _filed(keys, query=False)
+    return _filed(keys, query=False) | _words(keys, frozenset(content_words(keys)), "w")
+
+
 def stored_shingles(keys: Sequence[str], namespace: str) -> set[int]:
     """The keys a quotation with these word keys is filed under."""
-    return {_hash(namespace, *pair) for pair in _filed(keys, query=False)}
+    return {_hash(namespace, *pair) for pair in _stored(keys)}
+
+
+def filed_size(keys: Sequence[str]) -> int:
+    """How many of its keys a quotation's share of a query is counted
+    against (``QuoteRepository.candidates``): its pairs, or its word when
+    it has one."""
+    return len(_filed(keys, query=False))
 
 
 def query_shingles(keys: Sequence[str], namespace: str) -> set[int]:
@@ -147,13 +299,20 @@ def query_shingles(keys: Sequence[str], namespace: str) -> set[int]:
 
 @dataclass(frozen=True, slots=True)
 class Shingled:
-    """A stored quotation's word keys, normalised text and shingles."""
+    """A stored quotation's word keys, normalised text and shingles, and
+    how many of those its share of a query is counted against."""
 
     keys: tuple[str, ...]
     norm: str
     shingles: tuple[int, ...]
+    size: int
 
 
 def shingle(keys: Sequence[str], namespace: str) -> Shingled:
     """A stored quotation's normalised text and shingles, from its word keys."""
-    return Shingled(tuple(keys), " ".join(keys), tuple(sorted(stored_shingles(keys, namespace))))
+    return Shingled(
+        tuple(keys),
+        " ".join(keys),
+        tuple(sorted(stored_shingles(keys, namespace))),
+        filed_size(keys),
+    )

@@ -24,6 +24,7 @@ from service.checks.router import router as checks
 from service.compare.router import router as compare
 from service.feeds.router import router as feeds
 from service.feeds.worker import FeedPoller
+from service.http.docs import install_docs
 from service.http.health import router as health
 from service.http.middleware import BodySizeLimit, NoNulInUrl
 from service.http.observability import RequestObservability
@@ -173,6 +174,9 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = False
         version=version("sourcediff"),
         lifespan=_lifespan,
         generate_unique_id_function=_operation_id,
+        # Served from this server's own assets (service.http.docs), not a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings or Settings()
     app.state.configure_logs = configure_logs
@@ -186,6 +190,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = False
     for router in _ROUTERS:
         app.include_router(router)
     install_pages(app)
+    install_docs(app)
     return app
 
 

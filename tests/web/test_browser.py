@@ -219,6 +219,30 @@ def test_pasted_html_and_scripts_are_shown_as_text(page: Any, site: Site) -> Non
     expect(page.locator("main img, main b, main script")).to_have_count(0)
 
 
+def test_the_api_docs_load_with_the_network_blocked(browser: Any, site: Site) -> None:
+    # A newsroom's closed network: every request to another host fails.
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=site.url)
+    elsewhere: list[str] = []
+
+    def only_the_service(route: Any) -> None:
+        if route.request.url.startswith(site.url):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_service)
+    docs = context.new_page()
+    docs.goto("/docs")
+    expect(docs.locator(".opblock").first).to_be_visible()
+    assert docs.locator(".opblock").count() >= 20
+    expect(docs.locator(".opblock-summary-path", has_text="/v1/compare").first).to_be_visible()
+    _shot(docs, "docs-offline")
+    assert elsewhere == []
+    assert docs.request.get("/redoc").status == 404  # not served: ReDoc fetches from its CDN
+    context.close()
+
+
 def test_a_phone_gets_one_column_and_no_sideways_scrolling(browser: Any, site: Site) -> None:
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, base_url=site.url, is_mobile=True

@@ -23,10 +23,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import TypeAdapter
 
 from service.articles.service import stored_loader
-from service.compare.schemas import CompareRequest, CompareResponse
+from service.compare.schemas import CompareRequest, CompareResponse, response_json
 from service.compare.service import (
     Source,
     StoredSource,
@@ -50,7 +49,6 @@ router = APIRouter(prefix="/v1", tags=["compare"])
 
 # What a client whose comparison overran the deadline can send instead.
 ADVICE = 'send shorter sides or fewer primary documents, or send "passages": false'
-_RESPONSE = TypeAdapter(CompareResponse)
 
 
 @router.post(
@@ -108,11 +106,11 @@ def _answer(
     """The response to a comparison of sides given inline (stored ones read
     already): its JSON, as FastAPI writes ``CompareResponse`` (unset fields
     left out), and the outcome it is counted under
-    (``metrics.comparison_outcome``). It runs in a worker process, so it
-    takes and returns only plain data."""
+    (``metrics.comparison_outcome``). The JSON is written once, from plain
+    data (``response_json``), not validated into the model first. It runs in
+    a worker process, so it takes and returns only plain data."""
     comparison = compare_sides(left, right, settings, passages=passages, semantic=semantic)
     texts = primary_texts(primaries, settings)
     checked = check_primaries(comparison, texts) if texts else None
-    response = CompareResponse.of(comparison, left, right, checked)
-    content = _RESPONSE.dump_json(response, by_alias=True, exclude_unset=True)
+    content = response_json(comparison, left, right, checked)
     return content, metrics.comparison_outcome(comparison)

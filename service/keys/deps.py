@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import (
     APIKeyHeader,
     HTTPAuthorizationCredentials,
@@ -29,6 +30,7 @@ from fastapi.security import (
     SecurityScopes,
 )
 
+from service.keys.cache import VerifiedKeys
 from service.keys.limits import ClientLimits, exempt_from_anonymous_limit
 from service.keys.service import Caller, admit, looks_like_key
 from service.platform.config import Settings
@@ -54,6 +56,7 @@ __all__ = [
     "get_optional_reader",
     "get_tenant",
     "require_scope",
+    "verified_keys",
 ]
 
 
@@ -85,6 +88,21 @@ def client_limits(request: Request, settings: Settings) -> ClientLimits:
                 limits = state.client_limits = ClientLimits.of(settings)
     assert isinstance(limits, ClientLimits)
     return limits
+
+
+def verified_keys(request: Request) -> VerifiedKeys:
+    """The keys this worker verified in the last seconds
+    (``service.keys.cache``), made on first use; a test may put its own,
+    with its own clock, in ``app.state.verified_keys`` first."""
+    state = request.app.state
+    keys = getattr(state, "verified_keys", None)
+    if keys is None:
+        with _limits_lock:
+            keys = getattr(state, "verified_keys", None)
+            if keys is None:
+                keys = state.verified_keys = VerifiedKeys()
+    assert isinstance(keys, VerifiedKeys)
+    return keys
 
 
 def client_address(request: Request) -> str:
@@ -168,7 +186,13 @@ def get_caller(
     else:
         presented = bearer.credentials if bearer is not None else api_key
         with counting_refusals(request, settings, presented, now):
-            caller = admit(engine, presented, rate_limit=settings.rate_limit_per_minute, now=now)
+            caller = admit(
+                engine,
+                presented,
+                rate_limit=settings.rate_limit_per_minute,
+                now=now,
+                verified=verified_keys(request),
+            )
     request.state.caller = caller
     return caller
 
@@ -176,7 +200,7 @@ def get_caller(
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
-def get_optional_caller(
+async def get_optional_caller(
     request: Request, settings: SettingsDep, engine: EngineDep, now: NowDep
 ) -> Caller | None:
     """The caller when a key is presented (checked and counted as by
@@ -186,7 +210,12 @@ def get_optional_caller(
 
     The headers are read here rather than through the security schemes, so
     that OpenAPI does not mark the key as required (the route documents it
-    as optional)."""
+    as optional).
+
+    It runs on the event loop, so a comparison without a key (the common
+    case, counted in memory) makes no trip to the thread pool; a key
+    presented is checked in a thread, as ``get_caller`` is (it may read the
+    database)."""
     header = request.headers.get("authorization")
     api_key = request.headers.get("x-api-key")
     if not (settings.auth_disabled or header or api_key):
@@ -198,7 +227,7 @@ def get_optional_caller(
         scheme, _, credentials = header.partition(" ")
         if scheme.lower() == "bearer" and credentials.strip():
             bearer = HTTPAuthorizationCredentials(scheme=scheme, credentials=credentials.strip())
-    return get_caller(request, settings, engine, now, bearer, api_key)
+    return await run_in_threadpool(get_caller, request, settings, engine, now, bearer, api_key)
 
 
 OptionalCallerDep = Annotated[Caller | None, Depends(get_optional_caller)]

@@ -35,6 +35,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
+from service.keys.cache import VerifiedKeys
 from service.keys.repository import (
     KeyRepository,
     MarkerRepository,
@@ -222,17 +223,34 @@ def authenticate(session: Session, presented: str | None) -> Caller:
     return Caller(key.id, key.tenant, frozenset(key.scopes.split()))
 
 
-def admit(engine: Engine, presented: str | None, *, rate_limit: int, now: float) -> Caller:
+def admit(
+    engine: Engine,
+    presented: str | None,
+    *,
+    rate_limit: int,
+    now: float,
+    verified: VerifiedKeys | None = None,
+) -> Caller:
     """The caller of a request that presented ``presented``, counted against
     its key's limit of ``rate_limit`` requests a minute (none when 0);
     ``TooManyRequests`` once the key is over it.
 
     The count is one upsert committed at once, before the request runs: its
     row lock is held for a moment, not for the request, and every worker
-    sees the same count.
+    sees the same count. A key in ``verified`` (verified in the last
+    seconds, see ``service.keys.cache``) is not looked up again; with no
+    limit to count, such a request does not reach the database at all.
     """
+    digest = hash_key(presented) if verified is not None and presented else None
+    caller = verified.get(digest) if verified is not None and digest is not None else None
+    if caller is not None and rate_limit <= 0:
+        return caller
     with Session(engine) as session:
-        return count_request(session, authenticate(session, presented), rate_limit, now)
+        if caller is None:
+            caller = authenticate(session, presented)
+            if verified is not None and digest is not None:
+                verified.put(digest, caller)
+        return count_request(session, caller, rate_limit, now)
 
 
 def count_request(session: Session, caller: Caller, rate_limit: int, now: float) -> Caller:

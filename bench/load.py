@@ -30,8 +30,9 @@ client sending its next request as soon as the previous one is answered:
 Printed per scenario and database: requests, errors (a status other than
 2xx, or a transport error), p50 and p99 latency in milliseconds, and
 requests per second; the reads also per route; then how the requests
-spread over the workers (from the server's access log) and how much CPU
-the clients themselves used. The clients run on the same
+spread over the workers (from the server's access log), how many of the
+clients' connections each worker holds half way through (from /proc, on
+Linux) and how much CPU the clients themselves used. The clients run on the same
 machine as the server, sharing its CPUs: the figures are the whole loop's.
 The run's exit status is 1 when any request failed, else 0. Each client is a
 closed loop, so by Little's law its latency is about clients / throughput:
@@ -52,6 +53,7 @@ import resource
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import Counter
@@ -321,6 +323,50 @@ def worker_share(log: Path, offset: int) -> Counter[int]:
     return counts
 
 
+def _children(pid: int) -> list[int]:
+    """The server's workers: its children but multiprocessing's resource tracker."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    children = [int(p) for p in path.read_text().split()] if path.exists() else []
+    return [c for c in children if b"resource_tracker" not in _cmdline(c)]
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def connections_per_worker(server_pid: int, port: int) -> dict[int, int]:
+    """Established connections to ``port`` held by each worker (pid) of the
+    server ``server_pid`` now, read from /proc (Linux; empty elsewhere): the
+    kernel's table of TCP sockets by inode, and each worker's open files."""
+    local = f":{port:04X}"
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                # local address, remote address, state (01: established), … inode
+                if fields[1].endswith(local) and fields[3] == "01":
+                    inodes.add(fields[9])
+    counts: dict[int, int] = {}
+    for worker in _children(server_pid):
+        held = 0
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{worker}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    target = os.readlink(fd)
+                    if target.startswith("socket:[") and target[8:-1] in inodes:
+                        held += 1
+        counts[worker] = held
+    return counts
+
+
+def _sample(into: dict[int, int], server_pid: int, port: int) -> None:
+    into.update(connections_per_worker(server_pid, port))
+
+
 def client_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -399,7 +445,15 @@ def run_database(name: str, database_url: str, args: argparse.Namespace) -> list
                     )
                     request = reads_scenario(ids, 3)
                 offset, cpu = log.stat().st_size, client_cpu()
+                # Who holds the clients' connections, half way through.
+                held: dict[int, int] = {}
+                sampler = threading.Timer(
+                    args.seconds / 2,
+                    partial(_sample, held, server.process.pid, server.port),
+                )
+                sampler.start()
                 outcome = asyncio.run(_drive(server.url, headers, request, args))
+                sampler.join()
                 cpu = client_cpu() - cpu
                 outcomes.append(outcome)
                 print(row(name, scenario, outcome), flush=True)
@@ -415,6 +469,10 @@ def run_database(name: str, database_url: str, args: argparse.Namespace) -> list
                     f"{'':<9}   requests per worker: "
                     + ", ".join(f"{100 * n / answered:.0f}%" for _, n in shares.most_common())
                     + f"; the clients used {cpu:.1f} s of CPU in {outcome.seconds:.1f} s"
+                )
+                print(
+                    f"{'':<9}   connections per worker half way: "
+                    + (", ".join(str(n) for n in sorted(held.values(), reverse=True)) or "unknown")
                 )
     return outcomes
 

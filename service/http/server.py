@@ -22,6 +22,23 @@ time a body may take (``body_timeout_seconds``, see
 a client may trickle its headers for as long as it likes, so in production a
 reverse proxy with its own timeouts sits in front (README, "Operations").
 
+With several workers each has a listening socket of its own, all bound to
+the one port with ``SO_REUSEPORT``, so that the kernel spreads new
+connections over the workers (by a hash of each connection's addresses).
+With one shared socket every worker waits in ``accept`` on it and whichever
+wakes first takes the connection: under 20 keep-alive clients one worker
+often held all of them while the other core idled (issue 18). The
+supervisor binds and listens on each socket before starting its worker, so
+the connections hashed to a worker still starting wait in its backlog until
+it serves (had only started workers' sockets listened, every client that
+connected in the first seconds would have gone to the first worker up, and
+kept its connection there); it closes its own copy once the worker has it,
+so a socket whose worker died closes with it rather than holding the
+connections the kernel hashes to it. Where there is no ``SO_REUSEPORT`` the
+workers share one socket as before. Any process of the same user could bind
+the port too and take a share of the connections: run the service under a
+user of its own.
+
 Forwarded headers are believed only from ``Settings.trusted_proxies``:
 uvicorn's proxy middleware is off without any (uvicorn would otherwise trust
 127.0.0.1 and ::1, so that anyone on the machine could claim any client
@@ -31,6 +48,7 @@ them, and ``ForwardedHost`` the host (``service.http.proxies``).
 
 from __future__ import annotations
 
+import logging
 import socket
 import sys
 import types
@@ -39,6 +57,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import uvicorn
+from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
 from service.http.proxies import ForwardedHost
@@ -69,6 +88,82 @@ class Limits:
     @classmethod
     def of(cls, settings: Settings) -> Limits:
         return cls(settings.keep_alive_seconds, settings.max_header_bytes, settings.max_connections)
+
+
+def _reuse_port_socket(config: uvicorn.Config) -> socket.socket:
+    """A TCP socket bound to ``config``'s host and port with ``SO_REUSEPORT``
+    (and ``IPPROTO_TCP``: see the module docstring), listening."""
+    family = socket.AF_INET6 if config.host and ":" in config.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((config.host, config.port))
+        sock.listen(config.backlog)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+class _ReusePortMultiprocess(Multiprocess):
+    """uvicorn's supervisor, giving each worker it starts a socket of its own
+    (``_reuse_port_socket``): uvicorn reads ``sockets`` each time it makes a
+    worker (at the start, and to replace one that died, was restarted or
+    added), so here each read binds a new one. The supervisor's copies are
+    closed at its next check of the workers, after their workers have
+    started (spawn hands a worker its sockets before ``start`` returns)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        self._handed: list[socket.socket] = []
+        super().__init__(config, sockets=[])
+
+    @property
+    def sockets(self) -> list[socket.socket]:
+        sock = _reuse_port_socket(self.config)
+        self._handed.append(sock)
+        return [sock]
+
+    @sockets.setter
+    def sockets(self, value: list[socket.socket]) -> None:
+        pass  # uvicorn's own list (empty): each worker gets a new socket instead
+
+    def keep_subprocess_alive(self) -> None:
+        self._close_handed()
+        super().keep_subprocess_alive()
+
+    def run(self) -> None:
+        try:
+            super().run()
+        finally:
+            self._close_handed()
+
+    def _close_handed(self) -> None:
+        while self._handed:
+            self._handed.pop().close()
+
+
+def _supervisor(config: uvicorn.Config) -> Multiprocess:
+    """A socket per worker where the platform has ``SO_REUSEPORT``, else the
+    one socket all share (see the module docstring)."""
+    if hasattr(socket, "SO_REUSEPORT"):
+        logger = logging.getLogger("uvicorn.error")
+        try:  # fails at once (port taken, bad host), as uvicorn does, not in each worker
+            _reuse_port_socket(config).close()
+        except OSError as exc:
+            logger.error(exc)
+            sys.exit(STARTUP_FAILURE)
+        scheme = "https" if config.is_ssl else "http"
+        host = f"[{config.host}]" if ":" in config.host else config.host
+        logger.info(
+            "Uvicorn running on %s://%s:%d, a socket per worker (Press CTRL+C to quit)",
+            scheme,
+            host,
+            config.port,
+        )
+        return _ReusePortMultiprocess(config)
+    return Multiprocess(config, sockets=[config.bind_socket()])
 
 
 class _Config(uvicorn.Config):
@@ -116,7 +211,7 @@ def run(
     )
     if config.workers > 1:
         with _bare_main():
-            Multiprocess(config, sockets=[config.bind_socket()]).run()
+            _supervisor(config).run()
     else:
         uvicorn.Server(config).run()
 

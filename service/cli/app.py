@@ -61,7 +61,8 @@ DatabaseUrl = Annotated[
     str | None,
     typer.Option(
         "--database-url",
-        help="Database URL (default: SOURCEDIFF_DATABASE_URL, else sqlite:///./sourcediff.db).",
+        help="Database URL (default: SOURCEDIFF_DATABASE_URL, else sourcediff.db in the "
+        "user's data directory).",
         show_default=False,
     ),
 ]
@@ -106,13 +107,28 @@ def write_output(path: Path, text: str) -> None:
 
 
 @contextmanager
-def database(url: str | None, settings: Settings, *, ensure: bool = True) -> Iterator[Engine]:
+def database(
+    url: str | None, settings: Settings, *, ensure: bool = True, existing: bool = False
+) -> Iterator[Engine]:
     """An engine on ``url`` (default: the settings'), its schema checked (and,
-    on SQLite, created) unless ``ensure`` is false; database failures exit 1."""
+    on SQLite, created) unless ``ensure`` is false; database failures exit 1.
+    With ``existing`` (the commands that only read) a SQLite file that does
+    not exist is not created: the command says where it looked and exits 1."""
     try:
         engine = make_engine(settings.database_url if url is None else url)
     except SQLAlchemyError as exc:
         fail(f"bad database URL: {exc}", 1)
+    path = _sqlite_file(engine)
+    if path is not None and not path.exists():
+        if existing:
+            engine.dispose()
+            fail(
+                f"no database at {path}: nothing has been stored there yet "
+                "(SOURCEDIFF_DATABASE_URL or --database-url names another; "
+                "`sourcediff db upgrade` creates it)",
+                1,
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if ensure:
             ensure_schema(engine)
@@ -126,6 +142,14 @@ def database(url: str | None, settings: Settings, *, ensure: bool = True) -> Ite
         fail(f"database error: {exc}", 1)
     finally:
         engine.dispose()
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite database, ``None`` for any other (or in memory)."""
+    name = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return None
+    return Path(name)
 
 
 def main() -> None:

@@ -194,7 +194,10 @@ def versions(
     database_url: DatabaseUrl = None,
 ) -> None:
     """List every stored version of an article, oldest first."""
-    with database(database_url, Settings()) as engine, Session(engine) as session:
+    with (
+        database(database_url, Settings(), existing=True) as engine,
+        Session(engine) as session,
+    ):
         repo = ArticleRepository(session, DEFAULT_TENANT)
         article = repo.article_by_url(url)
         if article is None:

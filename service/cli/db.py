@@ -30,7 +30,7 @@ def db_upgrade(database_url: DatabaseUrl = None) -> None:
 @db_app.command("status")
 def db_status(database_url: DatabaseUrl = None) -> None:
     """Print the database's revision and this code's; exit 1 when they differ."""
-    with database(database_url, Settings(), ensure=False) as engine:
+    with database(database_url, Settings(), ensure=False, existing=True) as engine:
         current, head = schema_status(engine)
     typer.echo(f"current {current or 'none'}\nhead    {head or 'none'}")
     if current != head:

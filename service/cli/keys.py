@@ -64,7 +64,10 @@ def keys_list(
     database_url: DatabaseUrl = None,
 ) -> None:
     """List the API keys (never the keys themselves), revoked ones too."""
-    with database(database_url, Settings()) as engine, Session(engine) as session:
+    with (
+        database(database_url, Settings(), existing=True) as engine,
+        Session(engine) as session,
+    ):
         rows = [KeyOut.of(key).model_dump(mode="json") for key in list_keys(session, tenant)]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))

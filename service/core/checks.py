@@ -41,7 +41,7 @@ words the candidate still carries without marks has its ``echo``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
@@ -190,6 +190,12 @@ def _removed_passages(
     return found
 
 
+def _said(edits: Sequence[Edit]) -> str:
+    """What the candidate dropped or added, as every view says it."""
+    said = (plain(e, "the baseline", "the candidate", baseline=True) for e in edits)
+    return "; ".join(dict.fromkeys(said))
+
+
 def check(comparison: Comparison, policy: Policy) -> CheckResult:
     """The findings of ``comparison`` (left: baseline, right: candidate)."""
     left, right = comparison.left, comparison.right
@@ -220,15 +226,9 @@ def check(comparison: Comparison, policy: Policy) -> CheckResult:
         }
         if m.relation != "identical" or failing(pair.edits):
             kind: FindingKind = "partial_quote" if m.relation == "partial" else "reworded_quote"
-            # What the candidate dropped or added, as every view says it.
-            said = [plain(e, "the baseline", "the candidate", baseline=True) for e in pair.edits]
-            how = "; ".join(dict.fromkeys(said)) or m.relation
-            add(
-                lq.start,
-                kind,
-                f"quote {m.relation} ({how}): “{_short(lq.text)}” → “{_short(rq.text)}”",
-                **parts,
-            )
+            how = _said(pair.edits) or m.relation
+            message = f"quote {m.relation} ({how}): “{_short(lq.text)}” → “{_short(rq.text)}”"
+            add(lq.start, kind, message, **parts)
         if pair.drift is not None:
             add(
                 lq.start,

@@ -12,10 +12,20 @@ from __future__ import annotations
 import ipaddress
 from typing import Annotated, Literal
 
+import platformdirs
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["DEFAULT_TENANT", "Settings", "is_loopback"]
+__all__ = ["DEFAULT_TENANT", "Settings", "default_database_url", "is_loopback"]
+
+
+def default_database_url() -> str:
+    """The embedded default: ``sourcediff.db`` in the user's data directory
+    (``~/.local/share/sourcediff`` on Linux, per ``platformdirs``), so that
+    the service and every command find the same database from any directory
+    (``./sourcediff.db`` made a new, empty one wherever a command was run).
+    The directory is made when the database is first created."""
+    return f"sqlite:///{platformdirs.user_data_path('sourcediff') / 'sourcediff.db'}"
 
 # Every stored row belongs to a tenant; an API key names its caller's. The
 # CLI's storage commands, the first admin key and a server with auth
@@ -84,9 +94,10 @@ class Settings(BaseSettings):
         ),
     )
     database_url: str = Field(
-        default="sqlite:///./sourcediff.db",
+        default_factory=lambda: default_database_url(),
         description=(
-            "Storage database: a SQLite file (created and migrated at start) or "
+            "Storage database: a SQLite file (created and migrated at start; by default "
+            "sourcediff.db in the user's data directory, whatever the current directory) or "
             "postgresql://… (migrated with `sourcediff db upgrade`)."
         ),
     )

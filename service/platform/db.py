@@ -135,6 +135,9 @@ def ensure_schema(engine: Engine) -> None:
     """What the app does at start: upgrade SQLite; refuse (``SchemaBehind``,
     naming the command that upgrades it) any other database that is not
     current."""
+    if is_sqlite(engine) and engine.url.database:
+        # A new database's directory (the user's data directory at first).
+        Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
     current, head = schema_status(engine)
     if is_sqlite(engine):
         if current == head:

@@ -207,7 +207,12 @@ def test_versions_json_is_the_api_listing(runner: CliRunner, files: Path, databa
 
 
 @pytest.mark.usefixtures("database")
-def test_versions_of_an_unknown_url_exits_1(runner: CliRunner) -> None:
+def test_versions_of_an_unknown_url_exits_1(runner: CliRunner, database: Path) -> None:
+    # No database yet: it says where it looked, and creates none.
+    nothing = runner.invoke(app, ["versions", URL])
+    assert nothing.exit_code == 1 and f"no database at {database}" in nothing.stderr
+    assert not database.exists()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     result = runner.invoke(app, ["versions", URL])
     assert result.exit_code == 1
     assert result.stdout == "" and f"no article has the URL {URL}" in result.stderr
@@ -219,10 +224,11 @@ def test_db_upgrade_and_status(runner: CliRunner, database: Path, tmp_path: Path
     again = runner.invoke(app, ["db", "upgrade"])
     current = runner.invoke(app, ["db", "status"])
 
+    # No file yet: status says so (and creates none), upgrade creates it.
     assert behind.exit_code == 1 and "sourcediff db upgrade" in behind.stderr
-    head = re.fullmatch(r"current none\nhead +(\S+)\n", behind.stdout)
-    assert head is not None
-    assert upgraded.exit_code == 0 and upgraded.stdout == f"revision none → {head[1]} (upgraded)\n"
+    assert f"no database at {database}" in behind.stderr and behind.stdout == ""
+    head = re.fullmatch(r"revision none → (\S+) \(upgraded\)\n", upgraded.stdout)
+    assert upgraded.exit_code == 0 and head is not None
     assert again.stdout == f"revision {head[1]} → {head[1]} (already at head)\n"
     assert current.exit_code == 0 and current.stdout == f"current {head[1]}\nhead    {head[1]}\n"
 

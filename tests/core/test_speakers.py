@@ -418,6 +418,48 @@ class TestIssue16ErrorClasses:
         text = '"We are not moving," union leader Marieke de Vries said.'
         assert speakers(text) == [("We are not moving,", "Marieke de Vries")]
 
+    def test_an_adjective_in_ed_opens_a_description(self) -> None:
+        text = (
+            '"We disagree," said retired Army Gen. Ruth Varga, who led the unit in 2010. '
+            '"It is a different war."'
+        )
+        assert [w for _, w in speakers(text)] == ["Ruth Varga", "Ruth Varga"]
+
+    def test_another_is_a_source_before_a_verb_of_speech(self) -> None:
+        assert speakers('Some praised it. Another tweeted, "This will not last."') == [
+            ("This will not last.", "Another")
+        ]
+
+    def test_a_quotation_signed_in_the_next_paragraph(self) -> None:
+        text = '"We never said that."\n\n- Dana Whitfield.\n\nThe record shows otherwise.'
+        assert speakers(text) == [("We never said that.", "Dana Whitfield")]
+
+    @pytest.mark.parametrize(
+        ("text", "who"),
+        [
+            (
+                'The council candidate appeared to settle it by saying, "We will build it."',
+                "The council candidate",
+            ),
+            (
+                "Kessler and other local leaders shunned the mayor, claiming that the mayor "
+                'is "out of touch."',
+                "Kessler and other local leaders",
+            ),
+            ('The mayor shook her head and said, "Not this year."', "The mayor"),
+        ],
+    )
+    def test_the_clause_a_participle_or_a_second_verb_hangs_on(self, text: str, who: str) -> None:
+        assert [w for _, w in speakers(text)] == [who]
+
+    def test_a_that_clause_completing_a_verb_is_not_the_speaker(self) -> None:
+        text = 'Two engineers, Ana Ruiz and Li Wen, found in 2019 that the bridge is "at risk."'
+        assert speakers(text) == [("at risk.", "Ana Ruiz and Li Wen")]
+
+    def test_an_expletive_it_is_no_speaker(self) -> None:
+        text = 'It has not helped that the slogans keep changing, from "Forward" to "Together."'
+        assert all(w is None for _, w in speakers(text))
+
     def test_a_mis_decoded_closing_mark_is_no_question_mark(self) -> None:
         text = "“He was loyal to the team,\ufffd? Greco said."
         assert [w for _, w in speakers(text)] == ["Greco"]

@@ -285,9 +285,17 @@ def _subject(
 def _closing_end(text: str, end: int) -> int:
     """Index after the closing mark(s) that follow a quotation's inside."""
     i = end
-    while i < len(text) and i - end < 3 and text[i] in "\"”»’'`\ufffd?":
-        i += 1
+    while (
+        i < len(text)
+        and i - end < 4
+        and (text[i] in _CLOSERS or (text[i] == " " and text[i + 1 : i + 2] in _DOUBLE_CLOSERS))
+    ):
+        i += 1  # a space only between marks: "… 'Well done,' " said Lee"
     return i
+
+
+_CLOSERS = frozenset("\"”»’'`\ufffd?")
+_DOUBLE_CLOSERS = frozenset('"”»')
 
 
 def _opening(text: str, start: int) -> int:
@@ -382,7 +390,18 @@ def _label(ctx: Context, start: int, end: int) -> Found | None:
         phrase = read_phrase(text, dash.end(), para_end)
         if phrase is not None and not text[phrase.end : para_end].strip(" .,\t"):
             return Found(phrase, "label")
+    if not text[at:para_end].strip(" .\t\r") and para_end < len(text):
+        # A quotation paragraph signed in the next one: "- Ann Lee."
+        signed = _SIGNATURE.match(text, para_end)
+        if signed is not None:
+            line_end = ctx.paragraph(signed.end())[1]
+            phrase = read_phrase(text, signed.end(), line_end)
+            if phrase is not None and phrase.kind in ("name", "org"):
+                return Found(phrase, "label")
     return None
+
+
+_SIGNATURE = re.compile(r"\s{1,4}(?:[-—–―]|--)\s*(?=[A-Z])")
 
 
 def _after(ctx: Context, start: int, end: int) -> Found | None:
@@ -519,8 +538,40 @@ def _before(ctx: Context, start: int) -> Found | None:
             return found
     if narr[:hi].rstrip().endswith(":"):
         return None  # "The message was clear:" (see ``_colon``)
-    phrase = _clause_subject(narr, lo, hi, any_verb=True)
+    phrase = _fragment_subject(narr, lo, hi)
     return Found(phrase, "fragment") if phrase is not None else None
+
+
+def _fragment_subject(text: str, lo: int, hi: int) -> Phrase | None:
+    """The subject of the clause a fragment sits in, or of the clause that
+    clause completes: in "X found in 2014 that Y is "…"", X."""
+    starts = [lo] + [m.end() for m in _CLAUSE_START.finditer(text, lo, hi)]
+    for j in range(len(starts) - 1, -1, -1):
+        for at in _bodies(text, starts[j], hi):
+            found = _subject(text, at, hi, any_verb=True)
+            if found is None or _expletive(text, found[0]):
+                continue  # "It has not helped that …": no one
+            if j and text.startswith("that ", starts[j]) and _completes(text, lo, starts[j]):
+                outer = _clause_subject(text, lo, starts[j], any_verb=True)
+                if outer is not None:
+                    return outer
+            return found[0]
+    return None
+
+
+def _expletive(text: str, phrase: Phrase) -> bool:
+    return phrase.kind == "pronoun" and text[phrase.start : phrase.end].lower() == "it"
+
+
+def _completes(text: str, lo: int, that: int) -> bool:
+    """Whether the "that" at ``that`` opens a clause completing a verb
+    ("found in 2014 that", "argues that"), not one after a noun ("the
+    plan that")."""
+    word = _tail_word(text, lo, that)
+    if word is None:
+        return False
+    w = word.group()
+    return w.isdigit() or (w.islower() and (verb_like(w) or is_time_word(w) or w.endswith("ly")))
 
 
 _AS_PUT_IT = re.compile(r"\b[Aa]s\s+")

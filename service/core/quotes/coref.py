@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from service.core.quotes.mentions import ROLE_NOUNS, TITLES
+from service.core.quotes.mentions import ROLE_NOUNS, TITLES, is_time_word
 
 __all__ = ["ROLE_TITLES", "Cast"]
 
@@ -93,7 +93,32 @@ def _key(word: str) -> str:
 _FORMS_REACH = 30_000
 _MAX_FORMS = 32
 # The capitalised words right before an offset, and right after one.
-_RUN_BEFORE = re.compile(r"(?:(?:[A-Z][\w'’-]*|[A-Z][a-z]{0,3}\.|[A-Z]\.)[ \t]+){1,4}$")
+_NAME_WORD = re.compile(r"[A-Z][\w'’-]*|[A-Z][a-z]{0,3}\.|[A-Z]\.")
+
+
+def _run_before(text: str, at: int) -> tuple[int, list[str]] | None:
+    """Where the (up to four) capitalised words right before ``at`` start,
+    and the words ("Sen. Ann" before "Lee"); ``None`` when there are none.
+    Read back word by word: a regular expression anchored at ``at`` would be
+    tried at every offset of its window."""
+    words: list[str] = []
+    start = at
+    while len(words) < 4:
+        end = start
+        while end > 0 and text[end - 1] in " \t":
+            end -= 1
+        if end == start:
+            break
+        begin = end
+        while begin > 0 and not text[begin - 1].isspace():
+            begin -= 1
+        if begin == end or not _NAME_WORD.fullmatch(text, begin, end):
+            break
+        words.append(text[begin:end])
+        start = begin
+    return (start, words[::-1]) if words else None
+
+
 _RUN_AFTER = re.compile(
     r"[ \t]+((?:[A-Z]\.[ \t]+)*[A-Z][a-z][\w'’-]*(?:[ \t]+(?:[A-Z]\.[ \t]+)*[A-Z][\w'’-]+)*)"
 )
@@ -131,11 +156,11 @@ class Cast:
             while at != -1:
                 end = at + len(variant)
                 if _whole_word(text, at, end) and not _RUN_AFTER.match(text, end):
-                    run = _RUN_BEFORE.search(text, max(0, at - 60), at)
-                    if run is not None and not _place_or_org(text, run.start()):
-                        words = tuple(_person_words([*run.group().split(), variant]))
+                    run = _run_before(text, at)
+                    if run is not None and not _place_or_org(text, run[0]):
+                        words = tuple(_person_words([*run[1], variant]))
                         if len(words) >= 2 and (words in found or len(found) < _MAX_FORMS):
-                            found.setdefault(words, []).append(run.start())
+                            found.setdefault(words, []).append(run[0])
                 at = text.find(variant, end, hi)
         for offsets in found.values():
             offsets.sort()
@@ -294,9 +319,31 @@ def _person_words(words: list[str]) -> list[str]:
     org = [i for i, w in enumerate(words) if w in _ORG_WORDS]
     if org:
         words = _words(" ".join(words[org[-1] + 1 :]))
-    # "FBI Director James Comey": the name follows the last title.
-    titles = [i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in ROLE_NOUNS]
-    return words[titles[-1] + 1 :] if titles else words
+    # "FBI Director James Comey": the name follows the last title;
+    # "Thursday Brexit" is no name, nor is "New Hampshire".
+    cut = [i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in ROLE_NOUNS]
+    cut += [i for i, w in enumerate(words) if is_time_word(w)]
+    words = words[max(cut) + 1 :] if cut else words
+    if words and (words[0] in _PLACE_STARTS or all(w in _PLACES for w in words)):
+        return []
+    return words
+
+
+# Words that start a place's name, and places a capitalised run may be.
+_PLACE_STARTS = frozenset(
+    "New North South East West Saint San Santa Los Las Fort Mount Lake Port Upper Lower".split()
+)
+_PLACES = frozenset(
+    """Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia
+    Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts
+    Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Hampshire Jersey Mexico York
+    Carolina Dakota Ohio Oklahoma Oregon Pennsylvania Rhode Island Tennessee Texas Utah Vermont
+    Virginia Washington Wisconsin Wyoming America United States Kingdom Britain England Scotland
+    Wales Ireland France Germany Italy Spain Russia China Japan Korea India Pakistan Iran Iraq
+    Syria Israel Egypt Turkey Ukraine Canada Brazil Cuba Afghanistan Libya Africa Europe Asia
+    Chicago Boston Miami Detroit Houston Dallas Atlanta Philadelphia Baltimore Cleveland Denver
+    Seattle Phoenix Orleans Angeles Vegas Francisco Diego Iowa DC D.C.""".split()
+)
 
 
 _CAPITAL_BEFORE = re.compile(r"([A-Z][\w.'’-]*)\s+$")

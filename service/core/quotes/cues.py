@@ -47,7 +47,10 @@ AUXILIARIES = frozenset(
     began begins sent sends felt feels left leaves kept keeps held holds brought brings found
     finds knew knows ran runs led leads set sets met meets stood stands became becomes chose
     chooses drew draws threw throws won wins lost loses paid pays heard hears meant means
-    sought seeks taught teaches wants needs seems appears uses calls tries tried""".split()
+    sought seeks taught teaches wants needs seems appears uses calls tries tried shook struck
+    wore drove rode rose fell flew grew threw blew broke froze stole woke bore tore hid bit lit
+    slid slept wept swept dealt built spent lent bent sold fought bought caught ran sang rang
+    sank drank swam sat stood hung dug stuck fled fed bled sped""".split()
 )
 # Participles that introduce a quotation after a clause: ", saying, …".
 PARTICIPLES = frozenset(

@@ -99,7 +99,7 @@ ROLE_NOUNS = TITLES - frozenset(
     vice deputy""".split()
 )
 _DETERMINERS = frozenset(
-    "a an the his her its their our my your one another some two three four several many "
+    "a an the his her its their our my your one another other some two three four several many "
     "this that these those both each every any no".split()
 )
 _PRONOUNS = frozenset("he she they i we it".split())
@@ -118,6 +118,7 @@ _POSTMODIFIERS = frozenset("familiar close knowledgeable briefed involved".split
 _SIGNS = frozenset(
     "sign banner poster placard caption headline slogan billboard shirt t-shirt sticker".split()
 )
+_PRONOMINAL = frozenset("another others some many several most both one few".split())
 _REFLEXIVES = frozenset("himself herself themselves itself myself ourselves".split())
 # What completes a description or a name: "a spokesman for X", "Sen. Y of Ohio".
 _COMPLEMENTS = frozenset("of for at with to from".split())
@@ -308,6 +309,9 @@ def _read(text: str, pos: int, limit: int) -> Phrase | None:
         words.append(m)
         if len(words) >= 16:
             break
+    if len(words) == 1 and words[0].group().lower() in _PRONOMINAL:
+        # "Another tweeted", "Some said": someone, if a verb of speech follows.
+        return Phrase(words[0].start(), words[0].end(), "thing", words[0].start(), words[0].end())
     while words and words[-1].group().lower() in _DANGLING:
         words.pop()
     core = min(core or len(words), len(words))
@@ -360,14 +364,24 @@ def _accept(
     if lw in _REFLEXIVES:
         return False
     if lw.endswith("ed") and previous.islower() and _agent(previous) and not is_cue(lw):
-        # "a source involved in the talks", "officials briefed on it".
-        return _peek(text, end, limit) in ("in", "on", "with", "by", "to", "at")
+        # "a source involved in the talks", "officials briefed on it", "an
+        # aide assigned to the case"; not "the candidate appeared to say".
+        nxt = _peek(text, end, limit)
+        if nxt == "to":
+            after = _TOKEN.search(text, text.find("to", end, limit) + 2, limit)
+            word_after = after.group(2) or "" if after is not None else ""
+            return _capitalised(word_after) or word_after.lower() in _DETERMINERS
+        return nxt in ("in", "on", "with", "by", "at")
     if verb_like(lw):
         # A word in -s is a plural noun when a verb follows it ("several
         # groups granted"), a verb otherwise ("Henry reports that").
         if not lw.endswith("s") or lw.endswith("ss"):
             return False
         nxt = _peek(text, end, limit)
+        if not nxt:
+            # Before a comma: a noun right after "two" or "the" ("Two
+            # engineers, …"), a verb otherwise ("the board writes, …").
+            return previous.lower() in _DETERMINERS
         return nxt.islower() and verb_like(nxt) and not nxt.endswith("s")
     return True
 
@@ -388,7 +402,7 @@ def _phrase(text: str, words: list[re.Match[str]], core: int) -> Phrase | None:
         first[:1].isdigit()
         or is_time_word(first)
         or lf in _STOPS
-        or (verb_like(lf) and first.islower())
+        or (verb_like(lf) and first.islower() and not _adjective(lf, words))
     ):
         return None
     head = words[core - 1]
@@ -404,6 +418,28 @@ def _phrase(text: str, words: list[re.Match[str]], core: int) -> Phrase | None:
             return None
         return Phrase(start, end, "thing", start, end)
     return Phrase(start, end, "description", start, end)
+
+
+def _adjective(word: str, words: list[re.Match[str]]) -> bool:
+    """Whether a first word in -ed is an adjective: "retired Army Gen. Ann
+    Lee", "embattled chief executive", not "called the plan"."""
+    if word not in _ADJECTIVES or len(words) < 2:
+        return False
+    second = words[1].group()
+    return _capitalised(second) or (
+        second.islower() and not verb_like(second) and second not in _NOT_NOUNS
+    )
+
+
+_NOT_NOUNS = _DANGLING | frozenset("her him them it us me his their its our".split())
+# Participles that describe people ("a retired general", "an embattled
+# mayor"): listed, since any verb in -ed may open a clause instead.
+_ADJECTIVES = frozenset(
+    """retired embattled unnamed unidentified registered elected indicted convicted disgraced
+    renowned celebrated acclaimed ousted jailed detained wounded injured undecided avowed
+    divorced widowed unaffiliated unaligned experienced seasoned beleaguered defeated disaffected
+    disillusioned displaced self-described so-called longtime""".split()
+)
 
 
 def _named(text: str, words: list[re.Match[str]], core: int, start: int, end: int) -> Phrase | None:

@@ -83,6 +83,9 @@ class _Resolver:
         """The speaker a name, organisation or description stands for."""
         text = self.ctx.text
         named = text[phrase.name_start : phrase.name_end]
+        whole = text[phrase.start : phrase.end]
+        if phrase.kind == "name" and " and " in whole:
+            return whole  # "Ana Ruiz and Li Wen": both of them
         if phrase.kind == "name":
             words = name_words(named)
             return self.cast.fullest(words, phrase.start) or " ".join(_plain(w) for w in words)

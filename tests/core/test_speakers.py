@@ -456,6 +456,16 @@ class TestIssue16ErrorClasses:
         text = 'Two engineers, Ana Ruiz and Li Wen, found in 2019 that the bridge is "at risk."'
         assert speakers(text) == [("at risk.", "Ana Ruiz and Li Wen")]
 
+    @pytest.mark.parametrize(
+        ("text", "who"),
+        [
+            ("Critics respond to the mayor's 'What crisis?' with a petition.", "the mayor"),
+            ("Voters Mock Mayor Ruiz's 'What Crisis?' Remark", "Ruiz"),
+        ],
+    )
+    def test_words_answered_or_mocked_are_the_possessors(self, text: str, who: str) -> None:
+        assert [w for _, w in speakers(text)] == [who]
+
     def test_an_expletive_it_is_no_speaker(self) -> None:
         text = 'It has not helped that the slogans keep changing, from "Forward" to "Together."'
         assert all(w is None for _, w in speakers(text))

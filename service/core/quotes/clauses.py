@@ -698,6 +698,13 @@ def _cue_clause(text: str, lo: int, hi: int) -> Found | None:
             continue  # "for comment", "a call": nouns
         if word.endswith("s") and i >= 2 and words[i - 2].group().lower() in _PREPOSITIONS:
             continue  # "of Republican claims": a noun
+        answered = _RESPONSE_TO.match(text, words[i].end(), hi)
+        if answered is not None:
+            # "X responds to Lee's 'Says who?'": what is answered is Lee's.
+            phrase = read_phrase(text, answered.start(1), answered.end(1) - 2)
+            if phrase is not None and phrase.end == answered.end(1) - 2:
+                return Found(phrase, "before")
+            return None
         if word.endswith("ing"):
             return _participle_subject(text, lo, words[i])
         phrase = _cue_subject(text, lo, hi, words[i])
@@ -706,11 +713,29 @@ def _cue_clause(text: str, lo: int, hi: int) -> Found | None:
     return None
 
 
+# A verb of speech's object that is someone's words: "responds to Lee's".
+_RESPONSE_TO = re.compile(r"\s+(?:\S+\s+){0,3}?to\s+((?:\S+\s+){0,3}?\S+['’]s)\s*$")
+_POSSESSOR = re.compile(r"((?:[A-Z][\w.'’&-]*\s+){0,3}[A-Z][\w.'’&-]*?)['’]s\s*$")
+
+
+def _possessor(text: str, lo: int, hi: int) -> Found | None:
+    """Whose words a quotation right after a possessive is, in a headline:
+    ``Twitter Mocks Lee's 'Says Who?'``. (In body copy the sentence's own
+    attribution is likelier: "Graham said Trump's "…" plan".)"""
+    m = _POSSESSOR.search(text, max(lo, hi - 80), hi)
+    if m is None:
+        return None
+    phrase = read_phrase(text, m.start(1), m.end(1))
+    if phrase is None or phrase.kind not in ("name", "org") or phrase.end != m.end(1):
+        return None
+    return Found(phrase, "before")
+
+
 def _title_case(text: str, lo: int, hi: int) -> Found | None:
     """A headline or digest line in title case: ``Okafor Says Of The Union,
     "…"``, ``Lee Claims 'Nothing' Changed``, ``Lee Hammers Board Over
     'Waste'``: the subject of its first verb; ``Lee: Board Has 'No Plan'``:
-    the label."""
+    the label; ``Twitter Mocks Lee's 'Says Who?'``: the possessor."""
     words = list(_WORD.finditer(text, lo, hi))
     if len(words) < 2 or any(
         w.group()[0].islower() and w.group() not in _TITLE_LOWER for w in words
@@ -721,6 +746,9 @@ def _title_case(text: str, lo: int, hi: int) -> Found | None:
         label = read_phrase(text, words[0].start(), colon)
         if label is not None and label.kind in ("name", "org") and label.end == colon:
             return Found(label, "label")
+    possessor = _possessor(text, lo, hi)
+    if possessor is not None:
+        return possessor
     for cue in words[1:]:
         word = cue.group().lower()
         if word in _TITLE_LOWER or word.endswith("ing") or not (is_cue(word) or verb_like(word)):

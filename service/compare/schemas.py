@@ -78,6 +78,7 @@ __all__ = [
     "EchoOut",
     "EditOut",
     "MatchOut",
+    "MentionOut",
     "PassageOut",
     "PassagesOut",
     "PrimaryOut",
@@ -182,12 +183,31 @@ class CompareRequest(BaseModel):
     )
 
 
+class MentionOut(BaseModel):
+    """The words at a quotation's attribution that name its speaker."""
+
+    text: str = Field(description="The words as written: `side_text[start:end]`.")
+    start: int
+    end: int
+
+
 class QuoteOut(BaseModel):
     id: str = Field(description="`L1`, `L2` … on the left, `R1` … on the right.")
     text: str = Field(description="The quotation without its marks: `side_text[start:end]`.")
     start: int
     end: int
-    speaker: str | None
+    speaker: str | None = Field(
+        description="Who said it: the person's name in the fullest form the text gives "
+        '("Michael Cohen" where the attribution says "Mr. Cohen" or "the lawyer"), or '
+        'the source as the text describes it ("a defence official", "the ministry"); '
+        "`null` when the text names no source."
+    )
+    speaker_mention: MentionOut | None = Field(
+        default=None,
+        description='The words at the attribution that name the speaker ("the sheriff", '
+        '"he", "Sen. Ann Lee (D-Mo.)"), with offsets into the side\'s text; `null` when '
+        "`speaker` is.",
+    )
 
     @classmethod
     def of(cls, quote: Quote, qid: str) -> Self:
@@ -195,12 +215,16 @@ class QuoteOut(BaseModel):
 
 
 def _quote(quote: Quote, qid: str) -> dict[str, Any]:
+    mention = quote.mention
     return {
         "id": qid,
         "text": quote.text,
         "start": quote.start,
         "end": quote.end,
         "speaker": quote.speaker,
+        "speaker_mention": None
+        if mention is None
+        else {"text": mention.text, "start": mention.start, "end": mention.end},
     }
 
 

@@ -42,7 +42,7 @@ def test_report_on_the_seeds(runner: CliRunner, seed_paths: tuple[Path, Path]) -
     assert "\nMatches\n" in out and f"\nOnly in left ({left})\n" in out
     assert "reckless remarks" in out
     assert "{+But+} We take this opportunity" in out  # the reworded pair's diff, inline
-    assert "— Mr Kirby" in out  # an omitted quote with its speaker
+    assert "— John Kirby" in out  # an omitted quote with its speaker ("Mr Kirby" in full)
     assert "    edits: inserted (start, right)\n" in out  # the "But"
     # The right's "tarnishing" is in the left, unquoted.
     assert "echoed unquoted in left: Reports of sales to Moscow" in out

@@ -59,7 +59,7 @@ class TestResponseBody:
         assert full["left"]["outlet"] == "AP" and full["right"]["outlet"] == "Gazette"
         for side, text in (("left", WIRE), ("right", REGIONAL)):
             for q in full[side]["quotes"]:
-                assert set(q) == {"id", "text", "start", "end", "speaker"}
+                assert set(q) == {"id", "text", "start", "end", "speaker", "speaker_mention"}
                 assert text[q["start"] : q["end"]] == q["text"]
         for m in full["matches"]:
             assert set(m) == {"left", "right", "relation", "score", "diff", "edits"}
@@ -123,7 +123,16 @@ class TestModels:
             "start": 10,
             "end": 14,
             "speaker": "Moscow",
+            "speaker_mention": None,
         }
+
+    def test_a_quote_with_the_words_that_name_its_speaker(self) -> None:
+        # Issue 16: the speaker is the person, the mention the words used.
+        text = 'County Sheriff Jane Roe spoke.\n\n"The road is closed," the sheriff said.'
+        (quote,) = body(compare_texts(text, text))["left"]["quotes"]
+        assert quote["speaker"] == "Jane Roe"
+        at = text.index("the sheriff")
+        assert quote["speaker_mention"] == {"text": "the sheriff", "start": at, "end": at + 11}
 
     def test_a_diff_op(self) -> None:
         assert DiffOpOut.of(DiffOp("replace", "claimed", "took away")).model_dump() == {
@@ -275,6 +284,10 @@ def check_quotes(text: str, quotes: list[dict[str, Any]]) -> None:
     previous_end = -1
     for q in quotes:
         assert text[q["start"] : q["end"]] == q["text"]
+        mention = q["speaker_mention"]
+        assert (mention is None) == (q["speaker"] is None)
+        if mention is not None:
+            assert text[mention["start"] : mention["end"]] == mention["text"]
         assert q["start"] >= previous_end
         assert q["start"] < q["end"]
         previous_end = q["end"]

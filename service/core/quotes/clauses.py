@@ -118,13 +118,10 @@ def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
             continue
         pieces.append(text[at:start])
         inside = text[start:end]
-        # A quotation that ends its sentence ends it in the narration too.
-        final = inside.rstrip()[-1:] if inside.rstrip()[-1:] in _FINAL else ""
-        pieces.append(
-            _INSIDE.sub(" ", inside[: len(inside) - 1]) + final
-            if final
-            else _INSIDE.sub(" ", inside)
-        )
+        blank = _INSIDE.sub(" ", inside) if "\n" in inside else " " * len(inside)
+        # A quotation that ends its sentence ends it in the narration too
+        # (quotations are trimmed: their last character is their last).
+        pieces.append(blank[:-1] + inside[-1] if inside[-1:] in _FINAL else blank)
         at = end
     pieces.append(text[at:])
     # A mis-decoded closing mark ("\ufffd?") is a mark, not a question mark.
@@ -138,6 +135,7 @@ class Context:
         self.text = text
         self.narration = _mask(text, spans)
         self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.quote_starts = [start for start, _ in spans]
         self._sentences: list[int] | None = None
 
     def paragraph(self, pos: int) -> tuple[int, int]:
@@ -335,6 +333,19 @@ def _bodies(text: str, pos: int, hi: int) -> list[int]:
     return out
 
 
+# Clause starts tried back from a quotation or a verb: a subject further
+# away than this many clauses is the sentence's first, which is always tried
+# (so a sentence of a hundred quotations costs what one of ten does).
+_MAX_CLAUSES = 4
+
+
+def _clause_starts(text: str, lo: int, hi: int) -> list[int]:
+    """Where the clauses of ``text[lo:hi]`` may start: ``lo`` and the last
+    ``_MAX_CLAUSES`` clause boundaries."""
+    found = [m.end() for m in _CLAUSE_START.finditer(text, lo, hi)]
+    return [lo, *found[-_MAX_CLAUSES:]]
+
+
 @overload
 def _clause_subject(
     text: str, lo: int, hi: int, *, any_verb: bool, verb: Literal[False] = False
@@ -349,7 +360,7 @@ def _clause_subject(
     """The subject of the nearest clause of ``text[lo:hi]`` that has one
     (a leading adverbial skipped: "In January, X said"), and with ``verb``
     its verb."""
-    starts = [lo] + [m.end() for m in _CLAUSE_START.finditer(text, lo, hi)]
+    starts = _clause_starts(text, lo, hi)
     for pos in reversed(starts):
         for at in _bodies(text, pos, hi):
             found = _subject(text, at, hi, any_verb=any_verb)
@@ -372,7 +383,7 @@ def _label(ctx: Context, start: int, end: int) -> Found | None:
     text = ctx.text
     para, para_end = ctx.paragraph(start)
     opening = _opening(text, start)
-    if not text[para:opening].strip():
+    if _blank(_SPACE_RUN, text, para, opening):
         m = _INNER_LABEL.match(text, start, end)
         if m is not None and (m.group(1).isupper() or len(m.group(1).split()) >= 2):
             phrase = read_phrase(text, start, m.end(1))
@@ -388,9 +399,9 @@ def _label(ctx: Context, start: int, end: int) -> Found | None:
     dash = _DASH.match(text, at, para_end)
     if dash is not None and dash.end() > at and text[at : at + 1] != ",":
         phrase = read_phrase(text, dash.end(), para_end)
-        if phrase is not None and not text[phrase.end : para_end].strip(" .,\t"):
+        if phrase is not None and _blank(_SIGN_OFF, text, phrase.end, para_end):
             return Found(phrase, "label")
-    if not text[at:para_end].strip(" .\t\r") and para_end < len(text):
+    if _blank(_SIGN_OFF, text, at, para_end) and para_end < len(text):
         # A quotation paragraph signed in the next one: "- Ann Lee."
         signed = _SIGNATURE.match(text, para_end)
         if signed is not None:
@@ -399,6 +410,17 @@ def _label(ctx: Context, start: int, end: int) -> Found | None:
             if phrase is not None and phrase.kind in ("name", "org"):
                 return Found(phrase, "label")
     return None
+
+
+_SPACE_RUN = re.compile(r"\s*")
+_SIGN_OFF = re.compile(r"[ .,\t\r]*")
+
+
+def _blank(run: re.Pattern[str], text: str, lo: int, hi: int) -> bool:
+    """Whether ``text[lo:hi]`` is all ``run`` (read up to its first other
+    character, not copied: a paragraph may be long)."""
+    m = run.match(text, lo, hi)
+    return m is not None and m.end() == hi
 
 
 _SIGNATURE = re.compile(r"\s{1,4}(?:[-—–―]|--)\s*(?=[A-Z])")
@@ -507,6 +529,9 @@ def _quoted_as(text: str, pos: int, limit: int) -> Found | None:
     return Found(phrase, "after")
 
 
+_MAX_QUOTES_BACK = 6
+
+
 def _head(ctx: Context, start: int) -> tuple[int, int] | None:
     """``(lo, hi)``: the narration of the quotation's sentence before its
     opening mark, or the last sentence of the previous paragraph when the
@@ -514,6 +539,10 @@ def _head(ctx: Context, start: int) -> tuple[int, int] | None:
     opening = _opening(ctx.text, start)
     para, _ = ctx.paragraph(opening)
     lo = ctx.sentence_start(para, opening)
+    # A sentence of many quotations: its attribution is among the last few.
+    k = bisect_left(ctx.quote_starts, start) - _MAX_QUOTES_BACK
+    if k >= 0:
+        lo = max(lo, _opening(ctx.text, ctx.quote_starts[k]))
     if ctx.narration[lo:opening].strip():
         return lo, opening
     end = para - 1
@@ -545,7 +574,7 @@ def _before(ctx: Context, start: int) -> Found | None:
 def _fragment_subject(text: str, lo: int, hi: int) -> Phrase | None:
     """The subject of the clause a fragment sits in, or of the clause that
     clause completes: in "X found in 2014 that Y is "…"", X."""
-    starts = [lo] + [m.end() for m in _CLAUSE_START.finditer(text, lo, hi)]
+    starts = _clause_starts(text, lo, hi)
     for j in range(len(starts) - 1, -1, -1):
         for at in _bodies(text, starts[j], hi):
             found = _subject(text, at, hi, any_verb=True)
@@ -685,10 +714,14 @@ def _cue_clause(text: str, lo: int, hi: int) -> Found | None:
     """The subject of the last verb of speech before the quotation
     (``X told reporters that the plan was "…"``)."""
     words = list(_WORD.finditer(text, lo, hi))
+    tried = 0
     for i in range(len(words) - 1, -1, -1):
         word = words[i].group()
         if not word.islower() or not is_cue(word):
             continue
+        tried += 1
+        if tried > _MAX_CUES:
+            return None
         before = words[i - 1].group().lower() if i else ""
         if before in _PREPOSED or before.endswith(("'s", "’s")):
             continue  # "his remarks", "the report": nouns
@@ -770,7 +803,7 @@ _TITLE_LOWER = frozenset("of to in on at for and the a an with by from if as or 
 def _cue_subject(text: str, lo: int, hi: int, cue: re.Match[str]) -> Phrase | None:
     """The subject whose verb is ``cue``: the phrase of the nearest clause
     start from which subject, apposition and adverbs lead to it."""
-    starts = [lo] + [m.end() for m in _CLAUSE_START.finditer(text, lo, cue.start())]
+    starts = _clause_starts(text, lo, cue.start())
     for j in range(len(starts) - 1, -1, -1):
         for at in _bodies(text, starts[j], cue.start()):
             found = _subject(text, at, cue.end(), any_verb=False)
@@ -794,6 +827,8 @@ def _apposed(text: str, starts: list[int], j: int, phrase: Phrase) -> Phrase:
 
 
 _PREPOSITIONS = frozenset("of for to with about on in by from at against".split())
+# Verbs of speech tried back from a quotation (the nearest names its speaker).
+_MAX_CUES = 2
 _PASSIVE = re.compile(r"\s+by\s+")
 _NAME_BEFORE = re.compile(
     r"(?:^|\s)((?:[A-Z][\w.'’-]*\s+){0,4}[A-Z][\w'’-]+(?:\s+\([^()]{1,14}\))?)\s+(?:[a-z]+ly\s+)?$"

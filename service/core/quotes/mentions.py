@@ -243,6 +243,10 @@ def _agent(word: str) -> bool:
     )
 
 
+_LOWER_WORD = re.compile(r"[a-z][a-z'’-]*\b")
+_QUANTITY_STARTS = frozenset(
+    "about nearly almost roughly only just over more fewer less at".split()
+)
 # "About four in 10 voters", "at least half of voters", "60 percent of them".
 _QUANTIFIER = re.compile(
     r"(?:(?:about|nearly|almost|roughly|only|just|over|more than|fewer than|less than|"
@@ -267,6 +271,15 @@ def read_phrase(text: str, pos: int, limit: int, *, things: bool = False) -> Phr
 
 def _quantified(text: str, pos: int, limit: int) -> Phrase | None:
     """``read_phrase`` with things."""
+    first = _LOWER_WORD.match(text, pos, limit)
+    if first is not None:
+        # What the reader would turn down at once, turned down cheaply: a
+        # stop word ("in", "said") or a verb ("called") opens no phrase.
+        word = first.group()
+        if word in _STOPS and word not in _QUANTITY_STARTS:
+            return None
+        if word not in _ADJECTIVES and word not in _PRONOMINAL and verb_like(word):
+            return None
     quantity = _QUANTIFIER.match(text, pos, limit)
     if quantity is not None:
         group = _read(text, quantity.end(), limit)

@@ -192,7 +192,11 @@ class _Attributor:
         text, other = self.ctx.text, self.other
         if other.speaker is None or self.other_end < 0:
             return False
-        if text.count("\n", self.other_end, self.prev_para) > 2:
+        # (Counted only over a short gap: the count stays linear in the text.)
+        if (
+            self.prev_para - self.other_end > 400
+            or text.count("\n", self.other_end, self.prev_para) > 2
+        ):
             return False
         asked = text[max(0, self.prev_end - 1) : self.prev_end] == "?"
         asks = text[start : self.ctx.paragraph(start)[1]].rstrip(" \t\"”’'").endswith("?")

@@ -466,6 +466,30 @@ class TestIssue16ErrorClasses:
     def test_words_answered_or_mocked_are_the_possessors(self, text: str, who: str) -> None:
         assert [w for _, w in speakers(text)] == [who]
 
+    def test_a_pronoun_with_a_contraction_is_a_pronoun(self) -> None:
+        text = 'Dana Ruiz left early. He’s predicting he will do "very well" next week.'
+        assert speakers(text) == [("very well", "Dana Ruiz")]
+        assert mentions(text) == ["He"]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            'That power helps what is today called "regenerative medicine."',
+            'Over the years, email has helped her stay "in close touch" with friends.',
+        ],
+    )
+    def test_a_bare_singular_noun_is_no_source(self, text: str) -> None:
+        assert all(w is None for _, w in speakers(text))
+
+    def test_a_role_resolves_past_a_particle_but_not_to_another_role(self) -> None:
+        mayor = 'Mayor Bill de Blasio spoke on Monday.\n\n"We are ready," the mayor said.'
+        assert speakers(mayor) == [("We are ready,", "Bill de Blasio")]
+        vice = (
+            "President Ann Lee and Vice President Tom Berg toured the plant.\n\n"
+            '"We will build," the vice president said.'
+        )
+        assert speakers(vice) == [("We will build,", "the vice president")]
+
     def test_an_expletive_it_is_no_speaker(self) -> None:
         text = 'It has not helped that the slogans keep changing, from "Forward" to "Together."'
         assert all(w is None for _, w in speakers(text))

@@ -189,12 +189,18 @@ def _word_at(text: str, pos: int, limit: int) -> re.Match[str] | None:
     return _WORD.match(text, _skip(text, pos, limit, " \t"), limit)
 
 
+_CONTRACTED_VERB = re.compile(r"['’](?:s|re|ll|ve|d)\b")
+
+
 def _after_verbs(text: str, pos: int, limit: int, *, any_verb: bool) -> re.Match[str] | None:
     """The verb a subject ending at ``pos`` governs: skipping adverbs and
     auxiliaries ("later", "has also"), the first cue, or (``any_verb``) the
     first finite-looking verb or auxiliary; ``None`` when something else
     comes first."""
     seen_aux: re.Match[str] | None = None
+    contracted = _CONTRACTED_VERB.match(text, pos, limit)
+    if contracted is not None:
+        pos = contracted.end()  # "He’s predicting": the auxiliary in the pronoun
     for step in range(5):
         time = _TIME_PHRASE.match(text, pos, limit) or _BY_PHRASE.match(text, pos, limit)
         if time is not None:

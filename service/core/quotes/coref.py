@@ -120,7 +120,9 @@ def _run_before(text: str, at: int) -> tuple[int, list[str]] | None:
 
 
 _RUN_AFTER = re.compile(
-    r"[ \t]+((?:[A-Z]\.[ \t]+)*[A-Z][a-z][\w'’-]*(?:[ \t]+(?:[A-Z]\.[ \t]+)*[A-Z][\w'’-]+)*)"
+    r"[ \t]+((?:[A-Z]\.[ \t]+)*[A-Z][a-z][\w'’-]*"
+    r"(?:[ \t]+(?:[A-Z]\.[ \t]+)*(?:(?:de|van|von|der|del|da|di|le|la|bin|al)[ \t]+)?"
+    r"[A-Z][\w'’-]+)*)"
 )
 _RUN_END = re.compile(r"((?:[A-Z][\w'’.-]*[ \t]+){0,3}[A-Z][\w'’-]+)$")
 

@@ -411,6 +411,11 @@ def _phrase(text: str, words: list[re.Match[str]], core: int) -> Phrase | None:
     start, end = words[0].start(), words[-1].end()
     if lf in _PRONOUNS:
         return Phrase(start, words[0].end(), "pronoun", start, words[0].end())
+    contracted = _CONTRACTION.fullmatch(lf)
+    if contracted is not None and contracted.group(1) in _PRONOUNS:
+        # "He’s predicting", "It’s been": the pronoun, without its verb.
+        at = start + len(contracted.group(1))
+        return Phrase(start, at, "pronoun", start, at)
     if (
         first[:1].isdigit()
         or is_time_word(first)
@@ -423,14 +428,32 @@ def _phrase(text: str, words: list[re.Match[str]], core: int) -> Phrase | None:
         return _named(text, words, core, start, end)
     if head.group().lower().rstrip("s") in _SIGNS:
         return None  # 'A sign reads "Closed"': display, not speech
+    determined = lf in _DETERMINERS or lf.endswith(("'s", "’s"))
     if not _agent(head.group()):
         # A noun that may or may not speak ("the community", "the mogul"):
         # the caller decides by the verb that follows.
-        determined = lf in _DETERMINERS or lf.endswith(("'s", "’s"))
         if not determined or head.group().endswith(("ly", "ing")) or len(words) < 2:
             return None
         return Phrase(start, end, "thing", start, end)
+    if (
+        not determined
+        and core == len(words)
+        and not _plural(head.group())
+        and all(w.group()[:1].islower() for w in words)
+    ):
+        # A bare singular noun with nothing to complete it ("power",
+        # "email", "federal") is a word of the sentence, not a source;
+        # "spokesman for the agency", "union members", "voters" are.
+        return None
     return Phrase(start, end, "description", start, end)
+
+
+_CONTRACTION = re.compile(r"([a-z]+)['’](?:s|re|ll|ve|d|m)")
+
+
+def _plural(word: str) -> bool:
+    lw = word.lower()
+    return lw.endswith("s") or lw in ("people", "men", "women", "police", "staff", "media")
 
 
 def _adjective(word: str, words: list[re.Match[str]]) -> bool:

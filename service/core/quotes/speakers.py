@@ -63,6 +63,9 @@ _PERSON_ROLES = (
         pastor priest chairman""".split()
     )
 )
+_ROLE_QUALIFIERS = frozenset(
+    "vice deputy assistant lieutenant attorney press prime surgeon associate chief".split()
+)
 _COMPLEMENT_WORDS = frozenset("of for at with to from and who in on".split())
 
 
@@ -92,12 +95,18 @@ class _Resolver:
         if phrase.kind == "org":
             return named
         words = named.split()
-        head = words[0].lower()
+        head, qualifier = words[0].lower(), ""
         for w in words[1:]:
             if w.lower() in _COMPLEMENT_WORDS:
                 break
-            head = w.lower()
-        if words[0].lower() in ("the", "this") and head in _PERSON_ROLES:
+            head, qualifier = w.lower(), head
+        # "the vice president", "the press secretary" are other roles than
+        # the president's or a secretary's: left as the text gives them.
+        if (
+            words[0].lower() in ("the", "this")
+            and head in _PERSON_ROLES
+            and qualifier not in _ROLE_QUALIFIERS
+        ):
             person = self.cast.role(head, phrase.start)
             if person is not None:
                 return self.cast.fullest(person.split(), phrase.start) or person

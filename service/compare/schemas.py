@@ -95,6 +95,7 @@ __all__ = [
     "EditOut",
     "HeadingPartOut",
     "MatchOut",
+    "MentionOut",
     "PassageOut",
     "PassagesOut",
     "PrimaryOut",
@@ -200,12 +201,31 @@ class CompareRequest(BaseModel):
     )
 
 
+class MentionOut(BaseModel):
+    """The words at a quotation's attribution that name its speaker."""
+
+    text: str = Field(description="The words as written: `side_text[start:end]`.")
+    start: int
+    end: int
+
+
 class QuoteOut(BaseModel):
     id: str = Field(description="`L1`, `L2` … on the left, `R1` … on the right.")
     text: str = Field(description="The quotation without its marks: `side_text[start:end]`.")
     start: int
     end: int
-    speaker: str | None
+    speaker: str | None = Field(
+        description="Who said it: the person's name in the fullest form the text gives "
+        '("Michael Cohen" where the attribution says "Mr. Cohen" or "the lawyer"), or '
+        'the source as the text describes it ("a defence official", "the ministry"); '
+        "`null` when the text names no source."
+    )
+    speaker_mention: MentionOut | None = Field(
+        default=None,
+        description='The words at the attribution that name the speaker ("the sheriff", '
+        '"he", "Sen. Ann Lee (D-Mo.)"), with offsets into the side\'s text; `null` when '
+        "`speaker` is.",
+    )
 
     @classmethod
     def of(cls, quote: Quote, qid: str) -> Self:
@@ -213,12 +233,16 @@ class QuoteOut(BaseModel):
 
 
 def _quote(quote: Quote, qid: str) -> dict[str, Any]:
+    mention = quote.mention
     return {
         "id": qid,
         "text": quote.text,
         "start": quote.start,
         "end": quote.end,
         "speaker": quote.speaker,
+        "speaker_mention": None
+        if mention is None
+        else {"text": mention.text, "start": mention.start, "end": mention.end},
     }
 
 
@@ -248,7 +272,12 @@ def _side(side: Side, ids: Sequence[str], *, with_text: bool) -> dict[str, Any]:
 
 
 class DiffOpOut(FromAttributes[DiffOp]):
-    op: OpName
+    op: OpName = Field(
+        description="`equal`; `delete`: words only the left side has; `insert`: words only "
+        "the right side has; `replace`: each side has its own words here. Between two "
+        "outlets neither side is first: the names say which side has the words, not that "
+        "anyone inserted or deleted them (with a baseline, the candidate dropped or added them)."
+    )
     left: str
     right: str
 
@@ -260,8 +289,10 @@ class DiffOpOut(FromAttributes[DiffOp]):
 class EditOut(FromAttributes[Edit]):
     type: EditType = Field(description="What was done to the quotation (see the README).")
     side: Literal["left", "right"] | None = Field(
-        description="The side it concerns: the cut side of `trimmed`, the side with the "
-        "words of `inserted`, with the mark of `ellipsis`, the long one of `spliced`."
+        description="The side it concerns: the cut side of `trimmed` (the other side alone "
+        "has the words), the side that alone has the words of `inserted` (nobody is said to "
+        "have inserted them: 'only <outlet> has'), the side with the mark of `ellipsis`, the "
+        "long one of `spliced`."
     )
     where: Literal["start", "end", "inside"] | None
     left: str = Field(description="The words on the left (or the whole quotation).")

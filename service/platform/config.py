@@ -27,6 +27,7 @@ def default_database_url() -> str:
     The directory is made when the database is first created."""
     return f"sqlite:///{platformdirs.user_data_path('sourcediff') / 'sourcediff.db'}"
 
+
 # Every stored row belongs to a tenant; an API key names its caller's. The
 # CLI's storage commands, the first admin key and a server with auth
 # disabled use this one.

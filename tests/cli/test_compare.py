@@ -43,7 +43,7 @@ def test_report_on_the_pair(runner: CliRunner, pair_paths: tuple[Path, Path]) ->
     assert legend in out and f"\nOnly in left ({left})\n" in out
     assert "wild stories" in out
     assert "{+But+} Let me say this plainly" in out  # the reworded pair's diff, inline
-    assert "— Mr Okafor" in out  # an omitted quote with its speaker
+    assert "— Dan Okafor" in out  # an omitted quote with its speaker ("Mr Okafor" in full)
     # Said by who has the word, not as "inserted (start, right)", which
     # reads as if the right outlet had inserted it (issue 20, finding 2).
     assert f"    edits: only {right} has, at the start: “But”\n" in out

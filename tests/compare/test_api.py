@@ -22,7 +22,7 @@ def assert_contract(body: dict[str, Any], left_text: str, right_text: str) -> No
     ids = {}
     for side, text, prefix in (("left", left_text, "L"), ("right", right_text, "R")):
         for q in body[side]["quotes"]:
-            assert set(q) == {"id", "text", "start", "end", "speaker"}
+            assert set(q) == {"id", "text", "start", "end", "speaker", "speaker_mention"}
             assert q["id"].startswith(prefix)
             assert text[q["start"] : q["end"]] == q["text"]
             ids[q["id"]] = side

@@ -35,6 +35,12 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "mixed scripts": (lambda n: 'Привет "мир" 你好 «世界» שלום ' * (n // 30), 20_000),
     "one paragraph of quotes": (lambda n: '"word word," he said. ' * (n // 22), 20_000),
     "names everywhere": (lambda n: 'John Smith said "yes" and ' * (n // 26), 40_000),
+    # Speakers (issue 16): a sentence of quotations, descriptions and roles.
+    "one sentence of quotations": (lambda n: 'Lee, who said "a" and "b" and ' * (n // 30), 10_000),
+    "roles and pronouns": (
+        lambda n: 'Sheriff Ann Lee came. "No," the sheriff said. "Yes," she said. ' * (n // 64),
+        20_000,
+    ),
 }
 
 

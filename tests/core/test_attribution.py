@@ -17,6 +17,9 @@ from service.core.insight.attribution import drift, is_named, same_speaker
         ("Defence Minister Lee Jong-sup", "Prime Minister Han Duck-soo"),
         ("Mr Kirby", "Ms Jean-Pierre"),
         ("KCNA", "Kim Yo Jong"),
+        # Issue 16: speakers are full names now; one surname is not one person.
+        ("Bill Clinton", "Hillary Clinton"),
+        ("Donald Trump", "Eric Trump"),
     ],
 )
 def test_two_named_sources_sharing_no_name_are_different_people(left: str, right: str) -> None:
@@ -34,6 +37,7 @@ def test_two_named_sources_sharing_no_name_are_different_people(left: str, right
         ("KCNA", "a spokesman"),
         ("Lee Jong-sup", "officials"),
         ("Minister Lee", "the minister"),
+        ("Michael Cohen", "Donald Trump's lawyer"),
     ],
 )
 def test_a_name_against_a_description_is_named_vs_anonymous(named: str, anonymous: str) -> None:
@@ -49,6 +53,11 @@ def test_a_name_against_a_description_is_named_vs_anonymous(named: str, anonymou
         ("White House national security spokesperson John Kirby", "Mr Kirby"),
         ("President Joe Biden", "Biden"),
         ("Mr Putin", "Vladimir Putin"),
+        ("Mr. Cohen", "Michael Cohen"),
+        ("Sen. Ann Lee", "Ann Lee"),
+        ("Bill Clinton", "William J. Clinton"),
+        ("Mike Pence", "Michael R. Pence"),
+        ("Ted Cruz", "Rafael Edward Cruz"),
         ("Dr Fauci", "Anthony Fauci"),
         ("Secretary of State Antony Blinken", "Blinken"),
         ("Lee Jong-sup", "Defence Minister Lee"),
@@ -111,6 +120,7 @@ def test_names_are_named(speaker: str) -> None:
         "Minister",
         "Mr",
         "spokesman",
+        "Donald Trump's lawyer",
         "",
     ],
 )
@@ -151,7 +161,7 @@ def test_drift_through_a_comparison() -> None:
     assert c.insight.pairs[0].drift == "named_vs_anonymous"
     first = c.alignment.matches[0]
     assert (first.left, first.right) == (0, 0)
-    assert c.left.quotes[first.left].speaker == "Defence Minister Lee Jong-sup"
+    assert c.left.quotes[first.left].speaker == "Lee Jong-sup"
     assert c.right.quotes[first.right].speaker == "a ministry official"
 
 
@@ -162,7 +172,7 @@ def test_a_quote_credited_to_another_named_person() -> None:
     assert [p.drift for p in c.insight.pairs] == ["different_person", None]
     first = c.alignment.matches[0]
     assert (first.left, first.right) == (0, 0)
-    assert c.right.quotes[first.right].speaker == "Prime Minister Han Duck-soo"
+    assert c.right.quotes[first.right].speaker == "Han Duck-soo"
 
 
 def test_the_same_attributions_have_no_drift() -> None:

@@ -69,6 +69,14 @@ class TestMarkStyles:
 
 
 class TestSingleMarks:
+    def test_single_quoted_words_in_a_headline_ending_with_a_full_stop(self) -> None:
+        # Issue 16: a title-case line is a headline, full stop or not.
+        text = (
+            "Mayor Says 'The Worst Is Behind Us' As Floods Recede.\n\n"
+            'The river fell overnight. "We are lucky," a resident said.'
+        )
+        assert quote_texts(text) == ["The Worst Is Behind Us", "We are lucky,"]
+
     def test_single_quoted_headline(self) -> None:
         text = (
             "Bank chief: 'We will not be rushed on rates'\n\n"
@@ -170,6 +178,34 @@ class TestNesting:
     def test_backtick_nested_title(self) -> None:
         text = '"It was like `Die Hard\' or something," said Mark Ellis, a visitor.'
         assert quote_texts(text) == ["It was like `Die Hard' or something,"]
+
+    def test_straight_doubles_nested_in_curly_doubles_stay_in_the_outer_quote(self) -> None:
+        # Issue 16: the straight pair used to restart the quotation, and the
+        # long outer one was lost.
+        text = (
+            '“When the board told us "no budget this year" we knew the plan was over, '
+            'and then the mayor called it "a pause" on television,” Ortega said.'
+        )
+        assert quote_texts(text) == [
+            'When the board told us "no budget this year" we knew the plan was over, '
+            'and then the mayor called it "a pause" on television,'
+        ]
+
+    def test_a_lone_straight_mark_still_closes_a_curly_quote(self) -> None:
+        assert quote_texts('“We are ready," Ortega said. "Are you?"') == [
+            "We are ready,",
+            "Are you?",
+        ]
+
+    def test_curly_doubles_in_an_excerpt_left_open_are_quotes_of_their_own(self) -> None:
+        # A straight mark that opens an excerpt running over paragraphs is
+        # never closed in its paragraph: the quotes inside it stand alone.
+        text = (
+            "The report reads:\n\n"
+            '"The council called it “a pause” and moved on.\n\n'
+            '"Nobody asked the residents."'
+        )
+        assert "a pause" in quote_texts(text)
 
 
 class TestStructure:

@@ -323,3 +323,16 @@ def test_the_compare_page_has_one_passages_section_and_a_plain_title(pages: Test
     assert title.startswith("Daily vs Courier") and "<" not in title
     assert html.count('<section class="passages"') == 1
     assert "The mayor spoke at noon." in html.split('<section class="passages"')[1]
+
+
+def test_the_compare_page_shows_the_words_that_name_a_speaker(pages: TestClient) -> None:
+    # Issue 16: the speaker is the person; the words at the attribution ("the
+    # sheriff") are shown beside the name, escaped like all pasted text.
+    form = {
+        "left_text": 'County Sheriff Jane Roe spoke.\n\n"The road is <closed>," the sheriff said.',
+        "right_text": '"The road is <closed>," Jane Roe said.',
+    }
+    html = pages.post("/compare", data=form).text
+    pair = html.split('class="pair-sides"')[1].split("</div>")[0]
+    assert 'Jane Roe <small class="mention">(as “the sheriff”)</small>' in pair
+    assert pair.count('class="mention"') == 1  # not where the words are the name

@@ -80,7 +80,7 @@ _SHORT = 8
 MIN_OVERLAP = 5
 # Words each side must carry past a shared passage for the two to part
 # ways there (``rules.partial_overhang``, where compare calls a pair partial).
-PART_WAYS = DEFAULT_RULES.partial_overhang
+_PART_WAYS = DEFAULT_RULES.partial_overhang
 
 
 def _penalty(
@@ -93,7 +93,7 @@ def _penalty(
     unexplained: words inserted inside the span on either side, and words
     both sides have before (or after) it, where they diverge. Words only
     one side has at an end are where it extends past the other (a fragment),
-    and so are ``PART_WAYS`` words or more on both sides after an overlap
+    and so are ``_PART_WAYS`` words or more on both sides after an overlap
     of ``MIN_OVERLAP`` words (two statements that share a passage, then part
     ways): neither costs anything here. ``dropped`` counts the words still
     in common before and after the span (blocks left out of it): where
@@ -106,7 +106,7 @@ def _penalty(
     unexplained = inside
     ends = (min(a0, b0), min(a_len - a1 - s1, b_len - b1 - s1))
     for both, common in zip(ends, dropped, strict=True):
-        if matched < MIN_OVERLAP or both < PART_WAYS or 3 * common >= both:
+        if matched < MIN_OVERLAP or both < _PART_WAYS or 3 * common >= both:
             unexplained += 2 * both
     return matched, unexplained
 

@@ -18,12 +18,21 @@ are different people.
 >>> drift("Defence Minister Lee Jong-sup", "a defence ministry official")
 'named_vs_anonymous'
 >>> drift("Volodymyr Zelenskyy", "President Zelenskiy")
+
+A change of title, or a name given in part, is no drift; two first names
+with one surname are two people:
+
+>>> drift("Mr. Cohen", "Michael Cohen"), drift("Sen. Ann Lee", "Ann Lee")
+(None, None)
+>>> drift("Bill Clinton", "Hillary Clinton")
+'different_person'
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
+from service.core.quotes.mentions import TITLES
 from service.core.text import NAME_SPELLING, word_key
 
 __all__ = ["DriftKind", "drift", "is_named", "same_speaker"]
@@ -39,7 +48,7 @@ _TITLES = frozenset(
     """mr mrs ms miss dr sir dame lord lady prof sgt lt col gen capt rev president
     minister secretary spokesman spokeswoman spokesperson senator rep governor mayor
     officer detective chief""".split()
-)
+) | {word_key(t) for t in TITLES}
 
 
 def _name(speaker: str) -> list[str]:
@@ -60,15 +69,24 @@ def _name(speaker: str) -> list[str]:
 
 def is_named(speaker: str) -> bool:
     """A name: a capitalised word that is not a title, in an attribution that
-    does not open as a description ("a defence official", "the official").
+    does not open as a description ("a defence official", "the official")
+    or end as one ("Donald Trump's lawyer").
 
     >>> is_named("Mr Kirby"), is_named("KCNA"), is_named("a vice director"), is_named("officials")
     (True, True, False, False)
+    >>> is_named("Donald Trump's lawyer"), is_named("Marieke de Vries")
+    (False, True)
     """
     words = speaker.split()
-    if not words or word_key(words[0]) in _DESCRIPTIVE:
+    if not words or word_key(words[0]) in _DESCRIPTIVE or _ends_described(words):
         return False
     return bool(_name(speaker))
+
+
+def _ends_described(words: list[str]) -> bool:
+    """Whether an attribution ends with a common noun after a name: "Donald
+    Trump's lawyer", "Trump aide" (a description, not the person's name)."""
+    return len(words) > 1 and words[-1][:1].islower() and words[0][:1].isupper()
 
 
 def same_speaker(a: str | None, b: str | None) -> bool | None:
@@ -87,8 +105,65 @@ def same_speaker(a: str | None, b: str | None) -> bool | None:
     names_a, names_b = _name_or_words(a), _name_or_words(b)
     if not names_a or not names_b:
         return None
+    if _two_first_names(names_a, names_b):
+        return False
     # Transliterations (Zelenskyy, Zelenskiy) are one name.
     return any(NAME_SPELLING.same(x, y) for x in names_a for y in names_b)
+
+
+def _two_first_names(a: list[str], b: list[str]) -> bool:
+    """Two full names with one surname and different first names ("Bill
+    Clinton", "Hillary Clinton"); an initial, a short form ("Mike",
+    "Michael"; "Dan", "Daniel") or a common nickname is the same first name.
+
+    >>> _two_first_names(["bill", "clinton"], ["hillary", "clinton"])
+    True
+    >>> _two_first_names(["bill", "clinton"], ["william", "j", "clinton"])
+    False
+    """
+    if len(a) < 2 or len(b) < 2 or not NAME_SPELLING.same(a[-1], b[-1]):
+        return False
+    # Either first name among the other's given names ("Ted Cruz", "Rafael
+    # Edward Cruz") is one person.
+    return not any(_one_given_name(a[0], y) for y in b[:-1]) and not any(
+        _one_given_name(b[0], x) for x in a[:-1]
+    )
+
+
+def _one_given_name(x: str, y: str) -> bool:
+    if len(x) < 2 or len(y) < 2 or x.startswith(y) or y.startswith(x):
+        return True
+    return NAME_SPELLING.same(x, y) or _NICKNAMES.get(x, x) == _NICKNAMES.get(y, y)
+
+
+# Short forms that are no prefix of the name they stand for.
+_NICKNAMES = {
+    nick: name
+    for name, nicks in (
+        ("william", "bill billy will"),
+        ("robert", "bob bobby rob"),
+        ("james", "jim jimmy"),
+        ("michael", "mike mick"),
+        ("thomas", "tom tommy"),
+        ("joseph", "joe joey"),
+        ("richard", "dick rick ricky"),
+        ("edward", "ted ned eddie"),
+        ("elizabeth", "liz beth betsy betty"),
+        ("katherine", "kate kathy katie"),
+        ("anthony", "tony"),
+        ("lawrence", "larry"),
+        ("john", "jack johnny"),
+        ("henry", "hank"),
+        ("charles", "chuck charlie"),
+        ("andrew", "andy drew"),
+        ("margaret", "peggy meg maggie"),
+        ("rebecca", "becky"),
+        ("bernard", "bernie"),
+        ("gerald", "jerry"),
+        ("stephen", "steve"),
+    )
+    for nick in nicks.split()
+}
 
 
 def _name_or_words(speaker: str) -> list[str]:
@@ -150,5 +225,10 @@ _GROUPS = frozenset("officials sources police witnesses residents analysts diplo
 def _anonymous(speaker: str) -> bool:
     """A description of a source rather than a misspelt name: it opens as a
     description ("a defence official") or names a group ("officials")."""
-    first = word_key(speaker.split()[0])
-    return first in _DESCRIPTIVE or any(word_key(w) in _GROUPS for w in speaker.split())
+    words = speaker.split()
+    first = word_key(words[0])
+    return (
+        first in _DESCRIPTIVE
+        or _ends_described(words)
+        or any(word_key(w) in _GROUPS for w in words)
+    )

@@ -1,5 +1,6 @@
-"""Quotations: where each one is in a text, and who said it."""
+"""Quotations: where each one is in a text, who said it, and the words that say so."""
 
 from service.core.quotes.extract import Quote, extract_quotes
+from service.core.quotes.mentions import Mention
 
-__all__ = ["Quote", "extract_quotes"]
+__all__ = ["Mention", "Quote", "extract_quotes"]

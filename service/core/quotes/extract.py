@@ -39,7 +39,8 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from service.core.quotes.speakers import attribute_speakers
+from service.core.quotes.mentions import Mention
+from service.core.quotes.speakers import attribute
 from service.core.text import repair_mojibake
 
 __all__ = ["Quote", "extract_quotes"]
@@ -47,13 +48,18 @@ __all__ = ["Quote", "extract_quotes"]
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """A quotation without its marks, ``text == source[start:end]``, and its
-    speaker as the source names them (``None`` when it does not)."""
+    """A quotation without its marks, ``text == source[start:end]``; its
+    speaker, the person's fullest name in the source (or a description or
+    organisation as the source gives it; ``None`` when it names no source);
+    and ``mention``, the words at the attribution that name the speaker
+    ("the sheriff", "he", "Mr. Cohen"), with offsets into the source
+    (``None`` with no speaker)."""
 
     text: str
     start: int
     end: int
     speaker: str | None = None
+    mention: Mention | None = None
 
 
 # Marks, longest first so `` and '' win over single backticks/apostrophes.
@@ -164,7 +170,10 @@ def _double_spans(
     spans: list[_Span] = []
     open_at: int | None = None  # index just after the opening mark
     open_mark_at = -1
-    for m in marks:
+    open_straight = False  # whether a straight mark opened it
+    nested = False  # inside a pair of the other kind of mark, within it
+    closers = _closers_after(text, marks)
+    for i, m in enumerate(marks):
         mark = m.group()
         if mark in _SINGLE:
             continue
@@ -176,15 +185,46 @@ def _double_spans(
         if mark == '"' and before.isdigit() and open_at is None:
             continue  # an inch mark: 6'2"
         role = _double_role(mark, before, after, open_at is not None)
+        straight = mark in _DOUBLE_AMBIGUOUS
+        if open_at is not None and straight and not open_straight:
+            # “He told me "no" and left”: straight marks inside a curly
+            # quotation quote within it; a lone one still closes it (“…").
+            # (Not the reverse: curly marks inside a straight quotation are
+            # as often the quotations of an excerpt left open.)
+            if nested:
+                nested = role == "open"
+                continue
+            # Only when the quotation is closed later in the paragraph: an
+            # excerpt left open to run over paragraphs keeps its own quotes.
+            if role == "open" and not _is_space(after) and _is_space(before):
+                nested = closers[i]
+                if nested:
+                    continue
         if role == "open":
             # A second opener while open: the first was stray; restart here.
-            open_at, open_mark_at = m.end(), m.start()
+            open_at, open_mark_at, open_straight, nested = m.end(), m.start(), straight, False
         elif open_at is not None:
             spans.append(_Span(open_at, m.start()))
             open_at = None
     if open_at is not None and (next_opens or _introduces(text[start:open_mark_at])):
         spans.append(_Span(open_at, end))
     return spans
+
+
+def _closers_after(text: str, marks: list[re.Match[str]]) -> list[bool]:
+    """For each mark, whether a curly double mark that could close a
+    quotation (a non-space before it) follows it in the paragraph."""
+    out = [False] * len(marks)
+    curly = False
+    for i in range(len(marks) - 1, -1, -1):
+        out[i] = curly
+        m = marks[i]
+        if not text[m.start() - 1 : m.start()].isspace() and m.group() in _CURLY_CLOSERS:
+            curly = True
+    return out
+
+
+_CURLY_CLOSERS = _DOUBLE_CLOSE | {"“"}
 
 
 def _introduces(lead: str) -> bool:
@@ -269,10 +309,16 @@ _FUNCTION_WORDS = frozenset(
 
 
 def _is_headline(text: str, start: int, end: int) -> bool:
+    """A short line that ends without a full stop, or one in title case
+    ("Mayor Says 'The Worst Is Behind Us' As Floods Recede.")."""
     line = text[start:end].strip()
-    if len(line.split()) > _HEADLINE_WORDS:
+    words = line.split()
+    if len(words) > _HEADLINE_WORDS:
         return False
-    return not line.rstrip("'’\"”").endswith(".")
+    if not line.rstrip("'’\"”").endswith("."):
+        return True
+    long = [w for w in (w.strip("'’‘\"“”.,:;") for w in words) if len(w) > 3]
+    return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
 
 
 def _trim(text: str, span: _Span) -> _Span | None:
@@ -334,9 +380,23 @@ def extract_quotes(text: str) -> list[Quote]:
     # Found in the repaired text, reported in the text as given: the
     # offsets map back, and a quotation's text is the original's.
     return [
-        Quote(text[origin[q.start] : origin[q.end]], origin[q.start], origin[q.end], q.speaker)
+        Quote(
+            text[origin[q.start] : origin[q.end]],
+            origin[q.start],
+            origin[q.end],
+            q.speaker,
+            _mapped(text, q.mention, origin),
+        )
         for q in _extract(repaired)
     ]
+
+
+def _mapped(text: str, mention: Mention | None, origin: list[int]) -> Mention | None:
+    """``mention``, found in the repaired text, with offsets into ``text``."""
+    if mention is None:
+        return None
+    start, end = origin[mention.start], origin[mention.end]
+    return Mention(text[start:end], start, end)
 
 
 def _extract(text: str) -> list[Quote]:
@@ -373,5 +433,8 @@ def _extract(text: str) -> list[Quote]:
         trimmed = _trim(text, span)
         if trimmed is not None:
             quotes.append(Quote(text[trimmed.start : trimmed.end], trimmed.start, trimmed.end))
-    speakers = attribute_speakers(text, [(q.start, q.end) for q in quotes])
-    return [replace(q, speaker=who) for q, who in zip(quotes, speakers, strict=True)]
+    credited = attribute(text, [(q.start, q.end) for q in quotes])
+    return [
+        replace(q, speaker=a.speaker, mention=a.mention)
+        for q, a in zip(quotes, credited, strict=True)
+    ]

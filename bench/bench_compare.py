@@ -47,10 +47,10 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from naive_compare import naive_compare  # beside this script: its directory is on sys.path
 from rapidfuzz import fuzz, process
 
 from service.compare.schemas import CompareResponse
@@ -155,67 +155,10 @@ def build_articles(shared: Path, *, words: int = 800, quotes: int = 15) -> tuple
 
 
 # --------------------------------------------------------------------------
-# The plain-difflib baseline: the same steps, done the obvious way.
+# The plain-difflib baseline: the same steps, done the obvious way (the
+# afternoon script of issue 18, in bench/naive_compare.py, which also serves it).
 
-_DIFFLIB_QUOTE = re.compile(r"[\"“”„«»]([^\"“”„«»\n]+)[\"“”„«»]")
-_DIFFLIB_WORD = re.compile(r"\w+")
-
-
-def difflib_compare(left: str, right: str, *, cutoff: float = 0.5) -> dict[str, Any]:
-    """Quotes by one regex, every pair scored by ``SequenceMatcher.ratio``,
-    greedy one-to-one matching above ``cutoff``, ``get_opcodes`` word diffs."""
-    lq = [(m.group(1), m.start(1), m.end(1)) for m in _DIFFLIB_QUOTE.finditer(left)]
-    rq = [(m.group(1), m.start(1), m.end(1)) for m in _DIFFLIB_QUOTE.finditer(right)]
-    lkeys = [_DIFFLIB_WORD.findall(q[0].lower()) for q in lq]
-    rkeys = [_DIFFLIB_WORD.findall(q[0].lower()) for q in rq]
-    scored = []
-    sm = SequenceMatcher(None, autojunk=False)
-    for j, b in enumerate(rkeys):
-        sm.set_seq2(b)  # SequenceMatcher caches what it knows about seq2
-        for i, a in enumerate(lkeys):
-            sm.set_seq1(a)
-            ratio = sm.ratio()
-            if ratio >= cutoff:
-                scored.append((ratio, i, j))
-    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
-    taken_l: set[int] = set()
-    taken_r: set[int] = set()
-    matches = []
-    for ratio, i, j in scored:
-        if i in taken_l or j in taken_r:
-            continue
-        taken_l.add(i)
-        taken_r.add(j)
-        lw, rw = lq[i][0].split(), rq[j][0].split()
-        ops = SequenceMatcher(None, lw, rw, autojunk=False).get_opcodes()
-        matches.append(
-            {
-                "left": f"L{i + 1}",
-                "right": f"R{j + 1}",
-                "relation": "identical" if lkeys[i] == rkeys[j] else "reworded",
-                "score": round(100 * ratio, 1),
-                "diff": [
-                    {"op": tag, "left": " ".join(lw[i1:i2]), "right": " ".join(rw[j1:j2])}
-                    for tag, i1, i2, j1, j2 in ops
-                ],
-            }
-        )
-
-    def side(quotes: list[tuple[str, int, int]], prefix: str) -> dict[str, Any]:
-        return {
-            "quotes": [
-                {"id": f"{prefix}{n}", "text": t, "start": s, "end": e, "speaker": None}
-                for n, (t, s, e) in enumerate(quotes, 1)
-            ]
-        }
-
-    return {
-        "left": side(lq, "L"),
-        "right": side(rq, "R"),
-        "matches": matches,
-        "left_only": [f"L{i + 1}" for i in range(len(lq)) if i not in taken_l],
-        "right_only": [f"R{j + 1}" for j in range(len(rq)) if j not in taken_r],
-    }
+difflib_compare = naive_compare
 
 
 # --------------------------------------------------------------------------

@@ -36,15 +36,15 @@ class TestIdentical:
         [
             ("We will not negotiate with terrorists.", "we will NOT negotiate with terrorists"),
             ("“We won’t negotiate,”", '"We won\'t negotiate"'),
-            ("keep its mouth shut", "Keep its mouth shut."),
-            ("Ok. Which polls?", "OK, which polls?"),
-            ("Okay. Which polls?", "Ok. Which polls?"),
+            ("hold its tongue", "Hold its tongue."),
+            ("Ok. Which roads?", "OK, which roads?"),
+            ("Okay. Which roads?", "Ok. Which roads?"),
             (
                 "Criminal organisations will be targeted under UN drug conventions",
                 "criminal organizations will be targeted under U.N. Drug Conventions.",
             ),
             ("The colour of the flag is our honour", "The color of the flag is our honor"),
-            ("keep\u00a0its mouth\u200b shut", "keep its  mouth shut"),
+            ("hold\u00a0its tongue\u200b now", "hold its  tongue now"),
             ("It’s an indication — a clear one", "It's an indication, a clear one"),
         ],
     )
@@ -85,10 +85,10 @@ class TestReworded:
         the fragment's best window stops two words short of the end, but the
         words after it are the fragment's own."""
         long_ = (
-            "But we take this opportunity to make clear one thing. We have never exported "
-            "weapons or ammunition to Russia before and we will not plan to export them"
+            "But we use this chance to state one fact plainly. We have never sold "
+            "tractors or spare parts to Norway so far, and they will not plan to sell them"
         )
-        trimmed = long_.replace("will not plan to export", "will not export")
+        trimmed = long_.replace("will not plan to sell", "will not sell")
         assert relation(long_, trimmed) == "reworded"
         assert relation(trimmed, long_) == "reworded"
 
@@ -106,7 +106,7 @@ class TestPartial:
     )
 
     def test_fragment_inside_a_long_quote(self) -> None:
-        assert relation("reckless remarks", "The US must stop making reckless remarks") == "partial"
+        assert relation("wild claims", "The mayor must stop making wild claims") == "partial"
         assert relation("cut the health budget", self.LONG) == "partial"
         assert relation(self.LONG, "cut the health budget") == "partial"
 
@@ -170,7 +170,7 @@ class TestNoMatch:
                 "The people who did this will be found and they will be punished.",
             ),
             # Stopword-only fragments never match inside a longer quote.
-            ("All of them.", "Polls. Most of them. All of them?"),
+            ("All of them.", "Bridges. Most of them. All of them?"),
             ("All of them.", "We asked all of them to come and none of them did so."),
             ("OK,", "OK, we will look at the numbers again tomorrow."),
             ("We are.", "We are going to win this state by a big margin, we are."),
@@ -195,18 +195,18 @@ class TestNoMatch:
 class TestAlignQuotes:
     def test_one_to_one_and_only_lists(self) -> None:
         left = quotes(
-            "reckless remarks",
-            "keep its mouth shut",
-            "We take this opportunity to make clear one thing.",
+            "careless claims",
+            "hold its tongue",
+            "We use this chance to state one fact plainly.",
             "fake",
-            "people's republics",
+            "border provinces",
         )
         right = quotes(
-            "tarnishing",
+            "smearing",
             "fake",
-            "reckless remarks",
-            "keep its mouth shut",
-            "But we take this opportunity to make clear one thing.",
+            "careless claims",
+            "hold its tongue",
+            "But we use this chance to state one fact plainly.",
         )
         al = align_quotes(left, right)
         assert links(al) == [
@@ -233,10 +233,10 @@ class TestAlignQuotes:
 
     def test_fragment_and_whole_both_match_the_longer_quote(self) -> None:
         left = quotes(
-            "lawful right",
-            "The export of military equipment is a lawful right of a sovereign state.",
+            "lawful trade",
+            "The sale of farm machinery is a lawful trade between two neighbours.",
         )
-        right = quotes("The export of military equipment is a lawful right of a sovereign state")
+        right = quotes("The sale of farm machinery is a lawful trade between two neighbours")
         al = align_quotes(left, right)
         assert links(al) == [(0, 0, "partial"), (1, 0, "identical")]
 
@@ -248,8 +248,8 @@ class TestAlignQuotes:
         assert al.right_only == (0,)
 
     def test_repeats_share_their_matches(self) -> None:
-        left = quotes("Says who?", "Which polls?", "Says who?")
-        right = quotes("Says who?", "Okay. Which polls?")
+        left = quotes("Says who?", "Which roads?", "Says who?")
+        right = quotes("Says who?", "Okay. Which roads?")
         al = align_quotes(left, right)
         # "Okay." is one extra word: reworded, not partial.
         assert links(al) == [
@@ -266,7 +266,7 @@ class TestAlignQuotes:
         )
         right = quotes(
             "The government will ensure that tourists are not targeted by the police.",
-            "Polls. Most of them. All of them?",
+            "Bridges. Most of them. All of them?",
         )
         al = align_quotes(left, right)
         assert al.matches == ()
@@ -302,8 +302,8 @@ class TestAlignQuotes:
             align_quotes(left, right, 0.95)  # type: ignore[call-arg]
 
     def test_deterministic_and_ordered(self) -> None:
-        left = quotes("fake", "reckless remarks", "fake", "keep its mouth shut")
-        right = quotes("keep its mouth shut", "fake", "reckless remarks")
+        left = quotes("fake", "careless claims", "fake", "hold its tongue")
+        right = quotes("hold its tongue", "fake", "careless claims")
         first = align_quotes(left, right)
         assert first == align_quotes(left, right)
         assert [(m.left, m.right) for m in first.matches] == sorted(

@@ -50,7 +50,7 @@ def test_a_name_against_a_description_is_named_vs_anonymous(named: str, anonymou
     [
         ("Mr Kirby", "John Kirby"),
         ("John Kirby", "Kirby"),
-        ("White House national security spokesperson John Kirby", "Mr Kirby"),
+        ("Harbour board marine safety spokesperson Tom Ashby", "Mr Ashby"),
         ("President Joe Biden", "Biden"),
         ("Mr Putin", "Vladimir Putin"),
         ("Mr. Cohen", "Michael Cohen"),

@@ -23,6 +23,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -47,12 +48,40 @@ __all__ = [
     "write_output",
 ]
 
+# Plain Click help (rich_markup_mode=None): Typer's rich help put a type
+# placeholder beside every option, even `--help <bool>`, and kept the
+# docstrings' line breaks mid-sentence; Click rewraps them.
 app = typer.Typer(
     name="sourcediff",
     help="Compare the quotations of news articles.",
+    epilog=(
+        "Exit status: 0 on success (a check that passed); 1 when a check finds a "
+        "regression, the database is unusable or behind, or what was asked for is not "
+        "stored; 2 on bad usage or an input the service would refuse."
+    ),
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
 )
+
+
+def _version(show: bool) -> None:
+    if show:
+        typer.echo(f"sourcediff {version('sourcediff')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Compare the quotations of news articles."""
+
 
 STDIN = "-"
 HTML_SUFFIXES = frozenset({".html", ".htm"})

@@ -12,7 +12,11 @@ from service.platform.db import schema_status, upgrade
 __all__ = ["db_app", "db_status", "db_upgrade"]
 
 db_app: typer.Typer = typer.Typer(
-    name="db", help="Manage the database's schema.", no_args_is_help=True, add_completion=False
+    name="db",
+    help="Manage the database's schema.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
 )
 
 

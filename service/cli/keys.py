@@ -19,7 +19,11 @@ from service.platform.errors import SourcediffError
 __all__ = ["keys_app", "keys_create", "keys_list", "keys_revoke"]
 
 keys_app: typer.Typer = typer.Typer(
-    name="keys", help="Manage the API keys.", no_args_is_help=True, add_completion=False
+    name="keys",
+    help="Manage the API keys.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
 )
 
 

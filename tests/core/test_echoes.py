@@ -40,10 +40,14 @@ def test_the_pairs_frightening_is_echoed_as_frighten(pair_texts: tuple[str, str]
 
 
 def test_the_module_example() -> None:
-    text = "Reports of sales to Moscow are an attempt to tarnish the country's image, he said."
-    echo = find_echo("tarnishing", text, [])
+    text = "Talk of a deal with the rebels is a bid to discredit the ministry, he said."
+    echo = find_echo("discrediting", text, [])
     assert echo is not None
-    assert (echo.text, echo.kind, text[echo.start : echo.end]) == ("tarnish", "indirect", "tarnish")
+    assert (echo.text, echo.kind, text[echo.start : echo.end]) == (
+        "discredit",
+        "indirect",
+        "discredit",
+    )
 
 
 SEOUL_AP = (
@@ -189,31 +193,31 @@ def test_a_window_too_long_for_the_quote_is_no_echo() -> None:
 
 def test_the_finder_answers_as_find_echo() -> None:
     text = SEOUL_REUTERS + (
-        " Reports of sales to Moscow are an attempt to tarnish the country's image, he said."
+        " Talk of a deal with the rebels is a bid to discredit the ministry, he said."
     )
     spans = quoted_spans(text)
     finder = EchoFinder(text, spans)
     for quote in (
         "a grave provocation that threatens peace and stability on the Korean Peninsula",
-        "tarnishing",
+        "discrediting",
         "including fishing boats",
         "stay clear of the area",
         "people",
-        "We have never exported weapons or ammunition to Russia",
+        "We have never sold tractors or spare parts to Norway",
         "",
     ):
         assert finder.find(quote) == find_echo(quote, text, spans), quote
     # Looked up again, in another order, the answers do not change.
-    assert finder.find("tarnishing") == find_echo("tarnishing", text, spans) is not None
+    assert finder.find("discrediting") == find_echo("discrediting", text, spans) is not None
 
 
 def test_an_echo_holds_its_fields() -> None:
-    echo = find_echo("tarnishing", "It was an attempt to tarnish its image, he said.", [])
+    echo = find_echo("discrediting", "It was a bid to discredit the board, he said.", [])
     assert echo is not None
     assert (echo.start, echo.end, echo.text, echo.sentence, echo.kind) == (
-        21,
-        28,
-        "tarnish",
-        "It was an attempt to tarnish its image, he said.",
+        16,
+        25,
+        "discredit",
+        "It was a bid to discredit the board, he said.",
         "indirect",
     )

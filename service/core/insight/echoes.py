@@ -6,7 +6,7 @@ presenting the words as its own. ``EchoFinder`` looks quotations up in one
 text; words inside that text's own quotations are quotations, not echoes.
 
 How: each word becomes a stem (its comparison key cut to five letters, so
-"tarnishing" meets "tarnish"); the echo is the shortest stretch of the
+"discrediting" meets "discredit"); the echo is the shortest stretch of the
 text's unquoted words, within one sentence, holding the most of the
 quotation's distinct content stems. It counts when it holds
 
@@ -20,10 +20,10 @@ The score is the share of the quotation's content stems found, tempered by
 how closely the stretch's wording follows the quotation (rapidfuzz's
 token-set ratio).
 
->>> text = "Reports of sales to Moscow are an attempt to tarnish the country's image, he said."
->>> echo = find_echo("tarnishing", text, [])
+>>> text = "Talk of a deal with the rebels is a bid to discredit the ministry, he said."
+>>> echo = find_echo("discrediting", text, [])
 >>> echo.text, echo.kind, text[echo.start:echo.end]
-('tarnish', 'indirect', 'tarnish')
+('discredit', 'indirect', 'discredit')
 """
 
 from __future__ import annotations

@@ -26,6 +26,15 @@ def _where(span: dict[str, Any] | None) -> str:
     return f"{label}{span['start']}–{span['end']}"
 
 
+def _noun(n: int, word: str = "finding") -> str:
+    return word if n == 1 else f"{word}s"
+
+
+def _count(n: int, word: str) -> str:
+    """``1 finding``, ``2 findings``: never "1 findings"."""
+    return f"{n} {_noun(n, word)}"
+
+
 def render_check(body: dict[str, Any], baseline: str, candidate: str) -> str:
     summary = body["summary"]
     policy = body["policy"]
@@ -33,7 +42,7 @@ def render_check(body: dict[str, Any], baseline: str, candidate: str) -> str:
     lines = [
         f"{verdict}: {candidate} against {baseline}",
         f"policy {policy.get('name') or '(inline)'}: fails on {', '.join(policy['fail_on'])}",
-        f"{summary['findings']} findings, {summary['failures']} failing",
+        f"{_count(summary['findings'], 'finding')}, {summary['failures']} failing",
     ]
     for f in body["findings"]:
         mark = "FAIL" if f["fails"] else "info"
@@ -60,7 +69,9 @@ def junit_xml(body: dict[str, Any], baseline: str, candidate: str) -> str:
     overall = ET.SubElement(suite, "testcase", classname="sourcediff", name="coverage check")
     if not body["passed"]:
         ET.SubElement(
-            overall, "failure", message=f"{body['summary']['failures']} failing findings"
+            overall,
+            "failure",
+            message=f"{body['summary']['failures']} failing {_noun(body['summary']['failures'])}",
         ).text = render_check(body, baseline, candidate)
     for n, f in enumerate(findings, 1):
         where = f["baseline"] or f["candidate"]

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from service.cli import app
+from service.cli.junit import junit_xml, render_check
 
 
 def test_version() -> None:
@@ -32,3 +33,23 @@ def test_the_exit_statuses_are_in_the_help() -> None:
     text = " ".join(CliRunner().invoke(app, ["--help"]).stdout.split())
     assert "Exit status: 0 on success" in text and "1 when a check finds a regression" in text
     assert "2 on bad usage" in text
+
+
+def test_one_finding_is_one_finding() -> None:
+    body = {
+        "passed": False,
+        "policy": {"name": None, "fail_on": ["dropped_quote"]},
+        "summary": {"findings": 1, "failures": 1},
+        "findings": [
+            {
+                "kind": "dropped_quote",
+                "fails": True,
+                "message": "quote dropped: “Yes,”",
+                "baseline": {"start": 1, "end": 5, "text": "Yes,", "quote_id": "L1"},
+                "candidate": None,
+            }
+        ],
+    }
+    report = render_check(body, "a.txt", "b.txt")
+    assert "1 finding, 1 failing" in report and "1 findings" not in report
+    assert 'message="1 failing finding"' in junit_xml(body, "a.txt", "b.txt")

@@ -234,11 +234,11 @@ def test_the_module_example() -> None:
 
 def test_two_translations_of_one_statement_are_retranslated() -> None:
     kcna = (
-        "We have never exported weapons or ammunition to Russia before "
-        "and we will not plan to export them"
+        "We have never sold tractors or spare parts to Norway before "
+        "and we do not plan to sell them"
     )
     other = (
-        "We have not supplied arms or shells to Moscow in the past "
+        "We have not shipped farm vehicles or components to Oslo in the past "
         "and have no intention of doing so"
     )
     found = edits(kcna, other)

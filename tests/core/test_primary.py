@@ -119,40 +119,40 @@ def test_a_short_quote_needs_every_word() -> None:
 
 
 TRANSCRIPT = (
-    "KEILAR: You say it's not a shake-up, but you guys are down.\n"
-    "COHEN: Says who?\n"
-    "KEILAR: Polls. Most of them. All of them?\n"
-    "COHEN: Says who?\n"
-    "KEILAR: Polls. I just told you. I answered your question.\n"
-    "COHEN: OK. Which polls?\n"
-    "KEILAR: All of them.\n"
+    "MARSH: You say it's not a retreat, but your party is behind.\n"
+    "OKAFOR: Says who?\n"
+    "MARSH: Surveys. Nearly all of them. Every one?\n"
+    "OKAFOR: Says who?\n"
+    "MARSH: Surveys. I have told you. I answered your point.\n"
+    "OKAFOR: OK. Which surveys?\n"
+    "MARSH: Every one.\n"
 )
 
 
 def test_a_transcript_with_speaker_labels() -> None:
-    # The Independent's version adds a word Keilar did not say.
-    s = source_quote("Polls. I just told you. I just answered your question.", TRANSCRIPT)
+    # One outlet's version adds a word Marsh did not say.
+    s = source_quote("Surveys. I have told you. I just answered your point.", TRANSCRIPT)
     assert s.verdict == "edited"
     assert s.span is not None
-    assert s.span.text == "Polls. I just told you. I answered your question."
+    assert s.span.text == "Surveys. I have told you. I answered your point."
     assert TRANSCRIPT[s.span.start : s.span.end] == s.span.text
     assert ("inserted", "right", "inside", "just") in [
         (e.type, e.side, e.where, e.right) for e in s.edits
     ]
-    # Politico's and USA Today's carry her words as she said them.
+    # The other outlets carry her words as she said them.
     for quote in (
-        "Polls. I just told you. I answered your question.",
-        "Polls. Most of them. All of them?",
-        "OK, which polls?",
+        "Surveys. I have told you. I answered your point.",
+        "Surveys. Nearly all of them. Every one?",
+        "OK, which surveys?",
     ):
         s = source_quote(quote, TRANSCRIPT)
         assert s.verdict != "not_found" and s.score == 100.0, quote
         assert all(op.op == "equal" for op in s.diff), quote
         assert s.span is not None
-        assert "COHEN" not in s.span.text and "KEILAR" not in s.span.text
-    s = source_quote("I just answered your question.", TRANSCRIPT)
+        assert "OKAFOR" not in s.span.text and "MARSH" not in s.span.text
+    s = source_quote("I just answered your point.", TRANSCRIPT)
     assert s.verdict == "edited"
-    assert s.span is not None and s.span.text == "I answered your question."
+    assert s.span is not None and s.span.text == "I answered your point."
 
 
 BRIEFING = (

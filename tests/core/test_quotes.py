@@ -159,12 +159,12 @@ class TestSingleMarks:
 class TestNesting:
     def test_single_quotes_nested_in_double_stay_in_the_outer_quote(self) -> None:
         text = (
-            "\"The US and its allies talked about the 'violation of a resolution' and "
-            "spread a 'rumour of arms dealings'\", the ministry said."
+            "\"The council and its partners talked about a 'breach of the lease' and "
+            "spread a 'story of secret payments'\", the agency said."
         )
         assert quote_texts(text) == [
-            "The US and its allies talked about the 'violation of a resolution' and "
-            "spread a 'rumour of arms dealings'"
+            "The council and its partners talked about a 'breach of the lease' and "
+            "spread a 'story of secret payments'"
         ]
 
     def test_curly_singles_nested_in_curly_doubles(self) -> None:
@@ -172,8 +172,8 @@ class TestNesting:
         assert quote_texts(text) == ["I said ‘enough is enough’ and walked out,"]
 
     def test_nested_title_at_the_end_of_the_quote(self) -> None:
-        text = "\"This is like something out of a movie, like 'Die Hard',\" said a tourist."
-        assert quote_texts(text) == ["This is like something out of a movie, like 'Die Hard',"]
+        text = "\"The lobby looked like a film set, like 'Die Hard',\" said a tourist."
+        assert quote_texts(text) == ["The lobby looked like a film set, like 'Die Hard',"]
 
     def test_backtick_nested_title(self) -> None:
         text = '"It was like `Die Hard\' or something," said Mark Ellis, a visitor.'
@@ -348,7 +348,7 @@ class TestNoise:
         assert quote_texts(text) == ["a\u200bdisgrace"]
 
     def test_no_quotes_at_all(self) -> None:
-        text = "North Korea has used the war to accelerate its own arms development."
+        text = "The region has used the drought to speed up its own water projects."
         assert quote_texts(text) == []
 
     def test_empty_text(self) -> None:

@@ -18,7 +18,7 @@ from service.core.alignment.shingles import (
 )
 from service.core.text import keys, normalize
 
-DENIAL = "We have never exported weapons or ammunition to Russia before"
+DENIAL = "We have never sold tractors or spare parts to Norway before"
 
 
 def shares(stored: str, query: str, namespace: str = "t") -> int:
@@ -26,15 +26,15 @@ def shares(stored: str, query: str, namespace: str = "t") -> int:
 
 
 def test_variants_share_filed_pairs() -> None:
-    assert shares(DENIAL, "But we have never exported arms or ammunition to Russia") >= 4
+    assert shares(DENIAL, "But we have never sold trucks or spare parts to Norway") >= 4
     # Inflections meet through word prefixes.
     assert shares("sheer forces", "sheer force") >= 1
     # A short quotation with its middle word changed meets by a skipping pair.
     assert shares("sheer brute force", "sheer raw force") == 1
     # A stored fragment of a long query is found by the query's pairs.
-    assert shares("never exported weapons", f"Officials said {DENIAL} and since") >= 2
+    assert shares("never sold tractors", f"Officials said {DENIAL} and since") >= 2
     # One-word quotations are filed under the word.
-    assert shares("Tarnishing", "tarnishing") == 1
+    assert shares("Discrediting", "discrediting") == 1
 
 
 def test_function_word_pairs_file_only_quotes_made_of_nothing_else() -> None:
@@ -56,13 +56,13 @@ def test_shingles_are_salted_with_the_namespace() -> None:
 
 def test_score_counts_fragments_of_four_words_or_more() -> None:
     long_ = normalize(DENIAL)
-    assert search_score(normalize("never exported weapons or"), long_) == 100
+    assert search_score(normalize("never sold tractors or"), long_) == 100
     assert search_score(long_, long_) == 100
     assert MIN_PARTIAL_WORDS == 4
 
 
 sentences = st.lists(
-    st.sampled_from("we have never exported weapons arms to russia before but the war".split()),
+    st.sampled_from("we have never sold tractors trucks to norway before but the frost".split()),
     min_size=1,
     max_size=14,
 ).map(" ".join)
@@ -89,13 +89,13 @@ def test_the_batch_scorer_gives_the_same_scores(query: str, many: list[str], cut
 
 def test_fragments_are_scored_word_for_word() -> None:
     long_ = normalize(
-        "Mr Putin said in a letter to the North's supreme leader Kim Jong-un "
-        "that the two nations would expand their relations"
+        "Mayor Ruiz said in a letter to the town's planning committee chair Tom Hale "
+        "that the two districts would share their budgets"
     )
     assert search_score(long_, normalize("a new theme about the US opioid analysis")) < 80
-    assert search_score(long_, normalize("in a letter to the North's leader")) >= 80
+    assert search_score(long_, normalize("in a letter to the town's committee chair")) >= 80
     # Word for word: a changed word costs a word, however many letters recur.
-    assert search_score(long_, normalize("in a letter to the South's supreme leader")) == 87.5
+    assert search_score(long_, normalize("in a letter to the city's planning committee")) == 87.5
 
 
 # Issue 20, finding 1: one scoring of variants. Invented sentences, one

@@ -41,10 +41,10 @@ class TestAfterTheQuote:
 
     def test_said_description_with_relative_clause(self) -> None:
         text = (
-            "“We have never exported weapons,” said the official, who was described as "
-            "a deputy director of the ministry."
+            "“We have never sold tractors,” said the official, who is known to staff as "
+            "a senior manager at the depot."
         )
-        assert speakers(text) == [("We have never exported weapons,", "the official")]
+        assert speakers(text) == [("We have never sold tractors,", "the official")]
 
     @pytest.mark.parametrize("name", ["Ann Lee", "Gary Lund", "Tom Cole"])
     def test_said_name_at_end_of_sentence_drops_the_full_stop(self, name: str) -> None:
@@ -126,12 +126,12 @@ class TestBeforeTheQuote:
 
     def test_told_that_fragment(self) -> None:
         text = (
-            "A defence official told state media that the US should stop making "
-            "“reckless remarks” and “keep its mouth shut”."
+            "A harbour official told local radio that the council should stop making "
+            "“careless claims” and “hold its tongue”."
         )
         assert speakers(text) == [
-            ("reckless remarks", "A defence official"),
-            ("keep its mouth shut", "A defence official"),
+            ("careless claims", "A harbour official"),
+            ("hold its tongue", "A harbour official"),
         ]
 
     @pytest.mark.parametrize("dash", ["—", "–", "-", "--"])
@@ -185,8 +185,8 @@ class TestBeforeTheQuote:
         assert speakers(text) == [("the strip is safe", "the sheriff")]
 
     def test_a_subordinate_clause_after_the_quote_is_not_its_attribution(self) -> None:
-        text = 'Michael Cohen repeatedly asked "says who?" when an anchor said Trump was down.'
-        assert speakers(text) == [("says who?", "Michael Cohen")]
+        text = 'Dan Okafor repeatedly asked "says who?" when a host said his party was behind.'
+        assert speakers(text) == [("says who?", "Dan Okafor")]
 
 
 class TestContinuation:

@@ -83,8 +83,10 @@ class StoryArticle(BaseModel):
     version: int | None = Field(description="The latest version, which the story aligns.")
     headline: str | None
     published_at: datetime | None = Field(
-        description="The latest version's publication time, else when it was first stored."
+        description="The latest version's publication time as its source gave it (ninjs "
+        "`firstCreated`, the request's `published_at`); null when the source gave none."
     )
+    stored_at: datetime = Field(description="When Sourcediff first stored the article.")
     added_at: datetime
     primary: bool = Field(description="A primary document rather than coverage.")
 
@@ -101,7 +103,8 @@ def _member_fields(member: stories.StoryMember) -> dict[str, Any]:
         "url": member.url,
         "version": member.version,
         "headline": member.headline,
-        "published_at": stories.published(member),
+        "published_at": member.published_at,
+        "stored_at": member.created_at,
         "added_at": member.added_at,
         "primary": member.primary,
     }
@@ -148,7 +151,9 @@ class VariantOut(BaseModel):
     article_id: str
     outlet: str
     version: int
-    published_at: datetime | None
+    published_at: datetime | None = Field(
+        description="The article's publication time as its source gave it; null when none."
+    )
     quote: StoredQuote
     relation: Literal["canonical", "identical", "reworded", "partial"] = Field(
         description="Against the statement's canonical wording."
@@ -167,7 +172,7 @@ class VariantOut(BaseModel):
             article_id=v.member.article_id,
             outlet=v.member.outlet,
             version=v.quote.version,
-            published_at=stories.published(v.member),
+            published_at=v.member.published_at,
             quote=StoredQuote.of(v.quote),
             relation=v.relation,
             score=v.score,
@@ -181,14 +186,23 @@ class VariantOut(BaseModel):
 class FirstAppearance(BaseModel):
     article_id: str
     outlet: str
-    published_at: datetime | None
+    published_at: datetime | None = Field(
+        description="Its publication time as its source gave it; null when none."
+    )
+    stored_at: datetime = Field(description="When Sourcediff first stored the article.")
+    dated_by: Literal["published", "stored"] = Field(
+        description="Which of the two times ranked it first: its publication time, or, "
+        "when its source gave none, when it was stored."
+    )
 
     @classmethod
     def of(cls, member: stories.StoryMember) -> Self:
         return cls(
             article_id=member.article_id,
             outlet=member.outlet,
-            published_at=stories.published(member),
+            published_at=member.published_at,
+            stored_at=member.created_at,
+            dated_by="published" if member.published_at is not None else "stored",
         )
 
 

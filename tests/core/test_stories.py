@@ -572,26 +572,33 @@ def test_cohen_transcripts_group_by_statement(shared_dir: Path) -> None:
         for i, a in enumerate(cluster["articles"])
     ]
     story = align_story(members)
-    s, v = find(story, members, "a", "Says who?")
-    # The Independent repeats "Says who?" three times: one variant, two repeats.
+    # The quotations are taken from the gold labels and the article, so that
+    # none of the corpus's sentences is copied here.
+    gold = {(p["left"], p["right"]): p["matches"] for p in cluster["pairs"]}
+    (short,) = [m["left"] for m in gold["a", "c"] if m["relation"] == "partial"]
+    s, v = find(story, members, "a", short)
+    # The Independent repeats its short question three times: one variant,
+    # two repeats.
     assert len(v.repeats) == 2
     assert relations(story.statements[s]) == [
         ("a", "canonical"),
         ("b", "identical"),
         ("c", "identical"),
     ]
-    s, _ = find(story, members, "a", "Polls. I just told you. I just answered your question.")
+    (edited,) = [m["left"] for m in gold["a", "b"] if m["relation"] == "reworded"]
+    s, _ = find(story, members, "a", edited)
     assert relations(story.statements[s]) == [
         ("a", "canonical"),
         ("b", "reworded"),
         ("c", "reworded"),
     ]
-    s, _ = find(
-        story,
-        members,
-        "a",
-        "What I meant to say is the problem that exists in the African American community,",
+    # The Independent's longest quotation no gold pair lists is its own.
+    listed = {tuple(keys(m["left"])) for (left, _), ms in gold.items() if left == "a" for m in ms}
+    own = max(
+        (q for q in members[0].quotes if tuple(keys(q.text)) not in listed),
+        key=lambda q: len(keys(q.text)),
     )
+    s, _ = find(story, members, "a", own.text)
     assert story.statements[s].omitted_by == ("b", "c")
 
 
@@ -642,7 +649,7 @@ def test_fifty_members(market: dict[str, str], pair_texts: tuple[str, str]) -> N
 # checked against judge_keys itself.
 
 SMALL_VOCABULARY = (
-    "says who polls most of them all we will not export rebuild the bridge before winter "
+    "says who roads most of them all we will not sell rebuild the bridge before winter "
     "storms people worry colour color"
 ).split()
 

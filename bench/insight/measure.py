@@ -18,6 +18,12 @@ against two gold sets, reported apart and then combined:
   named-vs-anonymous drift, more substitutions and trims. The file is read,
   and only written with ``--regenerate-derived`` (deterministic).
 
+Neither file holds corpus text (the corpus is for measuring only): quotes,
+echoes and speakers are ``[start, end]`` offsets into the articles' texts,
+read here from ``--corpus``, and each file's ``articles`` holds the SHA-256
+of every text its offsets fit. A corpus file or article missing, or a text
+changed, exits 2 with a message naming it.
+
 How each list is scored:
 
 - **edits**: the pipeline's match whose left and right quote texts equal the
@@ -55,6 +61,8 @@ asserts them.
 from __future__ import annotations
 
 import argparse
+import difflib
+import hashlib
 import json
 import re
 import sys
@@ -63,7 +71,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -79,17 +87,38 @@ DERIVED = HERE / "derived.json"
 DRIFT_KINDS = ("different_person", "named_vs_anonymous")
 # Gold drift labels that the service reports as no drift.
 NO_DRIFT = {"none": None, "unattributed": None}
+_LISTS = ("edits", "echoes", "drift")
 
 # --------------------------------------------------------------------------
 # Corpus
 
 
+def fail(message: str) -> NoReturn:
+    """Stop the run: exit 2 with ``message`` on stderr."""
+    print(message, file=sys.stderr)
+    raise SystemExit(2)
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """``seeds.json`` and ``dev/*.json``; exits 2 naming what is missing, since
+    the labels hold offsets into these texts, never the texts."""
+    seeds, dev = corpus / "seeds.json", corpus / "dev"
+    missing = [str(p) for p in (seeds, dev) if not p.exists()]
+    if not missing and not any(dev.glob("*.json")):
+        missing.append(str(dev / "*.json"))
+    if missing:
+        fail(
+            f"corpus missing: {', '.join(missing)} ({LABELS.name} and {DERIVED.name} "
+            "hold offsets into its texts, not the texts; pass --corpus)"
+        )
+    return [seeds, *sorted(dev.glob("*.json"))]
+
+
 def load_corpus(corpus: Path) -> dict[str, dict[str, dict[str, Any]]]:
     """cluster -> article id -> article (``text``, ``quotes``, ``speakers``…);
-    also ``cluster -> "_pairs"`` is not stored: see ``load_pairs``."""
+    the pairs are read by ``load_pairs``."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
-    files = [corpus / "seeds.json", *sorted((corpus / "dev").glob("*.json"))]
-    for path in files:
+    for path in corpus_files(corpus):
         data = json.loads(path.read_text(encoding="utf-8"))
         name = "seeds" if path.name == "seeds.json" else path.stem
         out[name] = {a["id"]: a for a in data["articles"]}
@@ -99,11 +128,74 @@ def load_corpus(corpus: Path) -> dict[str, dict[str, dict[str, Any]]]:
 def load_pairs(corpus: Path) -> dict[str, list[tuple[str, str]]]:
     """cluster -> its labelled article pairs, (left, right) in corpus order."""
     out: dict[str, list[tuple[str, str]]] = {}
-    for path in [corpus / "seeds.json", *sorted((corpus / "dev").glob("*.json"))]:
+    for path in corpus_files(corpus):
         data = json.loads(path.read_text(encoding="utf-8"))
         name = "seeds" if path.name == "seeds.json" else path.stem
         out[name] = [(p["left"], p["right"]) for p in data["pairs"]]
     return out
+
+
+# --------------------------------------------------------------------------
+# References: the label files name articles and offsets into their texts
+# (``[start, end]``), never the texts themselves; the corpus is for measuring
+# only. Each file's ``articles`` gives every article it refers to, with the
+# SHA-256 of the text its offsets were taken in.
+
+
+def corpus_file(cluster: str) -> str:
+    return "seeds.json" if cluster == "seeds" else f"dev/{cluster}.json"
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def quote_key(quote: str) -> str:
+    """A short name for a corpus quote (the first 12 hex digits of its SHA-256),
+    for code that must point at one without copying it."""
+    return text_sha256(quote)[:12]
+
+
+def article_table(
+    corpus: dict[str, dict[str, dict[str, Any]]], keys: Iterable[tuple[str, str]]
+) -> dict[str, dict[str, str]]:
+    """``cluster/id`` -> its corpus file and text SHA-256, for each article of
+    ``keys`` (first-seen order)."""
+    return {
+        f"{c}/{a}": {"file": corpus_file(c), "text_sha256": text_sha256(corpus[c][a]["text"])}
+        for c, a in dict.fromkeys(keys)
+    }
+
+
+def check_articles(
+    data: dict[str, Any], corpus: dict[str, dict[str, dict[str, Any]]], where: Path, name: str
+) -> None:
+    """Exit 2 naming the article when one that ``data`` refers to is missing
+    from the corpus or its text is not the one the offsets were taken in."""
+    for key, ref in data["articles"].items():
+        cluster, aid = key.split("/")
+        article = corpus.get(cluster, {}).get(aid)
+        path = where / ref["file"]
+        if not path.is_file():
+            fail(f"{name}: corpus file missing: {path} (article {key})")
+        if article is None:
+            fail(f"{name}: article {key} missing from {path}")
+        if text_sha256(article["text"]) != ref["text_sha256"]:
+            fail(
+                f"{name}: article {key} of {path} changed since it was labelled "
+                "(text SHA-256 differs), so its offsets no longer fit"
+            )
+
+
+def span(text: str, ref: list[int] | None) -> str | None:
+    """The text a ``[start, end]`` reference names (``None`` for none)."""
+    return None if ref is None else text[ref[0] : ref[1]]
+
+
+def dump_references(data: dict[str, Any]) -> str:
+    """JSON with one ``[start, end]`` per line, not three."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return re.sub(r"\[\s+(\d+),\s+(\d+)\s+\]", r"[\1, \2]", text) + "\n"
 
 
 _EDGE = " ,;:.—–-"
@@ -207,12 +299,34 @@ class Case:
     side: str = "left"  # echoes: the side of the omitted quote
 
 
+# Each reference field of a hand-labelled item and the article it points into.
+_HAND_SPANS = {
+    "left": "left_article",
+    "right": "right_article",
+    "left_speaker": "left_article",
+    "right_speaker": "right_article",
+    "quote": "quote_article",
+    "echo": "other_article",
+}
+
+
+def resolve_hand(item: dict[str, Any], corpus: dict[str, dict[str, dict[str, Any]]]) -> dict:
+    """The item with each reference replaced by the corpus text it names."""
+    articles = corpus[item["cluster"]]
+    return item | {
+        name: span(articles[item[article]]["text"], item[name])
+        for name, article in _HAND_SPANS.items()
+        if name in item
+    }
+
+
 def hand_cases(
     labels: dict[str, Any], corpus: dict[str, dict[str, dict[str, Any]]], pairs: dict
 ) -> dict[str, list[Case]]:
     def texts(cluster: str, a: str, b: str) -> tuple[str, str]:
         return corpus[cluster][a]["text"], corpus[cluster][b]["text"]
 
+    labels = {name: [resolve_hand(it, corpus) for it in labels[name]] for name in _LISTS}
     out: dict[str, list[Case]] = {"edits": [], "echoes": [], "drift": []}
     for name in ("edits", "drift"):
         for it in labels[name]:
@@ -464,23 +578,27 @@ _OTHER_PEOPLE = [
 _ANONYMOUS = ["an official", "a spokesman"]
 _SUBSTITUTES = ["serious", "major", "certain", "different", "careful"]
 # Retranslations written for this benchmark (the corpus has none): most
-# content words changed, the statement kept.
+# content words changed, the statement kept. Keyed by ``quote_key`` of the
+# corpus quote they render (the quote itself stays in the corpus).
 _RETRANSLATIONS = {
-    "He designed this rifle to defend his country, not so terrorists could use it in Saudi "
-    "Arabia.": "He created the weapon to protect his homeland, not for militants to fire it in "
-    "Saudi Arabia.",
-    "Police were asking if anyone was still in the vehicles and if they heard gunfire,": (
+    "e1101c8c550e": (
+        "He created the weapon to protect his homeland, not for militants to fire it in "
+        "Saudi Arabia."
+    ),
+    "3dedf590c98d": (
         "Police kept inquiring whether somebody remained inside the cars and whether they "
         "noticed shots,"
     ),
-    "Most people will understand but you have your complainers. Those people will complain "
-    "when everything is perfect.": "Most visitors will accept it but there are always "
-    "grumblers. Such folks grumble even when nothing is wrong.",
-    "This is a big step in the right direction, but there's still a lot of work to do,": (
+    "48a41860db6e": (
+        "Most visitors will accept it but there are always "
+        "grumblers. Such folks grumble even when nothing is wrong."
+    ),
+    "afb82bb51917": (
         "This represents a major move along the correct path, yet much labour remains to do,"
     ),
-    "completed and certainly no indications that those weapons are being used inside of "
-    "Ukraine": "finalised and definitely no sign that such arms are being deployed within Ukraine",
+    "7ec88e3b7aaa": (
+        "finalised and definitely no sign that such arms are being deployed within Ukraine"
+    ),
 }
 _CONTROL_TAIL = "\n\nThis story has been updated."
 _NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,5}"
@@ -514,10 +632,71 @@ def _eligible(article: dict[str, Any]) -> list[str]:
 
 
 def _apply(text: str, mutation: dict[str, Any]) -> str:
-    at, old = mutation["at"], mutation["old"]
-    if text[at : at + len(old)] != old:
-        raise SystemExit(f"derived.json no longer fits the corpus at {at}: {old[:40]!r}")
-    return text[:at] + mutation["new"] + text[at + len(old) :]
+    """The copy: ``text[at:end]`` replaced by ``new``, whose pieces are
+    strings written for the benchmark or ``[start, end]`` of ``text``."""
+    return text[: mutation["at"]] + _new_text(text, mutation) + text[mutation["end"] :]
+
+
+def _new_text(text: str, mutation: dict[str, Any]) -> str:
+    return "".join(p if isinstance(p, str) else text[p[0] : p[1]] for p in mutation["new"])
+
+
+# Runs a mutation shares with the text it replaces are written as offsets
+# from this many characters; shorter ones (a word or two) stay literal.
+_MIN_SPAN = 12
+
+
+def _pieces(at: int, old: str, new: str) -> list[str | list[int]]:
+    """``new`` as literal strings and ``[start, end]`` offsets of the runs it
+    shares with ``old`` (which sits at ``at`` of the article)."""
+    out: list[str | list[int]] = []
+    done = 0
+    blocks = difflib.SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks()
+    for a, b, size in blocks:
+        if size < _MIN_SPAN:
+            continue
+        if b > done:
+            out.append(new[done:b])
+        out.append([at + a, at + a + size])
+        done = b + size
+    if done < len(new):
+        out.append(new[done:])
+    return out
+
+
+def _as_references(item: dict[str, Any], text: str) -> dict[str, Any]:
+    """A derived item as the file holds it: the mutation's replaced run as
+    its end offset and its new text as pieces; the quotes as offsets into
+    the original (``left``, ``quote``) or the copy (``right``, ``echo``); the
+    speakers left to the corpus (``resolve_derived``)."""
+    m = item["mutation"]
+    end = m["at"] + len(m["old"])
+    copy = text[: m["at"]] + m["new"] + text[end:]
+    out = {k: v for k, v in item.items() if k not in ("left_speaker", "right_speaker")}
+    out["mutation"] = {"at": m["at"], "end": end, "new": _pieces(m["at"], m["old"], m["new"])}
+    for name, source in (("left", text), ("quote", text), ("right", copy), ("echo", copy)):
+        if name in item:
+            start = source.find(item[name])
+            out[name] = [start, start + len(item[name])]
+    return out
+
+
+def resolve_derived(item: dict[str, Any], article: dict[str, Any]) -> tuple[str, dict]:
+    """The copy of the article and the item with its texts: quotes from the
+    offsets, speakers from the corpus's ``speakers`` (the renamed side's is
+    the mutation's new name)."""
+    original = article["text"]
+    copy = _apply(original, item["mutation"])
+    out = dict(item)
+    for name, source in (("left", original), ("quote", original), ("right", copy), ("echo", copy)):
+        if name in item:
+            out[name] = span(source, item[name])
+    if "left" in out:
+        who = (article.get("speakers") or {}).get(out["left"])
+        out["left_speaker"] = who
+        renamed = item["kind"] in DRIFT_KINDS
+        out["right_speaker"] = _new_text(original, item["mutation"]) if renamed else who
+    return copy, out
 
 
 def _ellipsis(quote: str, n: int) -> str | None:
@@ -646,9 +825,10 @@ class _Derived:
             )
         # Retranslated: a paraphrase written for this benchmark.
         for q in quotes:
-            if q in _RETRANSLATIONS and q not in used:
+            paraphrase = _RETRANSLATIONS.get(quote_key(q))
+            if paraphrase is not None and q not in used:
                 used.add(q)
-                self.quote_edit(base, "retranslated", q, _RETRANSLATIONS[q], speakers.get(q))
+                self.quote_edit(base, "retranslated", q, paraphrase, speakers.get(q))
         # (a, c, d) one quote each: ellipsis, substitution, trim.
         makers = [("ellipsis", _ellipsis), ("substituted", _substitute), ("trimmed", _trim)]
         for k, (kind, make) in enumerate(makers):
@@ -691,23 +871,28 @@ def build_derived(corpus: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any
     for rotation, (cluster, articles) in enumerate(corpus.items()):
         for aid, article in articles.items():
             out.article(cluster, aid, article, rotation)
-    for it in out.items:
-        del it["text"]
+    items = [_as_references(it, it.pop("text")) for it in out.items]
     return {
         "about": (
             "Insight cases labelled by construction: each item is one real corpus article "
-            "(cluster, article) and an edited copy of it (the mutation: at offset `at` of the "
-            "article's text, `old` replaced by `new`), compared left=original, right=copy. "
-            "Kinds: ellipsis, substituted, trimmed (the quote `left` becomes `right`; gold "
-            "edits = [kind], drift none); retranslated (a paraphrase written for the benchmark; "
-            "gold edits retranslated + substituted); different_person / named_vs_anonymous "
-            "(the name in the attribution right after the quote replaced by another corpus "
-            "person's or by a description; edits [], drift = kind); control (a line added at "
-            "the end; edits [], drift none); unquoted (the quote's marks removed in the copy; "
-            "gold echo = the quote's words). Speakers are the corpus's `speakers`. Generated "
-            "by `bench/insight/measure.py --regenerate-derived`; do not edit by hand."
+            "(cluster, article) and an edited copy of it (the mutation: the article's text "
+            "from offset `at` to `end` replaced by `new`, whose pieces are strings written for "
+            "the benchmark or [start, end] offsets into the article's text), compared "
+            "left=original, right=copy. No corpus text is stored: `left` and `quote` are "
+            "[start, end] offsets into the original's text, `right` and `echo` into the copy's, "
+            "and `articles` gives each article's corpus file and the SHA-256 of the text the "
+            "offsets fit. Kinds: ellipsis, substituted, trimmed (the quote `left` becomes "
+            "`right`; gold edits = [kind], drift none); retranslated (a paraphrase written for "
+            "the benchmark; gold edits retranslated + substituted); different_person / "
+            "named_vs_anonymous (the name in the attribution right after the quote replaced by "
+            "another corpus person's or by a description; edits [], drift = kind); control (a "
+            "line added at the end; edits [], drift none); unquoted (the quote's marks removed "
+            "in the copy; gold echo = the quote's words). Speakers are the corpus's `speakers` "
+            "of the left quote (the right side's is the new name where the kind is a drift). "
+            "Generated by `bench/insight/measure.py --regenerate-derived`; do not edit by hand."
         ),
-        "items": out.items,
+        "articles": article_table(corpus, ((it["cluster"], it["article"]) for it in items)),
+        "items": items,
     }
 
 
@@ -715,9 +900,9 @@ def derived_cases(
     derived: dict[str, Any], corpus: dict[str, dict[str, dict[str, Any]]]
 ) -> dict[str, list[Case]]:
     out: dict[str, list[Case]] = {"edits": [], "echoes": [], "drift": []}
-    for it in derived["items"]:
-        original = corpus[it["cluster"]][it["article"]]["text"]
-        copy = _apply(original, it["mutation"])
+    for item in derived["items"]:
+        original = corpus[item["cluster"]][item["article"]]["text"]
+        copy, it = resolve_derived(item, corpus[item["cluster"]][item["article"]])
         if it["kind"] == "unquoted":
             out["echoes"].append(Case(it["id"], original, copy, it, "left"))
         else:
@@ -796,10 +981,12 @@ def main(argv: list[str] | None = None) -> int:
     pairs = load_pairs(args.corpus)
     if args.regenerate_derived:
         data = build_derived(corpus)
-        DERIVED.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        DERIVED.write_text(dump_references(data), "utf-8")
         print(f"wrote {DERIVED} ({len(data['items'])} items)", file=sys.stderr)
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     derived = json.loads(DERIVED.read_text(encoding="utf-8"))
+    check_articles(labels, corpus, args.corpus, LABELS.name)
+    check_articles(derived, corpus, args.corpus, DERIVED.name)
 
     pipe = Pipeline()
     results = {

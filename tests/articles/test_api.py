@@ -15,9 +15,9 @@ from service.platform.config import Settings
 from tests.fixtures import load_json
 from tests.problems import ProblemCheck
 
-URL = "https://news.example/2022/09/22/north-korea-denies-arms"
-V1 = 'A defence official said the US should stop making "reckless remarks".'
-V2 = 'A defence official said the US should stop its "reckless remarks".'
+URL = "https://news.example/2022/09/22/harbour-official-rebuts-claims"
+V1 = 'A harbour official said the council should stop making "careless claims".'
+V2 = 'A harbour official said the council should stop its "careless claims".'
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -91,7 +91,7 @@ def test_diff_lists_quote_changes(api: TestClient) -> None:
     body = api.get(f"/v1/articles/{article_id}/diff").json()
     assert (body["from"], body["to"]) == (1, 2)
     assert [q["text"] for q in body["quotes"]["added"]] == ["We never did."]
-    assert body["quotes"]["unchanged"] == 1  # "reckless remarks"
+    assert body["quotes"]["unchanged"] == 1  # "careless claims"
     rebuilt_old = " ".join(op["left"] for op in body["diff"] if op["left"])
     rebuilt_new = " ".join(op["right"] for op in body["diff"] if op["right"])
     assert rebuilt_old == " ".join(V1.split())

@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from tests.problems import ProblemCheck
 
 BASE = (
-    '"We have never exported weapons to Russia and we will not plan to export them," '
-    'the vice director said. He called the reports "reckless remarks".'
+    '"We have never sold tractors to Norway and we will not plan to sell them," '
+    'the depot manager said. He called the reports "careless claims".'
 )
-TRIMMED = BASE.replace(" and we will not plan to export them", "")
+TRIMMED = BASE.replace(" and we will not plan to sell them", "")
 
 
 def check(
@@ -87,11 +87,11 @@ def test_saved_policies_by_name_and_as_a_storys_default(
 
 def test_a_dropped_quote_whose_words_remain_unquoted_carries_its_echo(api: TestClient) -> None:
     baseline = (
-        'The minister said: "We will never export weapons to Russia under any circumstances." '
+        'The minister said: "We will never sell tractors to Norway under any circumstances." '
         "Others disagreed."
     )
     candidate = (
-        "The minister said they will never export weapons to Russia under any circumstances. "
+        "The minister said they will never sell tractors to Norway under any circumstances. "
         "Others disagreed."
     )
     body = check(api, {"text": baseline}, {"text": candidate})

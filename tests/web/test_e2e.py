@@ -38,9 +38,9 @@ from tests.serving import Server, free_port
 SECRET = "whsec_" + "c291cmNlZGlmZi1lMmUtc2VjcmV0LWtleS0wMTIzNDU2"
 WAIT = 60.0
 
-DENIAL = "We have never exported weapons or ammunition to Russia before"
-PLAN = "and we will not plan to export them"
-FAKE = "The reports are fake and nothing more than a smear"
+DENIAL = "We have never sold tractors or spare parts to Norway before"
+PLAN = "and we do not plan to sell them"
+FAKE = "The reports are invented and nothing more than gossip"
 
 
 def page(title: str, *paragraphs: str) -> str:
@@ -52,22 +52,22 @@ def page(title: str, *paragraphs: str) -> str:
 
 
 ARTICLE_ONE = page(
-    "North Korea denies arms sales",
-    f"North Korea on Thursday denied it had sold arms to Russia. “{DENIAL} {PLAN},” "
-    "the vice director of the defence ministry said in a statement.",
-    f"“{FAKE},” the statement added, calling on Washington to stop its remarks.",
-    "The United States had said Russia was buying rockets and shells from Pyongyang.",
+    "Farm cooperative denies tractor sales",
+    f"The Vale cooperative on Thursday denied it had sold tractors to Norway. “{DENIAL} {PLAN},” "
+    "the deputy head of the cooperative said in a statement.",
+    f"“{FAKE},” the statement added, calling on the council to stop its remarks.",
+    "The council had said Norwegian farms were buying tractors and parts from the Vale.",
 )
-# The second version drops the "fake" quotation and trims the denial.
+# The second version drops the "invented" quotation and trims the denial.
 ARTICLE_ONE_V2 = page(
-    "North Korea denies arms sales",
-    f"North Korea on Thursday denied it had sold arms to Russia. “{DENIAL},” "
-    "the vice director of the defence ministry said in a statement.",
-    "The United States had said Russia was buying rockets and shells from Pyongyang.",
+    "Farm cooperative denies tractor sales",
+    f"The Vale cooperative on Thursday denied it had sold tractors to Norway. “{DENIAL},” "
+    "the deputy head of the cooperative said in a statement.",
+    "The council had said Norwegian farms were buying tractors and parts from the Vale.",
 )
 ARTICLE_TWO = page(
-    "Pyongyang rejects US claims",
-    f"“{DENIAL} {PLAN},” a North Korean defence official told the state news agency.",
+    "Cooperative rejects council claims",
+    f"“{DENIAL} {PLAN},” a cooperative official told the local radio station.",
     "Analysts said the denial was expected.",
 )
 

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from tests.problems import ProblemCheck
 
 BASE = (
-    '"We have never exported weapons to Russia and we will not plan to export them," '
-    'the vice director said. He called the reports "reckless remarks".'
+    '"We have never sold tractors to Norway and we will not plan to sell them," '
+    'the depot manager said. He called the reports "careless claims".'
 )
 
 

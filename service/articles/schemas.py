@@ -115,10 +115,10 @@ class ArticleRequest(BaseModel):
             "examples": [
                 {
                     "outlet": "The National",
-                    "url": "https://example.com/north-korea-denies-arms",
-                    "text": '"We have never exported weapons," the official said.',
-                    "title": "North Korea denies sending arms to Russia",
-                    "story": "nk-arms",
+                    "url": "https://example.com/cooperative-denies-tractor-sales",
+                    "text": '"We have never sold tractors," the official said.',
+                    "title": "Cooperative denies selling tractors to Norway",
+                    "story": "vale-tractors",
                 }
             ],
         },

@@ -34,7 +34,7 @@ class TestFoldMarks:
             assert new == orig or orig in MARKS + INVISIBLE
 
     def test_plain_text_is_untouched(self) -> None:
-        text = "North Korea denies sending arms to Russia (AP) — 300,000 reservists, 9:02 AM"
+        text = "Cooperative denies selling tractors to Norway (AP) — 300,000 acres, 9:02 AM"
         assert fold_marks(text) == text
 
 

@@ -16,8 +16,8 @@ at ``PARAPHRASE_MIN`` or more when it shares at least ``MIN_SHARED``
 weight, so that two short sentences sharing a name or two do not align, and
 when their other content words (``plain``: not names, not figures) overlap
 by ``PLAIN_MIN`` or more, so that two different statements by one long-named
-official ("A spokesman for the Las Vegas Convention and Visitors Authority,
-Jeremy Handel, said ...") do not align on the name alone.
+official ("A spokeswoman for the Harbour Bridge and Tunnel Authority,
+Ines Calder, said ...") do not align on the name alone.
 
 A name is a word key that is written capitalised somewhere in the two
 texts other than as a sentence's first word, and never in lower case there

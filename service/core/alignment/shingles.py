@@ -124,10 +124,10 @@ def carried(a: Sequence[str], b: Sequence[str]) -> float:
     length so that inserted words fit, its stray blocks at either end
     dropped while the score gains.
 
-    >>> long_ = "we have never exported weapons or ammunition to russia before".split()
-    >>> carried("never exported weapons to russia".split(), long_)
+    >>> long_ = "we have never sold tractors or fertiliser to norway before".split()
+    >>> carried("never sold tractors to norway".split(), long_)
     83.3
-    >>> carried("exported weapons".split(), long_), carried(["weapons"], ["arms"])
+    >>> carried("sold tractors".split(), long_), carried(["tractors"], ["trucks"])
     (100.0, 0.0)
     """
     if not a or not b:

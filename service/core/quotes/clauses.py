@@ -844,7 +844,7 @@ _COORDINATED = re.compile(r"\b(?:and|but|then|or)\s+(?:[a-z]+\s+){0,4}$")
 
 def _adjuncts(text: str, pos: int, cue: re.Match[str]) -> bool:
     """Whether ``text[pos:cue.start()]`` holds only adjuncts (a time or a
-    prepositional phrase: "last month in a letter to the leader"), no verb
+    prepositional phrase: "last week in a note to the board"), no verb
     or relative clause of its own."""
     words = _WORD.findall(text, pos, cue.start())
     if not words or len(words) > 12 or ";" in text[pos : cue.start()]:
@@ -877,7 +877,7 @@ def _cue_subject_otherwise(
     ):
         return read_phrase(text, by.end(), hi)
     for at in _bodies(text, clause, cue.start()):
-        # "Mr Putin last month in a letter to Kim Jong-un said": the
+        # "Ms Ruiz last week in a note to the planning board said": the
         # subject, then adjuncts only.
         phrase = read_phrase(text, at, cue.start())
         if phrase is not None and phrase.kind != "pronoun" and _adjuncts(text, phrase.end, cue):

@@ -8,18 +8,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, insert, update
+from sqlalchemy import Connection, Table, bindparam, case, func, insert, update
 from sqlalchemy import select as select_columns
-from sqlmodel import col
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import SQLModel, col
 
-from service.core.alignment.shingles import Shingled, shingle, stored_shingles
+from service.core.alignment.shingles import Shingled, filed_size, shingle, stored_shingles
 from service.core.quotes.extract import Quote
 from service.core.text import keys
 from service.models.articles import Version
 from service.models.quotes import QuoteRecord, QuoteShingle
 from service.platform.repository import TenantRepository
 
-__all__ = ["Candidate", "IndexedQuote", "QuoteRepository", "indexed_quotes"]
+__all__ = ["Candidate", "IndexedQuote", "QuoteRepository", "indexed_quotes", "refile"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,48 @@ def indexed_quotes(quotes: Iterable[Quote], tenant: str) -> list[IndexedQuote]:
         if words:
             found.append(IndexedQuote(quote, shingle(words, tenant)))
     return found
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]  # SQLModel declares it at runtime
+    assert isinstance(table, Table)
+    return table
+
+
+def refile(connection: Connection, *, batch: int = 1000) -> None:
+    """File every stored quotation under each key the index now files it
+    under that it lacks a row for.
+
+    The index gained keys (each content word, for phrase look-ups: issue
+    20) after quotations had been filed, and a quotation is filed once, when
+    its version is stored: migration 0007 runs this, so an existing database
+    finds phrases in what it stored before. Quotations are read in batches
+    by id, and rows that exist are left alone (``ON CONFLICT DO NOTHING``),
+    so it can run again and it works on SQLite and PostgreSQL alike."""
+    quotes, shingles = _table(QuoteRecord), _table(QuoteShingle)
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    add = dialect.insert(shingles).on_conflict_do_nothing()
+    after = 0
+    while True:
+        rows = connection.execute(
+            select_columns(quotes.c.id, quotes.c.tenant, quotes.c.norm, quotes.c.latest)
+            .where(quotes.c.id > after)
+            .order_by(quotes.c.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        values = []
+        for quote_id, tenant, norm, latest in rows:
+            words = norm.split()
+            size = filed_size(words)
+            values += [
+                {"shingle": s, "quote_id": quote_id, "size": size, "latest": latest}
+                for s in stored_shingles(words, tenant)
+            ]
+        if values:
+            connection.execute(add, values)
+        after = rows[-1][0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +158,17 @@ class QuoteRepository(TenantRepository):
             .where(col(QuoteRecord.id).in_([quote_id for quote_id, _ in previous]))
             .values(latest=False)
         )
-        # An ORM bulk UPDATE by primary key: one statement, executemany.
+        # One statement, executemany, each row by its primary key. Core, not
+        # the ORM's bulk UPDATE: that one fails (StaleDataError) when a key
+        # has no row, as a quotation filed before the index gained keys has
+        # (see ``refile``); a missing row here needs no update.
+        shingles = _table(QuoteShingle)
         self.session.execute(
-            update(QuoteShingle),
+            update(shingles)
+            .where(shingles.c.shingle == bindparam("s"), shingles.c.quote_id == bindparam("q"))
+            .values(latest=False),
             [
-                {"shingle": s, "quote_id": quote_id, "latest": False}
+                {"s": s, "q": quote_id}
                 for quote_id, norm in previous
                 for s in stored_shingles(norm.split(), self.tenant)
             ],

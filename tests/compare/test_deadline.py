@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -117,14 +118,22 @@ def test_a_full_pool_says_when_to_retry() -> None:
         compute: Compute = client.app.state.compute  # type: ignore[attr-defined]
         busy = client.portal.start_task_soon(functools.partial(compute.run, spin, 600))
         try:
+            # Polled with a pause: a tight loop here held the GIL that the
+            # portal's thread needs to start the task (flaky under load).
             while compute.in_flight == 0:
                 assert not busy.done(), busy.exception()
+                time.sleep(0.01)
             response = client.post("/v1/compare", json=SMALL)
         finally:
             busy.cancel()
         assert response.status_code == 503
         assert response.headers["retry-after"] == "8"
-        # The place is free again once the task is gone.
+        # The place is free again once the task is gone: its cancellation
+        # reaches the pool asynchronously, so wait for it (at most a minute).
+        gone = time.monotonic() + 60
+        while compute.in_flight and time.monotonic() < gone:
+            time.sleep(0.01)
+        assert compute.in_flight == 0
         assert client.post("/v1/compare", json=SMALL).status_code == 200
 
 

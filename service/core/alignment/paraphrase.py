@@ -43,6 +43,7 @@ False
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from service.core.alignment.quotes import content_words
@@ -94,12 +95,16 @@ def content(sentence: str, found_names: frozenset[str]) -> list[str]:
     """The weighted content of ``sentence``: its content words' keys, each
     name (in ``found_names``) and each word with a digit twice, sorted."""
     keys = [k for k in map(word_key, words(sentence)) if k]
-    figures = [k for k in keys if any(ch.isdigit() for ch in k)]
-    kept = [k for k in content_words(keys) if not any(ch.isdigit() for ch in k)]
+    figures = [k for k in keys if _DIGIT.search(k)]
+    kept = [k for k in content_words(keys) if not _DIGIT.search(k)]
     weighted = [k[:_STEM] for k in kept]
     weighted += [k[:_STEM] for k in kept if k in found_names] + figures + figures
     return sorted(weighted)
 
+
+# A key with a digit in it is a figure (a regular expression: a generator
+# over its characters cost a sixth of a whole comparison).
+_DIGIT = re.compile(r"\d")
 
 # Words are compared by their first six letters, a crude stem that is
 # enough for the inflections of one word in two reports (decriminalise and
@@ -111,7 +116,7 @@ def plain(weighted: Sequence[str], found_names: frozenset[str]) -> list[str]:
     """The content of ``weighted`` (a ``content`` list) that is neither a
     name nor a figure, sorted."""
     stems = {k[:_STEM] for k in found_names}
-    return [k for k in weighted if k not in stems and not any(ch.isdigit() for ch in k)]
+    return [k for k in weighted if k not in stems and not _DIGIT.search(k)]
 
 
 def score(a: Sequence[str], b: Sequence[str]) -> float:

@@ -48,7 +48,10 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _doc("Malformed body (not JSON, or not UTF-8), or a `cursor` this service did not issue"),
     404: _doc("Unknown article or version"),
     413: _doc("Body or a side's text over the configured limit"),
-    415: _doc("Content-Type is not JSON"),
+    415: _doc(
+        "Content-Type is not one the operation takes: JSON, or for `POST /v1/articles` "
+        "also NewsML-G2 XML"
+    ),
     422: _doc("Invalid request (see `errors`), or a side with no text"),
 }
 

@@ -25,11 +25,6 @@ TRIMMED = BASE.replace("The United States should keep its mouth shut", "keep its
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
 def files(tmp_path: Path) -> dict[str, str]:
     paths = {}
     for name, text in (("base", BASE), ("dropped", DROPPED), ("trimmed", TRIMMED)):

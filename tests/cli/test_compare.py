@@ -20,11 +20,6 @@ WDIFF = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
 def api() -> Iterator[TestClient]:
     with TestClient(create_app(Settings(max_body_bytes=1024 * 1024))) as client:
         yield client

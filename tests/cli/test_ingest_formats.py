@@ -16,19 +16,6 @@ CREATED = re.compile(r"^created v(\d+) ([0-9a-f]{32})$")
 TEXT = '"We will rebuild the bridge," the mayor said.'
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "sourcediff.db"
-    monkeypatch.setenv("SOURCEDIFF_DATABASE_URL", f"sqlite:///{path}")
-    monkeypatch.chdir(tmp_path)
-    return path
-
-
 @pytest.mark.usefixtures("database")
 def test_a_cms_ninjs_item_is_identified_by_its_guid(runner: CliRunner, tmp_path: Path) -> None:
     item = {

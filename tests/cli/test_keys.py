@@ -25,11 +25,6 @@ KEY = re.compile(r"^sdk_([0-9a-f]{16})_[A-Za-z0-9_-]{43}$")
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
 def cli(runner: CliRunner, database_url: str, engine: Engine) -> Cli:
     """``cli(*args)``: run ``sourcediff *args --database-url …`` on each
     database (migrated by ``engine``)."""

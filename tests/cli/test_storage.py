@@ -33,20 +33,6 @@ CREATED = re.compile(r"^created v(\d+) ([0-9a-f]{32})$")
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "sourcediff.db"
-    monkeypatch.setenv("SOURCEDIFF_DATABASE_URL", f"sqlite:///{path}")
-    # Anything that ignored the variable would land here, not in the clone.
-    monkeypatch.chdir(tmp_path)
-    return path
-
-
-@pytest.fixture
 def files(tmp_path: Path) -> Path:
     (tmp_path / "win.txt").write_text(WIN, encoding="utf-8")
     (tmp_path / "win-rewrapped.txt").write_text(WIN.replace(" ", "\n", 1), encoding="utf-8")

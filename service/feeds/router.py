@@ -12,7 +12,6 @@ never take every thread and stall unrelated requests.
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated
 
 from fastapi import Depends, Path, Request, Response
@@ -35,7 +34,7 @@ from service.feeds.service import (
     read_feed,
 )
 from service.keys.deps import READ, WRITE, TenantDep, api_router
-from service.platform.deps import EngineDep, SessionDep, SettingsDep, require_json
+from service.platform.deps import EngineDep, SessionDep, SettingsDep, per_app, require_json
 from service.platform.fetch import FetchSlots
 from service.platform.problems import problem_doc
 
@@ -43,19 +42,13 @@ __all__ = ["router"]
 
 router = api_router("/v1", "fetch")
 FeedId = Annotated[int, Path(ge=1, le=2**62, description="A feed's id.")]
-_SLOTS_MADE = threading.Lock()
 _BUSY = problem_doc("Every fetch slot of this server is taken; retry after `Retry-After` seconds")
 
 
 async def fetch_slots(request: Request, settings: SettingsDep) -> FetchSlots:
     """The app's fetch slots, made on first use from its settings (one set
     per app, so per worker process)."""
-    state = request.app.state
-    with _SLOTS_MADE:
-        slots = getattr(state, "fetch_slots", None)
-        if not isinstance(slots, FetchSlots):
-            slots = state.fetch_slots = FetchSlots.from_settings(settings)
-    return slots
+    return per_app(request, "fetch_slots", FetchSlots, lambda: FetchSlots.from_settings(settings))
 
 
 FetchSlotsDep = Annotated[FetchSlots, Depends(fetch_slots)]

@@ -15,7 +15,6 @@ uvicorn gives, which is the forwarded client's only behind a trusted proxy
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,7 +33,7 @@ from service.keys.cache import VerifiedKeys
 from service.keys.limits import ClientLimits, exempt_from_anonymous_limit
 from service.keys.service import Caller, admit, looks_like_key
 from service.platform.config import Settings
-from service.platform.deps import EngineDep, NowDep, SettingsDep
+from service.platform.deps import EngineDep, NowDep, SettingsDep, per_app
 from service.platform.errors import TooManyRequests, Unauthorized
 from service.platform.problems import AUTH_RESPONSES, PROBLEM_RESPONSES
 
@@ -73,36 +72,17 @@ _api_key_header = APIKeyHeader(
 )
 
 
-_limits_lock = threading.Lock()
-
-
 def client_limits(request: Request, settings: Settings) -> ClientLimits:
     """The app's counters by client address (made on first use: they live
     as long as the app, in this worker's memory)."""
-    state = request.app.state
-    limits = getattr(state, "client_limits", None)
-    if limits is None:
-        with _limits_lock:
-            limits = getattr(state, "client_limits", None)
-            if limits is None:
-                limits = state.client_limits = ClientLimits.of(settings)
-    assert isinstance(limits, ClientLimits)
-    return limits
+    return per_app(request, "client_limits", ClientLimits, lambda: ClientLimits.of(settings))
 
 
 def verified_keys(request: Request) -> VerifiedKeys:
     """The keys this worker verified in the last seconds
     (``service.keys.cache``), made on first use; a test may put its own,
     with its own clock, in ``app.state.verified_keys`` first."""
-    state = request.app.state
-    keys = getattr(state, "verified_keys", None)
-    if keys is None:
-        with _limits_lock:
-            keys = getattr(state, "verified_keys", None)
-            if keys is None:
-                keys = state.verified_keys = VerifiedKeys()
-    assert isinstance(keys, VerifiedKeys)
-    return keys
+    return per_app(request, "verified_keys", VerifiedKeys, VerifiedKeys)
 
 
 def client_address(request: Request) -> str:

@@ -1,11 +1,13 @@
 """Request-scoped dependencies: settings, engine, session, clock, the pool
-for heavy work, JSON bodies, and the query parameters of a page."""
+for heavy work, JSON bodies, the query parameters of a page, and the app's
+own in-memory state made on first use (``per_app``)."""
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
 from sqlalchemy import Engine
@@ -28,8 +30,29 @@ __all__ = [
     "get_now",
     "get_session",
     "get_settings",
+    "per_app",
     "require_json",
 ]
+
+T = TypeVar("T")
+_MADE = threading.Lock()
+
+
+def per_app(request: Request, name: str, kind: type[T], make: Callable[[], T]) -> T:
+    """The app's one ``name`` (an attribute of ``app.state``), made by
+    ``make`` the first time a request needs it: state that lives as long as
+    the app, in this worker process's memory (counters by client address,
+    verified keys, fetch slots). Made once, under a lock, however many
+    requests ask at once; a test may put its own there first."""
+    state = request.app.state
+    found = getattr(state, name, None)
+    if not isinstance(found, kind):
+        with _MADE:
+            found = getattr(state, name, None)
+            if not isinstance(found, kind):
+                found = make()
+                setattr(state, name, found)
+    return found
 
 
 async def get_settings(request: Request) -> Settings:

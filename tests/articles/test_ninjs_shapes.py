@@ -19,15 +19,9 @@ from fastapi.testclient import TestClient
 
 from service.models.articles import TITLE_LENGTH
 from service.platform.ninjs import NinjsError, looks_like_ninjs, parse_ninjs
+from tests.articles.newsml_items import PARAGRAPHS, QUOTE, TEXT  # the same invented article
 from tests.problems import ProblemCheck
 
-QUOTE = "\u201cWe will rebuild the bridge by spring,\u201d the mayor said."
-PARAGRAPHS = (
-    "The river bridge closed on Monday after engineers found cracks.",
-    QUOTE,
-    'Residents were sceptical. "We have heard that before," said Ana Ruiz, a baker.',
-)
-TEXT = "\n\n".join(PARAGRAPHS)
 HTML = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
 # An RFC 6901 pointer: "" or a run of /-prefixed tokens with ~0 and ~1 escapes.
 JSON = {"Content-Type": "application/json"}

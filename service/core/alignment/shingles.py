@@ -185,10 +185,14 @@ def search_scores(query: str, candidates: Sequence[str], cutoff: float = 0) -> l
     """``search_score`` of each candidate: the best of rapidfuzz's ``ratio``
     over letters, its ``partial_ratio`` over words (both in its C++ loop,
     ``process.cdist``) and ``carried``. ``carried`` runs in Python, so it is
-    skipped where the words the two have in common in order (Indel's, also
-    in C++) cannot reach the cutoff: fewer than ``MIN_OVERLAP`` (or the
-    shorter's length) and fewer than ``cutoff * s / (200 - cutoff)`` of the
-    shorter's ``s`` words, since each of its words left out costs one."""
+    skipped where the ``c`` words the two have in common in order (Indel's,
+    also in C++) cannot reach the cutoff: fewer than ``MIN_OVERLAP`` (or the
+    shorter's length ``s``), so that the shorter must lie within the longer,
+    and ``200c / (2c + min(s - c, 2))`` below the cutoff. That is the most
+    ``carried`` can give then: the shorter's words left out cost one each
+    inside the span, but at an end only twice the words both sides have
+    there (``_penalty``), so two at least, however many the shorter has
+    (counting each word left out, as this did, skipped pairs that reach it)."""
     if not candidates:
         return []
     cut = max(0.0, cutoff - 0.05)  # what rounds up to the cutoff still counts
@@ -211,9 +215,9 @@ def search_scores(query: str, candidates: Sequence[str], cutoff: float = 0) -> l
     # Indel's similarity is twice the words in common in order.
     common = process.cdist([q], split, scorer=Indel.similarity, dtype=np.int32)[0] // 2
     for i, words in enumerate(split):
-        s = min(len(q), len(words))
+        s, c = min(len(q), len(words)), int(common[i])
         if scores[i] >= 100 or (
-            common[i] < min(MIN_OVERLAP, s) and common[i] < cut * s / (200 - cut)
+            c < min(MIN_OVERLAP, s) and 200 * c < cut * (2 * c + min(s - c, 2))
         ):
             continue
         scores[i] = max(scores[i], carried(q, words))

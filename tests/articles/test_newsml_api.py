@@ -249,11 +249,11 @@ def test_a_fetched_news_item_is_stored_under_its_link(
 
 def test_the_readme_example(api: TestClient) -> None:
     # README's `curl … -H 'Content-Type: application/vnd.iptc.g2.newsitem+xml'
-    # --data-binary @docs/examples/item.xml`, and the answer it shows.
+    # --data-binary @examples/item.xml`, and the answer it shows.
     repository = Path(__file__).resolve().parents[2]
     readme = (repository / "README.md").read_text("utf-8")
-    assert "--data-binary @docs/examples/item.xml" in readme
-    document = (repository / "docs" / "examples" / "item.xml").read_bytes()
+    assert "--data-binary @examples/item.xml" in readme
+    document = (repository / "examples" / "item.xml").read_bytes()
     first = api.post("/v1/articles", content=document, headers=NEWSITEM)
     assert first.status_code in (200, 201), first.text  # 200: the other test module's
     body = first.json()

@@ -13,7 +13,7 @@ import pytest
 
 from service.platform.config import Settings
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "daily.txt"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "daily.txt"
 
 
 def _run(args: list[str], cwd: Path, data: Path) -> subprocess.CompletedProcess[str]:

@@ -39,15 +39,15 @@ def test_a_cms_ninjs_item_is_identified_by_its_guid(runner: CliRunner, tmp_path:
 # NewsML-G2, told apart by its content -------------------------------------
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-EXAMPLE = REPOSITORY / "docs" / "examples" / "item.xml"
+EXAMPLE = REPOSITORY / "examples" / "item.xml"
 GUID = "urn:newsml:wire.example:20261208:libraries-vote"
 
 
 @pytest.mark.usefixtures("database")
 def test_the_readme_example_item_is_ingested(runner: CliRunner) -> None:
-    # README: `sourcediff ingest docs/examples/item.xml`, then `versions` by its guid.
+    # README: `sourcediff ingest examples/item.xml`, then `versions` by its guid.
     readme = (REPOSITORY / "README.md").read_text("utf-8")
-    assert ".venv/bin/sourcediff ingest docs/examples/item.xml" in readme
+    assert ".venv/bin/sourcediff ingest examples/item.xml" in readme
     result = runner.invoke(app, ["ingest", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
     assert CREATED.match(result.stdout.strip())

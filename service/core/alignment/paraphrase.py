@@ -10,11 +10,12 @@ yet carry the same names, figures and content words. So a sentence is also
 read as its *content*: its word keys (``text.keys``) of three letters or
 more that are not function words (``alignment.quotes.content_words``), and
 every word with a digit; a name or a figure counts twice (it is what tells
-two facts apart). Two sentences' content overlap is the weighted Dice
+two facts apart). ``content`` takes the sentence's keys, which
+``passages`` has already. Two sentences' content overlap is the weighted Dice
 coefficient of their bags (``score``, 0–100); ``passages`` aligns a pair
 at ``PARAPHRASE_MIN`` or more when it shares at least ``MIN_SHARED``
 weight, so that two short sentences sharing a name or two do not align, and
-when their other content words (``plain``: not names, not figures) overlap
+when their other content words (not names, not figures: ``weigh``) overlap
 by ``PLAIN_MIN`` or more, so that two different statements by one long-named
 official ("A spokeswoman for the Harbour Bridge and Tunnel Authority,
 Ines Calder, said ...") do not align on the name alone.
@@ -34,10 +35,10 @@ that may reach ``PARAPHRASE_MIN`` without scoring the others.
 >>> found = names([a, b])
 >>> sorted(found)
 ['avenue', 'harbor', 'tuesday']
->>> score(content(a, found), content(b, found)) >= PARAPHRASE_MIN
+>>> score(content(keys(a), found), content(keys(b), found)) >= PARAPHRASE_MIN
 True
 >>> c = "Harbor Avenue was closed on Tuesday for repairs to a water main."
->>> score(content(a, found), content(c, names([a, c]))) >= PARAPHRASE_MIN
+>>> score(content(keys(a), found), content(keys(c), names([a, c]))) >= PARAPHRASE_MIN
 False
 """
 
@@ -46,10 +47,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from service.core.alignment.quotes import content_words
-from service.core.text import word_key, words
+from service.core.alignment.quotes import STOP_WORDS
+from service.core.text import keys, word_key, words
 
-__all__ = ["MIN_SHARED", "PARAPHRASE_MIN", "PLAIN_MIN", "content", "names", "plain", "score"]
+__all__ = [
+    "MIN_SHARED",
+    "PARAPHRASE_MIN",
+    "PLAIN_MIN",
+    "Names",
+    "content",
+    "keys",
+    "names",
+    "score",
+    "weigh",
+]
 
 # The least weighted content overlap (0–100) that aligns two sentences as a
 # paraphrase: the most that keeps bench/passages/measure_newsedits.py where it
@@ -73,33 +84,78 @@ def _capitalised(word: str) -> bool | None:
     return None
 
 
-def names(sentences: Iterable[str]) -> frozenset[str]:
+class Names(frozenset[str]):
+    """The names found in two texts (``names``), and their stems (the first
+    ``_STEM`` letters), which ``weigh`` leaves out of a sentence's other
+    words: made once per alignment, not once per sentence."""
+
+    stems: frozenset[str]
+
+    def __new__(cls, found: Iterable[str] = ()) -> Names:
+        self = super().__new__(cls, found)
+        self.stems = frozenset(k[:_STEM] for k in self)
+        return self
+
+
+def names(sentences: Iterable[str]) -> Names:
     """The word keys written capitalised, other than first in a sentence,
     and never in lower case, in ``sentences`` (both texts' together)."""
+    # Words as written first, keyed once each at the end (most words
+    # recur), and most words start with a letter: they are sorted by their
+    # first character in bulk, the rest walked past any opening marks.
     upper: set[str] = set()
     lower: set[str] = set()
     for sentence in sentences:
-        for k, word in enumerate(words(sentence)):
-            cap = _capitalised(word)
-            if cap is None:
+        found = words(sentence)
+        lower.update([w for w in found if w[0].isalpha() and not w[0].isupper()])
+        upper.update([w for w in found[1:] if w[0].isalpha() and w[0].isupper()])
+        for k, word in enumerate(found):
+            if word[0].isalpha() or (cap := _capitalised(word)) is None:
                 continue
-            key = word_key(word)
             if not cap:
-                lower.add(key)
+                lower.add(word)
             elif k:
-                upper.add(key)
-    return frozenset(upper - lower)
+                upper.add(word)
+    upper_keys = set(map(word_key, upper))
+    upper_keys.difference_update(map(word_key, lower))
+    return Names(upper_keys)
 
 
-def content(sentence: str, found_names: frozenset[str]) -> list[str]:
-    """The weighted content of ``sentence``: its content words' keys, each
-    name (in ``found_names``) and each word with a digit twice, sorted."""
-    keys = [k for k in map(word_key, words(sentence)) if k]
-    figures = [k for k in keys if _DIGIT.search(k)]
-    kept = [k for k in content_words(keys) if not _DIGIT.search(k)]
-    weighted = [k[:_STEM] for k in kept]
-    weighted += [k[:_STEM] for k in kept if k in found_names] + figures + figures
-    return sorted(weighted)
+def content(sentence_keys: Sequence[str], found_names: frozenset[str]) -> list[str]:
+    """The weighted content of a sentence given as its word keys
+    (``text.keys``): its content words' keys, each name (in
+    ``found_names``) and each word with a digit twice, sorted."""
+    return weigh(sentence_keys, Names(found_names))[0]
+
+
+def weigh(sentence_keys: Sequence[str], found_names: Names) -> tuple[list[str], list[str]]:
+    """A sentence's ``content`` (from its word keys) and its other content
+    words, those that are neither a name (nor share a name's stem) nor a
+    figure, each sorted, in one pass over the keys.
+
+    >>> found = names(["He met Ines Calder in Harbour on Monday."])
+    >>> content, others = weigh(keys("Calder said Harbour needs 12 buses."), found)
+    >>> content
+    ['12', '12', 'buses', 'calder', 'calder', 'harbor', 'harbor', 'needs', 'said']
+    >>> others
+    ['buses', 'needs', 'said']
+    """
+    weighted: list[str] = []
+    others: list[str] = []
+    stems = found_names.stems
+    for k in sentence_keys:
+        if not k.isalpha() and _DIGIT.search(k):
+            weighted += (k, k)
+        elif len(k) >= 3 and k not in STOP_WORDS:
+            stem = k[:_STEM]
+            weighted.append(stem)
+            if k in found_names:
+                weighted.append(stem)
+            elif stem not in stems:
+                others.append(stem)
+    weighted.sort()
+    others.sort()
+    return weighted, others
 
 
 # A key with a digit in it is a figure (a regular expression: a generator
@@ -112,16 +168,10 @@ _DIGIT = re.compile(r"\d")
 _STEM = 6
 
 
-def plain(weighted: Sequence[str], found_names: frozenset[str]) -> list[str]:
-    """The content of ``weighted`` (a ``content`` list) that is neither a
-    name nor a figure, sorted."""
-    stems = {k[:_STEM] for k in found_names}
-    return [k for k in weighted if k not in stems and not _DIGIT.search(k)]
-
-
 def score(a: Sequence[str], b: Sequence[str]) -> float:
     """The weighted Dice overlap (0–100) of two ``content`` lists; 0 when
-    they share less than ``MIN_SHARED`` (``plain`` is not looked at)."""
+    they share less than ``MIN_SHARED`` (the other words, ``weigh``'s
+    second list, are not looked at)."""
     if not a or not b:
         return 0.0
     shared = _shared(a, b)

@@ -349,15 +349,15 @@ class _Aligner:
             {j: words.encode(rs[j].key.split()) for j in self.ri},
         )
         names = paraphrase.names([*(ls[i].text for i in self.li), *(rs[j].text for j in self.ri)])
-        lcontent = [paraphrase.content(ls[i].text, names) for i in self.li]
-        rcontent = [paraphrase.content(rs[j].text, names) for j in self.ri]
+        lweighed = [paraphrase.weigh(ls[i].key.split(), names) for i in self.li]
+        rweighed = [paraphrase.weigh(rs[j].key.split(), names) for j in self.ri]
         self.content = (
-            ["".join(sorted(words.encode(c))) for c in lcontent],
-            ["".join(sorted(words.encode(c))) for c in rcontent],
+            ["".join(sorted(words.encode(c))) for c, _ in lweighed],
+            ["".join(sorted(words.encode(c))) for c, _ in rweighed],
         )
         self.plain = (
-            ["".join(sorted(words.encode(paraphrase.plain(c, names)))) for c in lcontent],
-            ["".join(sorted(words.encode(paraphrase.plain(c, names)))) for c in rcontent],
+            ["".join(sorted(words.encode(p))) for _, p in lweighed],
+            ["".join(sorted(words.encode(p))) for _, p in rweighed],
         )
         self.lpos = {i: r for r, i in enumerate(self.li)}
         self.rpos = {j: c for c, j in enumerate(self.ri)}

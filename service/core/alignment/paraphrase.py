@@ -100,22 +100,22 @@ class Names(frozenset[str]):
 def names(sentences: Iterable[str]) -> Names:
     """The word keys written capitalised, other than first in a sentence,
     and never in lower case, in ``sentences`` (both texts' together)."""
-    # Words as written first, keyed once each at the end (most words
-    # recur), and most words start with a letter: they are sorted by their
-    # first character in bulk, the rest walked past any opening marks.
-    upper: set[str] = set()
-    lower: set[str] = set()
+    # Each distinct word is looked at once (most recur): those first in a
+    # sentence apart, since they count only when written in lower case.
+    firsts: set[str] = set()
+    rest: set[str] = set()
     for sentence in sentences:
         found = words(sentence)
-        lower.update([w for w in found if w[0].isalpha() and not w[0].isupper()])
-        upper.update([w for w in found[1:] if w[0].isalpha() and w[0].isupper()])
-        for k, word in enumerate(found):
-            if word[0].isalpha() or (cap := _capitalised(word)) is None:
-                continue
-            if not cap:
-                lower.add(word)
-            elif k:
-                upper.add(word)
+        if found:
+            firsts.add(found[0])
+            rest.update(found[1:])
+    upper: set[str] = set()
+    lower: set[str] = set()
+    for word in rest:
+        cap = _capitalised(word)
+        if cap is not None:
+            (upper if cap else lower).add(word)
+    lower.update(word for word in firsts - rest if _capitalised(word) is False)
     upper_keys = set(map(word_key, upper))
     upper_keys.difference_update(map(word_key, lower))
     return Names(upper_keys)

@@ -4,7 +4,7 @@ service's rows and dataclasses by each model's ``of``."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
@@ -23,8 +23,15 @@ from service.articles.service import (
     VersionChanges,
     VersionsDiffed,
 )
-from service.compare.schemas import DiffOpOut, QuoteOut, SentenceOut
-from service.core import Match, Relation
+from service.compare.schemas import (
+    DiffOpOut,
+    QuoteOut,
+    Relation,
+    SentenceOut,
+    SentenceRelation,
+    exactly_one_of,
+)
+from service.core import Match
 from service.core.alignment.passages import AlignedSentences, PassageAlignment
 from service.models.articles import (
     BYLINE_LENGTH,
@@ -53,7 +60,6 @@ from service.platform.wire import (
     StoryKey,
     Timestamp,
     Unicode,
-    exactly_one,
 )
 
 __all__ = [
@@ -103,15 +109,7 @@ class ArticleRequest(BaseModel):
         extra="forbid",
         strict=True,
         json_schema_extra={
-            "allOf": [
-                {
-                    "oneOf": [
-                        exactly_one("url", ("external_id",)),
-                        exactly_one("external_id", ("url",)),
-                    ]
-                },
-                {"oneOf": [exactly_one("text", ("html",)), exactly_one("html", ("text",))]},
-            ],
+            **exactly_one_of(("url", "external_id"), ("text", "html")),
             "examples": [
                 {
                     "outlet": "The National",
@@ -164,7 +162,8 @@ class NinjsRequest(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        json_schema_extra={"anyOf": [{"required": [name]} for name in IDENTITIES]},
+        # Some member of IDENTITIES: not every member's name outside them.
+        json_schema_extra={"not": {"propertyNames": {"not": {"enum": list(IDENTITIES)}}}},
     )
 
     uri: _Url | None = None
@@ -470,7 +469,7 @@ class QuoteChanges(BaseModel):
 class SentenceChange(BaseModel):
     old: list[SentenceOut]
     new: list[SentenceOut]
-    relation: Literal["same", "reworded", "split", "merged"]
+    relation: SentenceRelation
     score: float
     diff: list[DiffOpOut]
 

@@ -9,13 +9,20 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypeAliasType
 
-from service.compare.schemas import DiffOpOut, EchoOut, EditOut, SideRequest
+from service.compare.schemas import (
+    DiffOpOut,
+    DriftKind,
+    EchoOut,
+    EditOut,
+    EditType,
+    SideRequest,
+)
 from service.compare.service import Source, StoredSource
 from service.core import checks as core
-from service.core.checks import DEFAULT_PASSAGE_WORDS, FAIL_ON, KINDS, FindingKind
-from service.core.insight.attribution import DriftKind
-from service.core.insight.edits import EditType
+from service.core.checks import DEFAULT_PASSAGE_WORDS, FAIL_ON, KINDS
+from service.core.checks import FindingKind as _FindingKind
 from service.platform.wire import STRICT, StoryKey, Unicode, Whole
 
 if TYPE_CHECKING:
@@ -27,6 +34,7 @@ __all__ = [
     "CheckRequest",
     "CheckResponse",
     "Finding",
+    "FindingKind",
     "InlineSide",
     "PolicyIn",
     "PolicyName",
@@ -37,6 +45,10 @@ __all__ = [
     "StoredSide",
     "Summary",
 ]
+
+
+# A named schema (see service.compare.schemas).
+FindingKind = TypeAliasType("FindingKind", _FindingKind)
 
 
 PolicyName = Annotated[

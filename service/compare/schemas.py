@@ -49,9 +49,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
+from pydantic_core import core_schema as cs
+from typing_extensions import TypeAliasType
 
 from service.compare.service import (
     HtmlSource,
@@ -60,7 +64,8 @@ from service.compare.service import (
     StoredSource,
     TextSource,
 )
-from service.core import Comparison, Match, Relation, Side
+from service.core import Comparison, Match, Side
+from service.core import Relation as _Relation
 from service.core.alignment.passages import (
     AlignedSentences,
     HeadingPart,
@@ -71,9 +76,11 @@ from service.core.alignment.passages import (
 from service.core.compare import quote_ids
 from service.core.diff import DiffOp, OpName
 from service.core.insight.analysis import PairInsight, SideEcho
-from service.core.insight.attribution import DriftKind
-from service.core.insight.edits import Edit, EditType
-from service.core.insight.primary import Sourced, SourceSpan, Verdict, verdict_counts
+from service.core.insight.attribution import DriftKind as _DriftKind
+from service.core.insight.edits import Edit
+from service.core.insight.edits import EditType as _EditType
+from service.core.insight.primary import Sourced, SourceSpan, verdict_counts
+from service.core.insight.primary import Verdict as _Verdict
 from service.core.quotes import Quote
 from service.platform.wire import (
     STRICT,
@@ -82,62 +89,178 @@ from service.platform.wire import (
     Unicode,
     VersionNumber,
     encodable,
-    exactly_one,
 )
 
 __all__ = [
     "AlignedSentencesOut",
     "CompareRequest",
     "CompareResponse",
+    "DiffOpName",
     "DiffOpOut",
+    "DriftKind",
     "DriftOut",
+    "EchoKind",
     "EchoOut",
     "EditOut",
+    "EditPlace",
+    "EditType",
+    "Heading",
     "HeadingPartOut",
+    "HeadingRelation",
+    "HtmlSide",
     "MatchOut",
     "MentionOut",
     "PassageOut",
     "PassagesOut",
     "PrimaryOut",
     "QuoteOut",
+    "Relation",
     "SentenceOut",
+    "SentenceRelation",
+    "SideName",
     "SideOut",
     "SideRequest",
     "SourceSpanOut",
     "SourcedOut",
+    "StoredSide",
+    "TextSide",
+    "Verdict",
+    "exactly_one_of",
     "response_json",
 ]
 
 
+# Each enumeration of the JSON is a named schema (a component of the OpenAPI
+# document): client generators then make one type of each, named for what
+# it is, instead of one per field named for the field (`Relation1`,
+# `Kind2` …). Other features' schemas use these too.
+Relation = TypeAliasType("Relation", _Relation)
+SentenceRelation = TypeAliasType("SentenceRelation", Literal["same", "reworded", "split", "merged"])
+HeadingRelation = TypeAliasType(
+    "HeadingRelation", Literal["same", "changed", "left_only", "right_only"]
+)
+Heading = TypeAliasType("Heading", Literal["headline", "byline"])
+DiffOpName = TypeAliasType("DiffOpName", OpName)
+EditType = TypeAliasType("EditType", _EditType)
+EditPlace = TypeAliasType("EditPlace", Literal["start", "end", "inside"])
+SideName = TypeAliasType("SideName", Literal["left", "right"])
+EchoKind = TypeAliasType("EchoKind", Literal["indirect", "narration"])
+DriftKind = TypeAliasType("DriftKind", _DriftKind)
+Verdict = TypeAliasType("Verdict", _Verdict)
+
+
+def _present(name: str) -> dict[str, Any]:
+    return {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+
+
+def exactly_one_of(*groups: tuple[str, ...]) -> dict[str, Any]:
+    """A JSON Schema that an object meets when it has exactly one member of
+    each of ``groups`` that is not null (the others missing or null), as a
+    model's validator requires: a ``not`` of the ways to miss, which client
+    generators leave alone (a ``oneOf`` of branches beside ``properties``
+    made them write a class of each branch, its fields typed ``Any``)."""
+    misses: list[dict[str, Any]] = []
+    for group in groups:
+        misses.append({"properties": {name: {"type": "null"} for name in group}})
+        misses += [
+            {
+                "required": [a, b],
+                "properties": {a: {"not": {"type": "null"}}, b: {"not": {"type": "null"}}},
+            }
+            for i, a in enumerate(group)
+            for b in group[i + 1 :]
+        ]
+    return {"not": {"anyOf": misses}}
+
+
 _SHAPES = ("text", "html", "article_id")
+_SIDE_MEMBERS = ("text", "html", "outlet", "article_id", "version")
+
+_Outlet = Annotated[Unicode | None, Field(default=None, description="Who published it.")]
+_ArticleId = Annotated[str, Field(min_length=1), AfterValidator(encodable)]
+_Version = Annotated[
+    VersionNumber | None,
+    Field(default=None, description="Version of the stored article; the latest by default."),
+]
+
+
+def _shape(*others: str) -> dict[str, Any]:
+    # The members of another shape may be there, as null: ``SideRequest`` takes them so.
+    return {
+        "propertyNames": {"enum": list(_SIDE_MEMBERS)},
+        "not": {"anyOf": [_present(name) for name in others]},
+    }
+
+
+class TextSide(BaseModel):
+    """A side given as plain text."""
+
+    model_config = ConfigDict(json_schema_extra=_shape("html", "article_id", "version"))
+
+    text: ArticleText = Field(description="Plain article text.")
+    outlet: _Outlet
+
+
+class HtmlSide(BaseModel):
+    """A side given as an article page."""
+
+    model_config = ConfigDict(json_schema_extra=_shape("text", "article_id", "version"))
+
+    html: ArticleText = Field(
+        description="An article page; its main text is extracted and compared."
+    )
+    outlet: _Outlet
+
+
+class StoredSide(BaseModel):
+    """A side that is a stored article's version (its outlet is the article's)."""
+
+    model_config = ConfigDict(json_schema_extra=_shape("text", "html", "outlet"))
+
+    article_id: _ArticleId = Field(description="A stored article.")
+    version: _Version
+
+
+_SIDE_SHAPES = (TextSide, HtmlSide, StoredSide)
 
 
 class SideRequest(BaseModel):
     """One side: ``text`` or ``html`` (each with an optional ``outlet``), or a
-    stored ``article_id`` (with an optional ``version``, latest by default)."""
+    stored ``article_id`` (with an optional ``version``, latest by default).
 
-    model_config = ConfigDict(
-        **STRICT,
-        json_schema_extra={
-            "oneOf": [
-                exactly_one("text", ("html", "article_id", "version")),
-                exactly_one("html", ("text", "article_id", "version")),
-                exactly_one("article_id", ("text", "html", "outlet")),
-            ]
-        },
-    )
+    Its JSON Schema is the ``oneOf`` of the three shapes, each a schema of
+    its own (``TextSide``, ``HtmlSide``, ``StoredSide``), so that generated
+    clients have a typed class of each; one model validates them all, so
+    that a side with no shape or two is refused with one error that says so
+    (``side_shape``)."""
+
+    model_config = STRICT
 
     text: ArticleText | None = Field(default=None, description="Plain article text.")
     html: ArticleText | None = Field(
         default=None, description="An article page; its main text is extracted and compared."
     )
-    outlet: Unicode | None = Field(default=None, description="Who published it.")
-    article_id: Annotated[str, Field(min_length=1), AfterValidator(encodable)] | None = Field(
-        default=None, description="A stored article."
-    )
-    version: VersionNumber | None = Field(
-        default=None, description="Version of the stored article; the latest by default."
-    )
+    outlet: _Outlet
+    article_id: _ArticleId | None = Field(default=None, description="A stored article.")
+    version: _Version
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # The shapes as definitions, so that each becomes a named schema.
+        shapes = cs.definitions_schema(
+            cs.union_schema(
+                [cs.definition_reference_schema(_ref(shape)) for shape in _SIDE_SHAPES]
+            ),
+            [shape.__pydantic_core_schema__ for shape in _SIDE_SHAPES],
+        )
+        return {
+            "oneOf": handler(shapes)["anyOf"],
+            "title": cls.__name__,
+            "description": "One side: a text or an HTML page, each with an optional outlet, or "
+            "a stored article's version (the latest by default).",
+        }
 
     @model_validator(mode="after")
     def _one_shape(self) -> Self:
@@ -163,6 +286,12 @@ class SideRequest(BaseModel):
             return HtmlSource(self.html, self.outlet)
         assert self.article_id is not None  # _one_shape
         return StoredSource(self.article_id, self.version)
+
+
+def _ref(model: type[BaseModel]) -> str:
+    ref = model.__pydantic_core_schema__.get("ref")
+    assert isinstance(ref, str)
+    return ref
 
 
 class CompareRequest(BaseModel):
@@ -272,7 +401,7 @@ def _side(side: Side, ids: Sequence[str], *, with_text: bool) -> dict[str, Any]:
 
 
 class DiffOpOut(FromAttributes[DiffOp]):
-    op: OpName = Field(
+    op: DiffOpName = Field(
         description="`equal`; `delete`: words only the left side has; `insert`: words only "
         "the right side has; `replace`: each side has its own words here. Between two "
         "outlets neither side is first: the names say which side has the words, not that "
@@ -288,13 +417,13 @@ class DiffOpOut(FromAttributes[DiffOp]):
 
 class EditOut(FromAttributes[Edit]):
     type: EditType = Field(description="What was done to the quotation (see the README).")
-    side: Literal["left", "right"] | None = Field(
+    side: SideName | None = Field(
         description="The side it concerns: the cut side of `trimmed` (the other side alone "
         "has the words), the side that alone has the words of `inserted` (nobody is said to "
         "have inserted them: 'only <outlet> has'), the side with the mark of `ellipsis`, the "
         "long one of `spliced`."
     )
-    where: Literal["start", "end", "inside"] | None
+    where: EditPlace | None
     left: str = Field(description="The words on the left (or the whole quotation).")
     right: str = Field(description="The words on the right (or the whole quotation).")
 
@@ -331,13 +460,13 @@ def _match(match: Match, left: str, right: str, pair: PairInsight | None) -> dic
 
 class EchoOut(BaseModel):
     quote: str = Field(description="The omitted quotation (`L…` or `R…`).")
-    echoed_in: Literal["left", "right"] = Field(description="The side that echoes it.")
+    echoed_in: SideName = Field(description="The side that echoes it.")
     start: int
     end: int
     text: str = Field(description="The echoing words: that side's text[start:end].")
     sentence: str = Field(description="The sentence they stand in.")
     score: float = Field(ge=0, le=100)
-    kind: Literal["indirect", "narration"] = Field(
+    kind: EchoKind = Field(
         description="`indirect`: reported speech; `narration`: the words as the outlet's own."
     )
 
@@ -370,7 +499,7 @@ class DriftOut(BaseModel):
 
 
 def _drift(
-    comparison: Comparison, match: Match, kind: DriftKind, left: str, right: str
+    comparison: Comparison, match: Match, kind: _DriftKind, left: str, right: str
 ) -> dict[str, Any]:
     return {
         "left": left,
@@ -436,7 +565,7 @@ def _sourced(qid: str, primary: int | None, sourced: Sourced) -> dict[str, Any]:
 class PrimaryOut(BaseModel):
     left: list[SourcedOut]
     right: list[SourcedOut]
-    summary: dict[Literal["left", "right"], dict[Verdict, int]]
+    summary: dict[SideName, dict[Verdict, int]]
 
     @classmethod
     def of(cls, checked: PrimaryCheck, lids: Sequence[str], rids: Sequence[str]) -> Self:
@@ -480,17 +609,17 @@ class PassageOut(FromAttributes[Passage]):
 
 
 class HeadingPartOut(FromAttributes[HeadingPart]):
-    part: Literal["headline", "byline"]
+    part: Heading
     left: PassageOut | None = Field(description="The left's, if it has one (a sentence).")
     right: PassageOut | None
-    relation: Literal["same", "changed", "left_only", "right_only"]
+    relation: HeadingRelation
     score: float = Field(ge=0, le=100, description="By wording; 0 when one side has none.")
 
 
 class AlignedSentencesOut(BaseModel):
     left: list[SentenceOut]
     right: list[SentenceOut]
-    relation: Literal["same", "reworded", "split", "merged"] = Field(
+    relation: SentenceRelation = Field(
         description="`split`: one left sentence is several right ones; `merged`: the reverse."
     )
     score: float = Field(ge=0, le=100)

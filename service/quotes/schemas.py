@@ -10,7 +10,7 @@ from typing import Self
 
 from pydantic import BaseModel, Field
 
-from service.core import Relation
+from service.compare.schemas import Relation
 from service.platform.wire import FromAttributes, NextCursor
 from service.quotes import service as quotes
 from service.stories.schemas import StoredQuote

@@ -8,17 +8,24 @@ from datetime import datetime
 from typing import Any, Literal, Protocol, Self
 
 from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypeAliasType
 
-from service.compare.schemas import DiffOpOut, EditOut, SourceSpanOut
-from service.core.insight.attribution import DriftKind
+from service.compare.schemas import (
+    DiffOpOut,
+    DriftKind,
+    EchoKind,
+    EditOut,
+    SourceSpanOut,
+    Verdict,
+)
 from service.core.insight.echoes import Echo
-from service.core.insight.primary import Verdict
 from service.models.base import utc
 from service.models.stories import Story
 from service.platform.wire import FromAttributes, NextCursor
 from service.stories import service as stories
 
 __all__ = [
+    "DatedBy",
     "FirstAppearance",
     "JoinRequest",
     "Joined",
@@ -36,7 +43,15 @@ __all__ = [
     "StoryQuotes",
     "StorySummary",
     "VariantOut",
+    "VariantRelation",
 ]
+
+
+# Named schemas (see service.compare.schemas).
+VariantRelation = TypeAliasType(
+    "VariantRelation", Literal["canonical", "identical", "reworded", "partial"]
+)
+DatedBy = TypeAliasType("DatedBy", Literal["published", "stored"])
 
 
 class JoinRequest(BaseModel):
@@ -155,9 +170,7 @@ class VariantOut(BaseModel):
         description="The article's publication time as its source gave it; null when none."
     )
     quote: StoredQuote
-    relation: Literal["canonical", "identical", "reworded", "partial"] = Field(
-        description="Against the statement's canonical wording."
-    )
+    relation: VariantRelation = Field(description="Against the statement's canonical wording.")
     score: float = Field(ge=0, le=100)
     diff: list[DiffOpOut] = Field(description="From the canonical wording to this one.")
     edits: list[EditOut] = Field(description="Typed edits from the canonical wording.")
@@ -190,7 +203,7 @@ class FirstAppearance(BaseModel):
         description="Its publication time as its source gave it; null when none."
     )
     stored_at: datetime = Field(description="When Sourcediff first stored the article.")
-    dated_by: Literal["published", "stored"] = Field(
+    dated_by: DatedBy = Field(
         description="Which of the two times ranked it first: its publication time, or, "
         "when its source gave none, when it was stored."
     )
@@ -252,7 +265,7 @@ class StoryEcho(FromAttributes[Echo]):
     text: str
     sentence: str
     score: float = Field(ge=0, le=100)
-    kind: Literal["indirect", "narration"]
+    kind: EchoKind
 
 
 class Omissions(BaseModel):

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, Self, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from typing_extensions import TypeAliasType
 
 from service.compare.schemas import DiffOpOut
 from service.core import Match, Quote, Relation
@@ -34,6 +35,7 @@ __all__ = [
     "VersionCreated",
     "VersionStep",
     "WebhookCreated",
+    "WebhookEventType",
     "WebhookIn",
     "WebhookOut",
     "WebhookPage",
@@ -41,7 +43,9 @@ __all__ = [
 
 
 EventType = Literal["version.created", "quote.changed", "quote.dropped", "check.failed"]
-DeliveryState = Literal["pending", "delivered", "failed"]
+# Named schemas (see service.compare.schemas).
+WebhookEventType = TypeAliasType("WebhookEventType", EventType)
+DeliveryState = TypeAliasType("DeliveryState", Literal["pending", "delivered", "failed"])
 
 
 # Requests and responses of /v1/webhooks ------------------------------------
@@ -56,7 +60,7 @@ class WebhookIn(BaseModel):
     )
 
     url: Annotated[Unicode, Field(min_length=1, max_length=2048)]
-    events: list[EventType] = Field(min_length=1, max_length=4)
+    events: list[WebhookEventType] = Field(min_length=1, max_length=4)
     secret: Annotated[str, Field(pattern=r"^whsec_[A-Za-z0-9+/]{32,}={0,2}$")] | None = Field(
         default=None,
         description="A Standard Webhooks secret (`whsec_` + base64 of 24–64 bytes); "
@@ -141,7 +145,7 @@ class EventBody(BaseModel, Generic[Data]):
     """What a subscriber receives; written once to the outbox and sent byte
     for byte on every attempt, so a signature can always be checked."""
 
-    type: EventType
+    type: WebhookEventType
     timestamp: Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str)]
     data: Data
 

@@ -141,6 +141,7 @@ def test_normal_articles_are_scored_without_a_cap(
     found by their rarer words first."""
     left, right = pair_texts
     whole = align_passages(left, right)
+    monkeypatch.setattr(passages_module, "_ALL_PAIRS", 0)  # the index, not every pair
     monkeypatch.setattr(passages_module, "_PAIR_BUDGET", 1)
     monkeypatch.setattr(passages_module, "_MIN_CANDIDATES", 2)
     assert align_passages(left, right) == whole
@@ -150,3 +151,28 @@ def test_normal_articles_are_scored_without_a_cap(
 def test_min_score_must_be_above_zero() -> None:
     with pytest.raises(ValueError, match="min_score"):
         align_passages("A b c.", "A b c.", min_score=0)
+
+
+def test_every_pair_scored_at_once_aligns_as_the_index_does(
+    pair_texts: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Short texts have every sentence pair scored at once; the index finds
+    every pair that can align, so both ways give one alignment, paraphrases,
+    splits and merges included, whichever side is longer."""
+    left, right = pair_texts
+    texts = [
+        (left, right),
+        (right, left),
+        (
+            "The council voted 7-2 on Tuesday to add bus lanes on Harbor Avenue. "
+            "Residents objected. The mayor said the plan would cost $4 million.",
+            "Harbor Avenue will get bus lanes after the city council backed the plan "
+            "7-2 on Tuesday. The mayor put the cost at $4 million. Residents objected, "
+            "and a petition followed.",
+        ),
+    ]
+    grid = [align_passages(a, b) for a, b in texts]
+    assert passages_module._ALL_PAIRS >= 20 * 20
+    monkeypatch.setattr(passages_module, "_ALL_PAIRS", 0)
+    assert [align_passages(a, b) for a, b in texts] == grid
+    assert all(found.aligned for found in grid)

@@ -17,8 +17,11 @@ over next to an aligned one joins it when the two together read closer to
 their counterpart than the aligned one alone (a split or a merge). Sentences
 with no words (a lone ``''``) take no part.
 
-Candidates, not all pairs: a pair's score is at most the overlap of its
-two bags of words (see ``_Aligner.candidates``), so an index of the right
+Two short texts (at most ``_ALL_PAIRS``, 20,000 sentence pairs) have every
+pair scored at once (rapidfuzz's ``cdist``: faster than finding the few
+that may align). Longer ones have candidates, not all pairs: a pair's
+score is at most the overlap of its two bags of words (see
+``_Aligner.candidates``), so an index of the right
 text's words (``blocker.OverlapIndex``) finds every pair that can reach
 ``min_score`` without scoring the others. Each left sentence gets at most
 ``max(_MIN_CANDIDATES, _PAIR_BUDGET // left sentences)`` candidates (16 and
@@ -111,6 +114,9 @@ _BLOCK_CELLS = 250_000
 # docstring). The budget exceeds the all-pairs count of any real article.
 _PAIR_BUDGET = 500_000
 _MIN_CANDIDATES = 16
+# Up to this many pairs, every pair is scored: rapidfuzz scores them faster
+# than the index finds the few that may align, and the cap cannot bind.
+_ALL_PAIRS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,6 +386,12 @@ class _Aligner:
         lcodes = [self.codes[0][i] for i in self.li]
         rcodes = [self.codes[1][j] for j in self.ri]
         lbags, rbags = _sorted(lcodes), _sorted(rcodes)
+        if len(lcodes) * len(rcodes) <= _ALL_PAIRS:
+            grid = process.cdist(lcodes, rcodes, scorer=fuzz.ratio)
+            grid = (grid + process.cdist(lbags, rbags, scorer=fuzz.ratio)) / 2
+            if self.meaning is not None:
+                grid = np.maximum(grid, np.where(self.meaning >= SEMANTIC_MIN, self.meaning, 0))
+            return self._grid_pairs(grid, grid >= min_score)
         rows, cols = self.candidates(lcodes, rcodes, min_score)
         # Two native scores averaged (a Python scorer would be called back
         # for every pair), over words rather than letters: in order, and as
@@ -436,26 +448,21 @@ class _Aligner:
 
     def paraphrase_pairs(self) -> list[tuple[float, int, int]]:
         """``(score, i, j)`` for every candidate pair whose weighted content
-            overlap reaches ``paraphrase.PARAPHRASE_MIN`` with at least
-            ``paraphrase.MIN_SHARED`` of it shared and ``paraphrase.PLAIN_MIN`` of
-        the other content words, in text order; candidates from
-            an index of the right side's content, under the same cap."""
+        overlap reaches ``paraphrase.PARAPHRASE_MIN`` with at least
+        ``paraphrase.MIN_SHARED`` of it shared and ``paraphrase.PLAIN_MIN`` of
+        the other content words, in text order (``paraphrase_candidates``)."""
         lcontent, rcontent = self.content
         if not self.li or not self.ri:
             return []
-        threshold = paraphrase.PARAPHRASE_MIN / 100 - 1e-4
-        index = OverlapIndex(rcontent)
-        cap = max(_MIN_CANDIDATES, _PAIR_BUDGET // len(lcontent))
-        rows: list[int] = []
-        cols: list[int] = []
-        for row, code in enumerate(lcontent):
-            if len(code) < paraphrase.MIN_SHARED:
-                continue
-            found = index.candidates(
-                code, threshold, cap=cap, near=row * len(rcontent) // len(lcontent)
+        if len(lcontent) * len(rcontent) <= _ALL_PAIRS:
+            grid = process.cdist(lcontent, rcontent, scorer=fuzz.ratio)
+            sizes = np.add.outer([len(x) for x in lcontent], [len(y) for y in rcontent])
+            keep = (grid >= paraphrase.PARAPHRASE_MIN) & (
+                grid * sizes / 200 + 1e-3 >= paraphrase.MIN_SHARED
             )
-            rows += [row] * len(found)
-            cols += found
+            plain = process.cdist(self.plain[0], self.plain[1], scorer=fuzz.ratio)
+            return self._grid_pairs(grid, keep & (plain >= paraphrase.PLAIN_MIN))
+        rows, cols = self.paraphrase_candidates()
         pairs: list[tuple[float, int, int]] = []
         for top in range(0, len(rows), _BLOCK_CELLS):
             r = rows[top : top + _BLOCK_CELLS]
@@ -473,6 +480,37 @@ class _Aligner:
                 (float(block[k]), self.li[r[k]], self.ri[c[k]]) for k in keep.nonzero()[0].tolist()
             ]
         return pairs
+
+    def paraphrase_candidates(self) -> tuple[list[int], list[int]]:
+        """Rows and columns of the pairs ``paraphrase_pairs`` scores: those
+        whose content may overlap enough, from an index of the right side's
+        content under the same cap as ``candidates``."""
+        lcontent, rcontent = self.content
+        threshold = paraphrase.PARAPHRASE_MIN / 100 - 1e-4
+        index = OverlapIndex(rcontent)
+        cap = max(_MIN_CANDIDATES, _PAIR_BUDGET // len(lcontent))
+        rows: list[int] = []
+        cols: list[int] = []
+        for row, code in enumerate(lcontent):
+            if len(code) < paraphrase.MIN_SHARED:
+                continue
+            found = index.candidates(
+                code, threshold, cap=cap, near=row * len(rcontent) // len(lcontent)
+            )
+            rows += [row] * len(found)
+            cols += found
+        return rows, cols
+
+    def _grid_pairs(
+        self, scores: np.ndarray[Any, Any], keep: np.ndarray[Any, Any]
+    ) -> list[tuple[float, int, int]]:
+        """``(score, i, j)`` for each pair of a grid of every pair's
+        ``scores`` that ``keep`` marks, in text order."""
+        rows, cols = keep.nonzero()
+        return [
+            (float(scores[r, c]), self.li[r], self.ri[c])
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+        ]
 
     def pair_up(
         self,

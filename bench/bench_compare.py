@@ -135,7 +135,12 @@ def _extend(
 
 
 def build_articles(shared: Path, *, words: int = 800, quotes: int = 15) -> tuple[str, str]:
-    """The benchmark's left and right articles (deterministic)."""
+    """The benchmark's left and right articles (deterministic). Without the
+    corpus it says which files are missing and exits 2."""
+    files = (shared / "corpus/seeds.json", shared / "corpus" / DEV_CLUSTER)
+    if missing := [str(p) for p in files if not p.is_file()]:
+        print(f"corpus missing: {', '.join(missing)} (pass --shared DIR)", file=sys.stderr)
+        raise SystemExit(2)
     seeds = json.loads((shared / "corpus/seeds.json").read_text(encoding="utf-8"))
     dev = json.loads((shared / "corpus" / DEV_CLUSTER).read_text(encoding="utf-8"))
     sides = []

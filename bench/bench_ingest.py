@@ -73,7 +73,12 @@ def _sentences(paragraph: str) -> list[str]:
 
 
 def source_articles(shared: Path) -> list[list[str]]:
-    """The paragraphs of every seed and dev article."""
+    """The paragraphs of every seed and dev article; without them it says
+    which directories are missing and exits 2."""
+    folders = [shared / "corpus" / "seeds", shared / "corpus" / "dev"]
+    if missing := [str(p) for p in folders if not p.is_dir()]:
+        print(f"corpus missing: {', '.join(missing)} (pass --shared DIR)", file=sys.stderr)
+        raise SystemExit(2)
     sources = [
         _paragraphs(path.read_text("utf-8"))
         for path in sorted((shared / "corpus" / "seeds").glob("*.txt"))

@@ -167,8 +167,13 @@ def _strings(node: Any, keep: bool = False) -> Iterator[str]:
 
 def corpus_texts(shared: Path) -> list[str]:
     """Every news text of ``shared/corpus`` (articles, quotations, client
-    items, feed entries, versions' sentences), once each."""
+    items, feed entries, versions' sentences), once each. Without them it
+    says which directories are missing and exits 2."""
     corpus = shared / "corpus"
+    folders = [corpus / "seeds", corpus / "clients" / "feeds"]
+    if missing := [str(p) for p in folders if not p.is_dir()]:
+        print(f"corpus missing: {', '.join(missing)} (pass --shared DIR)", file=sys.stderr)
+        raise SystemExit(2)
     texts = [p.read_text("utf-8") for p in sorted((corpus / "seeds").glob("*.txt"))]
     for path in sorted(corpus.rglob("*.json")):
         texts += [_plain(s) for s in _strings(json.loads(path.read_text("utf-8")), True)]

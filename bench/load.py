@@ -102,7 +102,11 @@ def source_articles(shared: Path) -> list[list[str]]:
         cluster = json.loads(path.read_text("utf-8"))
         sources += [_paragraphs(article["text"]) for article in cluster["articles"]]
     if not sources:
-        raise SystemExit(f"no articles under {shared / 'corpus'}")
+        print(
+            f"corpus missing: no articles under {shared / 'corpus'} (pass --shared DIR)",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
     return sources
 
 

@@ -1,13 +1,19 @@
 """Run shared/eval/score.py against the core in-process (no server).
 
-    python bench/score_inprocess.py ../shared/corpus/seeds.json ../shared/corpus/dev/*.json
+    .venv/bin/python bench/score_inprocess.py ../shared/corpus/seeds.json \
+        ../shared/corpus/dev/*.json
+    .venv/bin/python bench/score_inprocess.py --shared DIR DIR/corpus/seeds.json
 
 Same figures as the HTTP harness, in a fraction of the time; handy while
-tuning extraction and alignment. The harness itself is loaded unchanged.
+tuning extraction and alignment. The harness itself is loaded unchanged,
+from ``--shared`` (the data directory holding ``eval/score.py``; by default
+the ``shared`` directory beside the clone), and reads the other arguments.
+Without the harness or a label file it says which is missing and exits 2.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import sys
 from pathlib import Path
@@ -17,11 +23,23 @@ from service.compare.schemas import CompareResponse
 from service.compare.service import TextSource
 from service.core import compare_texts
 
-HARNESS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def main() -> int:
-    spec = importlib.util.spec_from_file_location("score", HARNESS)
+    ap = argparse.ArgumentParser(add_help=False)
+    ap.add_argument("--shared", type=Path, default=SHARED)
+    ours, rest = ap.parse_known_args()
+    harness = ours.shared / "eval" / "score.py"
+    labels = [Path(arg) for arg in rest if not arg.startswith("-")]
+    if missing := [str(p) for p in (harness, *labels) if not p.is_file()]:
+        print(
+            f"missing: {', '.join(missing)} (the harness and labelled corpus "
+            "beside the clone; pass --shared DIR)",
+            file=sys.stderr,
+        )
+        return 2
+    spec = importlib.util.spec_from_file_location("score", harness)
     assert spec and spec.loader
     score = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(score)
@@ -34,6 +52,7 @@ def main() -> int:
         )
 
     score.post = post
+    sys.argv = [sys.argv[0], *rest]  # the harness parses its own arguments
     return int(score.main())
 
 

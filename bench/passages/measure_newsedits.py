@@ -1,6 +1,6 @@
 """Sentence alignment against NewsEdits' own alignments (the ``arcs``).
 
-    python bench/passages/measure_newsedits.py [--min-score 60] [--sweep] [--semantic]
+    .venv/bin/python bench/passages/measure_newsedits.py [--min-score 60] [--sweep] [--semantic]
 
 For each version pair in ``shared/corpus/clients/versions/`` (NewsEdits,
 Spangher et al. 2022: each file holds both versions' sentences as
@@ -14,18 +14,22 @@ sentences are aligned with ``service.core.alignment.passages.align_sentence_list
   "deleted" (an old one with none) against the arcs with a null end.
 
 ``--sweep`` prints the same for several ``min_score`` values; ``--semantic``
-aligns by meaning too (the ``semantic`` extra).
+aligns by meaning too (the ``semantic`` extra). ``--corpus`` names another
+corpus directory; without its version pairs the script says what is missing
+and exits 2 (rather than score nothing as 100%).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from service.core.alignment.passages import align_sentence_lists
 
-VERSIONS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "clients" / "versions"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+VERSIONS = CORPUS / "clients" / "versions"
 
 
 def _pr(found: set[object], gold: set[object]) -> tuple[float, float, int, int, int]:
@@ -90,7 +94,13 @@ def main() -> None:
     parser.add_argument("--min-score", type=float, default=None)
     parser.add_argument("--sweep", action="store_true")
     parser.add_argument("--semantic", action="store_true")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the shared/corpus directory")
     args = parser.parse_args()
+    global VERSIONS
+    VERSIONS = args.corpus / "clients" / "versions"
+    if not any(VERSIONS.glob("*.json")):
+        print(f"corpus missing: no version pairs in {VERSIONS} (pass --corpus)", file=sys.stderr)
+        sys.exit(2)
     if args.sweep:
         for score in (40, 50, 55, 60, 65, 70, 80):
             _print(score, args.semantic)

@@ -32,7 +32,8 @@ from service.core.alignment.passages import MIN_SCORE, align_passages
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "only_in_labels.json"
-DEV = HERE.parents[2] / "shared" / "corpus" / "dev"
+CORPUS = HERE.parents[2] / "shared" / "corpus"
+DEV = CORPUS / "dev"
 
 
 def _texts(cluster: str) -> dict[str, str]:
@@ -53,7 +54,10 @@ def main() -> None:
     parser.add_argument("--min-score", type=float, default=MIN_SCORE)
     parser.add_argument("--semantic", action="store_true")
     parser.add_argument("--show", action="store_true")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the shared/corpus directory")
     args = parser.parse_args()
+    global DEV
+    DEV = args.corpus / "dev"
     if not DEV.is_dir():
         print(f"corpus missing: {DEV}", file=sys.stderr)
         sys.exit(2)

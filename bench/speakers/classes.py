@@ -62,7 +62,8 @@ from service.core.quotes.speakers import attribute_speakers  # noqa: E402
 
 __all__ = ["BEFORE", "CLASSES", "classify", "main"]
 
-HARNESS = REPO.parent / "shared" / "eval" / "score.py"
+SHARED = REPO.parent / "shared"
+HARNESS = SHARED / "eval" / "score.py"
 # The last commit of service/core/quotes/speakers.py before issue 16.
 BEFORE = "be2460014e2d0e307b0c59b80a1ec5f107edec16"
 CLASSES = (
@@ -348,7 +349,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=60, help="how many errors --show prints")
     ap.add_argument("--cost", action="store_true", help="time attribution instead")
     ap.add_argument("--rounds", type=int, default=20, help="rounds for --cost")
+    ap.add_argument(
+        "--shared", type=Path, default=SHARED, help="the data directory holding eval/score.py"
+    )
     args = ap.parse_args(argv)
+    global HARNESS
+    HARNESS = args.shared / "eval" / "score.py"
+    if missing := [str(p) for p in (HARNESS, *map(Path, args.gold)) if not p.is_file()]:
+        print(f"missing: {', '.join(missing)} (pass --shared DIR and gold files)", file=sys.stderr)
+        return 2
     if args.cost:
         cost(args.gold, args.rounds)
     else:

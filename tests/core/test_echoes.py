@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from service.core.compare import compare_texts
 from service.core.insight.echoes import Echo, EchoFinder, find_echo
 from service.core.quotes.extract import extract_quotes
@@ -221,3 +224,32 @@ def test_an_echo_holds_its_fields() -> None:
         "It was a bid to discredit the board, he said.",
         "indirect",
     )
+
+
+_LETTERS = "abcéß1_- \n.,'’\"İ"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=_LETTERS, max_size=60),
+    prefixes=st.sets(st.text(alphabet="abcéß", min_size=1, max_size=4), max_size=6),
+)
+def test_word_starts_are_found_as_a_scan_of_the_text_finds_them(
+    text: str, prefixes: set[str]
+) -> None:
+    """Candidates for a stem are the offsets where a run of letters and
+    digits of the lowered text starts with its prefix: the finder's index
+    of run starts gives what a scan of the text for each prefix gives."""
+    finder = EchoFinder(text, [])
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return  # the finder looks such texts up by pattern instead
+    scanned = sorted(
+        {
+            at
+            for prefix in prefixes
+            for at in range(len(lowered))
+            if lowered.startswith(prefix, at) and (at == 0 or not lowered[at - 1].isalnum())
+        }
+    )
+    assert finder._candidates(prefixes) == scanned

@@ -498,6 +498,17 @@ class TestIssue16ErrorClasses:
         text = "“He was loyal to the team,\ufffd? Greco said."
         assert [w for _, w in speakers(text)] == ["Greco"]
 
+    @pytest.mark.parametrize("surname", ["Park", "Church", "House"])
+    def test_a_surname_that_is_also_a_place_word_is_a_person(self, surname: str) -> None:
+        """A pronoun's antecedent named Park (or Church, House) is a person,
+        not "Central Park": the speaker is not the person quoted before."""
+        text = (
+            '"We will appeal," said Tom Fisher, who chairs the group.\n\n'
+            f"Council member Lee {surname} said she would vote against the budget. "
+            '"This is the wrong place to cut," she said.'
+        )
+        assert [w for _, w in speakers(text)] == ["Tom Fisher", f"Lee {surname}"]
+
 
 class TestAttributeSpeakersDirectly:
     def test_one_entry_per_span(self) -> None:

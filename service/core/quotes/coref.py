@@ -43,15 +43,20 @@ _OPENERS = frozenset(
     Only Even Just Still Why How What Where Who Here There Recall Like Amid Following Without
     Against Through Please Dear""".split()
 )
+# Words that end an organisation's or a place's name ("Harbour Authority",
+# "Central Park"): a name run is the person named after the last of them.
+# Not those that are also common surnames (Park, Church, House): "Council
+# member Lee Park" is a person, and a place or organisation so named is
+# still found by what stands before it ("in", "the").
 _ORG_WORDS = frozenset(
-    """Authority Association Council Department Ministry University Police Church Court
-    Convention Agency Committee Office Party Press Service Services House Senate Congress
+    """Authority Association Council Department Ministry University Police Court
+    Convention Agency Committee Office Party Press Service Services Senate Congress
     Government Commission Bureau Institute Organization Organisation Company Corporation
     Group News Times Post Journal Television Network Division Center Centre Board Union
     Nations Republic Federation Kingdom States Street Road Avenue Boulevard Hotel Casino
     Strip County City Airport Foundation Fund Campaign Club League Bank Street Review
     Magazine Radio School College Hospital Trust Administration America Americans Democrats
-    Republicans Islands Island River Valley Mountains Sea Ocean Park Square""".split()
+    Republicans Islands Island River Valley Mountains Sea Ocean Square""".split()
 )
 # A name that only modifies the name after it: "Trump aide Michael Cohen".
 _MODIFIER_OF_NEXT = re.compile(

@@ -29,7 +29,6 @@ from service.compare.schemas import (
     Relation,
     SentenceOut,
     SentenceRelation,
-    exactly_one_of,
 )
 from service.core import Match
 from service.core.alignment.passages import AlignedSentences, PassageAlignment
@@ -60,6 +59,7 @@ from service.platform.wire import (
     StoryKey,
     Timestamp,
     Unicode,
+    exactly_one_of,
 )
 
 __all__ = [

@@ -125,7 +125,6 @@ __all__ = [
     "StoredSide",
     "TextSide",
     "Verdict",
-    "exactly_one_of",
     "response_json",
 ]
 
@@ -151,26 +150,6 @@ Verdict = TypeAliasType("Verdict", _Verdict)
 
 def _present(name: str) -> dict[str, Any]:
     return {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
-
-
-def exactly_one_of(*groups: tuple[str, ...]) -> dict[str, Any]:
-    """A JSON Schema that an object meets when it has exactly one member of
-    each of ``groups`` that is not null (the others missing or null), as a
-    model's validator requires: a ``not`` of the ways to miss, which client
-    generators leave alone (a ``oneOf`` of branches beside ``properties``
-    made them write a class of each branch, its fields typed ``Any``)."""
-    misses: list[dict[str, Any]] = []
-    for group in groups:
-        misses.append({"properties": {name: {"type": "null"} for name in group}})
-        misses += [
-            {
-                "required": [a, b],
-                "properties": {a: {"not": {"type": "null"}}, b: {"not": {"type": "null"}}},
-            }
-            for i, a in enumerate(group)
-            for b in group[i + 1 :]
-        ]
-    return {"not": {"anyOf": misses}}
 
 
 _SHAPES = ("text", "html", "article_id")

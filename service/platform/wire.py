@@ -31,7 +31,7 @@ __all__ = [
     "Unicode",
     "VersionNumber",
     "Whole",
-    "exactly_one",
+    "exactly_one_of",
     "storable_time",
 ]
 
@@ -164,13 +164,24 @@ Whole = Annotated[int, BeforeValidator(_integral)]
 VersionNumber = Annotated[int, Field(ge=1, le=MAX_VERSION), BeforeValidator(_integral)]
 
 
-def exactly_one(given: str, absent: tuple[str, ...]) -> dict[str, Any]:
-    """A JSON Schema branch: ``given`` is there (not null), and each of
-    ``absent`` is missing or null, as the model's validators require."""
-    return {
-        "required": [given],
-        "properties": {given: {"not": {"type": "null"}}} | {a: {"type": "null"} for a in absent},
-    }
+def exactly_one_of(*groups: tuple[str, ...]) -> dict[str, Any]:
+    """A JSON Schema that an object meets when it has exactly one member of
+    each of ``groups`` that is not null (the others missing or null), as a
+    model's validator requires: a ``not`` of the ways to miss, which client
+    generators leave alone (a ``oneOf`` of branches beside ``properties``
+    made them write a class of each branch, its fields typed ``Any``)."""
+    misses: list[dict[str, Any]] = []
+    for group in groups:
+        misses.append({"properties": {name: {"type": "null"} for name in group}})
+        misses += [
+            {
+                "required": [a, b],
+                "properties": {a: {"not": {"type": "null"}}, b: {"not": {"type": "null"}}},
+            }
+            for i, a in enumerate(group)
+            for b in group[i + 1 :]
+        ]
+    return {"not": {"anyOf": misses}}
 
 
 # A story's key, chosen by the client: URL-safe, so it can sit in a path.

@@ -32,6 +32,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz
@@ -107,6 +108,13 @@ class _Wanted:
         return cls(tuple(quote_keys), stems, need, max(6, 3 * len(quote_keys)))
 
 
+# A story page looks each omitted statement up in every member's text that
+# omits it: what it needs is worked out once.
+@lru_cache(maxsize=4096)
+def _wanted(quote: str) -> _Wanted | None:
+    return _Wanted.of(quote)
+
+
 class EchoFinder:
     """Finds echoes in one text, whose own quotations are the spans
     ``quoted``. ``find_all`` looks many quotations up in one pass over the
@@ -133,7 +141,7 @@ class EchoFinder:
 
     def find_all(self, quotes: Sequence[str]) -> list[Echo | None]:
         """The best unquoted echo of each quotation (``None`` where none)."""
-        wanted = [_Wanted.of(q) for q in quotes]
+        wanted = [_wanted(q) for q in quotes]
         union = set().union(*(w.stems for w in wanted if w is not None))
         if not union:
             return [None] * len(quotes)

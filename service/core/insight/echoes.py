@@ -55,9 +55,6 @@ _REPORTING = re.compile(
 )
 _SPACE = re.compile(r"\s+")
 _WORD_REST = re.compile(r"\S*")
-# The start of a run of letters and digits (``str.isalnum`` is ``\w``
-# without the underscore).
-_RUN_START = re.compile(r"(?<![^\W_])[^\W_]")
 # Words too common in news copy to carry an echo alone.
 _COMMON = frozenset(
     """people country state government police official officials president minister
@@ -115,6 +112,13 @@ def _wanted(quote: str) -> _Wanted | None:
     return _Wanted.of(quote)
 
 
+@lru_cache(maxsize=8)
+def _opening(length: int) -> re.Pattern[str]:
+    """The first ``length`` characters of a run of letters and digits
+    (``str.isalnum``: ``\\w`` without the underscore) that has as many."""
+    return re.compile(rf"(?<![^\W_])[^\W_]{{{length}}}")
+
+
 class EchoFinder:
     """Finds echoes in one text, whose own quotations are the spans
     ``quoted``. ``find_all`` looks many quotations up in one pass over the
@@ -130,7 +134,6 @@ class EchoFinder:
         self.starts = [s for s, _ in self.spans]
         self.max_postings = max_postings
         self._lowered: str | None = None
-        self._starts: dict[int, dict[str, list[int]]] = {}
         # Only a look-up that finds enough stems needs sentences: of the
         # lines its hits are on.
         self.sentences = LineSentences(text)
@@ -162,21 +165,23 @@ class EchoFinder:
         """Offsets of words that start with one of ``prefixes`` (a stem's
         first four letters: its spelling may be folded, "honou…" is the stem
         "honor", so the stem itself confirms). Plain letters are looked up
-        among the lowered text's word starts (``_word_starts``: a story page
-        looks hundreds of prefixes up in each member's text, and a
-        ``str.find`` scan of the text for each cost 2.5 ms a text); prefixes
-        with digits or other
-        characters by a regular expression that lets punctuation stand
-        between them ("1,500")."""
-        text = self.text
+        at each run of letters and digits of the lowered text, by its first
+        three or four characters: one pass over the text for each length (a
+        story page looks hundreds of prefixes up in each member's text, and
+        a ``str.find`` scan of the text for each cost 2.5 ms a text).
+        Prefixes with digits or other characters are found by a regular
+        expression that lets punctuation stand between them ("1,500")."""
+        text, lowered = self.text, self.lowered
         found: list[int] = []
-        plain = {p for p in prefixes if p.isalpha()} if self.lowered is not None else set()
-        for length in {len(p) for p in plain}:
-            starts = self._word_starts(length)
-            for prefix in plain:
-                if len(prefix) == length and prefix in starts:
-                    found += starts[prefix]
-        rest = prefixes - plain
+        by_length: dict[int, set[str]] = {}
+        if lowered is not None:
+            for prefix in prefixes:
+                if prefix.isalpha():
+                    by_length.setdefault(len(prefix), set()).add(prefix)
+        for length, plain in by_length.items():
+            assert lowered is not None
+            found += [m.start() for m in _opening(length).finditer(lowered) if m.group() in plain]
+        rest = {p for p in prefixes if len(p) not in by_length or p not in by_length[len(p)]}
         if rest:
             parts = {"[^\\w\\s]?".join(map(re.escape, p)) for p in rest}
             pattern = "|".join(sorted(parts, key=len, reverse=True))
@@ -184,19 +189,6 @@ class EchoFinder:
                 m.start() for m in re.finditer(rf"(?<!\w)(?:{pattern})", text, re.IGNORECASE)
             )
         return sorted(set(found))
-
-    def _word_starts(self, length: int) -> dict[str, list[int]]:
-        """Where each run of letters and digits of the lowered text starts,
-        by its first ``length`` characters: made once a length, so that
-        looking many prefixes up reads the text once, not once a prefix."""
-        starts = self._starts.get(length)
-        if starts is None:
-            lowered = self.lowered or ""
-            starts = self._starts[length] = {}
-            for m in _RUN_START.finditer(lowered):
-                at = m.start()
-                starts.setdefault(lowered[at : at + length], []).append(at)
-        return starts
 
     @property
     def lowered(self) -> str | None:

@@ -85,6 +85,12 @@ def words_diff(left: Sequence[str], right: Sequence[str]) -> list[DiffOp]:
 
 def word_diff(left: str, right: str) -> list[DiffOp]:
     """Word-level edit script from the text ``left`` to the text ``right``."""
+    if left == right:
+        # One run of equal words (none for a text without any), as the diff
+        # of two equal lists is, without running it: unchanged sentences are
+        # most of two versions of an article.
+        same = " ".join(words(left))
+        return [DiffOp("equal", same, same)] if same else []
     return words_diff(words(left), words(right))
 
 

@@ -6,8 +6,11 @@ import dataclasses
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from service.core.diff import DiffOp, rebuild, word_diff, words_diff
+from service.core.text import words
 
 
 def script(left: str, right: str) -> list[tuple[str, str, str]]:
@@ -123,3 +126,11 @@ class TestDiffOp:
     def test_frozen(self) -> None:
         with pytest.raises(dataclasses.FrozenInstanceError):
             DiffOp("equal", "a", "a").op = "insert"  # type: ignore[misc]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab —“”,.\u00a0\u200b\n'", max_size=40))
+def test_a_text_diffed_with_itself_is_one_run_of_its_words(text: str) -> None:
+    """Equal texts are answered without the diff, exactly as the diff answers."""
+    assert word_diff(text, text) == words_diff(words(text), words(text))
+    assert all(op.op == "equal" for op in word_diff(text, text))

@@ -112,7 +112,8 @@ def names(sentences: Iterable[str]) -> Names:
     upper: set[str] = set()
     lower: set[str] = set()
     for word in rest:
-        cap = _capitalised(word)
+        first = word[0]
+        cap = first.isupper() if first.isalpha() else _capitalised(word)
         if cap is not None:
             (upper if cap else lower).add(word)
     lower.update(word for word in firsts - rest if _capitalised(word) is False)

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.core.compare import compare_texts
+from service.core.insight import echoes
 from service.core.insight.echoes import Echo, EchoFinder, find_echo
 from service.core.quotes.extract import extract_quotes
 
@@ -238,8 +239,8 @@ def test_word_starts_are_found_as_a_scan_of_the_text_finds_them(
     text: str, prefixes: set[str]
 ) -> None:
     """Candidates for a stem are the offsets where a run of letters and
-    digits of the lowered text starts with its prefix: the finder's index
-    of run starts gives what a scan of the text for each prefix gives."""
+    digits of the lowered text starts with its prefix, whether the finder
+    looks a few prefixes up one by one or many in one pass over the words."""
     finder = EchoFinder(text, [])
     lowered = text.lower()
     if len(lowered) != len(text):
@@ -253,3 +254,10 @@ def test_word_starts_are_found_as_a_scan_of_the_text_finds_them(
         }
     )
     assert finder._candidates(prefixes) == scanned
+    # Many prefixes are found in one pass over the text's words instead.
+    many = echoes._FIND_AT_MOST
+    try:
+        echoes._FIND_AT_MOST = 0
+        assert EchoFinder(text, [])._candidates(prefixes) == scanned
+    finally:
+        echoes._FIND_AT_MOST = many

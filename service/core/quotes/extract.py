@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from service.core.quotes.mentions import Mention
 from service.core.quotes.speakers import attribute
@@ -428,13 +428,10 @@ def _extract(text: str) -> list[Quote]:
         else:
             found.extend(s for s in sspans if _ATTRIBUTION_AFTER.match(text, s.end + 1))
 
-    quotes: list[Quote] = []
-    for span in _outermost(found):
-        trimmed = _trim(text, span)
-        if trimmed is not None:
-            quotes.append(Quote(text[trimmed.start : trimmed.end], trimmed.start, trimmed.end))
-    credited = attribute(text, [(q.start, q.end) for q in quotes])
+    trimmed = (_trim(text, span) for span in _outermost(found))
+    spans = [(t.start, t.end) for t in trimmed if t is not None]
+    credited = attribute(text, spans)
     return [
-        replace(q, speaker=a.speaker, mention=a.mention)
-        for q, a in zip(quotes, credited, strict=True)
+        Quote(text[start:end], start, end, a.speaker, a.mention)
+        for (start, end), a in zip(spans, credited, strict=True)
     ]

@@ -66,7 +66,7 @@ different sentences about one story score up to the high 60s by meaning.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import Any, Literal
@@ -326,6 +326,49 @@ def _align(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Pairs:
+    """Sentence pairs scored at once, by their positions in ``_Aligner.li``
+    and ``_Aligner.ri``: every pair of the two sides (no ``rows`` and
+    ``cols``; rapidfuzz's ``cdist``, scores as a matrix), or the pairs
+    ``(rows[k], cols[k])`` (``cpdist``, scores as a vector)."""
+
+    rows: list[int] | None = None
+    cols: list[int] | None = None
+
+    def ratio(self, lefts: Sequence[str], rights: Sequence[str]) -> np.ndarray[Any, Any]:
+        """The indel ratio of each pair's left and right strings."""
+        if self.rows is None or self.cols is None:
+            return process.cdist(lefts, rights, scorer=fuzz.ratio)
+        return process.cpdist(
+            list(map(lefts.__getitem__, self.rows)),
+            list(map(rights.__getitem__, self.cols)),
+            scorer=fuzz.ratio,
+        )
+
+    def lengths(self, lefts: Sequence[str], rights: Sequence[str]) -> np.ndarray[Any, Any]:
+        """Each pair's two strings' lengths, added."""
+        if self.rows is None or self.cols is None:
+            return np.add.outer([len(x) for x in lefts], [len(y) for y in rights])
+        return np.array(
+            [len(lefts[r]) + len(rights[c]) for r, c in zip(self.rows, self.cols, strict=True)]
+        )
+
+    def of(self, matrix: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """A matrix of every pair's values, for these pairs."""
+        if self.rows is None or self.cols is None:
+            return matrix
+        return matrix[self.rows, self.cols]
+
+    def marked(self, keep: np.ndarray[Any, Any]) -> list[tuple[Any, int, int]]:
+        """``(index into the scores, row, column)`` of each pair ``keep``
+        marks, in text order (by row, then column)."""
+        if self.rows is None or self.cols is None:
+            rows, cols = keep.nonzero()
+            return [(rc, *rc) for rc in zip(rows.tolist(), cols.tolist(), strict=True)]
+        return [(k, self.rows[k], self.cols[k]) for k in keep.nonzero()[0].tolist()]
+
+
 # A group of aligned sentences: left indexes and right indexes, each sorted.
 _Group = tuple[list[int], list[int]]
 
@@ -350,13 +393,15 @@ class _Aligner:
         self.li = [i for i, s in enumerate(ls) if s.key and i not in skip[0]]
         self.ri = [j for j, s in enumerate(rs) if s.key and j not in skip[1]]
         words = WordCodes()
+        lkeys = [ls[i].key.split() for i in self.li]
+        rkeys = [rs[j].key.split() for j in self.ri]
         self.codes = (
-            {i: words.encode(ls[i].key.split()) for i in self.li},
-            {j: words.encode(rs[j].key.split()) for j in self.ri},
+            {i: words.encode(k) for i, k in zip(self.li, lkeys, strict=True)},
+            {j: words.encode(k) for j, k in zip(self.ri, rkeys, strict=True)},
         )
         names = paraphrase.names([*(ls[i].text for i in self.li), *(rs[j].text for j in self.ri)])
-        lweighed = [paraphrase.weigh(ls[i].key.split(), names) for i in self.li]
-        rweighed = [paraphrase.weigh(rs[j].key.split(), names) for j in self.ri]
+        lweighed = [paraphrase.weigh(k, names) for k in lkeys]
+        rweighed = [paraphrase.weigh(k, names) for k in rkeys]
         self.content = (
             ["".join(sorted(words.encode(c))) for c, _ in lweighed],
             ["".join(sorted(words.encode(c))) for c, _ in rweighed],
@@ -386,36 +431,19 @@ class _Aligner:
         lcodes = [self.codes[0][i] for i in self.li]
         rcodes = [self.codes[1][j] for j in self.ri]
         lbags, rbags = _sorted(lcodes), _sorted(rcodes)
-        if len(lcodes) * len(rcodes) <= _ALL_PAIRS:
-            grid = process.cdist(lcodes, rcodes, scorer=fuzz.ratio)
-            grid = (grid + process.cdist(lbags, rbags, scorer=fuzz.ratio)) / 2
-            if self.meaning is not None:
-                grid = np.maximum(grid, np.where(self.meaning >= SEMANTIC_MIN, self.meaning, 0))
-            return self._grid_pairs(grid, grid >= min_score)
-        rows, cols = self.candidates(lcodes, rcodes, min_score)
         # Two native scores averaged (a Python scorer would be called back
         # for every pair), over words rather than letters: in order, and as
-        # bags of words (each side's word codes sorted). A block of pairs at
-        # a time, keeping only those that align, so that long texts never
-        # hold all their candidates' scores.
-        pairs: list[tuple[float, int, int]] = []
-        for top in range(0, len(rows), _BLOCK_CELLS):
-            r = rows[top : top + _BLOCK_CELLS]
-            c = cols[top : top + _BLOCK_CELLS]
-            lefts, rights = list(map(lcodes.__getitem__, r)), list(map(rcodes.__getitem__, c))
-            block = process.cpdist(lefts, rights, scorer=fuzz.ratio)
-            lefts, rights = list(map(lbags.__getitem__, r)), list(map(rbags.__getitem__, c))
-            block = (block + process.cpdist(lefts, rights, scorer=fuzz.ratio)) / 2
+        # bags of words (each side's word codes sorted).
+        found: list[tuple[float, int, int]] = []
+        for pairs in self._batches(lambda: self.candidates(lcodes, rcodes, min_score)):
+            score = (pairs.ratio(lcodes, rcodes) + pairs.ratio(lbags, rbags)) / 2
             if self.meaning is not None:
                 # Different sentences of one story score up to the high 60s
                 # by meaning, so meaning counts from its own, higher bar.
-                by_meaning = self.meaning[r, c]
-                block = np.maximum(block, np.where(by_meaning >= SEMANTIC_MIN, by_meaning, 0))
-            pairs += [
-                (float(block[k]), self.li[r[k]], self.ri[c[k]])
-                for k in (block >= min_score).nonzero()[0].tolist()
-            ]
-        return pairs
+                by_meaning = pairs.of(self.meaning)
+                score = np.maximum(score, np.where(by_meaning >= SEMANTIC_MIN, by_meaning, 0))
+            found += self._kept(pairs, score, score >= min_score)
+        return found
 
     def candidates(
         self, lcodes: list[str], rcodes: list[str], min_score: float
@@ -454,32 +482,15 @@ class _Aligner:
         lcontent, rcontent = self.content
         if not self.li or not self.ri:
             return []
-        if len(lcontent) * len(rcontent) <= _ALL_PAIRS:
-            grid = process.cdist(lcontent, rcontent, scorer=fuzz.ratio)
-            sizes = np.add.outer([len(x) for x in lcontent], [len(y) for y in rcontent])
-            keep = (grid >= paraphrase.PARAPHRASE_MIN) & (
-                grid * sizes / 200 + 1e-3 >= paraphrase.MIN_SHARED
-            )
-            plain = process.cdist(self.plain[0], self.plain[1], scorer=fuzz.ratio)
-            return self._grid_pairs(grid, keep & (plain >= paraphrase.PLAIN_MIN))
-        rows, cols = self.paraphrase_candidates()
-        pairs: list[tuple[float, int, int]] = []
-        for top in range(0, len(rows), _BLOCK_CELLS):
-            r = rows[top : top + _BLOCK_CELLS]
-            c = cols[top : top + _BLOCK_CELLS]
-            lefts, rights = list(map(lcontent.__getitem__, r)), list(map(rcontent.__getitem__, c))
-            block = process.cpdist(lefts, rights, scorer=fuzz.ratio)
+        found: list[tuple[float, int, int]] = []
+        for pairs in self._batches(self.paraphrase_candidates):
+            score = pairs.ratio(lcontent, rcontent)
             # The shared weight, from the Dice overlap and the two lengths.
-            sizes = np.array([len(x) + len(y) for x, y in zip(lefts, rights, strict=True)])
-            shared = block * sizes / 200 + 1e-3
-            keep = (block >= paraphrase.PARAPHRASE_MIN) & (shared >= paraphrase.MIN_SHARED)
-            lefts = list(map(self.plain[0].__getitem__, r))
-            rights = list(map(self.plain[1].__getitem__, c))
-            keep &= process.cpdist(lefts, rights, scorer=fuzz.ratio) >= paraphrase.PLAIN_MIN
-            pairs += [
-                (float(block[k]), self.li[r[k]], self.ri[c[k]]) for k in keep.nonzero()[0].tolist()
-            ]
-        return pairs
+            shared = score * pairs.lengths(lcontent, rcontent) / 200 + 1e-3
+            keep = (score >= paraphrase.PARAPHRASE_MIN) & (shared >= paraphrase.MIN_SHARED)
+            keep &= pairs.ratio(*self.plain) >= paraphrase.PLAIN_MIN
+            found += self._kept(pairs, score, keep)
+        return found
 
     def paraphrase_candidates(self) -> tuple[list[int], list[int]]:
         """Rows and columns of the pairs ``paraphrase_pairs`` scores: those
@@ -501,15 +512,27 @@ class _Aligner:
             cols += found
         return rows, cols
 
-    def _grid_pairs(
-        self, scores: np.ndarray[Any, Any], keep: np.ndarray[Any, Any]
+    def _batches(self, candidates: Callable[[], tuple[list[int], list[int]]]) -> Iterator[_Pairs]:
+        """The sentence pairs a rule scores, a batch at a time: every pair at
+        once when there are at most ``_ALL_PAIRS`` (rapidfuzz scores them
+        faster than the index finds the few that may align, and the cap
+        cannot bind), else the ``candidates`` (rows and columns) in blocks
+        of ``_BLOCK_CELLS``, so that long texts never hold all their
+        candidates' scores."""
+        if len(self.li) * len(self.ri) <= _ALL_PAIRS:
+            yield _Pairs()
+            return
+        rows, cols = candidates()
+        for top in range(0, len(rows), _BLOCK_CELLS):
+            yield _Pairs(rows[top : top + _BLOCK_CELLS], cols[top : top + _BLOCK_CELLS])
+
+    def _kept(
+        self, pairs: _Pairs, scores: np.ndarray[Any, Any], keep: np.ndarray[Any, Any]
     ) -> list[tuple[float, int, int]]:
-        """``(score, i, j)`` for each pair of a grid of every pair's
-        ``scores`` that ``keep`` marks, in text order."""
-        rows, cols = keep.nonzero()
+        """``(score, i, j)`` for each of ``pairs`` that ``keep`` marks, in
+        text order."""
         return [
-            (float(scores[r, c]), self.li[r], self.ri[c])
-            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+            (float(scores[at]), self.li[row], self.ri[col]) for at, row, col in pairs.marked(keep)
         ]
 
     def pair_up(

@@ -178,17 +178,16 @@ class EchoFinder:
         expression that lets punctuation stand between them ("1,500")."""
         text, lowered = self.text, self.lowered
         found: list[int] = []
+        plain = {p for p in prefixes if p.isalpha()} if lowered is not None else set()
         by_length: dict[int, set[str]] = {}
-        if lowered is not None:
-            for prefix in prefixes:
-                if prefix.isalpha():
-                    by_length.setdefault(len(prefix), set()).add(prefix)
-        for length, plain in by_length.items():
+        for prefix in plain:
+            by_length.setdefault(len(prefix), set()).add(prefix)
+        for length, same_length in by_length.items():
             assert lowered is not None
-            if len(plain) <= _FIND_AT_MOST:
+            if len(same_length) <= _FIND_AT_MOST:
                 # A few prefixes (a comparison's omitted quotations): a scan
                 # of the text for each, in C, costs less than a pass in Python.
-                for prefix in plain:
+                for prefix in same_length:
                     at = lowered.find(prefix)
                     while at != -1:
                         if at == 0 or not lowered[at - 1].isalnum():
@@ -196,9 +195,11 @@ class EchoFinder:
                         at = lowered.find(prefix, at + 1)
             else:
                 found += [
-                    m.start() for m in _opening(length).finditer(lowered) if m.group() in plain
+                    m.start()
+                    for m in _opening(length).finditer(lowered)
+                    if m.group() in same_length
                 ]
-        rest = {p for p in prefixes if len(p) not in by_length or p not in by_length[len(p)]}
+        rest = prefixes - plain
         if rest:
             parts = {"[^\\w\\s]?".join(map(re.escape, p)) for p in rest}
             pattern = "|".join(sorted(parts, key=len, reverse=True))

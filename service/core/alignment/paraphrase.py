@@ -47,7 +47,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from service.core.alignment.quotes import STOP_WORDS
+from service.core.alignment.quotes import content_words
 from service.core.text import keys, word_key, words
 
 __all__ = [
@@ -141,19 +141,19 @@ def weigh(sentence_keys: Sequence[str], found_names: Names) -> tuple[list[str], 
     >>> others
     ['buses', 'needs', 'said']
     """
-    weighted: list[str] = []
+    figures = [k for k in sentence_keys if not k.isalpha() and _DIGIT.search(k)]
+    weighted = figures + figures
     others: list[str] = []
     stems = found_names.stems
-    for k in sentence_keys:
+    for k in content_words(sentence_keys):
         if not k.isalpha() and _DIGIT.search(k):
-            weighted += (k, k)
-        elif len(k) >= 3 and k not in STOP_WORDS:
-            stem = k[:_STEM]
+            continue  # a figure: counted above
+        stem = k[:_STEM]
+        weighted.append(stem)
+        if k in found_names:
             weighted.append(stem)
-            if k in found_names:
-                weighted.append(stem)
-            elif stem not in stems:
-                others.append(stem)
+        elif stem not in stems:
+            others.append(stem)
     weighted.sort()
     others.sort()
     return weighted, others

@@ -50,7 +50,6 @@ from service.core.quotes.extract import Quote
 from service.core.text import WORD_SPELLING, WordCodes, keys, words
 
 __all__ = [
-    "STOP_WORDS",
     "Alignment",
     "Judgement",
     "Match",
@@ -64,7 +63,7 @@ __all__ = [
 Relation = Literal["identical", "reworded", "partial"]
 
 # Words that cannot carry a fragment match on their own.
-STOP_WORDS = frozenset(
+_STOP = frozenset(
     """a about after all also am an and any are as at be been but by can could did do does
     for from had has have he her him his how i if in into is it its just me more most my no
     not now of ok okay on one or our out she so some than that the their them then there these
@@ -126,7 +125,7 @@ def content_words(words: Sequence[str]) -> list[str]:
     >>> content_words(["all", "of", "them", "export", "it"])
     ['export']
     """
-    return [w for w in words if len(w) >= 3 and w not in STOP_WORDS]
+    return [w for w in words if len(w) >= 3 and w not in _STOP]
 
 
 def judge_keys(

@@ -33,6 +33,7 @@ SCRIPTS = {
     "bench/profile_compare.py": ("-n 1 --shared {x}", "{x}/corpus/seeds.json"),
     "bench/vs_naive.py": ("-n 1 --shared {x}", "{x}/corpus/seeds.json"),
     "bench/score_inprocess.py": ("--shared {x} {x}/corpus/seeds.json", "{x}/eval/score.py"),
+    "bench/snapshot.py": ("--shared {x} --check {x}/prints.json", "{x}/corpus/seeds.json"),
     "bench/search_labelled.py": ("{x}/corpus/seeds.json", "{x}/corpus/seeds.json"),
     "bench/speakers/classes.py": ("--shared {x} {x}/corpus/dev/01.json", "{x}/eval/score.py"),
     "bench/insight/measure.py": ("--corpus {x}/corpus", "{x}/corpus/seeds.json"),

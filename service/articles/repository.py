@@ -17,8 +17,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 from sqlmodel.sql.expression import SelectOfScalar
 
+from service.core.quotes import EXTRACTOR, Mention, Quote
 from service.models.articles import Article, IdempotencyRecord, Outlet, Version
 from service.models.base import utc
+from service.models.quotes import QuoteRecord
 from service.platform.pagination import Page, decode_cursor, encode_cursor
 from service.platform.repository import TenantRepository
 
@@ -163,6 +165,27 @@ class ArticleRepository(TenantRepository):
             self.select(Version).where(Version.article_id == article_id, Version.number == number)
         ).first()
 
+    def latest_content_hash(
+        self, *, url: str | None, outlet: str, external_id: str | None
+    ) -> str | None:
+        """The content hash of the latest version of the article a
+        submission names (by ``url`` when it has one, else by its outlet's
+        ``external_id``), in one query of that column; ``None`` when there
+        is no such article or version."""
+        query = (
+            select_columns(col(Version.content_hash))
+            .join(Article, col(Article.id) == Version.article_id)
+            .order_by(col(Version.number).desc())
+            .limit(1)
+        )
+        if url is not None:
+            query = query.where(col(Article.url) == url)
+        else:
+            query = query.join(Outlet, col(Outlet.id) == Article.outlet_id).where(
+                col(Outlet.name) == outlet, col(Article.external_id) == external_id
+            )
+        return self.session.execute(self.scoped(query, Article)).scalar_one_or_none()
+
     def latest_versions(self, article_ids: Sequence[str]) -> dict[str, Version]:
         """The latest version of each of ``article_ids`` that has one, in one query."""
         if not article_ids:
@@ -199,6 +222,38 @@ class ArticleRepository(TenantRepository):
         items = rows[:limit]
         cursor = encode_cursor(items[-1].number) if len(rows) > limit else None
         return Page(items, cursor)
+
+    def stored_quotes(self, version: Version) -> tuple[Quote, ...] | None:
+        """The quotations stored with ``version``, as ``extract_quotes`` of
+        its text gives them (mentions included), when the running
+        ``EXTRACTOR`` found them; ``None`` when another did (or none is
+        known), and they must be extracted again."""
+        if version.extractor != EXTRACTOR:
+            return None
+        rows = self.session.execute(
+            self.scoped(
+                select_columns(
+                    col(QuoteRecord.text),
+                    col(QuoteRecord.start),
+                    col(QuoteRecord.end),
+                    col(QuoteRecord.speaker),
+                    col(QuoteRecord.mention_text),
+                    col(QuoteRecord.mention_start),
+                    col(QuoteRecord.mention_end),
+                ).where(col(QuoteRecord.version_id) == version.id),
+                QuoteRecord,
+            ).order_by(col(QuoteRecord.ordinal))
+        ).all()
+        return tuple(
+            Quote(
+                text,
+                start,
+                end,
+                speaker,
+                None if mention is None else Mention(mention, mention_start, mention_end),
+            )
+            for text, start, end, speaker, mention, mention_start, mention_end in rows
+        )
 
 
 class IdempotencyRepository(TenantRepository):

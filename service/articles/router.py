@@ -54,6 +54,7 @@ from service.articles.schemas import (
 from service.articles.service import (
     Idempotency,
     Submission,
+    VersionPair,
     diffed_versions,
     list_articles,
     list_versions,
@@ -64,7 +65,6 @@ from service.articles.service import (
     versions_to_diff,
 )
 from service.keys.deps import READ, WRITE, TenantDep, api_router
-from service.models.articles import Version
 from service.platform import metrics
 from service.platform.config import Settings
 from service.platform.deps import (
@@ -376,20 +376,17 @@ async def diff(
 ) -> Response:
     """Word diff of two versions (by default the latest against the one
     before), with the quotation changes listed apart."""
-    found, old, new = await run_in_threadpool(
-        versions_to_diff, session, tenant, article_id, from_, to
-    )
-    size = len(old.text) + len(new.text)
+    pair = await run_in_threadpool(versions_to_diff, session, tenant, article_id, from_, to)
     content = await compute.run(
-        _diff_json, found, old, new, request=request, size=size, advice=DIFF_ADVICE
+        _diff_json, pair, request=request, size=pair.size, advice=DIFF_ADVICE
     )
     return Response(content, media_type="application/json")
 
 
-def _diff_json(article_id: str, old: Version, new: Version) -> bytes:
+def _diff_json(pair: VersionPair) -> bytes:
     """The version diff's JSON, as FastAPI writes ``VersionDiff``; it runs in
     a worker process."""
-    body = VersionDiff.of(diffed_versions(article_id, old, new))
+    body = VersionDiff.of(diffed_versions(pair))
     return _DIFF.dump_json(body, by_alias=True)
 
 

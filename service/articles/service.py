@@ -17,6 +17,17 @@ transaction (``service.quotes.service.file_quotes``), and so are its webhook
 events (the outbox, through ``service.webhooks.service``); a ``story`` key
 makes the article a member of that story (created on first use), also in it.
 
+The quotations are found before the transaction (extraction holds no lock),
+and only when the text is not already the latest version's: an unchanged
+resubmission extracts nothing. They are filed whole (each speaker's mention
+too) and the version is stamped with the extractor that found them
+(``Version.extractor``, ``service.core.quotes.EXTRACTOR``), so comparing or
+diffing the version reads them back instead of extracting its text again
+(``stored_text``, ``versions_to_diff``) while the running code is that
+extractor. A version stored before the stamp, or by other extraction code,
+is extracted again, as it always was; its rows are not refreshed then, since
+a read never writes (and its quote index rows are what search answers from).
+
 The reads run in a caller's session, scoped to a tenant (another tenant's
 ids are not found), and return rows and dataclasses; ``schemas`` turns them
 into JSON.
@@ -37,6 +48,7 @@ from service.articles.repository import ArticleRepository, ArticleRow, Idempoten
 from service.articles.versions import VersionChanges, version_diff
 from service.compare.service import StoredLoader
 from service.core import Quote, extract_quotes, fingerprint
+from service.core.quotes import EXTRACTOR
 from service.models import articles as columns
 from service.models.articles import Article, Outlet, Version
 from service.models.stories import STORY_KEY_LENGTH
@@ -64,6 +76,7 @@ __all__ = [
     "StoredVersion",
     "Submission",
     "VersionChanges",
+    "VersionPair",
     "VersionsDiffed",
     "diff_versions",
     "diffed_versions",
@@ -215,7 +228,9 @@ def record_version(
         raise Unprocessable("identify the article by `url` or by `external_id`")
     text = _text_of(submission, settings)
     content_hash = fingerprint(text)
-    quotes = quote_index.indexed_quotes(extract_quotes(text), tenant)
+    quotes = _Quotations(text, tenant)
+    if not _is_latest(engine, tenant, submission, content_hash):
+        quotes.filed()
     return in_transaction(
         engine,
         lambda session: _record_once(
@@ -231,13 +246,53 @@ def record_version(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Filed:
+    """A text's quotations as the quote index files them, and the
+    ``extractor`` to stamp its version with: ``None`` when some quotation
+    is not among them (one without words, which the index leaves out), since
+    then the rows are not all of ``extract_quotes``'s answer."""
+
+    quotes: Sequence[quote_index.IndexedQuote]
+    extractor: str | None
+
+
+class _Quotations:
+    """A submitted text's quotations, found on first use and then kept:
+    before the transaction when the text is new, inside it only when another
+    request made it new meanwhile, and never twice when it is retried."""
+
+    def __init__(self, text: str, tenant: str) -> None:
+        self._text = text
+        self._tenant = tenant
+        self._filed: _Filed | None = None
+
+    def filed(self) -> _Filed:
+        if self._filed is None:
+            found = extract_quotes(self._text)
+            filed = quote_index.indexed_quotes(found, self._tenant)
+            self._filed = _Filed(filed, EXTRACTOR if len(filed) == len(found) else None)
+        return self._filed
+
+
+def _is_latest(engine: Engine, tenant: str, s: Submission, content_hash: str) -> bool:
+    """Whether ``content_hash`` is the latest version's of the article ``s``
+    names, as far as a read outside the transaction can tell (the
+    transaction reads again)."""
+    with Session(engine) as session:
+        latest = ArticleRepository(session, tenant).latest_content_hash(
+            url=s.url, outlet=s.outlet, external_id=s.external_id
+        )
+    return latest == content_hash
+
+
 def _record_once(
     session: Session,
     tenant: str,
     s: Submission,
     text: str,
     content_hash: str,
-    quotes: Sequence[quote_index.IndexedQuote],
+    quotes: _Quotations,
     idempotency: Idempotency | None,
     *,
     max_story_articles: int,
@@ -292,10 +347,11 @@ def _add_version(
     s: Submission,
     text: str,
     content_hash: str,
-    quotes: Sequence[quote_index.IndexedQuote],
+    quotes: _Quotations,
 ) -> Version:
     """A new version after ``latest``, its quotations filed and, when
     someone subscribed, its webhook events queued."""
+    filed = quotes.filed()
     version = repo.add(
         Version(
             article_id=article.id,
@@ -309,16 +365,17 @@ def _add_version(
             published_at=s.published_at,
             updated_at=s.updated_at,
             content_hash=content_hash,
+            extractor=filed.extractor,
         )
     )
     webhooks = subscriptions(session, repo.tenant)
     before: list[Quote] | None = None
     if webhooks and latest is not None:
-        filed = quote_index.latest_quotes(session, repo.tenant, [article.id])[article.id]
-        before = [Quote(r.text, r.start, r.end, r.speaker) for r in filed]
-    quote_index.file_quotes(session, repo.tenant, version, quotes)
+        previous = quote_index.latest_quotes(session, repo.tenant, [article.id])[article.id]
+        before = [Quote(r.text, r.start, r.end, r.speaker) for r in previous]
+    quote_index.file_quotes(session, repo.tenant, version, filed.quotes)
     if webhooks:
-        new_quotes = [q.quote for q in quotes]
+        new_quotes = [q.quote for q in filed.quotes]
         version_events(
             session, repo.tenant, article, outlet, version, before, new_quotes, s.story, webhooks
         )
@@ -444,47 +501,79 @@ def read_version(
 
 def stored_text(
     session: Session, tenant: str, article_id: str, number: int | None
-) -> tuple[str, str | None]:
-    """The text and outlet of a stored version (the latest when ``number``
-    is None): a ``StoredLoader`` for ``compare_sides``."""
-    stored = read_version(session, tenant, article_id, number)
-    return stored.version.text, stored.outlet.name
+) -> tuple[str, str | None, tuple[Quote, ...] | None]:
+    """The text, outlet and quotations of a stored version (the latest when
+    ``number`` is None): a ``StoredLoader`` for ``compare_sides``. The
+    quotations are ``None`` unless the running extractor found them
+    (``ArticleRepository.stored_quotes``)."""
+    repo = ArticleRepository(session, tenant)
+    article, outlet = _article_or_404(repo, article_id)
+    version = _version_or_404(repo, article, number)
+    return version.text, outlet.name, repo.stored_quotes(version)
 
 
 def stored_loader(engine: Engine, tenant: str) -> StoredLoader:
     """``stored_text`` for ``compare_sides``, each side read in a session of
     its own (comparing inline texts then opens none)."""
 
-    def load(article_id: str, number: int | None) -> tuple[str, str | None]:
+    def load(
+        article_id: str, number: int | None
+    ) -> tuple[str, str | None, tuple[Quote, ...] | None]:
         with Session(engine) as session:
             return stored_text(session, tenant, article_id, number)
 
     return load
 
 
+@dataclass(frozen=True, slots=True)
+class VersionPair:
+    """Two versions of ``article_id`` to diff, read, with the quotations
+    stored with each (``None`` where the running extractor did not find
+    them: they are extracted when diffing)."""
+
+    article_id: str
+    old: Version
+    new: Version
+    old_quotes: tuple[Quote, ...] | None
+    new_quotes: tuple[Quote, ...] | None
+
+    @property
+    def size(self) -> int:
+        """The characters there are to diff."""
+        return len(self.old.text) + len(self.new.text)
+
+
 def diff_versions(
     session: Session, tenant: str, article_id: str, old: int | None, new: int | None
 ) -> VersionsDiffed:
     """Diff two versions; by default the one before the latest and the latest."""
-    return diffed_versions(*versions_to_diff(session, tenant, article_id, old, new))
+    return diffed_versions(versions_to_diff(session, tenant, article_id, old, new))
 
 
 def versions_to_diff(
     session: Session, tenant: str, article_id: str, old: int | None, new: int | None
-) -> tuple[str, Version, Version]:
-    """The article's id and the two versions ``diff_versions`` diffs, read
-    (``NotFound`` when one is missing) but not yet compared: the reading
-    needs the database, the diffing may run in another process
-    (``diffed_versions``)."""
+) -> VersionPair:
+    """The two versions ``diff_versions`` diffs, read (``NotFound`` when one
+    is missing) but not yet compared: the reading needs the database, the
+    diffing may run in another process (``diffed_versions``)."""
     repo = ArticleRepository(session, tenant)
     article, _ = _article_or_404(repo, article_id)
     latest = _version_or_404(repo, article, None)
     new_version = latest if new is None else _version_or_404(repo, article, new)
     old_number = old if old is not None else max(1, new_version.number - 1)
     old_version = _version_or_404(repo, article, old_number)
-    return article.id, old_version, new_version
+    return VersionPair(
+        article.id,
+        old_version,
+        new_version,
+        repo.stored_quotes(old_version),
+        repo.stored_quotes(new_version),
+    )
 
 
-def diffed_versions(article_id: str, old: Version, new: Version) -> VersionsDiffed:
-    """What changed from ``old`` to ``new``, two versions of ``article_id``."""
-    return VersionsDiffed(article_id, old, new, version_diff(old.text, new.text))
+def diffed_versions(pair: VersionPair) -> VersionsDiffed:
+    """What changed from the pair's old version to its new one."""
+    changes = version_diff(
+        pair.old.text, pair.new.text, old_quotes=pair.old_quotes, new_quotes=pair.new_quotes
+    )
+    return VersionsDiffed(pair.article_id, pair.old, pair.new, changes)

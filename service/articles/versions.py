@@ -71,8 +71,21 @@ class VersionChanges:
     sentences: SentenceDiff
 
 
-def version_diff(old: str, new: str) -> VersionChanges:
-    old_quotes, new_quotes = tuple(extract_quotes(old)), tuple(extract_quotes(new))
+def version_diff(
+    old: str,
+    new: str,
+    *,
+    old_quotes: tuple[Quote, ...] | None = None,
+    new_quotes: tuple[Quote, ...] | None = None,
+) -> VersionChanges:
+    """What changed from ``old`` to ``new``. ``old_quotes`` and
+    ``new_quotes`` are the texts' quotations when known (a stored
+    version's, as ``extract_quotes`` finds them); those not given are
+    extracted."""
+    if old_quotes is None:
+        old_quotes = tuple(extract_quotes(old))
+    if new_quotes is None:
+        new_quotes = tuple(extract_quotes(new))
     alignment = align_quotes(old_quotes, new_quotes)
     quotes = QuoteDiff(
         old=old_quotes,

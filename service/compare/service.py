@@ -9,7 +9,9 @@ the result is ``service.compare.schemas.CompareResponse``.
 
 Comparing may run in another process (``service.platform.compute``), which
 cannot read the database: ``read_stored`` first turns stored sides into the
-texts they hold, and ``input_size`` says how much there is to compare.
+texts they hold, with the quotations stored with them when the running
+extractor found those (so they are not extracted again), and ``input_size``
+says how much there is to compare.
 
 >>> from service.platform.config import Settings
 >>> left, right = TextSource('"No deal," he said.'), HtmlSource("<p>She said: “No deal.”</p>")
@@ -19,8 +21,8 @@ texts they hold, and ``input_size`` says how much there is to compare.
 >>> checked = check_primaries(c, primary_texts([TextSource("No deal.")], Settings()))
 >>> [(index, sourced.verdict) for index, sourced in checked.left]
 [(0, 'accurate')]
->>> read_stored([left, StoredSource("a1", 2)], lambda id, n: (f"{id} v{n}", "Outlet"))
-[TextSource(text='"No deal," he said.', outlet=None), TextSource(text='a1 v2', outlet='Outlet')]
+>>> read_stored([StoredSource("a1", 2)], lambda id, n: (f"{id} v{n}", "Outlet", None))
+[TextSource(text='a1 v2', outlet='Outlet', quotes=None)]
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from service.core import Comparison, compare_texts
+from service.core import Comparison, Quote, Side
 from service.core.alignment.semantic import INSTALL
 from service.core.alignment.semantic import MAX_SENTENCES as SEMANTIC_MAX_SENTENCES
 from service.core.alignment.semantic import available as semantic_available
+from service.core.compare import compare_extracted
 from service.core.insight.primary import Sourced, source_quotes
 from service.core.sentences import sentence_spans
 from service.platform.config import Settings
@@ -55,8 +58,13 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class TextSource:
+    """A text to compare. ``quotes``, when given, are its quotations as
+    ``extract_quotes`` finds them, which comparing then takes as they are:
+    a stored version's, read back (``read_stored``), never a caller's."""
+
     text: str
     outlet: str | None = None
+    quotes: tuple[Quote, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +83,9 @@ Source = TextSource | HtmlSource | StoredSource
 
 
 # Reads a stored version: (article_id, version or None for the latest) to
-# (text, outlet); raises NotFound. Given by callers that have storage.
-StoredLoader = Callable[[str, int | None], tuple[str, str | None]]
+# (text, outlet, quotes), the quotes None unless the running extractor
+# found them; raises NotFound. Given by callers that have storage.
+StoredLoader = Callable[[str, int | None], tuple[str, str | None, tuple[Quote, ...] | None]]
 
 
 def compare_sides(
@@ -98,10 +107,10 @@ def compare_sides(
         raise Unprocessable('semantic mode aligns passages: it needs "passages": true')
     if semantic and not semantic_available():
         raise Unprocessable(f"semantic mode needs the 'semantic' extra on the server: {INSTALL}")
-    left_text, left_outlet = _resolve("left", left, settings, load)
-    right_text, right_outlet = _resolve("right", right, settings, load)
+    left_read = _resolve("left", left, settings, load)
+    right_read = _resolve("right", right, settings, load)
     if semantic:
-        for name, text in (("left", left_text), ("right", right_text)):
+        for name, text in (("left", left_read.text), ("right", right_read.text)):
             count = len(sentence_spans(text))
             if count > SEMANTIC_MAX_SENTENCES:
                 raise Unprocessable(
@@ -109,13 +118,8 @@ def compare_sides(
                     f"sentences a side, and this text has {count:,}; "
                     'compare it without "semantic"'
                 )
-    return compare_texts(
-        left_text,
-        right_text,
-        left_outlet=left_outlet,
-        right_outlet=right_outlet,
-        passages=passages,
-        semantic=semantic,
+    return compare_extracted(
+        _side(left_read), _side(right_read), passages=passages, semantic=semantic
     )
 
 
@@ -124,7 +128,7 @@ def primary_texts(
 ) -> list[str]:
     """The texts of primary documents, resolved as sides are."""
     return [
-        _resolve(f"primary[{i}]", source, settings, load)[0] for i, source in enumerate(sources)
+        _resolve(f"primary[{i}]", source, settings, load).text for i, source in enumerate(sources)
     ]
 
 
@@ -149,8 +153,8 @@ def check_primaries(comparison: Comparison, primaries: Sequence[str]) -> Primary
 
 def read_stored(sources: Sequence[Source], load: StoredLoader | None) -> list[Source]:
     """``sources`` with each stored version read (``load``) into the
-    ``TextSource`` of its text and outlet, which compares the same; raises
-    ``NotFound`` (always, without ``load``)."""
+    ``TextSource`` of its text, outlet and stored quotations, which compares
+    the same; raises ``NotFound`` (always, without ``load``)."""
     return [_read(s, load) if isinstance(s, StoredSource) else s for s in sources]
 
 
@@ -171,17 +175,25 @@ def _read(source: StoredSource, load: StoredLoader | None) -> TextSource:
     return TextSource(*load(source.article_id, source.version))
 
 
+def _side(source: TextSource) -> Side:
+    """The side ``source`` is, its quotations extracted unless it has them."""
+    if source.quotes is None:
+        return Side.of(source.text, source.outlet)
+    return Side(source.text, source.quotes, source.outlet)
+
+
 def _resolve(
     name: str, source: Source, settings: Settings, load: StoredLoader | None
-) -> tuple[str, str | None]:
+) -> TextSource:
+    """``source`` as a text, checked against the limits."""
     match source:
-        case TextSource(text, outlet):
-            pass
+        case TextSource():
+            read = source
         case HtmlSource(html, outlet):
-            text = html_to_text(html)
+            read = TextSource(html_to_text(html), outlet)
         case StoredSource():
             read = _read(source, load)
-            text, outlet = read.text, read.outlet
+    text = read.text
     if len(text) > settings.max_text_chars:
         raise PayloadTooLarge(
             f"{name} text has {len(text):,} characters; the limit is "
@@ -190,4 +202,4 @@ def _resolve(
     if not text.strip():
         what = "HTML has no article text" if isinstance(source, HtmlSource) else "text is empty"
         raise Unprocessable(f"{name} {what}")
-    return text, outlet
+    return read

@@ -8,6 +8,10 @@ insight and the sentence alignment, in one call (``compare_texts``).
 >>> [(m.left, m.right) for m in c.alignment.matches], quote_ids("L", len(c.left.quotes))
 ([(0, 0)], ['L1'])
 
+Sides whose quotations are known already (a stored version's, read back
+from the database by the service) are compared by ``compare_extracted``,
+which is ``compare_texts`` without the extraction.
+
 A comparison is plain immutable data: quotes are named by their index on
 their side (``quote_ids`` gives the ``L1``, ``R1`` … that reports use). Its
 JSON, the ``POST /v1/compare`` body, is defined by
@@ -23,7 +27,7 @@ from service.core.alignment.quotes import Alignment, align_quotes
 from service.core.insight.analysis import Insight, analyse
 from service.core.quotes.extract import Quote, extract_quotes
 
-__all__ = ["Comparison", "Side", "compare_texts", "quote_ids"]
+__all__ = ["Comparison", "Side", "compare_extracted", "compare_texts", "quote_ids"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +75,32 @@ def compare_texts(
     attribution drift and unquoted echoes; with ``passages`` (the default),
     align the texts sentence by sentence and find what each side lacks (by
     meaning too with ``semantic``, an extra: ``service.core.alignment.semantic``)."""
-    ls, rs = Side.of(left, left_outlet), Side.of(right, right_outlet)
-    alignment = align_quotes(ls.quotes, rs.quotes)
-    found = analyse(ls, rs, alignment) if insight else None
-    sentences = align_passages(left, right, semantic=semantic) if passages else None
-    return Comparison(ls, rs, alignment, found, sentences)
+    return compare_extracted(
+        Side.of(left, left_outlet),
+        Side.of(right, right_outlet),
+        insight=insight,
+        passages=passages,
+        semantic=semantic,
+    )
+
+
+def compare_extracted(
+    left: Side,
+    right: Side,
+    *,
+    insight: bool = True,
+    passages: bool = True,
+    semantic: bool = False,
+) -> Comparison:
+    """``compare_texts`` of two sides whose quotes are given: each side's
+    ``quotes`` must be what ``extract_quotes`` finds in its ``text`` (then
+    the comparison is the same as ``compare_texts``'s).
+
+    >>> left = Side.of('"No deal," he said.')
+    >>> compare_extracted(left, Side.of("She said: “No deal.”")).alignment.matches[0].relation
+    'identical'
+    """
+    alignment = align_quotes(left.quotes, right.quotes)
+    found = analyse(left, right, alignment) if insight else None
+    sentences = align_passages(left.text, right.text, semantic=semantic) if passages else None
+    return Comparison(left, right, alignment, found, sentences)

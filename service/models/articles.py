@@ -17,6 +17,7 @@ from service.models.base import TenantRow, now, timestamp_column
 __all__ = [
     "BYLINE_LENGTH",
     "EXTERNAL_ID_LENGTH",
+    "EXTRACTOR_LENGTH",
     "IDEMPOTENCY_KEY_LENGTH",
     "LANGUAGE_LENGTH",
     "OUTLET_NAME_LENGTH",
@@ -38,6 +39,8 @@ BYLINE_LENGTH = 1000
 # A BCP 47 language tag: 35 characters hold any tag in real use (RFC 5646, 4.4.1).
 LANGUAGE_LENGTH = 35
 IDEMPOTENCY_KEY_LENGTH = 255
+# ``service.core.quotes.EXTRACTOR``: 16 hex digits, with room to change it.
+EXTRACTOR_LENGTH = 64
 
 
 class Outlet(TenantRow, table=True):
@@ -67,6 +70,15 @@ class Article(SQLModel, table=True):
 
 
 class Version(TenantRow, table=True):
+    """One text of an article, never changed once stored.
+
+    Its quotations are rows of ``quotes`` (``service.models.quotes``).
+    ``extractor`` is the ``service.core.quotes.EXTRACTOR`` that found them
+    when they are all there, mentions included, so that they stand for
+    ``extract_quotes(text)`` while the running code has the same one;
+    ``None`` for a version stored before it was kept, or whose quotations
+    were not all filed (one without words)."""
+
     __tablename__ = "versions"
     __table_args__ = (UniqueConstraint("article_id", "number", name="uq_versions_article_number"),)
 
@@ -82,6 +94,7 @@ class Version(TenantRow, table=True):
     updated_at: datetime | None = Field(default=None, sa_column=timestamp_column())
     fetched_at: datetime = Field(default_factory=now, sa_column=timestamp_column(nullable=False))
     content_hash: str = Field(max_length=64)
+    extractor: str | None = Field(default=None, max_length=EXTRACTOR_LENGTH)
 
 
 class IdempotencyRecord(SQLModel, table=True):

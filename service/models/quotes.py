@@ -21,7 +21,12 @@ __all__ = ["QuoteRecord", "QuoteShingle"]
 
 class QuoteRecord(SQLModel, table=True):
     """One quotation of one version, as ``service.core.extract_quotes`` found
-    it, with its normalised text and word count for scoring."""
+    it, with its normalised text and word count for scoring.
+
+    ``mention_*`` are the quotation's ``Mention`` (the words that name its
+    speaker at the attribution), so that a version's quotations read back
+    whole (``Version.extractor`` says when they may be); ``None`` when the
+    quotation names no speaker, or was filed before the columns existed."""
 
     __tablename__ = "quotes"
     __table_args__ = (
@@ -42,6 +47,9 @@ class QuoteRecord(SQLModel, table=True):
     start: int
     end: int
     speaker: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    mention_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    mention_start: int | None = None
+    mention_end: int | None = None
     norm: str = Field(sa_column=Column(Text, nullable=False))
     words: int
     shingles: int

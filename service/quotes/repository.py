@@ -114,12 +114,16 @@ class QuoteRepository(TenantRepository):
                 "start": q.quote.start,
                 "end": q.quote.end,
                 "speaker": q.quote.speaker,
+                "mention_text": mention.text if mention is not None else None,
+                "mention_start": mention.start if mention is not None else None,
+                "mention_end": mention.end if mention is not None else None,
                 "norm": q.shingled.norm,
                 "words": len(q.shingled.keys),
                 "shingles": len(q.shingled.shingles),
                 "latest": True,
             }
             for ordinal, q in enumerate(quotes)
+            for mention in (q.quote.mention,)
         ]
         ids = self.session.execute(
             insert(QuoteRecord).returning(col(QuoteRecord.id), sort_by_parameter_order=True),

@@ -55,6 +55,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from service.articles.schemas import ArticleOut, ArticlePage, VersionDiff, VersionPage
 from service.articles.service import (
+    VersionPair,
     diffed_versions,
     list_articles,
     list_versions,
@@ -79,7 +80,6 @@ from service.keys.service import Caller
 from service.keys.sessions import admit_session
 from service.keys.sessions import sign_in as begin_session
 from service.keys.sessions import sign_out as end_session
-from service.models.articles import Version
 from service.platform.config import Settings
 from service.platform.deps import ComputeDep, EngineDep, NowDep, SessionDep, SettingsDep
 from service.platform.errors import Forbidden, PayloadTooLarge, Unauthorized, Unprocessable
@@ -490,32 +490,22 @@ async def version_diff_page(
     # rendered in a thread.
     found = await run_in_threadpool(read_article, session, tenant, article_id)
     article = ArticleOut.of(found)
-    found_id, old, new = await run_in_threadpool(
-        versions_to_diff, session, tenant, article_id, from_, to
-    )
+    pair = await run_in_threadpool(versions_to_diff, session, tenant, article_id, from_, to)
     body, stream, changed = await compute.run(
-        _version_diff_view,
-        found_id,
-        old,
-        new,
-        request=request,
-        size=len(old.text) + len(new.text),
-        advice=_DIFF_ADVICE,
+        _version_diff_view, pair, request=request, size=pair.size, advice=_DIFF_ADVICE
     )
     context = {"article": article, "body": body, "stream": stream, "changed": changed}
     return await run_in_threadpool(_render, request, "version_diff.html", context)
 
 
-def _version_diff_view(
-    article_id: str, old: Version, new: Version
-) -> tuple[VersionDiff, list[Run], int]:
+def _version_diff_view(pair: VersionPair) -> tuple[VersionDiff, list[Run], int]:
     """What the version diff page shows: the diff, the one stream of runs
     from the old text to the new, and how many runs changed. It runs in a
     worker process."""
-    diffed = diffed_versions(article_id, old, new)
+    diffed = diffed_versions(pair)
     ops = diffed.changes.words
     changed = sum(op.op != "equal" for op in ops)
-    return VersionDiff.of(diffed), unified_runs(old.text, new.text, ops), changed
+    return VersionDiff.of(diffed), unified_runs(pair.old.text, pair.new.text, ops), changed
 
 
 # Stories ---------------------------------------------------------------------

@@ -48,16 +48,18 @@ import re
 from collections.abc import Iterable, Sequence
 
 from service.core.alignment.quotes import content_words
-from service.core.text import keys, word_key, words
+from service.core.text import WordCodes, keys, word_key, words
 
 __all__ = [
     "MIN_SHARED",
     "PARAPHRASE_MIN",
     "PLAIN_MIN",
     "Names",
+    "WeighedCodes",
     "content",
     "keys",
     "names",
+    "names_of_words",
     "score",
     "weigh",
 ]
@@ -100,12 +102,18 @@ class Names(frozenset[str]):
 def names(sentences: Iterable[str]) -> Names:
     """The word keys written capitalised, other than first in a sentence,
     and never in lower case, in ``sentences`` (both texts' together)."""
+    return names_of_words(map(words, sentences))
+
+
+def names_of_words(sentences: Iterable[Sequence[str]]) -> Names:
+    """``names`` of sentences given as their words as written (``text.words``,
+    or a sentence split on whitespace with its marks folded: folding changes
+    no letter, so no word's case, and no word key)."""
     # Each distinct word is looked at once (most recur): those first in a
     # sentence apart, since they count only when written in lower case.
     firsts: set[str] = set()
     rest: set[str] = set()
-    for sentence in sentences:
-        found = words(sentence)
+    for found in sentences:
         if found:
             firsts.add(found[0])
             rest.update(found[1:])
@@ -132,7 +140,7 @@ def content(sentence_keys: Sequence[str], found_names: frozenset[str]) -> list[s
 def weigh(sentence_keys: Sequence[str], found_names: Names) -> tuple[list[str], list[str]]:
     """A sentence's ``content`` (from its word keys) and its other content
     words, those that are neither a name (nor share a name's stem) nor a
-    figure, each sorted, in one pass over the keys.
+    figure, each sorted.
 
     >>> found = names(["He met Ines Calder in Harbour on Monday."])
     >>> content, others = weigh(keys("Calder said Harbour needs 12 buses."), found)
@@ -141,22 +149,69 @@ def weigh(sentence_keys: Sequence[str], found_names: Names) -> tuple[list[str], 
     >>> others
     ['buses', 'needs', 'said']
     """
-    figures = [k for k in sentence_keys if not k.isalpha() and _DIGIT.search(k)]
-    weighted = figures + figures
+    weighted: list[str] = []
     others: list[str] = []
-    stems = found_names.stems
-    for k in content_words(sentence_keys):
-        if not k.isalpha() and _DIGIT.search(k):
-            continue  # a figure: counted above
-        stem = k[:_STEM]
-        weighted.append(stem)
-        if k in found_names:
-            weighted.append(stem)
-        elif stem not in stems:
-            others.append(stem)
+    for k in sentence_keys:
+        symbol, times, other = _part(k, found_names)
+        weighted += [symbol] * times
+        if other:
+            others.append(symbol)
     weighted.sort()
     others.sort()
     return weighted, others
+
+
+def _part(key: str, found_names: Names) -> tuple[str, int, bool]:
+    """What one word key adds to a sentence's weighted content, how many
+    times, and whether it is one of its other content words: a figure
+    itself twice; a content word its stem, twice for a name, and as another
+    word unless it is a name or shares a name's stem; any other word
+    nothing (no times)."""
+    if not key.isalpha() and _DIGIT.search(key):
+        return key, 2, False
+    if not content_words((key,)):
+        return key, 0, False
+    stem = key[:_STEM]
+    if key in found_names:
+        return stem, 2, False
+    return stem, 1, stem not in found_names.stems
+
+
+class WeighedCodes:
+    """Sentences' ``weigh`` as strings of word codes (``text.WordCodes``),
+    each sorted: the form ``passages`` scores with rapidfuzz. Each distinct
+    key's part is worked out and encoded once, however many sentences of
+    the two texts hold it (a word recurs a few times in an article).
+
+    >>> found = names(["He met Ines Calder in Harbour on Monday."])
+    >>> codes = WordCodes()
+    >>> sentence = keys("Calder said Harbour needs 12 buses.")
+    >>> content, others = WeighedCodes(found, codes)(sentence)
+    >>> decode = {c: w for w, c in codes.items()}
+    >>> sorted(map(decode.get, content)) == weigh(sentence, found)[0]
+    True
+    >>> sorted(map(decode.get, others))
+    ['buses', 'needs', 'said']
+    """
+
+    def __init__(self, found_names: Names, codes: WordCodes) -> None:
+        self.names = found_names
+        self.codes = codes
+        self.parts: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, sentence_keys: Sequence[str]) -> tuple[str, str]:
+        parts = self.parts
+        weighted: list[str] = []
+        others: list[str] = []
+        for k in sentence_keys:
+            part = parts.get(k)
+            if part is None:
+                symbol, times, other = _part(k, self.names)
+                code = self.codes[symbol] if times else ""
+                part = parts[k] = (code * times, code if other else "")
+            weighted.append(part[0])
+            others.append(part[1])
+        return "".join(sorted("".join(weighted))), "".join(sorted("".join(others)))
 
 
 # A key with a digit in it is a figure (a regular expression: a generator

@@ -79,7 +79,7 @@ from service.core.alignment.blocker import OverlapIndex
 from service.core.alignment.heading import find_heading
 from service.core.diff import DiffOp, word_diff
 from service.core.sentences import sentence_spans
-from service.core.text import WordCodes, fold_marks, keys, word_key
+from service.core.text import WordCodes, fold_marks, word_key
 
 __all__ = [
     "MIN_SCORE",
@@ -193,19 +193,28 @@ class PassageAlignment:
         return tuple(a for k, a in enumerate(items) if k not in keep)
 
 
-def _sentences(text: str) -> tuple[Sentence, ...]:
+# Each sentence's words as written, with their marks folded (what its key
+# is made of, and what ``paraphrase.names_of_words`` reads).
+_Written = list[list[str]]
+
+
+def _sentences(text: str) -> tuple[tuple[Sentence, ...], _Written]:
+    """The sentences of ``text`` and each one's words (``_Written``)."""
     # Folded once for the whole text: folding keeps length, character by
     # character, so a sentence's slice of it is the sentence folded.
     folded = fold_marks(text)
-    return tuple(
-        Sentence(start, end, text[start:end], _key(folded[start:end]))
-        for start, end in sentence_spans(text)
-    )
+    sentences = []
+    written = []
+    for start, end in sentence_spans(text):
+        found = folded[start:end].split()
+        sentences.append(Sentence(start, end, text[start:end], _key(found)))
+        written.append(found)
+    return tuple(sentences), written
 
 
-def _key(folded: str) -> str:
-    """``keys`` of an already folded text, space-joined."""
-    return " ".join(filter(None, map(word_key, folded.split())))
+def _key(folded_words: list[str]) -> str:
+    """``keys`` of a sentence's folded words, space-joined."""
+    return " ".join(filter(None, map(word_key, folded_words)))
 
 
 def _sorted(codes: Sequence[str]) -> list[str]:
@@ -223,10 +232,10 @@ def align_passages(
     """Align the sentences of ``left`` and ``right`` (see the module docstring),
     their headlines and bylines apart; with ``semantic``, also by meaning
     (``service.core.alignment.semantic``, an extra)."""
-    ls, rs = _sentences(left), _sentences(right)
+    (ls, lwritten), (rs, rwritten) = _sentences(left), _sentences(right)
     lhead, rhead = _heading(left, ls), _heading(right, rs)
     skip = ({k for k in lhead.values()}, {k for k in rhead.values()})
-    aligned = _align(left, right, ls, rs, min_score, semantic, skip)
+    aligned = _align(left, right, ls, rs, (lwritten, rwritten), min_score, semantic, skip)
     parts = tuple(
         _compare_heading(part, ls, rs, lhead.get(part), rhead.get(part))
         for part in ("headline", "byline")
@@ -281,13 +290,18 @@ def align_sentence_lists(
     NewsEdits); offsets are into the sentences joined by line breaks."""
     texts = ("\n".join(left), "\n".join(right))
     sides = []
+    written = []
     for sentences in (left, right):
-        at, found = 0, []
+        at, found, words = 0, [], []
         for sentence in sentences:
-            found.append(Sentence(at, at + len(sentence), sentence, " ".join(keys(sentence))))
+            words.append(fold_marks(sentence).split())
+            found.append(Sentence(at, at + len(sentence), sentence, _key(words[-1])))
             at += len(sentence) + 1
         sides.append(tuple(found))
-    return _align(texts[0], texts[1], sides[0], sides[1], min_score, semantic)
+        written.append(words)
+    return _align(
+        texts[0], texts[1], sides[0], sides[1], (written[0], written[1]), min_score, semantic
+    )
 
 
 def _align(
@@ -295,6 +309,7 @@ def _align(
     right: str,
     ls: tuple[Sentence, ...],
     rs: tuple[Sentence, ...],
+    written: tuple[_Written, _Written],
     min_score: float,
     semantic: bool = False,
     skip: tuple[set[int], set[int]] = (set(), set()),
@@ -307,7 +322,7 @@ def _align(
     if min_score <= 0:
         # Candidates share words; a pair sharing none scores 0.
         raise ValueError(f"min_score must be above 0, not {min_score}")
-    aligner = _Aligner(ls, rs, semantic, skip)
+    aligner = _Aligner(ls, rs, written, semantic, skip)
     groups = aligner.pair_up(aligner.scored_pairs(min_score), aligner.paraphrase_pairs())
     aligner.join(groups, {j for g in groups.values() for j in g[1]}, "right")
     aligner.join(groups, {i for g in groups.values() for i in g[0]}, "left")
@@ -386,6 +401,7 @@ class _Aligner:
         self,
         ls: tuple[Sentence, ...],
         rs: tuple[Sentence, ...],
+        written: tuple[_Written, _Written],
         semantic: bool,
         skip: tuple[set[int], set[int]] = (set(), set()),
     ) -> None:
@@ -399,17 +415,13 @@ class _Aligner:
             {i: words.encode(k) for i, k in zip(self.li, lkeys, strict=True)},
             {j: words.encode(k) for j, k in zip(self.ri, rkeys, strict=True)},
         )
-        names = paraphrase.names([*(ls[i].text for i in self.li), *(rs[j].text for j in self.ri)])
-        lweighed = [paraphrase.weigh(k, names) for k in lkeys]
-        rweighed = [paraphrase.weigh(k, names) for k in rkeys]
-        self.content = (
-            ["".join(sorted(words.encode(c))) for c, _ in lweighed],
-            ["".join(sorted(words.encode(c))) for c, _ in rweighed],
+        names = paraphrase.names_of_words(
+            [*(written[0][i] for i in self.li), *(written[1][j] for j in self.ri)]
         )
-        self.plain = (
-            ["".join(sorted(words.encode(p))) for _, p in lweighed],
-            ["".join(sorted(words.encode(p))) for _, p in rweighed],
-        )
+        weigh = paraphrase.WeighedCodes(names, words)
+        lweighed, rweighed = list(map(weigh, lkeys)), list(map(weigh, rkeys))
+        self.content = ([c for c, _ in lweighed], [c for c, _ in rweighed])
+        self.plain = ([p for _, p in lweighed], [p for _, p in rweighed])
         self.lpos = {i: r for r, i in enumerate(self.li)}
         self.rpos = {j: c for c, j in enumerate(self.ri)}
         self.meaning: np.ndarray[Any, Any] | None = None

@@ -3,6 +3,7 @@
     python bench/bench_ingest.py                         # 10,000 versions
     python bench/bench_ingest.py --versions 2000 --clients 8
     python bench/bench_ingest.py --no-postgres
+    python bench/bench_ingest.py --versions 2000 --baseline-tree /tmp/before
 
 Four runs, each on a fresh, empty database served by a uvicorn this script
 starts (``tests/serving.py``, API keys off): SQLite sequentially (one client), SQLite with
@@ -20,7 +21,13 @@ through its articles, one version each, in order.
 
 Printed per run: versions/s (versions over the wall time of the run),
 p50 and p99 latency of one request as the client sees it, then the ratio of
-concurrent to sequential throughput per database. Client threads and the
+concurrent to sequential throughput per database.
+
+``--baseline-tree DIR`` adds, per database, the concurrent run again on
+the code of another checkout (``git archive COMMIT | tar -x -C DIR``; its
+server runs from there, on a database its own migrations made), the two
+alternated over ``--rounds`` rounds, and prints issue 18's target: this
+tree's versions/s at least twice the baseline's. Client threads and the
 server share this machine's CPUs: the figures are for reading, and nothing
 asserts them.
 """
@@ -34,6 +41,7 @@ import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -47,8 +55,6 @@ from itertools import chain
 from pathlib import Path
 
 import httpx
-
-from service.platform.db import make_engine, upgrade
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # tests/serving.py, shared with the tests
@@ -239,22 +245,34 @@ def warm_up(base_url: str, shared: Path) -> None:
 
 @contextmanager
 def postgres_database(admin_url: str) -> Iterator[str]:
-    """A scratch database on ``admin_url``'s server, migrated; dropped after."""
+    """An empty scratch database on ``admin_url``'s server; dropped after."""
     with scratch_postgres(admin_url, "sourcediff_bench") as url:
-        engine = make_engine(url)
-        try:
-            upgrade(engine)
-        finally:
-            engine.dispose()
         yield url
 
 
+def migrate_with(tree: Path, database_url: str) -> None:
+    """Migrate ``database_url`` with ``tree``'s code and migrations (the
+    databases are made empty: a baseline's migrations know none newer)."""
+    subprocess.run(
+        [sys.executable, "-m", "service.cli", "db", "upgrade", "--database-url", database_url],
+        cwd=tree,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def bench(
-    database_url: str, work: list[Submission], clients: int, args: argparse.Namespace
+    database_url: str,
+    work: list[Submission],
+    clients: int,
+    args: argparse.Namespace,
+    tree: Path | None = None,
 ) -> Result:
+    """``work`` sent by ``clients`` to a server of this checkout, or of ``tree``."""
     # No API keys: the figures are the ingest path's, not the key check's.
     env = {"SOURCEDIFF_AUTH_DISABLED": "1"}
-    with Server(database_url, workers=args.workers, env=env) as server:
+    migrate_with(tree or REPO, database_url)
+    with Server(database_url, workers=args.workers, env=env, cwd=tree) as server:
         warm_up(server.url, args.shared)
         result = run(server.url, work, clients)
     if result.failures:
@@ -280,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--postgres-url", default=POSTGRES_URL, help="an existing database there")
     ap.add_argument("--no-postgres", action="store_true", help="SQLite only")
     ap.add_argument("--shared", type=Path, default=SHARED, help="the shared/ data directory")
+    ap.add_argument("--baseline-tree", type=Path, help="another checkout to compare with")
+    ap.add_argument("--rounds", type=int, default=2, help="baseline rounds, alternated (2)")
     args = ap.parse_args(argv)
     if args.versions < 2 or args.clients < 1 or args.per_article < 1:
         ap.error("--versions must be at least 2, --clients and --per-article at least 1")
@@ -321,8 +341,35 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
         ratio = results[1].per_second / results[0].per_second
         ratios.append(f"{name} {ratio:.2f}x")
+        if args.baseline_tree is not None:
+            against_baseline(name, database, concurrent, args)
     print(f"throughput, {args.clients} clients / 1 client: " + ", ".join(ratios))
     return 0
+
+
+def against_baseline(
+    name: str,
+    database: Callable[[], AbstractContextManager[str]],
+    work: list[Submission],
+    args: argparse.Namespace,
+) -> None:
+    """The concurrent run on this checkout and on ``args.baseline_tree``,
+    alternated, and issue 18's ingest target (at least 2x the baseline)."""
+    tree = args.baseline_tree.resolve()
+    best: dict[str, float] = {"this": 0.0, "baseline": 0.0}
+    for round_ in range(args.rounds):
+        order = ["this", "baseline"] if round_ % 2 == 0 else ["baseline", "this"]
+        for which in order:
+            with database() as url:
+                result = bench(url, work, args.clients, args, tree if which == "baseline" else None)
+            best[which] = max(best[which], result.per_second)
+            print(f"{row(name, args.clients, result)}  ({which})", flush=True)
+    ratio = best["this"] / best["baseline"]
+    print(
+        f"target: ingest, {args.clients} clients, {name}: at least 2x the baseline's versions/s: "
+        f"{best['this']:.1f} against {best['baseline']:.1f} ({tree}), {ratio:.2f}x, "
+        + ("met" if ratio >= 2 else "not met")
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ over HTTP.
     python bench/vs_naive.py                                   # in process only
     python bench/vs_naive.py --url http://127.0.0.1:8000       # and over HTTP
     python bench/vs_naive.py --url http://127.0.0.1:8001 --url http://127.0.0.1:8002
+    python bench/vs_naive.py --serve                           # starts `sourcediff serve`
 
 In process, interleaved call by call: the route's whole work for two
 ~800-word articles (``bench/bench_compare.py``'s pair; default options:
@@ -17,14 +18,19 @@ request by request over every ``--url`` and the naive script served by
 labelled pair of the corpus (the seeds, the dev clusters and the NewsEdits
 versions, as ``bench/compare_bodies.py`` posts them), ``--rounds`` passes.
 
+``--serve`` starts this checkout's ``sourcediff serve`` (one worker, API
+keys off, a new SQLite file) and measures it over HTTP as a ``--url``.
+
 Each row prints p50 and p99 and the ratio of its p50 to the naive script's
-measured in the same run. Nothing here is asserted: the figures are for
+measured in the same run; lines starting ``target:`` say where issue 18's
+compare targets stand. Nothing here is asserted: the figures are for
 reading.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import subprocess
@@ -47,7 +53,8 @@ from compare_bodies import SHARED, corpus_pairs  # noqa: E402
 from naive_compare import naive_compare  # noqa: E402
 
 sys.path.insert(0, str(BENCH.parent))
-from tests.serving import free_port  # noqa: E402
+from tests.databases import scratch_sqlite  # noqa: E402
+from tests.serving import Server, free_port  # noqa: E402
 
 
 def _p(times: list[float], q: float) -> float:
@@ -81,6 +88,20 @@ def in_process(left: str, right: str, n: int, warmup: int) -> None:
     print(_row("naive: regex + ratio + greedy + opcodes + JSON", plain, plain))
     print(_row("ours: default compare and its JSON (the route)", default, plain))
     print(_row("ours: quotes only (no insight, no passages)", quotes, plain))
+    p99 = _p(default, 0.99)
+    print(
+        f"target: in-process default compare p99 under 3 ms: {p99:.2f} ms "
+        f"(the naive script's p99 {_p(plain, 0.99):.2f} ms), " + _met(p99 < 3)
+    )
+    ratio = statistics.median(quotes) / statistics.median(plain)
+    print(
+        f"target: in-process quotes only within 1.2x of the naive script (p50): {ratio:.2f}x "
+        f"({_p(quotes, 0.5):.2f} ms against {_p(plain, 0.5):.2f} ms), " + _met(ratio <= 1.2)
+    )
+
+
+def _met(met: bool) -> str:
+    return "met" if met else "not met"
 
 
 def over_http(urls: list[str], bodies: dict[str, dict[str, Any]], rounds: int) -> None:
@@ -116,6 +137,18 @@ def over_http(urls: list[str], bodies: dict[str, dict[str, Any]], rounds: int) -
     print(_row(f"naive (http.server) {naive_url}", times[naive_url], times[naive_url]))
     for url in urls:
         print(_row(f"ours {url}", times[url], times[naive_url]))
+    for url in urls:
+        ratio = statistics.median(times[url]) / statistics.median(times[naive_url])
+        print(
+            f"target: HTTP compare p50 at or below the naive script's ({url}): {ratio:.2f}x "
+            f"({_p(times[url], 0.5):.2f} ms against {_p(times[naive_url], 0.5):.2f} ms), "
+            + _met(ratio <= 1)
+        )
+        p99 = _p(times[url], 0.99)
+        print(
+            f"target: HTTP compare p99 under 10 ms unloaded ({url}): {p99:.2f} ms, "
+            + _met(p99 < 10)
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,14 +159,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=10, help="HTTP passes over the bodies (10)")
     ap.add_argument("--no-in-process", action="store_true")
+    ap.add_argument("--serve", action="store_true", help="start this checkout's server too")
     args = ap.parse_args(argv)
     left, right = build_articles(args.shared)
     if not args.no_in_process:
         in_process(left, right, args.n, args.warmup)
-    if args.url:
+    urls = [u.rstrip("/") for u in args.url]
+    if urls or args.serve:
         bodies = {"800-word pair": {"left": {"text": left}, "right": {"text": right}}}
         bodies |= corpus_pairs(args.shared)
-        over_http([u.rstrip("/") for u in args.url], bodies, args.rounds)
+        with contextlib.ExitStack() as stack:
+            if args.serve:
+                database = stack.enter_context(scratch_sqlite("sourcediff-vs-naive"))
+                env = {"SOURCEDIFF_AUTH_DISABLED": "1"}
+                urls.append(stack.enter_context(Server(database, env=env)).url)
+            over_http(urls, bodies, args.rounds)
     return 0
 
 

@@ -80,7 +80,8 @@ class Server:
     ``database_url`` sets ``SOURCEDIFF_DATABASE_URL``; ``env`` adds or
     overrides other variables on top of this process's environment. The
     server's output goes to ``log`` (appended to at every start), by default
-    a temporary file removed on exit.
+    a temporary file removed on exit. ``cwd`` runs the code of another
+    checkout (a benchmark's baseline): ``python -m`` imports from there.
     """
 
     def __init__(
@@ -92,8 +93,10 @@ class Server:
         port: int | None = None,
         log: Path | None = None,
         startup_timeout: float = 60.0,
+        cwd: Path | None = None,
     ) -> None:
         self.workers = workers
+        self.cwd = cwd
         self.port = port if port is not None else free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **(env or {})}
@@ -145,6 +148,7 @@ class Server:
         self._process = subprocess.Popen(
             command,
             env=self.env,
+            cwd=self.cwd,
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -24,6 +24,10 @@ REPO = Path(__file__).resolve().parents[2]
 SCRIPTS = {
     "bench/bench_compare.py": ("-n 1 --shared {x}", "{x}/corpus/seeds.json"),
     "bench/bench_ingest.py": ("--versions 10 --no-postgres --shared {x}", "{x}/corpus/seeds"),
+    "bench/bench_stored.py": (
+        "--rounds 1 --databases sqlite --shared {x}",
+        "{x}/corpus/seeds.json",
+    ),
     "bench/bench_search.py": (
         "--sizes 1000 --queries 2 --recall-queries 1 --databases sqlite --shared {x}",
         "{x}/corpus/seeds",
@@ -33,6 +37,7 @@ SCRIPTS = {
     "bench/profile_compare.py": ("-n 1 --shared {x}", "{x}/corpus/seeds.json"),
     "bench/vs_naive.py": ("-n 1 --shared {x}", "{x}/corpus/seeds.json"),
     "bench/score_inprocess.py": ("--shared {x} {x}/corpus/seeds.json", "{x}/eval/score.py"),
+    "bench/targets.py": ("--shared {x}", "{x}/corpus/seeds.json"),
     "bench/snapshot.py": ("--shared {x} --check {x}/prints.json", "{x}/corpus/seeds.json"),
     "bench/search_labelled.py": ("{x}/corpus/seeds.json", "{x}/corpus/seeds.json"),
     "bench/speakers/classes.py": ("--shared {x} {x}/corpus/dev/01.json", "{x}/eval/score.py"),

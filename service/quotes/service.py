@@ -17,7 +17,7 @@ rules (a shared word too short to tie them, for example).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -33,7 +33,13 @@ from service.models.articles import Version
 from service.models.quotes import QuoteRecord
 from service.platform.errors import BadRequest, Unprocessable
 from service.platform.pagination import decode_ints, encode_cursor
-from service.quotes.repository import Candidate, IndexedQuote, QuoteRepository, indexed_quotes
+from service.quotes.repository import (
+    Candidate,
+    IndexedQuote,
+    QuoteRepository,
+    Shared,
+    indexed_quotes,
+)
 from service.stories import service as stories
 
 __all__ = [
@@ -95,7 +101,7 @@ def latest_quotes(
 @dataclass(frozen=True, slots=True)
 class _Hit:
     score: float
-    candidate: Candidate
+    shared: Shared
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +130,12 @@ def _relation(query: list[str], norm: str) -> Relation | None:
     return None if verdict is None else verdict.relation
 
 
+def _relations(query: list[str], norms: Iterable[str]) -> dict[str, Relation | None]:
+    """``_relation`` of each distinct text of a page (copies of one
+    statement are judged once)."""
+    return {norm: _relation(query, norm) for norm in dict.fromkeys(norms)}
+
+
 def _hits(
     repo: QuoteRepository,
     words: list[str],
@@ -133,17 +145,19 @@ def _hits(
     limit: int,
     exclude_article: str | None = None,
 ) -> list[_Hit]:
+    """The quotations scoring ``min_score`` or more, best first (ties by
+    id), as ``sharing`` returns them: a caller reads the ones it shows."""
     norm = " ".join(words)
-    found = repo.candidates(
+    found = repo.sharing(
         sorted(query_shingles(words, repo.tenant)),
         filed=filed_size(words),
         latest_only=latest_only,
         limit=limit,
         exclude_article=exclude_article,
     )
-    scores = search_scores(norm, [c.norm for c in found], min_score)
-    hits = [_Hit(score, c) for score, c in zip(scores, found, strict=True) if score >= min_score]
-    hits.sort(key=lambda h: (-h.score, h.candidate.id))
+    scores = search_scores(norm, [s.norm for s in found], min_score)
+    hits = [_Hit(score, s) for score, s in zip(scores, found, strict=True) if score >= min_score]
+    hits.sort(key=lambda h: (-h.score, h.shared.id))
     return hits
 
 
@@ -166,8 +180,9 @@ def search_quotes(
 ) -> SearchResults:
     """Variants of ``q`` best first; ``cursor`` continues a previous page."""
     words = _query_words(q)
+    repo = QuoteRepository(session, tenant)
     hits = _hits(
-        QuoteRepository(session, tenant),
+        repo,
         words,
         min_score=min_score,
         latest_only=scope == "latest",
@@ -179,22 +194,21 @@ def search_quotes(
         except ValueError:
             raise BadRequest("cursor: malformed cursor") from None
         after = (-tenths, last_id)
-        hits = [h for h in hits if (-round(h.score * 10), h.candidate.id) > after]
+        hits = [h for h in hits if (-round(h.score * 10), h.shared.id) > after]
     page = hits[:limit]
-    labels = articles.labels(session, tenant, (h.candidate.article_id for h in page))
+    # (A quotation deleted since the look-up, with its article, is left out.)
+    shown = {c.id: c for c in repo.read([h.shared for h in page])}
+    labels = articles.labels(session, tenant, (c.article_id for c in shown.values()))
+    relations = _relations(words, (c.norm for c in shown.values()))
     found = tuple(
-        SearchHit(
-            h.candidate,
-            *labels[h.candidate.article_id],
-            score=h.score,
-            relation=_relation(words, h.candidate.norm),
-        )
+        SearchHit(c, *labels[c.article_id], score=h.score, relation=relations[c.norm])
         for h in page
+        if (c := shown.get(h.shared.id)) is not None
     )
     following = None
     if len(hits) > limit:
         last = page[-1]
-        following = encode_cursor(round(last.score * 10), last.candidate.id)
+        following = encode_cursor(round(last.score * 10), last.shared.id)
     return SearchResults(" ".join(words), found, following)
 
 
@@ -244,17 +258,20 @@ def _evidence(
     for norm, records in wordings.items():
         words = norm.split()
         best: dict[str, tuple[Candidate, float, Relation]] = {}
-        for hit in _hits(
+        hits = _hits(
             repo,
             words,
             min_score=min_score,
             latest_only=True,
             limit=RELATED_CANDIDATES,
             exclude_article=article_id,
-        ):
-            relation = _relation(words, hit.candidate.norm)
-            if relation is not None and hit.candidate.article_id not in best:
-                best[hit.candidate.article_id] = (hit.candidate, hit.score, relation)
+        )
+        relations = _relations(words, (h.shared.norm for h in hits))
+        scores = {h.shared.id: h.score for h in hits}
+        for candidate in repo.read([h.shared for h in hits]):
+            relation = relations[candidate.norm]
+            if relation is not None and candidate.article_id not in best:
+                best[candidate.article_id] = (candidate, scores[candidate.id], relation)
         for mine in records:
             for other, (match, score, relation) in best.items():
                 evidence.setdefault(other, []).append(Evidence(mine, match, score, relation))

@@ -195,6 +195,17 @@ def search_scores(query: str, candidates: Sequence[str], cutoff: float = 0) -> l
     (counting each word left out, as this did, skipped pairs that reach it)."""
     if not candidates:
         return []
+    # Widely carried statements come back as many copies of one text:
+    # each distinct text is scored once.
+    distinct = list(dict.fromkeys(candidates))
+    if len(distinct) < len(candidates):
+        scored = dict(zip(distinct, _scores(query, distinct, cutoff), strict=True))
+        return [scored[c] for c in candidates]
+    return _scores(query, distinct, cutoff)
+
+
+def _scores(query: str, candidates: Sequence[str], cutoff: float) -> list[float]:
+    """``search_scores`` of distinct candidates."""
     cut = max(0.0, cutoff - 0.05)  # what rounds up to the cutoff still counts
     scores = process.cdist(
         [query], candidates, scorer=fuzz.ratio, score_cutoff=cut, dtype=np.float64

@@ -34,10 +34,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Literal, overload
 
 from service.core.quotes.cues import AUXILIARIES, BASES, PARTICIPLES, is_cue, verb_like
-from service.core.quotes.mentions import Phrase, is_time_word, read_phrase
+from service.core.quotes.mentions import Phrase, is_time_word, marked_matches, read_phrase
 
 __all__ = ["Context", "Found", "cue_subject_in", "find"]
 
@@ -54,10 +55,11 @@ class Found:
 _MARKS = "\"“”„«»‘’'`"
 _MARK = re.compile(r"[\"“”„«»]")
 _INSIDE = re.compile(r"[^\n]")
-_ABBREVIATED = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Lt|Gen|Col|Capt|Sgt|Jr|Sr|St|Rev|Inc|Ltd|Co|Corp|"
-    r"No|Mt|Ft|Calif|Fla|Mass|Pa|Va|Md|Ga|Mich|Ill|Wash|U\.S|U\.N|D\.C|Jan|Feb|Aug|Sept|Oct|Nov|"
-    r"Dec)|\b[A-Z])$"
+# Words whose full stop ends no sentence ("Sen.", "Calif."; the stops of
+# "U.S." follow single capitals, which end none either).
+_ABBREVIATIONS = frozenset(
+    """Mr Mrs Ms Dr Prof Gov Sen Rep Lt Gen Col Capt Sgt Jr Sr St Rev Inc Ltd Co Corp No Mt Ft
+    Calif Fla Mass Pa Va Md Ga Mich Ill Wash Jan Feb Aug Sept Oct Nov Dec""".split()
 )
 _SENTENCE_END = re.compile(r"[.!?][\"”’']{0,2}\s+(?=[A-Z\"“‘(])")
 _FINAL = frozenset(".!?")
@@ -103,9 +105,11 @@ _PREPOSED = frozenset("the a an his her their its our my your this these those s
 
 
 # Spaces of other widths read as plain ones (one character each: offsets hold).
-# (A regular expression, not ``str.translate``: translate looks every
-# character up in its table, a third of a millisecond on an article.)
-_SPACES = re.compile("[\u00a0\u2002\u2003\u2007\u2009\u200a\u202f\u205f]")
+# (Each replaced on its own where ``in`` finds it: ``str.translate`` looks
+# every character up in its table, a third of a millisecond on an article,
+# and a regular expression's search over a character class tests every
+# character too.)
+_SPACES = "\u00a0\u2002\u2003\u2007\u2009\u200a\u202f\u205f"
 
 
 def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -124,8 +128,13 @@ def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
         pieces.append(blank[:-1] + inside[-1] if inside[-1:] in _FINAL else blank)
         at = end
     pieces.append(text[at:])
+    masked = "".join(pieces)
+    if not masked.isascii():
+        for space in _SPACES:
+            if space in masked:
+                masked = masked.replace(space, " ")
     # A mis-decoded closing mark ("\ufffd?") is a mark, not a question mark.
-    return _SPACES.sub(" ", "".join(pieces)).replace("\ufffd?", "\ufffd”")
+    return masked.replace("\ufffd?", "\ufffd”")
 
 
 class Context:
@@ -136,7 +145,6 @@ class Context:
         self.narration = _mask(text, spans)
         self.newlines = [m.start() for m in re.finditer("\n", text)]
         self.quote_starts = [start for start, _ in spans]
-        self._sentences: list[int] | None = None
 
     def paragraph(self, pos: int) -> tuple[int, int]:
         """``(start, end)`` of the line holding ``pos``."""
@@ -145,15 +153,24 @@ class Context:
         end = self.newlines[i] if i < len(self.newlines) else len(self.text)
         return start, end
 
+    @cached_property
+    def sentences(self) -> list[int]:
+        """Where each narration sentence after the first starts, in order."""
+        narr = self.narration
+        return [
+            m.end()
+            for m in marked_matches(narr, ".!?", _SENTENCE_END)
+            if narr[m.start()] != "." or not _abbreviated(narr, m.start())
+        ]
+
     def sentence_end(self, pos: int, limit: int) -> int:
         """End of the narration sentence holding ``pos`` (its final mark
         included), not after ``limit``."""
-        self.sentence_start(0, pos)
-        assert self._sentences is not None
-        i = bisect_right(self._sentences, pos)
-        if i >= len(self._sentences) or self._sentences[i] > limit:
+        sentences = self.sentences
+        i = bisect_right(sentences, pos)
+        if i >= len(sentences) or sentences[i] > limit:
             return limit
-        end = self._sentences[i]
+        end = sentences[i]
         while end > pos and self.narration[end - 1].isspace():
             end -= 1
         return end
@@ -161,19 +178,23 @@ class Context:
     def sentence_start(self, floor: int, pos: int) -> int:
         """Start of the narration sentence holding ``pos``, not before
         ``floor``; an abbreviation ("Sen.", "U.S.") ends none."""
-        if self._sentences is None:
-            narr = self.narration
-            self._sentences = [
-                m.end()
-                for m in _SENTENCE_END.finditer(narr)
-                if narr[m.start()] != "."
-                or not _ABBREVIATED.search(narr, max(0, m.start() - 6), m.start())
-            ]
         # Attribution is local: no rule looks further back than _REACH, which
         # keeps the pass linear however long a paragraph runs unpunctuated.
         floor = max(floor, pos - _REACH)
-        i = bisect_right(self._sentences, pos) - 1
-        return max(floor, self._sentences[i]) if i >= 0 else floor
+        sentences = self.sentences
+        i = bisect_right(sentences, pos) - 1
+        return max(floor, sentences[i]) if i >= 0 else floor
+
+
+def _abbreviated(text: str, stop: int) -> bool:
+    """Whether the word right before the full stop at ``stop`` is an
+    abbreviation or an initial: read back over its characters (no
+    abbreviation has six), not searched for at each sentence end."""
+    begin = stop
+    while begin > 0 and stop - begin < 6 and (text[begin - 1].isalnum() or text[begin - 1] == "_"):
+        begin -= 1
+    word = text[begin:stop]
+    return word in _ABBREVIATIONS or (len(word) == 1 and "A" <= word <= "Z")
 
 
 _REACH = 600

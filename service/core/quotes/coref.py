@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from service.core.quotes.mentions import ROLE_NOUNS, TITLES, is_time_word
+from service.core.quotes.mentions import ROLE_NOUNS, TITLES, is_time_word, marked_matches
 
 __all__ = ["ROLE_TITLES", "Cast"]
 
@@ -254,7 +254,8 @@ class Cast:
         the text gives it in full somewhere. Sentences are read back from
         ``pos``, not the whole text: a pronoun's antecedent is near."""
         if self._sentence_starts is None:
-            self._sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(self.text)]
+            ends = marked_matches(self.text, ".!?\n", _SENTENCE_END)
+            self._sentence_starts = [0] + [m.end() for m in ends]
         starts = self._sentence_starts
         k = bisect_right(starts, pos) - 1
         hi, floor = pos, pos - 1500

@@ -32,7 +32,16 @@ from dataclasses import dataclass
 
 from service.core.quotes.cues import AUXILIARIES, is_cue, verb_like
 
-__all__ = ["ROLE_NOUNS", "TITLES", "Mention", "Phrase", "is_time_word", "name_words", "read_phrase"]
+__all__ = [
+    "ROLE_NOUNS",
+    "TITLES",
+    "Mention",
+    "Phrase",
+    "is_time_word",
+    "marked_matches",
+    "name_words",
+    "read_phrase",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +235,33 @@ def name_words(name: str) -> list[str]:
     while len(words) > 1 and words[0].lower() in TITLES:
         words = words[1:]
     return words
+
+
+def marked_matches(text: str, marks: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern whose every match
+    starts with one of the characters ``marks`` (a sentence's final stop):
+    tried only where ``str.find`` finds one, since a regular expression's
+    search tests each character in turn, many times slower over an article.
+
+    >>> [m.group() for m in marked_matches("No. Yes! Ok", ".!", re.compile(r"[.!] +"))]
+    ['. ', '! ']
+    """
+    starts: list[int] = []
+    for mark in marks:
+        at = text.find(mark)
+        while at >= 0:
+            starts.append(at)
+            at = text.find(mark, at + 1)
+    found: list[re.Match[str]] = []
+    end = 0
+    for at in sorted(starts):
+        if at < end:
+            continue  # inside the match before
+        m = pattern.match(text, at)
+        if m is not None:
+            found.append(m)
+            end = m.end()
+    return found
 
 
 def _capitalised(word: str) -> bool:

@@ -261,3 +261,32 @@ def test_word_starts_are_found_as_a_scan_of_the_text_finds_them(
         assert EchoFinder(text, [])._candidates(prefixes) == scanned
     finally:
         echoes._FIND_AT_MOST = many
+
+
+_WORDS = (
+    "budget budgets council Harbour harbor crane cranes 1,500 ßtraße strasse İstanbul tax taxes"
+).split()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.lists(st.sampled_from([*_WORDS, "the", "said", ".", '"', "\n"]), max_size=40),
+    quotes=st.lists(
+        st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6).map(" ".join),
+        min_size=1,
+        max_size=30,
+    ),
+)
+def test_many_quotations_find_what_each_finds_alone(text: list[str], quotes: list[str]) -> None:
+    """A look-up of many quotations (a story page's) first drops those whose
+    stems are not found often enough at the openings of the text's words;
+    that only leaves out quotations with no echo there."""
+    joined = " ".join(text)
+    finder = EchoFinder(joined, quoted_spans(joined))
+    alone = [EchoFinder(joined, quoted_spans(joined)).find(q) for q in quotes]
+    many = echoes._FIND_AT_MOST
+    try:
+        echoes._FIND_AT_MOST = 0  # every look-up counts as many
+        assert finder.find_all(quotes) == alone
+    finally:
+        echoes._FIND_AT_MOST = many

@@ -146,20 +146,27 @@ def carried(a: Sequence[str], b: Sequence[str]) -> float:
     blocks = [
         (m.a, m.b + offset, m.size) for m in Indel.opcodes(s, window).as_matching_blocks() if m.size
     ]
+    if not blocks:
+        return 0.0
     best = 0.0
     head = tail = 0  # words in common left out of the span, before and after it
     n, m = len(short), len(long_)
-    while blocks:
-        matched, unexplained = _penalty(blocks, n, m, (head, tail))
+    content: frozenset[str] | None = None  # the shorter's, found when first needed
+    matched, unexplained = _penalty(blocks, n, m)
+    while True:
+        # Only a span that would raise the best is checked for the rest.
+        score = 200 * matched / (2 * matched + unexplained)
         a0, b0, _ = blocks[0]
         a1, b1, s1 = blocks[-1]
         extends = (a0 > 0 and b0 == 0) or (a1 + s1 < n and b1 + s1 == m)
         enough = matched >= min(MIN_OVERLAP, n) or not extends
-        words = [short[x + k] for x, _, size in blocks for k in range(size)]
         # As in ``judge_keys``: one short word does not tie two quotations.
-        tied = matched > 1 or len(words[0]) >= 5
-        if enough and tied and content_words(words):
-            best = max(best, 200 * matched / (2 * matched + unexplained))
+        tied = matched > 1 or len(short[a0]) >= 5
+        if score > best and enough and tied:
+            if content is None:
+                content = frozenset(content_words(short))
+            if any(short[x + k] in content for x, _, size in blocks for k in range(size)):
+                best = score
         if len(blocks) == 1:
             break
         # Drop the end block whose loss costs least, while a span remains.
@@ -168,9 +175,11 @@ def carried(a: Sequence[str], b: Sequence[str]) -> float:
         if first[0] / (2 * first[0] + first[1] or 1) >= last[0] / (2 * last[0] + last[1] or 1):
             head += blocks[0][2]
             blocks = blocks[1:]
+            matched, unexplained = first
         else:
             tail += blocks[-1][2]
             blocks = blocks[:-1]
+            matched, unexplained = last
     return round(best, 1)
 
 

@@ -17,9 +17,10 @@ transaction (``service.quotes.service.file_quotes``), and so are its webhook
 events (the outbox, through ``service.webhooks.service``); a ``story`` key
 makes the article a member of that story (created on first use), also in it.
 
-The quotations are found before the transaction (extraction holds no lock),
-and only when the text is not already the latest version's: an unchanged
-resubmission extracts nothing. They are filed whole (each speaker's mention
+The quotations are found once the transaction has read the latest version
+and found the text new (an unchanged resubmission extracts nothing, and
+costs no query more), before its first write, so extraction holds no lock;
+they are kept for its retries. They are filed whole (each speaker's mention
 too) and the version is stamped with the extractor that found them
 (``Version.extractor``, ``service.core.quotes.EXTRACTOR``), so comparing or
 diffing the version reads them back instead of extracting its text again
@@ -167,15 +168,17 @@ def _text_of(submission: Submission, settings: Settings) -> str:
     return text
 
 
-def _find_or_add_article(repo: ArticleRepository, outlet: Outlet, s: Submission) -> Article:
-    assert outlet.id is not None
-    found = None
+def _find_article(repo: ArticleRepository, outlet: Outlet | None, s: Submission) -> Article | None:
     if s.url is not None:
-        found = repo.article_by_url(s.url)
-    elif s.external_id is not None:
-        found = repo.article_by_external_id(outlet.id, s.external_id)
-    if found is not None:
-        return found
+        return repo.article_by_url(s.url)
+    if s.external_id is not None and outlet is not None:
+        assert outlet.id is not None
+        return repo.article_by_external_id(outlet.id, s.external_id)
+    return None
+
+
+def _add_article(repo: ArticleRepository, outlet: Outlet, s: Submission) -> Article:
+    assert outlet.id is not None
     return repo.add(
         Article(
             id=uuid.uuid4().hex,
@@ -229,8 +232,6 @@ def record_version(
     text = _text_of(submission, settings)
     content_hash = fingerprint(text)
     quotes = _Quotations(text, tenant)
-    if not _is_latest(engine, tenant, submission, content_hash):
-        quotes.filed()
     return in_transaction(
         engine,
         lambda session: _record_once(
@@ -258,9 +259,9 @@ class _Filed:
 
 
 class _Quotations:
-    """A submitted text's quotations, found on first use and then kept:
-    before the transaction when the text is new, inside it only when another
-    request made it new meanwhile, and never twice when it is retried."""
+    """A submitted text's quotations, found when the transaction first
+    finds the text new (never for an unchanged resubmission), and then kept
+    for the retries."""
 
     def __init__(self, text: str, tenant: str) -> None:
         self._text = text
@@ -273,17 +274,6 @@ class _Quotations:
             filed = quote_index.indexed_quotes(found, self._tenant)
             self._filed = _Filed(filed, EXTRACTOR if len(filed) == len(found) else None)
         return self._filed
-
-
-def _is_latest(engine: Engine, tenant: str, s: Submission, content_hash: str) -> bool:
-    """Whether ``content_hash`` is the latest version's of the article ``s``
-    names, as far as a read outside the transaction can tell (the
-    transaction reads again)."""
-    with Session(engine) as session:
-        latest = ArticleRepository(session, tenant).latest_content_hash(
-            url=s.url, outlet=s.outlet, external_id=s.external_id
-        )
-    return latest == content_hash
 
 
 def _record_once(
@@ -306,10 +296,17 @@ def _record_once(
             return Recorded(**json.loads(previous.body))
 
     repo = ArticleRepository(session, tenant)
-    outlet = repo.outlet_named(s.outlet) or repo.add_outlet(s.outlet)
-    article = _find_or_add_article(repo, outlet, s)
-    latest = repo.latest_version(article.id)
+    outlet = repo.outlet_named(s.outlet)
+    article = _find_article(repo, outlet, s)
+    latest = repo.latest_version(article.id) if article is not None else None
     created = latest is None or latest.content_hash != content_hash
+    if created:
+        # After the reads and before the first write, so extraction holds
+        # no lock: SQLite begins the write transaction at the first INSERT,
+        # and PostgreSQL's reads lock nothing.
+        quotes.filed()
+    outlet = outlet or repo.add_outlet(s.outlet)
+    article = article or _add_article(repo, outlet, s)
     if not created:
         assert latest is not None
         version = latest

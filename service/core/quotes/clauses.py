@@ -206,6 +206,14 @@ def _skip(text: str, pos: int, limit: int, chars: str = " \t,") -> int:
     return pos
 
 
+def _last_char(text: str, hi: int) -> str:
+    """The last character of ``text[:hi]`` that is no space, or ``""`` (read
+    back from ``hi``: the text before it may be most of an article)."""
+    while hi > 0 and text[hi - 1].isspace():
+        hi -= 1
+    return text[hi - 1 : hi]
+
+
 def _word_at(text: str, pos: int, limit: int) -> re.Match[str] | None:
     return _WORD.match(text, _skip(text, pos, limit, " \t"), limit)
 
@@ -534,14 +542,19 @@ def _closing_clause(text: str, at: int, stop: int) -> Found | None:
     return Found(phrase, "after")
 
 
-_ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+")
-_QUOTED_AS = re.compile(r"\bquoted\s+")
+# These patterns open with a literal, checking the boundary (and a first
+# letter of either case) behind it: a literal lets the engine jump to where
+# it stands, while a pattern opening with \b is tried at every character
+# (some 50 ns each). A match of a pattern that leaves its first letter
+# behind starts one character later: it is searched for from one past ``pos``.
+_ACCORDING = re.compile(r"ccording(?<=\b[Aa]ccording)\s+to\s+")
+_QUOTED_AS = re.compile(r"quoted(?<=\bquoted)\s+")
 
 
 def _according(text: str, pos: int, limit: int) -> Found | None:
     """``according to X`` in the rest of the sentence: a source only."""
     end = _SENTENCE_END.search(text, pos, limit)
-    m = _ACCORDING.search(text, pos, end.start() + 1 if end else limit)
+    m = _ACCORDING.search(text, pos + 1, end.start() + 1 if end else limit)
     if m is None:
         return None
     phrase = read_phrase(text, m.end(), limit)
@@ -592,7 +605,7 @@ def _before(ctx: Context, start: int) -> Found | None:
         found = rule(narr, lo, hi)
         if found is not None:
             return found
-    if narr[:hi].rstrip().endswith(":"):
+    if _last_char(narr, hi) == ":":
         return None  # "The message was clear:" (see ``_colon``)
     phrase = _fragment_subject(narr, lo, hi)
     return Found(phrase, "fragment") if phrase is not None else None
@@ -630,7 +643,7 @@ def _completes(text: str, lo: int, that: int) -> bool:
     return w.isdigit() or (w.islower() and (verb_like(w) or is_time_word(w) or w.endswith("ly")))
 
 
-_AS_PUT_IT = re.compile(r"\b[Aa]s\s+")
+_AS_PUT_IT = re.compile(r"s(?<=\b[Aa]s)\s+")  # searched for from one past lo
 _MODALS = frozenset("will would could should might may can must shall".split())
 _PLURAL_SUBJECTS = frozenset("they we i you to did do does people".split())
 
@@ -638,11 +651,11 @@ _PLURAL_SUBJECTS = frozenset("they we i you to did do does people".split())
 def _source_phrase(text: str, lo: int, hi: int) -> Found | None:
     """``according to X,``, ``as X put it,``, ``X was quoted as saying``."""
     last: Found | None = None
-    for m in _ACCORDING.finditer(text, lo, hi):
+    for m in _ACCORDING.finditer(text, lo + 1, hi):
         phrase = read_phrase(text, m.end(), hi)
         if phrase is not None:
             last = Found(phrase, "according")
-    for m in _AS_PUT_IT.finditer(text, lo, hi):
+    for m in _AS_PUT_IT.finditer(text, lo + 1, hi):
         # "As X put it, …", "as Breitbart News reported, …".
         found = _subject(text, m.end(), hi, any_verb=False)
         if found is not None and not found[1].group().endswith("ing"):
@@ -843,7 +856,7 @@ def _apposed(text: str, starts: list[int], j: int, phrase: Phrase) -> Phrase:
     """The name a description found at clause start ``starts[j]`` stands in
     apposition to ("Ann Lee, a former adviser, said": Ann Lee), else the
     description."""
-    if phrase.kind != "description" or j == 0 or text[: starts[j]].rstrip()[-1:] != ",":
+    if phrase.kind != "description" or j == 0 or _last_char(text, starts[j]) != ",":
         return phrase
     comma = text.rfind(",", starts[j - 1], starts[j])
     for at in _bodies(text, starts[j - 1], comma):

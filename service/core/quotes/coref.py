@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 from service.core.quotes.mentions import ROLE_NOUNS, TITLES, is_time_word, marked_matches
 
@@ -33,7 +34,8 @@ _NAME = re.compile(
     r"[A-Z][a-z][\w'’-]*(?:[ \t]+(?:[A-Z]\.[ \t]+)*[A-Z][\w'’-]+)+"
     r"(?:,?[ \t]+(?:Jr|Sr)\.|[ \t]+I{2,3}\b)?"
 )
-_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|across|outside|inside|around|to)\s+$", re.I)
+_PLACE_WORDS = ("in", "at", "from", "near", "across", "outside", "inside", "around", "to")
+_PLACE_BEFORE = re.compile(rf"\b(?:{'|'.join(_PLACE_WORDS)})\s+$", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“‘])|\n")
 _OPENERS = frozenset(
     """Yet But And So Then However Meanwhile Later Earlier Also As The A An In On At When If
@@ -82,8 +84,10 @@ def _whole_word(text: str, start: int, end: int) -> bool:
     return not text[start - 1 : start].isalnum() and not text[end : end + 1].isalnum()
 
 
-def _words(name: str) -> list[str]:
-    words = [w.rstrip(",") for w in name.split()]
+@lru_cache(maxsize=4096)
+def _words(name: str) -> tuple[str, ...]:
+    """The words of ``name`` without the titles and openers before it."""
+    words = tuple(w.rstrip(",") for w in name.split())
     while words and (words[0] in _OPENERS or words[0].lower() in TITLES):
         words = words[1:]
     return words
@@ -140,6 +144,12 @@ class Cast:
     def __init__(self, narration: str) -> None:
         self.text = narration
         self._forms: dict[str, dict[tuple[str, ...], list[int]]] = {}
+        # For a name, where each fuller form of it stands, with the fullest
+        # form of that person (see ``fullest``); for a stretch of text, the
+        # first person it names (see ``subject_before``). Like ``_forms``,
+        # read from the window around ``around``.
+        self._fuller: dict[tuple[str, ...], list[tuple[list[int], str]]] = {}
+        self._first: dict[tuple[int, int], tuple[int, tuple[str, ...]] | None] = {}
         self.around = 0  # where the last question was asked
         self._sentence_starts: list[int] | None = None
 
@@ -165,7 +175,7 @@ class Cast:
                 if _whole_word(text, at, end) and not _RUN_AFTER.match(text, end):
                     run = _run_before(text, at)
                     if run is not None and not _place_or_org(text, run[0]):
-                        words = tuple(_person_words([*run[1], variant]))
+                        words = _person_words(" ".join([*run[1], variant]))
                         if len(words) >= 2 and (words in found or len(found) < _MAX_FORMS):
                             found.setdefault(words, []).append(run[0])
                 at = text.find(variant, end, hi)
@@ -177,19 +187,18 @@ class Cast:
     def fullest(self, words: list[str], pos: int) -> str | None:
         """The fullest form of the name ``words`` (titles allowed), or
         ``None`` when the text gives none fuller."""
-        words = _words(" ".join(words))
-        if not words:
+        name = _words(" ".join(words))
+        if not name:
             return None
         if abs(pos - self.around) > _FORMS_REACH // 2:
             self.around = pos
             self._forms.clear()
-        wanted = {_key(w) for w in words}
-        candidates = [
-            (form, offsets)
-            for form, offsets in self.forms(words[-1]).items()
-            if wanted <= {_key(w) for w in form}
-        ]
-        if not candidates:
+            self._fuller.clear()
+            self._first.clear()
+        fuller = self._fuller.get(name)
+        if fuller is None:
+            fuller = self._fuller[name] = self._fuller_forms(name)
+        if not fuller:
             return None
 
         def last_before(offsets: list[int]) -> int:
@@ -197,14 +206,27 @@ class Cast:
             return offsets[i - 1] if i else -1
 
         # The person named last before ``pos`` (else first after it) …
-        latest = max(candidates, key=lambda c: last_before(c[1]))
-        if last_before(latest[1]) < 0:
-            latest = min(candidates, key=lambda c: c[1][0])
-        # … in the longest form the text gives that person (same first and
-        # last word).
-        first = _key(latest[0][0])
-        same = [form for form, _ in candidates if _key(form[0]) == first]
-        return " ".join(_plain(w) for w in max(same, key=len))
+        latest = max(fuller, key=lambda c: last_before(c[0]))
+        if last_before(latest[0]) < 0:
+            latest = min(fuller, key=lambda c: c[0][0])
+        return latest[1]
+
+    def _fuller_forms(self, name: tuple[str, ...]) -> list[tuple[list[int], str]]:
+        """The forms of the text that hold every word of ``name``: where each
+        stands, and the longest form the text gives of the same person (same
+        first and last word), as ``fullest`` answers it."""
+        forms = self.forms(name[-1])
+        wanted = {_key(w) for w in name}
+        candidates = [form for form in forms if wanted <= {_key(w) for w in form}]
+        longest: dict[str, tuple[str, ...]] = {}
+        for form in candidates:
+            first = _key(form[0])
+            if len(form) > len(longest.get(first, ())):
+                longest[first] = form
+        return [
+            (forms[form], " ".join(_plain(w) for w in longest[_key(form[0])]))
+            for form in candidates
+        ]
 
     def role(self, head: str, pos: int) -> str | None:
         """The name of the person the role ``head`` ("sheriff") stands for
@@ -234,7 +256,7 @@ class Cast:
         text = self.text
         after = _RUN_AFTER.match(text, at + len(form))
         if after is not None:
-            words = _person_words(after.group(1).split())
+            words = _person_words(after.group(1))
             if words:
                 return " ".join(words)
         clause = text[max(0, at - 160) : at]
@@ -244,7 +266,7 @@ class Cast:
         before = _RUN_END.search(clause, 0, comma)
         if before is None:
             return None
-        words = _person_words(before.group(1).split())
+        words = _person_words(before.group(1))
         return " ".join(words) if words else None
 
     def subject_before(self, pos: int) -> str | None:
@@ -260,7 +282,11 @@ class Cast:
         k = bisect_right(starts, pos) - 1
         hi, floor = pos, pos - 1500
         while k >= 0 and hi > max(0, floor):
-            found = self._first_person(starts[k], hi)
+            stretch = (starts[k], hi)
+            if stretch in self._first:
+                found = self._first[stretch]
+            else:
+                found = self._first[stretch] = self._first_person(*stretch)
             if found is not None:
                 at, words = found
                 return self.fullest(list(words), at + 1) or " ".join(words)
@@ -281,14 +307,14 @@ class Cast:
                 # Capitalised words are read as one name ("Mr Cohen"); a
                 # run that is no full name may still hold a surname.
                 skip = name.end()
-                words = _person_words(name.group().split())
+                words = _person_words(name.group())
                 if (
                     len(words) >= 2
                     and not _place_or_org(text, start)
                     and not _MODIFIER_OF_NEXT.match(text, name.end())
                     and not _title_line(text, start, name.end())
                 ):
-                    return start, tuple(words)
+                    return start, words
             word = m.group()
             if word in _OPENERS or word.lower() in TITLES or not _boundary(text, m.end()):
                 continue
@@ -296,7 +322,7 @@ class Cast:
             before = _CAPITAL_BEFORE.search(text, window, start)
             if before is not None and before.group(1).lower() not in TITLES:
                 continue
-            if not _PLACE_BEFORE.search(text, window, start) and self.forms(word):
+            if not _place_before(text, window, start) and self.forms(word):
                 return start, (word,)
         return None
 
@@ -316,14 +342,29 @@ def _place_or_org(text: str, start: int) -> bool:
     """Whether capitalised words starting at ``start`` follow a place
     preposition ("in New York") or "the" ("the Associated Press")."""
     window = text[max(0, start - 12) : start]
-    return bool(_PLACE_BEFORE.search(window)) or window.lower().endswith("the ")
+    return _place_before(window, 0, len(window)) or window.lower().endswith("the ")
 
 
-def _person_words(words: list[str]) -> list[str]:
+def _place_before(text: str, lo: int, hi: int) -> bool:
+    """Whether ``text[lo:hi]`` ends with a place preposition and a space
+    (``_PLACE_BEFORE``), searched for only when the words before ``hi``
+    could be one: a search tries every offset of its window."""
+    stretch = text[lo:hi]
+    before = stretch.rstrip()
+    if len(before) == len(stretch):
+        return False
+    # (Case is folded as the search folds it only in ASCII: "ın".)
+    if stretch.isascii() and not before.lower().endswith(_PLACE_WORDS):
+        return False
+    return _PLACE_BEFORE.search(text, lo, hi) is not None
+
+
+@lru_cache(maxsize=4096)
+def _person_words(run: str) -> tuple[str, ...]:
     """The words of a person's name in a run of capitalised words: titles
     and sentence openers dropped, and what precedes an organisation word
     ("Las Vegas Police Officer Jose Hernandez": Jose Hernandez)."""
-    words = _words(" ".join(words))
+    words = _words(run)
     org = [i for i, w in enumerate(words) if w in _ORG_WORDS]
     if org:
         words = _words(" ".join(words[org[-1] + 1 :]))
@@ -333,7 +374,7 @@ def _person_words(words: list[str]) -> list[str]:
     cut += [i for i, w in enumerate(words) if is_time_word(w)]
     words = words[max(cut) + 1 :] if cut else words
     if words and (words[0] in _PLACE_STARTS or all(w in _PLACES for w in words)):
-        return []
+        return ()
     return words
 
 

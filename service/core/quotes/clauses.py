@@ -180,10 +180,11 @@ class Context:
         ``floor``; an abbreviation ("Sen.", "U.S.") ends none."""
         # Attribution is local: no rule looks further back than _REACH, which
         # keeps the pass linear however long a paragraph runs unpunctuated.
-        floor = max(floor, pos - _REACH)
+        if floor < pos - _REACH:
+            floor = pos - _REACH
         sentences = self.sentences
         i = bisect_right(sentences, pos) - 1
-        return max(floor, sentences[i]) if i >= 0 else floor
+        return sentences[i] if i >= 0 and sentences[i] > floor else floor
 
 
 def _abbreviated(text: str, stop: int) -> bool:
@@ -425,7 +426,11 @@ def _label(ctx: Context, start: int, end: int) -> Found | None:
             if phrase is not None and phrase.kind in ("name", "org"):
                 return Found(phrase, "label")
     else:
-        m = _TRANSCRIPT.fullmatch(ctx.narration, para, opening) if opening - para < 120 else None
+        m = (
+            _TRANSCRIPT.fullmatch(ctx.narration, para, opening)
+            if opening - para < 120 and _last_char(ctx.narration, opening) == ":"
+            else None
+        )
         if m is not None:
             phrase = read_phrase(text, m.start(1), m.end(1))
             if phrase is not None and phrase.kind in ("name", "org"):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from service.core.quotes.cues import AUXILIARIES, is_cue, verb_like
 
@@ -219,6 +220,7 @@ _DANGLING = _COMPLEMENTS | _DETERMINERS | {"and"}
 _NO_NAME = _OPENERS | _DETERMINERS
 
 
+@lru_cache(maxsize=4096)
 def is_time_word(word: str) -> bool:
     """Whether ``word`` (any case) is a day, month or time word."""
     lw = word.lower()
@@ -330,11 +332,12 @@ def _read(text: str, pos: int, limit: int) -> Phrase | None:
     words: list[re.Match[str]] = []
     core = 0  # number of words before the first complement
     for m in _TOKEN.finditer(text, pos, limit):
-        if m.group(3) is not None:
+        kind = m.lastindex  # which of the token's three groups it is
+        if kind == 3:
             if m.group(3) in "'’" and words and text[m.start() - 1 : m.start()] in "sS":
                 continue  # "the Koreas' leaders": a plural possessive
             break
-        if m.group(1) is not None:
+        if kind == 1:
             if not words or not _capitalised(words[-1].group()):
                 break
             words.append(m)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     case,
+    delete,
     func,
     insert,
     update,
@@ -380,3 +381,129 @@ class QuoteRepository(TenantRepository):
         for row in rows:
             found[row.article_id].append(row)
         return found
+
+    def refill(self, version: Version, quotes: Sequence[IndexedQuote], *, latest: bool) -> bool:
+        """Make ``version``'s stored quotations ``quotes`` (``indexed_quotes``'s
+        answer), each filed ``latest`` as the version is its article's latest
+        or not; ``True`` when some row changed.
+
+        For a version filed by other extraction code (``file`` files a new
+        one): the rows are rewritten in place, by ordinal, and only where
+        they differ, so quotations found the same again write nothing, and
+        their shingles only where the normalised text or the flag changed.
+        A row is deleted only when the version has fewer quotations now: its
+        shingles are deleted by primary key first, but the foreign key's
+        cascade still looks for more, and no index of ``quote_shingles``
+        leads with ``quote_id``, so each such deletion reads the whole index
+        on both databases."""
+        assert version.id is not None
+        quotes_table = _table(QuoteRecord)
+        old = self.session.execute(
+            self.scoped(
+                select_columns(
+                    quotes_table.c.id, *(quotes_table.c[name] for name in _COMPARED)
+                ).where(quotes_table.c.version_id == version.id),
+                QuoteRecord,
+            ).order_by(quotes_table.c.ordinal)
+        ).all()
+        new = [self._row(version, ordinal, q, latest) for ordinal, q in enumerate(quotes)]
+        changed = [
+            (stored, row, q)
+            for stored, row, q in zip(old, new, quotes, strict=False)
+            if tuple(stored[1:]) != tuple(row[name] for name in _COMPARED)
+        ]
+        surplus = old[len(new) :]
+        if changed:
+            self.session.execute(
+                update(quotes_table).where(quotes_table.c.id == bindparam("quote_id")),
+                [{"quote_id": stored.id, **row} for stored, row, _ in changed],
+            )
+        reshingled = [
+            (stored, q)
+            for stored, row, q in changed
+            if (stored.norm, stored.latest) != (row["norm"], row["latest"])
+        ]
+        self._unshingle([(s.id, s.norm) for s, _ in reshingled] + [(s.id, s.norm) for s in surplus])
+        self._shingle([(s.id, q) for s, q in reshingled], latest=latest)
+        if surplus:
+            self.session.execute(
+                delete(quotes_table).where(quotes_table.c.id.in_([s.id for s in surplus]))
+            )
+        self._insert(new[len(old) :], quotes[len(old) :], latest=latest)
+        return bool(changed or surplus or len(new) > len(old))
+
+    def _row(self, version: Version, ordinal: int, q: IndexedQuote, latest: bool) -> dict[str, Any]:
+        """The ``quotes`` row filing ``q`` as ``version``'s ``ordinal``-th quotation."""
+        mention = q.quote.mention
+        return {
+            "tenant": self.tenant,
+            "article_id": version.article_id,
+            "version_id": version.id,
+            "version": version.number,
+            "ordinal": ordinal,
+            "text": q.quote.text,
+            "start": q.quote.start,
+            "end": q.quote.end,
+            "speaker": q.quote.speaker,
+            "mention_text": mention.text if mention is not None else None,
+            "mention_start": mention.start if mention is not None else None,
+            "mention_end": mention.end if mention is not None else None,
+            "norm": q.shingled.norm,
+            "words": len(q.shingled.keys),
+            "shingles": len(q.shingled.shingles),
+            "latest": latest,
+        }
+
+    def _insert(
+        self, rows: Sequence[dict[str, Any]], quotes: Sequence[IndexedQuote], *, latest: bool
+    ) -> None:
+        """Insert ``rows`` (``_row``'s, of ``quotes``) and their shingles."""
+        if not rows:
+            return
+        ids = self.session.execute(
+            insert(QuoteRecord).returning(col(QuoteRecord.id), sort_by_parameter_order=True),
+            rows,
+        ).scalars()
+        self._shingle(list(zip(ids, quotes, strict=True)), latest=latest)
+
+    def _shingle(self, filed: Sequence[tuple[int, IndexedQuote]], *, latest: bool) -> None:
+        """File each quotation ``filed`` by id under its shingles."""
+        values = [
+            {"shingle": s, "quote_id": quote_id, "size": q.shingled.size, "latest": latest}
+            for quote_id, q in filed
+            for s in q.shingled.shingles
+        ]
+        if values:
+            self.session.execute(insert(_table(QuoteShingle)), values)
+
+    def _unshingle(self, stored: Sequence[tuple[int, str]]) -> None:
+        """Delete the shingles of the quotations ``stored`` (id and
+        normalised text), each by primary key, as ``_demote`` updates them."""
+        shingles = _table(QuoteShingle)
+        keys = [
+            {"s": s, "q": quote_id}
+            for quote_id, norm in stored
+            for s in stored_shingles(norm.split(), self.tenant)
+        ]
+        if keys:
+            self.session.execute(
+                delete(shingles).where(
+                    shingles.c.shingle == bindparam("s"), shingles.c.quote_id == bindparam("q")
+                ),
+                keys,
+            )
+
+
+# The columns of a stored quotation that ``QuoteRepository.refill`` compares
+# with a new extraction's (the rest follow from them and the version).
+_COMPARED = (
+    "text",
+    "start",
+    "end",
+    "speaker",
+    "mention_text",
+    "mention_start",
+    "mention_end",
+    "norm",
+    "latest",
+)

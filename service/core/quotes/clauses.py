@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Literal, overload
 
-from service.core.quotes.cues import AUXILIARIES, BASES, PARTICIPLES, is_cue, verb_like
+from service.core.quotes.cues import AUXILIARIES, BASES, CUES, PARTICIPLES, is_cue, verb_like
 from service.core.quotes.mentions import Phrase, is_time_word, marked_matches, read_phrase
 
 __all__ = ["Context", "Found", "cue_subject_in", "find"]
@@ -762,7 +762,7 @@ def _cue_clause(text: str, lo: int, hi: int) -> Found | None:
     tried = 0
     for i in range(len(words) - 1, -1, -1):
         word = words[i].group()
-        if not word.islower() or not is_cue(word):
+        if word not in CUES:  # (every cue is lower case)
             continue
         tried += 1
         if tried > _MAX_CUES:

@@ -1,7 +1,9 @@
 """The queries of outlets, articles, their versions and idempotency records.
 
 Every read starts from ``TenantRepository.select`` or ``.get``, so each is
-scoped to the repository's tenant; nothing here commits.
+scoped to the repository's tenant, except the refresh's (``stale_versions``,
+``count_versions``, ``stamp_versions``), which are over every tenant's
+versions, as the stored quotations' extractor is; nothing here commits.
 """
 
 from __future__ import annotations
@@ -9,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func
+from sqlalchemy import exists, func, or_, update
 from sqlalchemy import select as select_columns
 from sqlalchemy.orm import aliased
-from sqlmodel import col
+from sqlmodel import Session, col
 from sqlmodel.sql.expression import SelectOfScalar
 
 from service.core.quotes import EXTRACTOR, Mention, Quote
@@ -24,7 +26,15 @@ from service.models.quotes import QuoteRecord
 from service.platform.pagination import Page, decode_cursor, encode_cursor
 from service.platform.repository import TenantRepository
 
-__all__ = ["ArticleRepository", "ArticleRow", "IdempotencyRepository"]
+__all__ = [
+    "ArticleRepository",
+    "ArticleRow",
+    "IdempotencyRepository",
+    "StaleVersion",
+    "count_versions",
+    "stale_versions",
+    "stamp_versions",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,3 +260,82 @@ class IdempotencyRepository(TenantRepository):
                 body=body,
             )
         )
+
+
+# The refresh of stored quotations, over every tenant ---------------------
+
+
+class StaleVersion(NamedTuple):
+    """A version whose quotations another extractor found (or none is known)."""
+
+    id: int
+    tenant: str
+    text: str
+
+
+def _superseded() -> Any:
+    """Whether the version has a newer one: it is not its article's latest."""
+    newer = aliased(Version)
+    return exists().where(
+        col(newer.article_id) == Version.article_id, col(newer.number) > Version.number
+    )
+
+
+def stale_versions(
+    session: Session, extractor: str, *, after: int, limit: int, latest: bool
+) -> list[StaleVersion]:
+    """The first ``limit`` versions by id above ``after`` whose stamp is not
+    ``extractor`` (none included): their articles' latest versions when
+    ``latest``, the earlier ones otherwise."""
+    superseded = _superseded()
+    rows = session.execute(
+        select_columns(col(Version.id), col(Version.tenant), col(Version.text))
+        .where(
+            col(Version.id) > after,
+            or_(col(Version.extractor).is_(None), col(Version.extractor) != extractor),
+            ~superseded if latest else superseded,
+        )
+        .order_by(col(Version.id))
+        .limit(limit)
+    ).all()
+    return [StaleVersion._make(row) for row in rows]
+
+
+def count_versions(session: Session, *, latest_only: bool) -> int:
+    """How many versions are stored (the latest of each article only, with
+    ``latest_only``)."""
+    query = select_columns(func.count()).select_from(Version)
+    if latest_only:
+        query = query.where(~_superseded())
+    return int(session.execute(query).scalar_one())
+
+
+def stamp_versions(session: Session, stamps: dict[int, str | None]) -> list[tuple[Version, bool]]:
+    """Stamp each version ``stamps`` names with its extractor, and return
+    them by id, each with whether it is its article's latest.
+
+    The flags hold until the transaction ends: no version can be added to
+    those articles before then. Their rows are locked first (``FOR
+    UPDATE`` on PostgreSQL, which a new version's foreign key waits for),
+    and on SQLite the stamping is the transaction's first write, which
+    takes the database's write lock before the flags are read."""
+    if not stamps:
+        return []
+    ids = sorted(stamps)
+    articles = select_columns(col(Version.article_id)).where(col(Version.id).in_(ids))
+    session.execute(
+        select_columns(col(Article.id))
+        .where(col(Article.id).in_(articles))
+        .order_by(col(Article.id))
+        .with_for_update()
+    )
+    session.execute(
+        update(Version), [{"id": version_id, "extractor": stamps[version_id]} for version_id in ids]
+    )
+    rows = session.execute(
+        select_columns(Version, ~_superseded())
+        .where(col(Version.id).in_(ids))
+        .order_by(col(Version.id))
+        .execution_options(populate_existing=True)
+    ).all()
+    return [(version, bool(latest)) for version, latest in rows]

@@ -45,7 +45,13 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from service.articles.repository import ArticleRepository, ArticleRow, IdempotencyRepository
+from service.articles import repository as every_tenant
+from service.articles.repository import (
+    ArticleRepository,
+    ArticleRow,
+    IdempotencyRepository,
+    StaleVersion,
+)
 from service.articles.versions import VersionChanges, version_diff
 from service.compare.service import StoredLoader
 from service.core import Quote, extract_quotes, fingerprint
@@ -72,13 +78,16 @@ from service.webhooks.service import subscriptions, version_events
 
 __all__ = [
     "ArticleRow",
+    "Filed",
     "Idempotency",
     "Recorded",
+    "StaleVersion",
     "StoredVersion",
     "Submission",
     "VersionChanges",
     "VersionPair",
     "VersionsDiffed",
+    "count_versions",
     "diff_versions",
     "diffed_versions",
     "find_article",
@@ -86,9 +95,12 @@ __all__ = [
     "latest_versions",
     "list_articles",
     "list_versions",
+    "quotations",
     "read_article",
     "read_version",
     "record_version",
+    "stale_versions",
+    "stamp_versions",
     "stored_loader",
     "stored_text",
     "submission_from_ninjs",
@@ -248,7 +260,7 @@ def record_version(
 
 
 @dataclass(frozen=True, slots=True)
-class _Filed:
+class Filed:
     """A text's quotations as the quote index files them, and the
     ``extractor`` to stamp its version with: ``None`` when some quotation
     is not among them (one without words, which the index leaves out), since
@@ -256,6 +268,15 @@ class _Filed:
 
     quotes: Sequence[quote_index.IndexedQuote]
     extractor: str | None
+
+
+def quotations(text: str, tenant: str) -> Filed:
+    """``text``'s quotations found by the running code, to file for
+    ``tenant``: what a version of it is stored with, at ingest and when
+    refreshed."""
+    found = extract_quotes(text)
+    filed = quote_index.indexed_quotes(found, tenant)
+    return Filed(filed, EXTRACTOR if len(filed) == len(found) else None)
 
 
 class _Quotations:
@@ -266,13 +287,11 @@ class _Quotations:
     def __init__(self, text: str, tenant: str) -> None:
         self._text = text
         self._tenant = tenant
-        self._filed: _Filed | None = None
+        self._filed: Filed | None = None
 
-    def filed(self) -> _Filed:
+    def filed(self) -> Filed:
         if self._filed is None:
-            found = extract_quotes(self._text)
-            filed = quote_index.indexed_quotes(found, self._tenant)
-            self._filed = _Filed(filed, EXTRACTOR if len(filed) == len(found) else None)
+            self._filed = quotations(self._text, self._tenant)
         return self._filed
 
 
@@ -574,3 +593,26 @@ def diffed_versions(pair: VersionPair) -> VersionsDiffed:
         pair.old.text, pair.new.text, old_quotes=pair.old_quotes, new_quotes=pair.new_quotes
     )
     return VersionsDiffed(pair.article_id, pair.old, pair.new, changes)
+
+
+# Refreshing stored quotations (``service.quotes.refresh``) ----------------
+
+
+def stale_versions(session: Session, *, after: int, limit: int, latest: bool) -> list[StaleVersion]:
+    """The first ``limit`` versions of any tenant by id above ``after`` that
+    the running ``EXTRACTOR`` did not stamp: their articles' latest versions
+    when ``latest``, the earlier ones otherwise."""
+    return every_tenant.stale_versions(session, EXTRACTOR, after=after, limit=limit, latest=latest)
+
+
+def count_versions(session: Session, *, latest_only: bool) -> int:
+    """How many versions every tenant has stored (only the latest of each
+    article with ``latest_only``)."""
+    return every_tenant.count_versions(session, latest_only=latest_only)
+
+
+def stamp_versions(session: Session, stamps: dict[int, str | None]) -> list[tuple[Version, bool]]:
+    """Stamp the versions ``stamps`` names (by id) with the extractor each
+    maps to, and return them, each with whether it is its article's latest;
+    no version is added to their articles until the transaction ends."""
+    return every_tenant.stamp_versions(session, stamps)

@@ -1,15 +1,19 @@
-"""``sourcediff db upgrade | status``: migrate the database to the newest
-schema, or say whether it is behind (exit 1 when it is)."""
+"""``sourcediff db upgrade | status | refresh-quotes``: migrate the database
+to the newest schema, say whether it is behind (exit 1 when it is), or file
+again the quotations of the versions other extraction code found."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
 from service.cli.app import DatabaseUrl, database, fail
 from service.platform.config import Settings
 from service.platform.db import schema_status, upgrade
+from service.quotes.refresh import BATCH, refresh_quotes
 
-__all__ = ["db_app", "db_status", "db_upgrade"]
+__all__ = ["db_app", "db_refresh_quotes", "db_status", "db_upgrade"]
 
 db_app: typer.Typer = typer.Typer(
     name="db",
@@ -39,3 +43,28 @@ def db_status(database_url: DatabaseUrl = None) -> None:
     typer.echo(f"current {current or 'none'}\nhead    {head or 'none'}")
     if current != head:
         fail("the database schema is not at head: run `sourcediff db upgrade`", 1)
+
+
+@db_app.command("refresh-quotes")
+def db_refresh_quotes(
+    database_url: DatabaseUrl = None,
+    batch: Annotated[
+        int, typer.Option("--batch", min=1, help="Versions extracted and written per transaction.")
+    ] = BATCH,
+    latest_only: Annotated[
+        bool,
+        typer.Option(
+            "--latest-only", help="Refresh each article's latest version only (what search reads)."
+        ),
+    ] = False,
+) -> None:
+    """Extract again the stored versions that other extraction code found the
+    quotations of (after a release that changed it), file what this code
+    finds in their place and stamp them; latest versions first. Safe to run
+    beside the service, to stop and to run again."""
+    with database(database_url, Settings(), existing=True) as engine:
+        done = refresh_quotes(engine, batch=batch, latest_only=latest_only)
+    typer.echo(
+        f"{done.checked} versions checked, {done.extracted} re-extracted "
+        f"({done.replaced} with changed quotations), {done.stamped} stamped"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from random import Random
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -157,3 +159,12 @@ def test_carried_is_bounded(a: str, b: str) -> None:
     assert 0 <= carried(ka, kb) <= 100
     if ka == kb and any(len(w) >= 3 for w in ka):
         assert carried(ka, kb) in (0, 100)
+
+
+@given(sentences, st.lists(sentences, min_size=1, max_size=5), st.randoms())
+def test_copies_of_a_text_are_scored_alike(query: str, texts: list[str], rng: Random) -> None:
+    """``search_scores`` scores each distinct text once: a batch of copies
+    (a widely carried statement) scores each copy as the text alone."""
+    many = texts * 3
+    rng.shuffle(many)
+    assert search_scores(query, many, 80) == [search_scores(query, [t], 80)[0] for t in many]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import Session, col, select
 
 from service.articles.service import Submission, record_version
@@ -196,3 +196,51 @@ def test_a_long_query_finds_a_one_word_quotation_it_holds(engine: Engine, tenant
     assert [(h["quote"]["text"], h["relation"]) for h in found["items"]] == [
         ("baseless", "partial")
     ]
+
+
+def test_sharing_reads_the_texts_and_read_the_rest(engine: Engine, tenant: str) -> None:
+    """A search scores what ``sharing`` reads (id, text and count, most
+    shared first) and reads whole only the quotations it shows (``read``,
+    in the order asked, this tenant's only); ``candidates`` is both."""
+    submit(engine, tenant, V1)
+    submit(engine, tenant, V2, url=f"{URL}/two")
+    query = keys("We have never exported weapons to Russia")
+    looked_up = sorted(query_shingles(query, tenant))
+    with Session(engine) as session:
+        repo = QuoteRepository(session, tenant)
+        shared = repo.sharing(looked_up, filed=filed_size(query))
+        assert [s.norm for s in shared] == [
+            "we have never exported weapons to russia",
+            "we have never exported weapons to russia and will not do so",
+        ]
+        assert shared[0].hits > shared[1].hits
+        whole = repo.read(shared[::-1])
+        assert [(c.id, c.norm, c.hits) for c in whole] == [tuple(s) for s in shared[::-1]]
+        assert [c.text for c in whole] == [
+            "We have never exported weapons to Russia and will not do so,",
+            "We have never exported weapons to Russia,",
+        ]
+        assert repo.candidates(looked_up, filed=filed_size(query)) == whole[::-1]
+        assert QuoteRepository(session, f"{tenant}-other").read(shared) == []
+
+
+def test_the_look_up_is_one_statement_whatever_the_query(engine: Engine, tenant: str) -> None:
+    """The query's keys are one parameter: queries of other lengths run
+    the same SQL (which SQLAlchemy and the database compile once), where an
+    ``IN`` list of one parameter per key made a new statement each time."""
+    submit(engine, tenant, V1)
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with Session(engine) as session:
+            repo = QuoteRepository(session, tenant)
+            for query in ("exported weapons", "We have never exported weapons to Russia at all"):
+                words = keys(query)
+                assert repo.sharing(sorted(query_shingles(words, tenant)), filed=filed_size(words))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(statements) == 2 and statements[0] == statements[1]

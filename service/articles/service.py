@@ -27,7 +27,10 @@ diffing the version reads them back instead of extracting its text again
 (``stored_text``, ``versions_to_diff``) while the running code is that
 extractor. A version stored before the stamp, or by other extraction code,
 is extracted again, as it always was; its rows are not refreshed then, since
-a read never writes (and its quote index rows are what search answers from).
+a read never writes (and its quote index rows are what search answers from):
+``service.quotes.refresh`` refreshes them, with ``quotations``, the rule
+ingest files and stamps by, and the cross-tenant reads and stamping at the
+end of this module.
 
 The reads run in a caller's session, scoped to a tenant (another tenant's
 ids are not found), and return rows and dataclasses; ``schemas`` turns them

@@ -209,50 +209,8 @@ class QuoteRepository(TenantRepository):
         """File ``version``'s quotations as the article's latest."""
         assert version.id is not None
         self._demote(version.article_id)
-        if not quotes:
-            return
-        rows = [
-            {
-                "tenant": self.tenant,
-                "article_id": version.article_id,
-                "version_id": version.id,
-                "version": version.number,
-                "ordinal": ordinal,
-                "text": q.quote.text,
-                "start": q.quote.start,
-                "end": q.quote.end,
-                "speaker": q.quote.speaker,
-                "mention_text": mention.text if mention is not None else None,
-                "mention_start": mention.start if mention is not None else None,
-                "mention_end": mention.end if mention is not None else None,
-                "norm": q.shingled.norm,
-                "words": len(q.shingled.keys),
-                "shingles": len(q.shingled.shingles),
-                "latest": True,
-            }
-            for ordinal, q in enumerate(quotes)
-            for mention in (q.quote.mention,)
-        ]
-        ids = self.session.execute(
-            insert(QuoteRecord).returning(col(QuoteRecord.id), sort_by_parameter_order=True),
-            rows,
-        ).scalars()
-        # Core, not the ORM's bulk INSERT: the same executemany without the
-        # ORM's work per row, which was most of the cost of filing a version
-        # (about 300 shingles an article).
-        self.session.execute(
-            insert(_table(QuoteShingle)),
-            [
-                {
-                    "shingle": s,
-                    "quote_id": quote_id,
-                    "size": q.shingled.size,
-                    "latest": True,
-                }
-                for quote_id, q in zip(ids, quotes, strict=True)
-                for s in q.shingled.shingles
-            ],
-        )
+        rows = [self._row(version, ordinal, q, True) for ordinal, q in enumerate(quotes)]
+        self._insert(rows, quotes, latest=True)
 
     def _demote(self, article_id: str) -> None:
         """The article's latest quotations are latest no more, here and in
@@ -467,7 +425,10 @@ class QuoteRepository(TenantRepository):
         self._shingle(list(zip(ids, quotes, strict=True)), latest=latest)
 
     def _shingle(self, filed: Sequence[tuple[int, IndexedQuote]], *, latest: bool) -> None:
-        """File each quotation ``filed`` by id under its shingles."""
+        """File each quotation ``filed`` by id under its shingles: with Core,
+        not the ORM's bulk INSERT, the same executemany without the ORM's
+        work per row, which was most of the cost of filing a version (about
+        300 shingles an article)."""
         values = [
             {"shingle": s, "quote_id": quote_id, "size": q.shingled.size, "latest": latest}
             for quote_id, q in filed

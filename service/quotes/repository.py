@@ -247,26 +247,6 @@ class QuoteRepository(TenantRepository):
             ],
         )
 
-    def candidates(
-        self,
-        shingles: Sequence[int],
-        *,
-        filed: int | None = None,
-        latest_only: bool = True,
-        limit: int = 1000,
-        exclude_article: str | None = None,
-    ) -> list[Candidate]:
-        """The quotations ``sharing`` returns, read whole, in its order."""
-        return self.read(
-            self.sharing(
-                shingles,
-                filed=filed,
-                latest_only=latest_only,
-                limit=limit,
-                exclude_article=exclude_article,
-            )
-        )
-
     def sharing(
         self,
         shingles: Sequence[int],

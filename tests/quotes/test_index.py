@@ -132,10 +132,10 @@ def test_search_finds_variants_across_versions_and_articles(engine: Engine, tena
 def test_search_is_scoped_to_the_tenant(engine: Engine, tenant: str) -> None:
     submit(engine, tenant, V1)
     with Session(engine) as session:
-        mine = QuoteRepository(session, tenant).candidates(
+        mine = QuoteRepository(session, tenant).sharing(
             sorted(query_shingles(keys("never exported weapons to Russia"), tenant))
         )
-        theirs = QuoteRepository(session, f"{tenant}-other").candidates(
+        theirs = QuoteRepository(session, f"{tenant}-other").sharing(
             sorted(query_shingles(keys("never exported weapons to Russia"), f"{tenant}-other"))
         )
     assert mine and not theirs
@@ -220,7 +220,6 @@ def test_sharing_reads_the_texts_and_read_the_rest(engine: Engine, tenant: str) 
             "We have never exported weapons to Russia and will not do so,",
             "We have never exported weapons to Russia,",
         ]
-        assert repo.candidates(looked_up, filed=filed_size(query)) == whole[::-1]
         assert QuoteRepository(session, f"{tenant}-other").read(shared) == []
 
 

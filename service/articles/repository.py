@@ -175,6 +175,27 @@ class ArticleRepository(TenantRepository):
             self.select(Version).where(Version.article_id == article_id, Version.number == number)
         ).first()
 
+    def latest_content_hash(
+        self, *, url: str | None, outlet: str, external_id: str | None
+    ) -> str | None:
+        """The content hash of the latest version of the article a
+        submission names (by ``url`` when it has one, else by its outlet's
+        ``external_id``), in one query of that column; ``None`` when there
+        is no such article or version."""
+        query = (
+            select_columns(col(Version.content_hash))
+            .join(Article, col(Article.id) == Version.article_id)
+            .order_by(col(Version.number).desc())
+            .limit(1)
+        )
+        if url is not None:
+            query = query.where(col(Article.url) == url)
+        else:
+            query = query.join(Outlet, col(Outlet.id) == Article.outlet_id).where(
+                col(Outlet.name) == outlet, col(Article.external_id) == external_id
+            )
+        return self.session.execute(self.scoped(query, Article)).scalar_one_or_none()
+
     def latest_versions(self, article_ids: Sequence[str]) -> dict[str, Version]:
         """The latest version of each of ``article_ids`` that has one, in one query."""
         if not article_ids:

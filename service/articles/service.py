@@ -17,10 +17,11 @@ transaction (``service.quotes.service.file_quotes``), and so are its webhook
 events (the outbox, through ``service.webhooks.service``); a ``story`` key
 makes the article a member of that story (created on first use), also in it.
 
-The quotations are found once the transaction has read the latest version
-and found the text new (an unchanged resubmission extracts nothing, and
-costs no query more), before its first write, so extraction holds no lock;
-they are kept for its retries. They are filed whole (each speaker's mention
+The quotations are found before the transaction, once a read of the latest
+version's content hash finds the text new (an unchanged resubmission
+extracts nothing), so extraction holds no lock: on SQLite the transaction
+holds the write lock from its start. They are kept for its retries, and
+found inside it only when another request changed the article meanwhile. They are filed whole (each speaker's mention
 too) and the version is stamped with the extractor that found them
 (``Version.extractor``, ``service.core.quotes.EXTRACTOR``), so comparing or
 diffing the version reads them back instead of extracting its text again
@@ -247,6 +248,12 @@ def record_version(
     text = _text_of(submission, settings)
     content_hash = fingerprint(text)
     quotes = _Quotations(text, tenant)
+    if not _is_latest(engine, tenant, submission, content_hash):
+        # Found before the transaction, which on SQLite holds the write lock
+        # from its start (service.platform.transactions): extracting there
+        # would make every other writer wait for it. One read (about 0.4 ms)
+        # tells an unchanged resubmission, which extracts nothing.
+        quotes.filed()
     return in_transaction(
         engine,
         lambda session: _record_once(
@@ -283,9 +290,8 @@ def quotations(text: str, tenant: str) -> Filed:
 
 
 class _Quotations:
-    """A submitted text's quotations, found when the transaction first
-    finds the text new (never for an unchanged resubmission), and then kept
-    for the retries."""
+    """A submitted text's quotations, found once the text is known to be new
+    (never for an unchanged resubmission), and then kept for the retries."""
 
     def __init__(self, text: str, tenant: str) -> None:
         self._text = text
@@ -296,6 +302,17 @@ class _Quotations:
         if self._filed is None:
             self._filed = quotations(self._text, self._tenant)
         return self._filed
+
+
+def _is_latest(engine: Engine, tenant: str, s: Submission, content_hash: str) -> bool:
+    """Whether ``content_hash`` is the latest version's of the article ``s``
+    names, as a read before the transaction finds it (the transaction reads
+    again)."""
+    with Session(engine) as session:
+        latest = ArticleRepository(session, tenant).latest_content_hash(
+            url=s.url, outlet=s.outlet, external_id=s.external_id
+        )
+    return latest == content_hash
 
 
 def _record_once(
@@ -323,9 +340,8 @@ def _record_once(
     latest = repo.latest_version(article.id) if article is not None else None
     created = latest is None or latest.content_hash != content_hash
     if created:
-        # After the reads and before the first write, so extraction holds
-        # no lock: SQLite begins the write transaction at the first INSERT,
-        # and PostgreSQL's reads lock nothing.
+        # Found already, unless another request changed the article since
+        # record_version looked (then here, once, and kept for the retries).
         quotes.filed()
     outlet = outlet or repo.add_outlet(s.outlet)
     article = article or _add_article(repo, outlet, s)

@@ -132,6 +132,25 @@ def test_another_tenants_repository_reads_none_of_the_quotation_rows(
         assert ArticleRepository(session, f"{tenant}-other").stored_quotes(version) == ()
 
 
+def test_the_latest_content_hash_is_found_by_url_or_by_external_id(
+    engine: Engine, tenant: str
+) -> None:
+    by_url = store(engine, tenant, TEXTS["pronouns"])
+    store(engine, tenant, EDITED)
+    by_id = record_version(
+        engine, tenant, Submission(outlet="AP", external_id="ap-7", text=EDITED), SETTINGS
+    )
+    with Session(engine) as session:
+        repo = ArticleRepository(session, tenant)
+        latest = repo.latest_content_hash(url=by_url.url, outlet="Wire", external_id=None)
+        assert latest == store(engine, tenant, EDITED).content_hash != by_url.content_hash
+        found = repo.latest_content_hash(url=None, outlet="AP", external_id="ap-7")
+        assert found == by_id.content_hash
+        assert repo.latest_content_hash(url=None, outlet="Wire", external_id="ap-7") is None
+        other = ArticleRepository(session, f"{tenant}-other")
+        assert other.latest_content_hash(url=by_url.url, outlet="Wire", external_id=None) is None
+
+
 def test_a_diff_of_stored_versions_is_the_diff_of_their_texts(engine: Engine, tenant: str) -> None:
     store(engine, tenant, TEXTS["pronouns"])
     recorded = store(engine, tenant, EDITED)

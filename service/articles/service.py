@@ -21,8 +21,9 @@ The quotations are found before the transaction, once a read of the latest
 version's content hash finds the text new (an unchanged resubmission
 extracts nothing), so extraction holds no lock: on SQLite the transaction
 holds the write lock from its start. They are kept for its retries, and
-found inside it only when another request changed the article meanwhile. They are filed whole (each speaker's mention
-too) and the version is stamped with the extractor that found them
+found inside it only when another request changed the article meanwhile.
+They are filed whole (each speaker's mention too) and the version is
+stamped with the extractor that found them
 (``Version.extractor``, ``service.core.quotes.EXTRACTOR``), so comparing or
 diffing the version reads them back instead of extracting its text again
 (``stored_text``, ``versions_to_diff``) while the running code is that

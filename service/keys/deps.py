@@ -29,6 +29,7 @@ from fastapi.security import (
     SecurityScopes,
 )
 
+from service.keys.allowance import Allowances
 from service.keys.cache import VerifiedKeys
 from service.keys.limits import ClientLimits, exempt_from_anonymous_limit
 from service.keys.service import Caller, admit, looks_like_key
@@ -45,6 +46,7 @@ __all__ = [
     "OptionalReaderDep",
     "TenantDep",
     "admit_anonymous",
+    "allowances",
     "api_router",
     "client_address",
     "client_limits",
@@ -83,6 +85,12 @@ def verified_keys(request: Request) -> VerifiedKeys:
     (``service.keys.cache``), made on first use; a test may put its own,
     with its own clock, in ``app.state.verified_keys`` first."""
     return per_app(request, "verified_keys", VerifiedKeys, VerifiedKeys)
+
+
+def allowances(request: Request) -> Allowances:
+    """The requests this worker claimed of each key's minute and has not
+    admitted yet (``service.keys.allowance``), made on first use."""
+    return per_app(request, "allowances", Allowances, Allowances)
 
 
 def client_address(request: Request) -> str:
@@ -172,6 +180,7 @@ def get_caller(
                 rate_limit=settings.rate_limit_per_minute,
                 now=now,
                 verified=verified_keys(request),
+                allowances=allowances(request),
             )
     request.state.caller = caller
     return caller

@@ -75,9 +75,10 @@ class RateCounterRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def increment(self, key_id: str, window_start: int) -> int:
-        """Count one more request of ``key_id`` in the window starting at
-        ``window_start``; the window's count so far, this one included."""
+    def increment(self, key_id: str, window_start: int, by: int = 1) -> int:
+        """Count ``by`` more requests of ``key_id`` in the window starting at
+        ``window_start`` (a worker's claim: ``service.keys.allowance``); the
+        window's count so far, these included."""
         # One statement, so concurrent workers never lose an increment. Both
         # dialects have INSERT … ON CONFLICT DO UPDATE … RETURNING (SQLite
         # since 3.35).
@@ -85,16 +86,16 @@ class RateCounterRepository:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = (
             insert(RateCounter)
-            .values(key_id=key_id, window_start=window_start, count=1)
+            .values(key_id=key_id, window_start=window_start, count=by)
             .on_conflict_do_update(
                 index_elements=["key_id", "window_start"],
-                set_={"count": col(RateCounter.count) + 1},
+                set_={"count": col(RateCounter.count) + by},
             )
             .returning(col(RateCounter.count))
         )
         count = int(self.session.exec(statement).scalar_one())
-        if count == 1:
-            # The key's first request this window: its older windows are over.
+        if count == by:
+            # The key's first claim this window: its older windows are over.
             self.session.exec(
                 delete(RateCounter).where(
                     col(RateCounter.key_id) == key_id, col(RateCounter.window_start) < window_start

@@ -35,6 +35,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
+from service.keys.allowance import Allowances
 from service.keys.cache import VerifiedKeys
 from service.keys.repository import (
     KeyRepository,
@@ -230,6 +231,7 @@ def admit(
     rate_limit: int,
     now: float,
     verified: VerifiedKeys | None = None,
+    allowances: Allowances | None = None,
 ) -> Caller:
     """The caller of a request that presented ``presented``, counted against
     its key's limit of ``rate_limit`` requests a minute (none when 0);
@@ -237,45 +239,73 @@ def admit(
 
     The count is one upsert committed at once, before the request runs: its
     row lock is held for a moment, not for the request, and every worker
-    sees the same count. A key in ``verified`` (verified in the last
-    seconds, see ``service.keys.cache``) is not looked up again; with no
-    limit to count, such a request does not reach the database at all.
+    sees the same count. With ``allowances`` a worker counts a key's
+    requests in blocks (``service.keys.allowance``): one upsert claims
+    several, and the rest are admitted from memory. A key in ``verified``
+    (verified in the last seconds, see ``service.keys.cache``) is not looked
+    up again; when its request is admitted from a claim, or there is no
+    limit to count, the request does not reach the database at all.
     """
     digest = hash_key(presented) if verified is not None and presented else None
     caller = verified.get(digest) if verified is not None and digest is not None else None
-    if caller is not None and rate_limit <= 0:
+    if caller is not None and (
+        rate_limit <= 0
+        or caller.key_id is None
+        or (allowances is not None and allowances.take(caller.key_id, _window(now)))
+    ):
         return caller
     with Session(engine) as session:
         if caller is None:
             caller = authenticate(session, presented)
             if verified is not None and digest is not None:
                 verified.put(digest, caller)
-        return count_request(session, caller, rate_limit, now)
+        return count_request(session, caller, rate_limit, now, allowances)
 
 
-def count_request(session: Session, caller: Caller, rate_limit: int, now: float) -> Caller:
+def _window(now: float) -> int:
+    """The start of the rate limit's window (a minute) that ``now`` is in."""
+    return int(now // WINDOW_SECONDS) * WINDOW_SECONDS
+
+
+def count_request(
+    session: Session,
+    caller: Caller,
+    rate_limit: int,
+    now: float,
+    allowances: Allowances | None = None,
+) -> Caller:
     """``caller``, once its request is counted against its key's limit of
     ``rate_limit`` a minute (committed in ``session``); ``TooManyRequests``
     over it. What ``admit`` does once it knows the key, and the pages once
-    they know the session's."""
-    window = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
-    count = 0
-    if rate_limit > 0 and caller.key_id is not None:
-        # A counter need not survive a power cut, so on SQLite its commit
-        # skips the fsync that versions get (synchronous=FULL): without
-        # this, every request of every worker queued for the disk.
-        relaxed = session.get_bind().dialect.name == "sqlite"
-        if relaxed:
-            session.connection().exec_driver_sql("PRAGMA synchronous=NORMAL")
-        try:
-            count = RateCounterRepository(session).increment(caller.key_id, window)
-            session.commit()
-        finally:
-            if relaxed:
-                session.connection().exec_driver_sql("PRAGMA synchronous=FULL")
-    else:
+    they know the session's. With ``allowances``, the request is admitted
+    from this worker's claim when it holds one, else it claims a block."""
+    window = _window(now)
+    key_id = caller.key_id
+    if (
+        rate_limit <= 0
+        or key_id is None
+        or (allowances is not None and allowances.take(key_id, window))
+    ):
         session.commit()
-    if count > rate_limit:
+        return caller
+    n = allowances.block(key_id, window=window, limit=rate_limit) if allowances else 1
+    # A counter need not survive a power cut, so on SQLite its commit
+    # skips the fsync that versions get (synchronous=FULL): without
+    # this, every request of every worker queued for the disk.
+    relaxed = session.get_bind().dialect.name == "sqlite"
+    if relaxed:
+        session.connection().exec_driver_sql("PRAGMA synchronous=NORMAL")
+    try:
+        count = RateCounterRepository(session).increment(key_id, window, n)
+        session.commit()
+    finally:
+        if relaxed:
+            session.connection().exec_driver_sql("PRAGMA synchronous=FULL")
+    if allowances is not None:
+        admitted = allowances.claimed(key_id, window=window, limit=rate_limit, count=count, n=n)
+    else:
+        admitted = count <= rate_limit
+    if not admitted:
         retry_after = max(1, math.ceil(window + WINDOW_SECONDS - now))
         raise TooManyRequests(
             f"This API key may make {rate_limit:,} requests a minute; retry in {retry_after} s",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Security
@@ -32,7 +33,7 @@ from fastapi.security import (
 from service.keys.allowance import Allowances
 from service.keys.cache import VerifiedKeys
 from service.keys.limits import ClientLimits, exempt_from_anonymous_limit
-from service.keys.service import Caller, admit, looks_like_key
+from service.keys.service import Caller, admit, admitted_from_memory, looks_like_key
 from service.platform.config import Settings
 from service.platform.deps import EngineDep, NowDep, SettingsDep, per_app
 from service.platform.errors import TooManyRequests, Unauthorized
@@ -155,7 +156,7 @@ def admit_anonymous(request: Request, settings: Settings) -> bool:
     return True
 
 
-def get_caller(
+async def get_caller(
     request: Request,
     settings: SettingsDep,
     engine: EngineDep,
@@ -163,6 +164,10 @@ def get_caller(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key_header)],
 ) -> Caller:
+    """The request's caller, its key checked and counted (``admit``). A key
+    this worker verified in the last seconds whose request it may admit
+    from memory (``admitted_from_memory``) is answered on the event loop;
+    otherwise the check reads the database, in a thread."""
     # FastAPI caches a dependency once per set of security scopes, so a
     # route asking for a scope and for the tenant reaches this twice; the
     # key must be checked, and the request counted, once.
@@ -173,15 +178,25 @@ def get_caller(
         caller = Caller.unauthenticated()
     else:
         presented = bearer.credentials if bearer is not None else api_key
+        limit = settings.rate_limit_per_minute
+        verified, claims = verified_keys(request), allowances(request)
         with counting_refusals(request, settings, presented, now):
-            caller = admit(
-                engine,
-                presented,
-                rate_limit=settings.rate_limit_per_minute,
-                now=now,
-                verified=verified_keys(request),
-                allowances=allowances(request),
+            found = admitted_from_memory(
+                presented, rate_limit=limit, now=now, verified=verified, allowances=claims
             )
+            if found is None:
+                found = await run_in_threadpool(
+                    partial(
+                        admit,
+                        engine,
+                        presented,
+                        rate_limit=limit,
+                        now=now,
+                        verified=verified,
+                        allowances=claims,
+                    )
+                )
+            caller = found
     request.state.caller = caller
     return caller
 
@@ -202,9 +217,8 @@ async def get_optional_caller(
     as optional).
 
     It runs on the event loop, so a comparison without a key (the common
-    case, counted in memory) makes no trip to the thread pool; a key
-    presented is checked in a thread, as ``get_caller`` is (it may read the
-    database)."""
+    case, counted in memory) makes no trip to the thread pool, and nor does
+    a key admitted from memory (see ``get_caller``)."""
     header = request.headers.get("authorization")
     api_key = request.headers.get("x-api-key")
     if not (settings.auth_disabled or header or api_key):
@@ -216,7 +230,7 @@ async def get_optional_caller(
         scheme, _, credentials = header.partition(" ")
         if scheme.lower() == "bearer" and credentials.strip():
             bearer = HTTPAuthorizationCredentials(scheme=scheme, credentials=credentials.strip())
-    return await run_in_threadpool(get_caller, request, settings, engine, now, bearer, api_key)
+    return await get_caller(request, settings, engine, now, bearer, api_key)
 
 
 OptionalCallerDep = Annotated[Caller | None, Depends(get_optional_caller)]

@@ -55,6 +55,7 @@ __all__ = [
     "KeyInfo",
     "NewKey",
     "admit",
+    "admitted_from_memory",
     "authenticate",
     "count_request",
     "create_first_admin_key",
@@ -246,20 +247,43 @@ def admit(
     up again; when its request is admitted from a claim, or there is no
     limit to count, the request does not reach the database at all.
     """
-    digest = hash_key(presented) if verified is not None and presented else None
-    caller = verified.get(digest) if verified is not None and digest is not None else None
-    if caller is not None and (
-        rate_limit <= 0
-        or caller.key_id is None
-        or (allowances is not None and allowances.take(caller.key_id, _window(now)))
-    ):
+    caller = admitted_from_memory(
+        presented, rate_limit=rate_limit, now=now, verified=verified, allowances=allowances
+    )
+    if caller is not None:
         return caller
+    digest = hash_key(presented) if verified is not None and presented else None
     with Session(engine) as session:
+        caller = verified.get(digest) if verified is not None and digest is not None else None
         if caller is None:
             caller = authenticate(session, presented)
             if verified is not None and digest is not None:
                 verified.put(digest, caller)
         return count_request(session, caller, rate_limit, now, allowances)
+
+
+def admitted_from_memory(
+    presented: str | None,
+    *,
+    rate_limit: int,
+    now: float,
+    verified: VerifiedKeys | None,
+    allowances: Allowances | None = None,
+) -> Caller | None:
+    """The caller of a key ``verified`` in the last seconds whose request
+    needs no database (no limit to count, or one request of this worker's
+    claim taken from ``allowances``); ``None`` when ``admit`` must go to the
+    database. Memory only, so the event loop may call it."""
+    if verified is None or not presented:
+        return None
+    caller = verified.get(hash_key(presented))
+    if caller is None:
+        return None
+    if rate_limit <= 0 or caller.key_id is None:
+        return caller
+    if allowances is not None and allowances.take(caller.key_id, _window(now)):
+        return caller
+    return None
 
 
 def _window(now: float) -> int:

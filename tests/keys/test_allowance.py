@@ -93,17 +93,23 @@ def _app(database_url: str, now: list[float], limit: int) -> TestClient:
     return TestClient(app, raise_server_exceptions=False)
 
 
-def test_two_workers_share_the_limit_in_blocks(
-    database_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    claims: list[int] = []
+@pytest.fixture
+def claims(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The blocks claimed in the database (``RateCounterRepository.increment``'s ``by``)."""
+    seen: list[int] = []
     increment = RateCounterRepository.increment
 
     def counting(self: RateCounterRepository, key_id: str, window: int, by: int = 1) -> int:
-        claims.append(by)
+        seen.append(by)
         return increment(self, key_id, window, by)
 
     monkeypatch.setattr(RateCounterRepository, "increment", counting)
+    return seen
+
+
+def test_two_workers_share_the_limit_in_blocks(
+    database_url: str, engine: Engine, claims: list[int]
+) -> None:
     with Session(engine) as session:
         created = create_key(session, f"allow-{uuid.uuid4().hex[:8]}", "allowance test", ["read"])
         session.commit()
@@ -131,3 +137,17 @@ def test_two_workers_share_the_limit_in_blocks(
     assert len(claims) - statuses.count(429) < 40
     assert counted == sum(claims[:-1]) >= limit
     assert after == 200
+
+
+def test_a_remembered_key_within_its_claim_writes_nothing(
+    database_url: str, engine: Engine, claims: list[int]
+) -> None:
+    with Session(engine) as session:
+        created = create_key(session, f"allow-{uuid.uuid4().hex[:8]}", "allowance test", ["read"])
+        session.commit()
+    headers = {"Authorization": f"Bearer {created.key}"}
+    with _app(database_url, [6_000_030.0], 1200) as api:
+        assert [api.get("/v1/articles", headers=headers).status_code for _ in range(50)] == [
+            200
+        ] * 50
+    assert claims == [MOST]  # one claim of 100 covers the 50 requests

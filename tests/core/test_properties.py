@@ -267,3 +267,18 @@ def test_folding_keeps_offsets(text: str) -> None:
     for t in tokenize(text):
         assert text[t.start : t.end] == t.word
         assert t.word.strip() == t.word
+
+
+_MARKS_AND_SPACES = st.text(
+    alphabet=st.sampled_from(list("ab '`\"“”„‟«»‘’‚‹›\ufffd?\n")), max_size=40
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_MARKS_AND_SPACES, st.integers(0, 5))
+def test_the_fast_scan_for_marks_finds_what_the_alternation_finds(text: str, pos: int) -> None:
+    # extract._scan opens with a character class for speed; _MARK is the rule.
+    from service.core.quotes.extract import _MARK, _scan
+
+    expected = [(m.group(), m.start()) for m in _MARK.finditer(text, pos)]
+    assert [(m.group(), m.start()) for m in _scan(text, pos, len(text))] == expected

@@ -9,6 +9,7 @@ so that marks pair, nest, dangle and collide in every way.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 
 from hypothesis import HealthCheck, given, settings
@@ -282,3 +283,24 @@ def test_the_fast_scan_for_marks_finds_what_the_alternation_finds(text: str, pos
 
     expected = [(m.group(), m.start()) for m in _MARK.finditer(text, pos)]
     assert [(m.group(), m.start()) for m in _scan(text, pos, len(text))] == expected
+
+
+# clauses._CLAUSE_START as first written: an alternation, the rule.
+_CLAUSE_START_RULE = re.compile(
+    r"[;,:]\s+|[”\"]\s+(?=[A-Za-z])|\s[—–―]\s*|\s--?\s|\s(?=(?:when|as|after|while|because|"
+    r"before|until|but|that|though|although|since|if|so)\s)|\s(?=(?:and|which)\s+(?:he|she|they|"
+    r"it|we|I|the|a|an|his|her|its|their|[A-Z])\w*\s)"
+)
+_CLAUSE_WORDS = st.sampled_from(
+    'when as after which and that so he the The Ann ; , : ” " — – - -- \t \n x'.split(" ")
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(_CLAUSE_WORDS, st.just(" ")), max_size=30))
+def test_clause_starts_are_found_where_the_alternation_finds_them(parts: list[str]) -> None:
+    from service.core.quotes.clauses import _CLAUSE_START
+
+    text = "".join(parts)
+    expected = [m.span() for m in _CLAUSE_START_RULE.finditer(text)]
+    assert [m.span() for m in _CLAUSE_START.finditer(text)] == expected

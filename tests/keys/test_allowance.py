@@ -107,13 +107,18 @@ def claims(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return seen
 
 
-def test_two_workers_share_the_limit_in_blocks(
-    database_url: str, engine: Engine, claims: list[int]
-) -> None:
+def _reader(engine: Engine) -> tuple[str, dict[str, str]]:
+    """A new read key of a tenant of its own: its id, and its request headers."""
     with Session(engine) as session:
         created = create_key(session, f"allow-{uuid.uuid4().hex[:8]}", "allowance test", ["read"])
         session.commit()
-    headers = {"Authorization": f"Bearer {created.key}"}
+    return created.info.key_id, {"Authorization": f"Bearer {created.key}"}
+
+
+def test_two_workers_share_the_limit_in_blocks(
+    database_url: str, engine: Engine, claims: list[int]
+) -> None:
+    key_id, headers = _reader(engine)
     now = [6_000_030.0]
     limit = 200
     statuses: list[int] = []
@@ -122,7 +127,7 @@ def test_two_workers_share_the_limit_in_blocks(
             api = one if k % 2 else two
             statuses.append(api.get("/v1/articles", headers=headers).status_code)
         with Session(engine) as session:
-            row = session.get(RateCounter, (created.info.key_id, 6_000_000))
+            row = session.get(RateCounter, (key_id, 6_000_000))
             assert row is not None
             counted = row.count
         now[0] += 60  # the next minute: admitted again
@@ -142,10 +147,7 @@ def test_two_workers_share_the_limit_in_blocks(
 def test_a_remembered_key_within_its_claim_writes_nothing(
     database_url: str, engine: Engine, claims: list[int]
 ) -> None:
-    with Session(engine) as session:
-        created = create_key(session, f"allow-{uuid.uuid4().hex[:8]}", "allowance test", ["read"])
-        session.commit()
-    headers = {"Authorization": f"Bearer {created.key}"}
+    _, headers = _reader(engine)
     with _app(database_url, [6_000_030.0], 1200) as api:
         assert [api.get("/v1/articles", headers=headers).status_code for _ in range(50)] == [
             200

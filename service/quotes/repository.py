@@ -9,10 +9,11 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     ColumnElement,
     Connection,
     Integer,
@@ -22,13 +23,16 @@ from sqlalchemy import (
     any_,
     bindparam,
     case,
+    cast,
     delete,
+    false,
     func,
     insert,
     update,
 )
 from sqlalchemy import select as select_columns
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import SQLModel, col
 
 from service.core.alignment.shingles import Shingled, filed_size, shingle, stored_shingles
@@ -208,42 +212,41 @@ class QuoteRepository(TenantRepository):
     def file(self, version: Version, quotes: Sequence[IndexedQuote]) -> None:
         """File ``version``'s quotations as the article's latest."""
         assert version.id is not None
-        self._demote(version.article_id)
+        self._demote(version.article_id, quotes)
         rows = [self._row(version, ordinal, q, True) for ordinal, q in enumerate(quotes)]
         self._insert(rows, quotes, latest=True)
 
-    def _demote(self, article_id: str) -> None:
+    def _demote(self, article_id: str, coming: Sequence[IndexedQuote]) -> None:
         """The article's latest quotations are latest no more, here and in
-        the index (whose rows are found by primary key: their shingles are
-        the ones the normalised text files under)."""
+        the index, in two statements: the rows are updated and their ids and
+        normalised texts returned at once, and their shingles (found by
+        primary key: the ones the normalised text files under) updated in
+        one more.
+
+        The shingles are those of the ``coming`` quotations (the new
+        version's, shingled already) where a text is the same, as most are
+        after an edit, and hashed again only for the others."""
+        quotes = _table(QuoteRecord)
         previous = self.session.execute(
             self.scoped(
-                select_columns(col(QuoteRecord.id), col(QuoteRecord.norm)).where(
-                    col(QuoteRecord.article_id) == article_id, col(QuoteRecord.latest).is_(True)
-                ),
+                update(quotes)
+                .where(quotes.c.article_id == article_id, quotes.c.latest.is_(True))
+                .values(latest=False)
+                .returning(quotes.c.id, quotes.c.norm),
                 QuoteRecord,
             )
         ).all()
         if not previous:
             return
-        self.session.execute(
-            update(QuoteRecord)
-            .where(col(QuoteRecord.id).in_([quote_id for quote_id, _ in previous]))
-            .values(latest=False)
-        )
-        # One statement, executemany, each row by its primary key. Core, not
-        # the ORM's bulk UPDATE: that one fails (StaleDataError) when a key
-        # has no row, as a quotation filed before the index gained keys has
-        # (see ``refile``); a missing row here needs no update.
-        shingles = _table(QuoteShingle)
-        self.session.execute(
-            update(shingles)
-            .where(shingles.c.shingle == bindparam("s"), shingles.c.quote_id == bindparam("q"))
-            .values(latest=False),
+        known = {q.shingled.norm: q.shingled.shingles for q in coming}
+        # A key with no row needs no update (a quotation filed before the
+        # index gained keys has none: see ``refile``), and finds none here.
+        self._shingles(
+            "demote",
             [
-                {"s": s, "q": quote_id}
+                (s, quote_id)
                 for quote_id, norm in previous
-                for s in stored_shingles(norm.split(), self.tenant)
+                for s in known.get(norm) or stored_shingles(norm.split(), self.tenant)
             ],
         )
 
@@ -395,44 +398,119 @@ class QuoteRepository(TenantRepository):
     def _insert(
         self, rows: Sequence[dict[str, Any]], quotes: Sequence[IndexedQuote], *, latest: bool
     ) -> None:
-        """Insert ``rows`` (``_row``'s, of ``quotes``) and their shingles."""
+        """Insert ``rows`` (``_row``'s, of ``quotes``, each a distinct
+        ordinal of one version) and their shingles.
+
+        One statement for the rows, whatever their number (SQLAlchemy's
+        "insertmanyvalues", up to a thousand rows each): the ids come back
+        with their ordinals, in no particular order. Asked for in the rows'
+        order (``sort_by_parameter_order``), SQLite inserted each row with
+        a statement of its own."""
         if not rows:
             return
-        ids = self.session.execute(
-            insert(QuoteRecord).returning(col(QuoteRecord.id), sort_by_parameter_order=True),
-            rows,
-        ).scalars()
-        self._shingle(list(zip(ids, quotes, strict=True)), latest=latest)
+        table = _table(QuoteRecord)
+        ids = dict(
+            self.session.execute(
+                insert(table).returning(table.c.ordinal, table.c.id), list(rows)
+            ).all()
+        )
+        self._shingle(
+            [(ids[row["ordinal"]], q) for row, q in zip(rows, quotes, strict=True)], latest=latest
+        )
 
     def _shingle(self, filed: Sequence[tuple[int, IndexedQuote]], *, latest: bool) -> None:
-        """File each quotation ``filed`` by id under its shingles: with Core,
-        not the ORM's bulk INSERT, the same executemany without the ORM's
-        work per row, which was most of the cost of filing a version (about
-        300 shingles an article)."""
-        values = [
-            {"shingle": s, "quote_id": quote_id, "size": q.shingled.size, "latest": latest}
-            for quote_id, q in filed
-            for s in q.shingled.shingles
-        ]
-        if values:
-            self.session.execute(insert(_table(QuoteShingle)), values)
+        """File each quotation ``filed`` by id under its shingles (about
+        300 an article), in one statement (``_shingles``)."""
+        self._shingles(
+            "file",
+            [
+                (s, quote_id, q.shingled.size, latest)
+                for quote_id, q in filed
+                for s in q.shingled.shingles
+            ],
+        )
 
     def _unshingle(self, stored: Sequence[tuple[int, str]]) -> None:
         """Delete the shingles of the quotations ``stored`` (id and
         normalised text), each by primary key, as ``_demote`` updates them."""
-        shingles = _table(QuoteShingle)
-        keys = [
-            {"s": s, "q": quote_id}
-            for quote_id, norm in stored
-            for s in stored_shingles(norm.split(), self.tenant)
-        ]
-        if keys:
+        self._shingles(
+            "delete",
+            [
+                (s, quote_id)
+                for quote_id, norm in stored
+                for s in stored_shingles(norm.split(), self.tenant)
+            ],
+        )
+
+    def _shingles(self, kind: _Kind, rows: Sequence[tuple[int | bool, ...]]) -> None:
+        """Write ``rows`` of the index (``_SHINGLE_WRITES[kind]``'s columns)
+        in one statement, with no work per row in SQLAlchemy: on PostgreSQL
+        the columns are bound as arrays that ``unnest`` reads (one round
+        trip, where an executemany is a statement per row), on SQLite the
+        driver's own executemany runs the statement for each tuple.
+
+        SQLAlchemy's executemany processed each row's parameters in Python,
+        and psycopg sent each row as a statement of its own: most of the
+        time of filing a version."""
+        if not rows:
+            return
+        dialect = self.session.get_bind().dialect.name
+        statement = _shingle_write(dialect, kind)
+        if isinstance(statement, str):
+            self.session.connection().exec_driver_sql(statement, list(rows))
+        else:
+            names = _SHINGLE_WRITES[kind]
+            columns = zip(*rows, strict=True)
             self.session.execute(
-                delete(shingles).where(
-                    shingles.c.shingle == bindparam("s"), shingles.c.quote_id == bindparam("q")
-                ),
-                keys,
+                statement, {f"{name}s": list(c) for name, c in zip(names, columns, strict=True)}
             )
+
+
+_Kind = Literal["file", "demote", "delete"]
+
+# The columns of a row of each of ``QuoteRepository._shingles``'s writes, in
+# order; on PostgreSQL each is bound as an array named with an ``s`` more.
+_SHINGLE_WRITES: dict[_Kind, tuple[str, ...]] = {
+    "file": ("shingle", "quote_id", "size", "latest"),
+    "demote": ("shingle", "quote_id"),
+    "delete": ("shingle", "quote_id"),
+}
+
+
+@cache
+def _shingle_write(dialect: str, kind: _Kind) -> UpdateBase | str:
+    """``QuoteRepository._shingles``'s statement: on PostgreSQL a Core
+    statement reading its rows from ``unnest`` of one array per column, on
+    SQLite the SQL of one row's, with positional parameters in the order of
+    ``_SHINGLE_WRITES[kind]``, for the driver's executemany."""
+    shingles = _table(QuoteShingle)
+    names = _SHINGLE_WRITES[kind]
+    if dialect == "postgresql":
+        types = {"shingle": BigInteger, "quote_id": BigInteger, "size": Integer, "latest": Boolean}
+        given = func.unnest(
+            *(cast(bindparam(f"{name}s"), postgresql.ARRAY(types[name])) for name in names)
+        )
+        rows = given.table_valued(*names).render_derived()
+        if kind == "file":
+            return insert(shingles).from_select(list(names), select_columns(*rows.c))
+        by_key = (shingles.c.shingle == rows.c.shingle, shingles.c.quote_id == rows.c.quote_id)
+        if kind == "demote":
+            return update(shingles).where(*by_key).values(latest=false())
+        return delete(shingles).where(*by_key)
+    if kind == "file":
+        statement: UpdateBase = insert(shingles)
+        order = list(names)
+    else:
+        by_key = (shingles.c.shingle == bindparam("s"), shingles.c.quote_id == bindparam("q"))
+        statement = (
+            update(shingles).where(*by_key).values(latest=false())
+            if kind == "demote"
+            else delete(shingles).where(*by_key)
+        )
+        order = ["s", "q"]
+    compiled = statement.compile(dialect=sqlite.dialect())
+    assert compiled.positiontup == order, compiled.positiontup
+    return str(compiled)
 
 
 # The columns of a stored quotation that ``QuoteRepository.refill`` compares

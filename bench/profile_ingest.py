@@ -4,10 +4,10 @@ sends (each a small edit of the one before, so every one is new).
 
     python bench/profile_ingest.py --shared ../shared
     python bench/profile_ingest.py --versions 400 --top 25 --no-postgres
-    cd /tmp/before && PYTHONPATH=$PWD python /path/to/bench/profile_ingest.py ...
+    python bench/profile_ingest.py --tree /tmp/before   # another checkout's code
 
-It runs whatever ``service`` package is first on the path, so the same
-script profiles a baseline checkout too. Per database: the versions are
+``--tree`` profiles another checkout's ``service`` package (a baseline)
+with the same script and the same texts. Per database: the versions are
 recorded once without the profiler (wall time per version: the figure to
 compare), then again on a fresh database under ``cProfile``, summed by
 stage (extraction, the quote index's writes, the other statements, the
@@ -30,6 +30,10 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 from bench_ingest import POSTGRES_URL, SHARED, submissions  # noqa: E402
+
+if "--tree" in sys.argv[:-1]:
+    # Before ``service`` is imported: that checkout's code, not this one's.
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--tree") + 1]).resolve()))
 
 from service.articles.service import Submission, record_version  # noqa: E402
 from service.platform.config import Settings  # noqa: E402
@@ -61,14 +65,16 @@ def _stage_times(stats: pstats.Stats) -> dict[str, float]:
     return found
 
 
-def _record_all(url: str, work: list[Submission], settings: Settings) -> float:
+def _record_all(url: str, work: list[Submission], settings: Settings) -> tuple[float, float]:
+    """Wall and CPU seconds (this process's, which waiting for the disk or
+    for a CPU on a busy machine does not add to) of recording ``work``."""
     engine = make_engine(url)
     try:
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         for submission in work:
             recorded = record_version(engine, "default", submission, settings)
             assert recorded.created
-        return time.perf_counter() - began
+        return time.perf_counter() - began, time.process_time() - cpu
     finally:
         engine.dispose()
 
@@ -85,9 +91,11 @@ def _migrated(database: Callable[[], AbstractContextManager[str]]) -> Iterator[s
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--versions", type=int, default=400, help="versions recorded (400)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs without the profiler (1)")
     ap.add_argument("--top", type=int, default=20, help="functions listed by own time (20)")
     ap.add_argument("--postgres-url", default=POSTGRES_URL)
     ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--tree", type=Path, help="another checkout whose code to profile")
     ap.add_argument("--shared", type=Path, default=SHARED, help="the shared/ data directory")
     args = ap.parse_args(argv)
 
@@ -107,9 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     for name, database in databases:
         with _migrated(database) as url:
             _record_all(url, work[:5], settings)  # imports, caches
-        with _migrated(database) as url:
-            seconds = _record_all(url, work, settings)
-        print(f"\n{name}: {seconds / len(work) * 1000:.2f} ms a version (no profiler)")
+        runs = []
+        for _ in range(args.repeat):
+            with _migrated(database) as url:
+                wall, cpu = _record_all(url, work, settings)
+                runs.append((cpu / len(work) * 1000, wall / len(work) * 1000))
+        shown = ", ".join(f"{cpu:.2f} ({wall:.2f})" for cpu, wall in runs)
+        print(f"\n{name}: ms a version, CPU (wall), without the profiler: {shown}")
         profiler = cProfile.Profile()
         with _migrated(database) as url:
             profiler.enable()

@@ -11,6 +11,9 @@ Concurrency: the unique constraints on outlets, articles and
 back and the whole step is retried from a fresh read, where it finds the
 winner's rows (and, for identical submissions, an unchanged text). A 2xx is
 only sent after the commit, so an acknowledged version is in the database.
+On SQLite, whose writers take turns, the steps of concurrent requests are
+committed in groups (``_GroupCommit``): those that arrive while one
+transaction is written share the next, each in a savepoint of its own.
 
 A new version's quotations are filed in the quote index in the same
 transaction (``service.quotes.service.file_quotes``), and so are its webhook

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
 from functools import lru_cache
 
 from sentencex import get_sentence_boundaries
@@ -73,13 +72,12 @@ WHOLE = 40_000
 WINDOW = 4_000
 
 
-def _boundaries(text: str) -> Iterator[tuple[int, int]]:
+def _boundaries(text: str) -> list[tuple[int, int]]:
     """sentencex's segments of ``text`` as ``(start, end)``; past ``WHOLE``
     characters, read a window of at most ``WINDOW`` at a time."""
     if len(text) <= WHOLE:
-        for b in get_sentence_boundaries("en", text):
-            yield b["start_index"], b["end_index"]
-        return
+        return [(b["start_index"], b["end_index"]) for b in get_sentence_boundaries("en", text)]
+    found: list[tuple[int, int]] = []
     at = 0
     while at < len(text):
         end = min(len(text), at + WINDOW)
@@ -88,27 +86,45 @@ def _boundaries(text: str) -> Iterator[tuple[int, int]]:
             for b in get_sentence_boundaries("en", text[at:end])
         ]
         if end == len(text):
-            yield from segments
-            return
+            found += segments
+            break
         if len(segments) > 1:
             # The last segment may run on past the window: read it again.
-            yield from segments[:-1]
+            found += segments[:-1]
             at = segments[-1][0]
         else:  # one sentence as long as the window: cut it there
-            yield (at, end)
+            found.append((at, end))
             at = end
+    return found
 
 
 def _segment(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     for start, end in _boundaries(text):
-        # Line breaks inside a segment end sentences too.
-        for piece in _pieces(text, start, end):
-            if spans and _joins(text, spans[-1], piece):
+        segment = text[start:end]
+        if not segment:
+            continue
+        if "\n" in segment or segment[0].isspace() or segment[-1].isspace():
+            # Line breaks inside a segment end sentences too.
+            pieces = _pieces(text, start, end)
+        else:  # most segments: one line, nothing around it to strip
+            pieces = [(start, end)]
+        for piece in pieces:
+            # Only a sentence ending "m." may be joined (``_joins``): tested
+            # here first, as most are not.
+            if (
+                spans
+                and text[spans[-1][1] - 2 : spans[-1][1]] in _M_DOT
+                and _joins(text, spans[-1], piece)
+            ):
                 spans[-1] = (spans[-1][0], piece[1])
-            else:
-                spans.append(piece)
+                continue
+            spans.append(piece)
     return tuple(spans)
+
+
+# What ``_joins`` reads first: the end of "a.m." or "p.m.", in either case.
+_M_DOT = frozenset({"m.", "M."})
 
 
 def _joins(text: str, previous: tuple[int, int], piece: tuple[int, int]) -> bool:

@@ -46,6 +46,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import chain
 
 from service.core.alignment.quotes import content_words
 from service.core.text import WordCodes, keys, word_key, words
@@ -117,17 +119,56 @@ def names_of_words(sentences: Iterable[Sequence[str]]) -> Names:
         if found:
             firsts.add(found[0])
             rest.update(found[1:])
-    upper: set[str] = set()
-    lower: set[str] = set()
-    for word in rest:
-        first = word[0]
-        cap = first.isupper() if first.isalpha() else _capitalised(word)
-        if cap is not None:
-            (upper if cap else lower).add(word)
-    lower.update(word for word in firsts - rest if _capitalised(word) is False)
+    cases = _cases(firsts | rest)
+    upper = rest & cases.upper
+    lower = rest & cases.lower
+    firsts -= rest
+    lower |= firsts & cases.lower
     upper_keys = set(map(word_key, upper))
     upper_keys.difference_update(map(word_key, lower))
     return Names(upper_keys)
+
+
+class _Cases:
+    """Words as written, by their case (``_capitalised``): those that start
+    capitalised, those that start in lower case, and every word looked at
+    (``seen``; a word starting with no letter is in neither of the others).
+    Kept from one alignment to the next, as ``text.word_key`` keeps its
+    keys, since most words of news recur: then a text's names come from
+    set operations, not a look at each of its words."""
+
+    __slots__ = ("lower", "seen", "upper")
+
+    def __init__(self) -> None:
+        self.upper: set[str] = set()
+        self.lower: set[str] = set()
+        self.seen: set[str] = set()
+
+    def add(self, found: set[str]) -> None:
+        """Look at the words of ``found`` not seen before."""
+        for word in found - self.seen:
+            first = word[0]
+            cap = first.isupper() if first.isalpha() else _capitalised(word)
+            if cap is not None:
+                (self.upper if cap else self.lower).add(word)
+        # Added after ``upper`` and ``lower``: a word seen is in its set.
+        self.seen |= found
+
+
+# The cases kept (``_Cases``); past _CASES_HELD words they are replaced by
+# empty ones, which a caller still reading the old ones does not disturb.
+_CASES_HELD = 100_000
+_held = _Cases()
+
+
+def _cases(found: set[str]) -> _Cases:
+    """The cases kept, with the words of ``found`` among them."""
+    global _held
+    cases = _held
+    if len(cases.seen) > _CASES_HELD:
+        cases = _held = _Cases()
+    cases.add(found)
+    return cases
 
 
 def content(sentence_keys: Sequence[str], found_names: frozenset[str]) -> list[str]:
@@ -167,14 +208,28 @@ def _part(key: str, found_names: Names) -> tuple[str, int, bool]:
     itself twice; a content word its stem, twice for a name, and as another
     word unless it is a name or shares a name's stem; any other word
     nothing (no times)."""
+    symbol, kind = _kind(key)
+    if kind == _CONTENT:
+        if key in found_names:
+            return symbol, 2, False
+        return symbol, 1, symbol not in found_names.stems
+    return symbol, kind, False
+
+
+# ``_kind``'s kinds of word key (a figure counts twice, whatever the names).
+_OTHER, _CONTENT, _FIGURE = 0, 1, 2
+
+
+@lru_cache(maxsize=65536)
+def _kind(key: str) -> tuple[str, int]:
+    """What a word key is, the names aside: ``(key, _FIGURE)``, ``(stem,
+    _CONTENT)`` for a content word, ``(key, _OTHER)`` for any other word.
+    Cached as ``text.word_key`` is: the same words recur in every text."""
     if not key.isalpha() and _DIGIT.search(key):
-        return key, 2, False
+        return key, _FIGURE
     if not content_words((key,)):
-        return key, 0, False
-    stem = key[:_STEM]
-    if key in found_names:
-        return stem, 2, False
-    return stem, 1, stem not in found_names.stems
+        return key, _OTHER
+    return key[:_STEM], _CONTENT
 
 
 class WeighedCodes:
@@ -197,21 +252,42 @@ class WeighedCodes:
     def __init__(self, found_names: Names, codes: WordCodes) -> None:
         self.names = found_names
         self.codes = codes
-        self.parts: dict[str, tuple[str, str]] = {}
+        # Each key's part of a sentence's content, and of its other words:
+        # its symbol's code as many times as it counts.
+        self.weighted: dict[str, str] = {}
+        self.others: dict[str, str] = {}
 
     def __call__(self, sentence_keys: Sequence[str]) -> tuple[str, str]:
-        parts = self.parts
-        weighted: list[str] = []
-        others: list[str] = []
-        for k in sentence_keys:
-            part = parts.get(k)
-            if part is None:
-                symbol, times, other = _part(k, self.names)
-                code = self.codes[symbol] if times else ""
-                part = parts[k] = (code * times, code if other else "")
-            weighted.append(part[0])
-            others.append(part[1])
-        return "".join(sorted("".join(weighted))), "".join(sorted("".join(others)))
+        contents, others = self.many([sentence_keys])
+        return contents[0], others[0]
+
+    def many(self, sentences: Sequence[Sequence[str]]) -> tuple[list[str], list[str]]:
+        """Each sentence's content and other words (of its word keys), as
+        ``__call__`` has them; symbols new to ``codes`` are encoded in the
+        order their keys first appear."""
+        weighted, others = self.weighted, self.others
+        codes, found_names = self.codes, self.names
+        stems = found_names.stems
+        for key in dict.fromkeys(chain.from_iterable(sentences)):
+            if key in weighted:
+                continue
+            symbol, kind = _kind(key)
+            if kind == _OTHER:
+                weighted[key] = others[key] = ""
+                continue
+            code = codes[symbol]
+            if kind == _FIGURE or key in found_names:
+                weighted[key], others[key] = code + code, ""
+            else:
+                weighted[key], others[key] = code, "" if symbol in stems else code
+        # Each part is one code, once or twice, so the parts in order are
+        # the codes in order: sorting a sentence's parts (strings already
+        # made) sorts its codes without a string for each code.
+        to_weighted, to_others = weighted.__getitem__, others.__getitem__
+        return (
+            ["".join(sorted(map(to_weighted, keys))) for keys in sentences],
+            ["".join(sorted(map(to_others, keys))) for keys in sentences],
+        )
 
 
 # A key with a digit in it is a figure (a regular expression: a generator

@@ -68,6 +68,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import chain
 from operator import itemgetter
 from typing import Any, Literal
 
@@ -196,29 +197,26 @@ class PassageAlignment:
 # Each sentence's words as written, with their marks folded (what its key
 # is made of, and what ``paraphrase.names_of_words`` reads).
 _Written = list[list[str]]
+# Each sentence's word keys (its ``key``, split).
+_Keys = list[list[str]]
 
 
-def _sentences(text: str) -> tuple[tuple[Sentence, ...], _Written]:
-    """The sentences of ``text`` and each one's words (``_Written``)."""
+def _sentences(text: str) -> tuple[tuple[Sentence, ...], _Keys, _Written]:
+    """The sentences of ``text``, each one's word keys and its words
+    (``_Written``)."""
     # Folded once for the whole text: folding keeps length, character by
     # character, so a sentence's slice of it is the sentence folded.
     folded = fold_marks(text)
     sentences = []
+    keys = []
     written = []
     for start, end in sentence_spans(text):
         found = folded[start:end].split()
-        sentences.append(Sentence(start, end, text[start:end], _key(found)))
+        key = list(filter(None, map(word_key, found)))
+        sentences.append(Sentence(start, end, text[start:end], " ".join(key)))
+        keys.append(key)
         written.append(found)
-    return tuple(sentences), written
-
-
-def _key(folded_words: list[str]) -> str:
-    """``keys`` of a sentence's folded words, space-joined."""
-    return " ".join(filter(None, map(word_key, folded_words)))
-
-
-def _sorted(codes: Sequence[str]) -> list[str]:
-    return ["".join(sorted(code)) for code in codes]
+    return tuple(sentences), keys, written
 
 
 def _score(a: str, b: str) -> float:
@@ -232,10 +230,12 @@ def align_passages(
     """Align the sentences of ``left`` and ``right`` (see the module docstring),
     their headlines and bylines apart; with ``semantic``, also by meaning
     (``service.core.alignment.semantic``, an extra)."""
-    (ls, lwritten), (rs, rwritten) = _sentences(left), _sentences(right)
+    (ls, lkeys, lwritten), (rs, rkeys, rwritten) = _sentences(left), _sentences(right)
     lhead, rhead = _heading(left, ls), _heading(right, rs)
     skip = ({k for k in lhead.values()}, {k for k in rhead.values()})
-    aligned = _align(left, right, ls, rs, (lwritten, rwritten), min_score, semantic, skip)
+    aligned = _align(
+        left, right, ls, rs, (lkeys, rkeys), (lwritten, rwritten), min_score, semantic, skip
+    )
     parts = tuple(
         _compare_heading(part, ls, rs, lhead.get(part), rhead.get(part))
         for part in ("headline", "byline")
@@ -290,17 +290,27 @@ def align_sentence_lists(
     NewsEdits); offsets are into the sentences joined by line breaks."""
     texts = ("\n".join(left), "\n".join(right))
     sides = []
+    keys = []
     written = []
     for sentences in (left, right):
-        at, found, words = 0, [], []
+        at, found, side_keys, words = 0, [], [], []
         for sentence in sentences:
             words.append(fold_marks(sentence).split())
-            found.append(Sentence(at, at + len(sentence), sentence, _key(words[-1])))
+            side_keys.append(list(filter(None, map(word_key, words[-1]))))
+            found.append(Sentence(at, at + len(sentence), sentence, " ".join(side_keys[-1])))
             at += len(sentence) + 1
         sides.append(tuple(found))
+        keys.append(side_keys)
         written.append(words)
     return _align(
-        texts[0], texts[1], sides[0], sides[1], (written[0], written[1]), min_score, semantic
+        texts[0],
+        texts[1],
+        sides[0],
+        sides[1],
+        (keys[0], keys[1]),
+        (written[0], written[1]),
+        min_score,
+        semantic,
     )
 
 
@@ -309,6 +319,7 @@ def _align(
     right: str,
     ls: tuple[Sentence, ...],
     rs: tuple[Sentence, ...],
+    keys: tuple[_Keys, _Keys],
     written: tuple[_Written, _Written],
     min_score: float,
     semantic: bool = False,
@@ -322,7 +333,7 @@ def _align(
     if min_score <= 0:
         # Candidates share words; a pair sharing none scores 0.
         raise ValueError(f"min_score must be above 0, not {min_score}")
-    aligner = _Aligner(ls, rs, written, semantic, skip)
+    aligner = _Aligner(ls, rs, keys, written, semantic, skip)
     groups = aligner.pair_up(aligner.scored_pairs(min_score), aligner.paraphrase_pairs())
     aligner.join(groups, {j for g in groups.values() for j in g[1]}, "right")
     aligner.join(groups, {i for g in groups.values() for i in g[0]}, "left")
@@ -336,8 +347,8 @@ def _align(
         ls,
         rs,
         aligned,
-        _passages(left, ls, used_left | skip[0]),
-        _passages(right, rs, used_right | skip[1]),
+        _passages(left, ls, keys[0], used_left | skip[0]),
+        _passages(right, rs, keys[1], used_right | skip[1]),
     )
 
 
@@ -391,16 +402,18 @@ _Group = tuple[list[int], list[int]]
 class _Aligner:
     """One alignment of two texts' sentences, and the state its steps share:
     the sentences with words (``li``, ``ri``), each one's words encoded as
-    one character per word (``codes``, shared by both sides), its row or
-    column among the scored sentences (``lpos``, ``rpos``), the similarity by
-    meaning in semantic mode (``meaning``), the score each one-to-one
-    pair was taken at (``taken``), and each sentence's weighted content as
-    sorted codes (``content``, ``paraphrase.content``)."""
+    one character per word (``codes``, shared by both sides; ``bags``, the
+    same sorted; ``symbols``, the same as a list), its row or column among
+    the scored sentences (``lpos``, ``rpos``), the similarity by meaning in
+    semantic mode (``meaning``), the score each one-to-one pair was taken at
+    (``taken``), and each sentence's weighted content as sorted codes
+    (``content``, ``paraphrase.content``)."""
 
     def __init__(
         self,
         ls: tuple[Sentence, ...],
         rs: tuple[Sentence, ...],
+        keys: tuple[_Keys, _Keys],
         written: tuple[_Written, _Written],
         semantic: bool,
         skip: tuple[set[int], set[int]] = (set(), set()),
@@ -408,20 +421,36 @@ class _Aligner:
         self.ls, self.rs = ls, rs
         self.li = [i for i, s in enumerate(ls) if s.key and i not in skip[0]]
         self.ri = [j for j, s in enumerate(rs) if s.key and j not in skip[1]]
-        words = WordCodes()
-        lkeys = [ls[i].key.split() for i in self.li]
-        rkeys = [rs[j].key.split() for j in self.ri]
+        lkeys = [keys[0][i] for i in self.li]
+        rkeys = [keys[1][j] for j in self.ri]
+        # Each distinct key its code, by first appearance (what encoding the
+        # sentences one after another gives), made in one go.
+        distinct = dict.fromkeys(chain.from_iterable(chain(lkeys, rkeys)))
+        words = WordCodes(
+            zip(distinct, map(chr, range(0xE000, 0xE000 + len(distinct))), strict=True)
+        )
+        code = words.__getitem__
+        # Each sentence's codes as a list: sorting it sorts strings already
+        # made (sorting a string makes one for each of its characters).
+        self.symbols = (
+            {i: list(map(code, k)) for i, k in zip(self.li, lkeys, strict=True)},
+            {j: list(map(code, k)) for j, k in zip(self.ri, rkeys, strict=True)},
+        )
         self.codes = (
-            {i: words.encode(k) for i, k in zip(self.li, lkeys, strict=True)},
-            {j: words.encode(k) for j, k in zip(self.ri, rkeys, strict=True)},
+            {i: "".join(c) for i, c in self.symbols[0].items()},
+            {j: "".join(c) for j, c in self.symbols[1].items()},
+        )
+        self.bags = (
+            {i: "".join(sorted(c)) for i, c in self.symbols[0].items()},
+            {j: "".join(sorted(c)) for j, c in self.symbols[1].items()},
         )
         names = paraphrase.names_of_words(
             [*(written[0][i] for i in self.li), *(written[1][j] for j in self.ri)]
         )
-        weigh = paraphrase.WeighedCodes(names, words)
-        lweighed, rweighed = list(map(weigh, lkeys)), list(map(weigh, rkeys))
-        self.content = ([c for c, _ in lweighed], [c for c, _ in rweighed])
-        self.plain = ([p for _, p in lweighed], [p for _, p in rweighed])
+        content, plain = paraphrase.WeighedCodes(names, words).many([*lkeys, *rkeys])
+        cut = len(lkeys)
+        self.content = (content[:cut], content[cut:])
+        self.plain = (plain[:cut], plain[cut:])
         self.lpos = {i: r for r, i in enumerate(self.li)}
         self.rpos = {j: c for c, j in enumerate(self.ri)}
         self.meaning: np.ndarray[Any, Any] | None = None
@@ -434,6 +463,20 @@ class _Aligner:
             )
         self.taken: dict[tuple[int, int], float] = {}
 
+    def score(self, lefts: Sequence[int], rights: Sequence[int]) -> float:
+        """``_score`` of left sentences ``lefts`` together and right ones
+        ``rights`` together (each in order), from the codes already made."""
+        if len(lefts) == 1 and len(rights) == 1:
+            i, j = lefts[0], rights[0]
+            a, b = self.codes[0][i], self.codes[1][j]
+            return (fuzz.ratio(a, b) + fuzz.ratio(self.bags[0][i], self.bags[1][j])) / 2
+        lsymbols, rsymbols = self.symbols
+        a = "".join([self.codes[0][i] for i in lefts])
+        b = "".join([self.codes[1][j] for j in rights])
+        abag = "".join(sorted(chain.from_iterable([lsymbols[i] for i in lefts])))
+        bbag = "".join(sorted(chain.from_iterable([rsymbols[j] for j in rights])))
+        return (fuzz.ratio(a, b) + fuzz.ratio(abag, bbag)) / 2
+
     def scored_pairs(self, min_score: float) -> list[tuple[float, int, int]]:
         """``(score, i, j)`` for every candidate pair scoring ``min_score``
         or more (every pair that does while the cap does not bind), in text
@@ -442,7 +485,8 @@ class _Aligner:
             return []
         lcodes = [self.codes[0][i] for i in self.li]
         rcodes = [self.codes[1][j] for j in self.ri]
-        lbags, rbags = _sorted(lcodes), _sorted(rcodes)
+        lbags = [self.bags[0][i] for i in self.li]
+        rbags = [self.bags[1][j] for j in self.ri]
         # Two native scores averaged (a Python scorer would be called back
         # for every pair), over words rather than letters: in order, and as
         # bags of words (each side's word codes sorted).
@@ -572,7 +616,7 @@ class _Aligner:
     def near(self, i: int, j: int) -> bool:
         """Whether left sentence ``i`` and right sentence ``j`` share
         anything at all (a join needs it)."""
-        if _score(self.codes[0][i], self.codes[1][j]) >= _NEAR:
+        if self.score((i,), (j,)) >= _NEAR:
             return True
         return self.meaning is not None and self.meaning[self.lpos[i], self.rpos[j]] >= SEMANTIC_MIN
 
@@ -584,7 +628,7 @@ class _Aligner:
         closer to that group's other side than the neighbour alone (a split
         on the right, a merge on the left)."""
         at = 1 if side == "right" else 0
-        mine, theirs = self.codes[at], self.codes[1 - at]
+        mine = self.codes[at]
         owner = {k: g for g, members in groups.items() for k in members[at]}
         for k in mine:
             if k in used:
@@ -598,10 +642,13 @@ class _Aligner:
                 pairs = ((x, k) if side == "right" else (k, x) for x in group[1 - at])
                 if not any(self.near(*pair) for pair in pairs):
                     continue
-                other = "".join(theirs[x] for x in group[1 - at])
-                own = group[at]
-                alone = _score("".join(mine[x] for x in own), other)
-                together = _score("".join(mine[x] for x in sorted([*own, k])), other)
+                own, joined = group[at], sorted([*group[at], k])
+                if side == "right":
+                    alone = self.score(group[0], own)
+                    together = self.score(group[0], joined)
+                else:
+                    alone = self.score(own, group[1])
+                    together = self.score(joined, group[1])
                 if together >= alone + _JOIN_GAIN and (best is None or together > best[0]):
                     best = (together, g)
             if best is not None:
@@ -620,13 +667,12 @@ class _Aligner:
             if len(rights) > 1
             else "merged"
             if len(lefts) > 1
+            # One code a key, so the same codes are the same keys.
             else "same"
-            if " ".join(ls[i].key for i in lefts) == " ".join(rs[j].key for j in rights)
+            if self.codes[0][lefts[0]] == self.codes[1][rights[0]]
             else "reworded"
         )
-        lcode = "".join(self.codes[0][i] for i in lefts)
-        rcode = "".join(self.codes[1][j] for j in rights)
-        score = _score(lcode, rcode)
+        score = self.score(lefts, rights)
         if len(lefts) == len(rights) == 1:
             # The score the pair was taken at (by meaning, it can be higher).
             score = max(score, self.taken[lefts[0], rights[0]])
@@ -637,8 +683,11 @@ class _Aligner:
         )
 
 
-def _passages(text: str, sentences: Sequence[Sentence], used: set[int]) -> tuple[Passage, ...]:
-    """Runs of adjacent sentences (with words) that take part in nothing."""
+def _passages(
+    text: str, sentences: Sequence[Sentence], keys: _Keys, used: set[int]
+) -> tuple[Passage, ...]:
+    """Runs of adjacent sentences (with words) that take part in nothing
+    (``keys``: each sentence's word keys)."""
     runs: list[list[int]] = []
     for k, sentence in enumerate(sentences):
         if not sentence.key:
@@ -652,7 +701,7 @@ def _passages(text: str, sentences: Sequence[Sentence], used: set[int]) -> tuple
     passages = []
     for run in (r for r in runs if r):
         start, end = sentences[run[0]].start, sentences[run[-1]].end
-        words = sum(len(sentences[k].key.split()) for k in run)
+        words = sum(len(keys[k]) for k in run)
         passages.append(Passage(start, end, text[start:end], tuple(run), words))
     return tuple(passages)
 

@@ -47,21 +47,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from itertools import chain
+from itertools import compress, count, filterfalse
+from operator import itemgetter
+from typing import Any
+
+import numpy as np
 
 from service.core.alignment.quotes import content_words
-from service.core.text import WordCodes, keys, word_key, words
+from service.core.text import keys, word_key, words
 
 __all__ = [
     "MIN_SHARED",
     "PARAPHRASE_MIN",
     "PLAIN_MIN",
     "Names",
-    "WeighedCodes",
     "content",
     "keys",
     "names",
     "names_of_words",
+    "numbered_parts",
     "score",
     "weigh",
 ]
@@ -232,62 +236,43 @@ def _kind(key: str) -> tuple[str, int]:
     return key[:_STEM], _CONTENT
 
 
-class WeighedCodes:
-    """Sentences' ``weigh`` as strings of word codes (``text.WordCodes``),
-    each sorted: the form ``passages`` scores with rapidfuzz. Each distinct
-    key's part is worked out and encoded once, however many sentences of
-    the two texts hold it (a word recurs a few times in an article).
+def numbered_parts(
+    keys: Sequence[str], found_names: Names, numbers: dict[str, int]
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """What ``_part`` says of each of ``keys`` (distinct word keys), as
+    arrays: how many times its symbol counts in a sentence's content,
+    whether it is one of the sentence's other content words, and its
+    symbol's number in ``numbers`` (word keys numbered in order of first
+    appearance), to which the symbols new to it are added, numbered on in
+    the order of their keys. So ``passages`` builds every sentence's
+    content with array operations, not key by key.
 
     >>> found = names(["He met Ines Calder in Harbour on Monday."])
-    >>> codes = WordCodes()
     >>> sentence = keys("Calder said Harbour needs 12 buses.")
-    >>> content, others = WeighedCodes(found, codes)(sentence)
-    >>> decode = {c: w for w, c in codes.items()}
-    >>> sorted(map(decode.get, content)) == weigh(sentence, found)[0]
+    >>> numbers = {k: n for n, k in enumerate(sentence)}
+    >>> times, other, number = numbered_parts(sentence, found, numbers)
+    >>> decode = {n: w for w, n in numbers.items()}
+    >>> counted = [decode[n] for n, t in zip(number, times, strict=True) for _ in range(t)]
+    >>> sorted(counted) == weigh(sentence, found)[0]
     True
-    >>> sorted(map(decode.get, others))
+    >>> sorted(decode[n] for n, o in zip(number, other, strict=True) if o)
     ['buses', 'needs', 'said']
     """
-
-    def __init__(self, found_names: Names, codes: WordCodes) -> None:
-        self.names = found_names
-        self.codes = codes
-        # Each key's part of a sentence's content, and of its other words:
-        # its symbol's code as many times as it counts.
-        self.weighted: dict[str, str] = {}
-        self.others: dict[str, str] = {}
-
-    def __call__(self, sentence_keys: Sequence[str]) -> tuple[str, str]:
-        contents, others = self.many([sentence_keys])
-        return contents[0], others[0]
-
-    def many(self, sentences: Sequence[Sequence[str]]) -> tuple[list[str], list[str]]:
-        """Each sentence's content and other words (of its word keys), as
-        ``__call__`` has them; symbols new to ``codes`` are encoded in the
-        order their keys first appear."""
-        weighted, others = self.weighted, self.others
-        codes, found_names = self.codes, self.names
-        stems = found_names.stems
-        for key in dict.fromkeys(chain.from_iterable(sentences)):
-            if key in weighted:
-                continue
-            symbol, kind = _kind(key)
-            if kind == _OTHER:
-                weighted[key] = others[key] = ""
-                continue
-            code = codes[symbol]
-            if kind == _FIGURE or key in found_names:
-                weighted[key], others[key] = code + code, ""
-            else:
-                weighted[key], others[key] = code, "" if symbol in stems else code
-        # Each part is one code, once or twice, so the parts in order are
-        # the codes in order: sorting a sentence's parts (strings already
-        # made) sorts its codes without a string for each code.
-        to_weighted, to_others = weighted.__getitem__, others.__getitem__
-        return (
-            ["".join(sorted(map(to_weighted, keys))) for keys in sentences],
-            ["".join(sorted(map(to_others, keys))) for keys in sentences],
-        )
+    size = len(keys)
+    kinds_of = list(map(_kind, keys))
+    symbols = list(map(itemgetter(0), kinds_of))
+    kinds = np.fromiter(map(itemgetter(1), kinds_of), np.int8, size)
+    named = np.fromiter(map(found_names.__contains__, keys), np.bool_, size)
+    near_name = np.fromiter(map(found_names.stems.__contains__, symbols), np.bool_, size)
+    content = kinds == _CONTENT
+    times = np.where(content, np.where(named, 2, 1), np.where(kinds == _FIGURE, 2, 0))
+    other = content & ~named & ~near_name
+    # The symbols counted, new ones numbered in order (as encoding them one
+    # sentence after another would).
+    counted = dict.fromkeys(compress(symbols, (kinds != _OTHER).tolist()))
+    numbers.update(zip(filterfalse(numbers.__contains__, counted), count(len(numbers))))
+    number = np.fromiter(map(numbers.__getitem__, symbols), np.int64, size)
+    return times, other, number
 
 
 # A key with a digit in it is a figure (a regular expression: a generator

@@ -399,11 +399,52 @@ class _Pairs:
 _Group = tuple[list[int], list[int]]
 
 
+def _coded(
+    keys: _Keys, names: paraphrase.Names
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Each of sentences given as their word keys (both sides', in order)
+    encoded one character a word (``text.WordCodes``' codes: each distinct
+    key numbered by its first appearance, from U+E000 on), the same sorted
+    (its bag of words), and its weighted content and other content words
+    (``paraphrase.weigh``) as sorted codes: what ``_Aligner`` scores.
+
+    Built with array operations over all the words at once (each sentence
+    sorted by its own numbers as one sort of sentence-major numbers), not
+    word by word or sentence by sentence in Python: at a few hundred
+    sentences that was a third of an alignment."""
+    flat = list(chain.from_iterable(keys))
+    distinct = dict.fromkeys(flat)
+    numbers = dict(zip(distinct, range(len(distinct)), strict=True))
+    words = np.fromiter(map(numbers.__getitem__, flat), np.int64, len(flat))
+    lengths = np.fromiter(map(len, keys), np.int64, len(keys))
+    sentence = np.repeat(np.arange(len(keys)), lengths)
+    times, other, number = paraphrase.numbered_parts(list(distinct), names, numbers)
+    # Sentence-major numbers: sorting them sorts each sentence's own.
+    span = max(len(numbers), 1)
+    counted = np.repeat(sentence * span + number[words], times[words])
+    mask = other[words]
+    plain = sentence[mask] * span + number[words][mask]
+    return (
+        _strings(words, lengths),
+        _strings(np.sort(sentence * span + words) % span, lengths),
+        _strings(np.sort(counted) % span, np.bincount(counted // span, minlength=len(keys))),
+        _strings(np.sort(plain) % span, np.bincount(plain // span, minlength=len(keys))),
+    )
+
+
+def _strings(numbers: np.ndarray[Any, Any], lengths: np.ndarray[Any, Any]) -> list[str]:
+    """``numbers`` as codes (number n is U+E000 + n), cut into strings of
+    ``lengths`` codes each."""
+    text = (numbers + 0xE000).astype("<u4").tobytes().decode("utf-32-le")
+    ends = np.cumsum(lengths).tolist()
+    return list(map(text.__getitem__, map(slice, [0, *ends[:-1]], ends)))
+
+
 class _Aligner:
     """One alignment of two texts' sentences, and the state its steps share:
     the sentences with words (``li``, ``ri``), each one's words encoded as
     one character per word (``codes``, shared by both sides; ``bags``, the
-    same sorted; ``symbols``, the same as a list), its row or column among
+    same sorted), its row or column among
     the scored sentences (``lpos``, ``rpos``), the similarity by meaning in
     semantic mode (``meaning``), the score each one-to-one pair was taken at
     (``taken``), and each sentence's weighted content as sorted codes
@@ -423,32 +464,19 @@ class _Aligner:
         self.ri = [j for j, s in enumerate(rs) if s.key and j not in skip[1]]
         lkeys = [keys[0][i] for i in self.li]
         rkeys = [keys[1][j] for j in self.ri]
-        # Each distinct key its code, by first appearance (what encoding the
-        # sentences one after another gives), made in one go.
-        distinct = dict.fromkeys(chain.from_iterable(chain(lkeys, rkeys)))
-        words = WordCodes(
-            zip(distinct, map(chr, range(0xE000, 0xE000 + len(distinct))), strict=True)
-        )
-        code = words.__getitem__
-        # Each sentence's codes as a list: sorting it sorts strings already
-        # made (sorting a string makes one for each of its characters).
-        self.symbols = (
-            {i: list(map(code, k)) for i, k in zip(self.li, lkeys, strict=True)},
-            {j: list(map(code, k)) for j, k in zip(self.ri, rkeys, strict=True)},
-        )
-        self.codes = (
-            {i: "".join(c) for i, c in self.symbols[0].items()},
-            {j: "".join(c) for j, c in self.symbols[1].items()},
-        )
-        self.bags = (
-            {i: "".join(sorted(c)) for i, c in self.symbols[0].items()},
-            {j: "".join(sorted(c)) for j, c in self.symbols[1].items()},
-        )
         names = paraphrase.names_of_words(
             [*(written[0][i] for i in self.li), *(written[1][j] for j in self.ri)]
         )
-        content, plain = paraphrase.WeighedCodes(names, words).many([*lkeys, *rkeys])
+        codes, bags, content, plain = _coded([*lkeys, *rkeys], names)
         cut = len(lkeys)
+        self.codes = (
+            dict(zip(self.li, codes[:cut], strict=True)),
+            dict(zip(self.ri, codes[cut:], strict=True)),
+        )
+        self.bags = (
+            dict(zip(self.li, bags[:cut], strict=True)),
+            dict(zip(self.ri, bags[cut:], strict=True)),
+        )
         self.content = (content[:cut], content[cut:])
         self.plain = (plain[:cut], plain[cut:])
         self.lpos = {i: r for r, i in enumerate(self.li)}
@@ -470,12 +498,9 @@ class _Aligner:
             i, j = lefts[0], rights[0]
             a, b = self.codes[0][i], self.codes[1][j]
             return (fuzz.ratio(a, b) + fuzz.ratio(self.bags[0][i], self.bags[1][j])) / 2
-        lsymbols, rsymbols = self.symbols
         a = "".join([self.codes[0][i] for i in lefts])
         b = "".join([self.codes[1][j] for j in rights])
-        abag = "".join(sorted(chain.from_iterable([lsymbols[i] for i in lefts])))
-        bbag = "".join(sorted(chain.from_iterable([rsymbols[j] for j in rights])))
-        return (fuzz.ratio(a, b) + fuzz.ratio(abag, bbag)) / 2
+        return _score(a, b)
 
     def scored_pairs(self, min_score: float) -> list[tuple[float, int, int]]:
         """``(score, i, j)`` for every candidate pair scoring ``min_score``

@@ -46,10 +46,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from itertools import compress, count, filterfalse
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -123,19 +122,21 @@ def names_of_words(sentences: Iterable[Sequence[str]]) -> Names:
         if found:
             firsts.add(found[0])
             rest.update(found[1:])
-    cases = _cases(firsts | rest)
-    upper = rest & cases.upper
-    lower = rest & cases.lower
-    firsts -= rest
-    lower |= firsts & cases.lower
-    upper_keys = set(map(word_key, upper))
-    upper_keys.difference_update(map(word_key, lower))
-    return Names(upper_keys)
+    every = firsts | rest
+    cases = _cases(every)
+    # A word first in its sentence and nowhere else counts only in lower case.
+    # Look-ups of this text's words (``None`` for a word not in the case),
+    # never a pass over the cases kept, which hold many texts' words.
+    upper_keys: set[str | None] = set(map(cases.upper.get, rest))
+    upper_keys.difference_update(map(cases.lower.get, every))
+    upper_keys.discard(None)
+    return Names(cast("set[str]", upper_keys))
 
 
 class _Cases:
-    """Words as written, by their case (``_capitalised``): those that start
-    capitalised, those that start in lower case, and every word looked at
+    """Words as written, by their case (``_capitalised``), each with its
+    key (``text.word_key``): those that start capitalised (``upper``), those
+    that start in lower case (``lower``), and every word looked at
     (``seen``; a word starting with no letter is in neither of the others).
     Kept from one alignment to the next, as ``text.word_key`` keeps its
     keys, since most words of news recur: then a text's names come from
@@ -144,19 +145,20 @@ class _Cases:
     __slots__ = ("lower", "seen", "upper")
 
     def __init__(self) -> None:
-        self.upper: set[str] = set()
-        self.lower: set[str] = set()
+        self.upper: dict[str, str] = {}
+        self.lower: dict[str, str] = {}
         self.seen: set[str] = set()
 
     def add(self, found: set[str]) -> None:
         """Look at the words of ``found`` not seen before."""
-        for word in found - self.seen:
+        new = found - self.seen
+        for word in new:
             first = word[0]
             cap = first.isupper() if first.isalpha() else _capitalised(word)
             if cap is not None:
-                (self.upper if cap else self.lower).add(word)
+                (self.upper if cap else self.lower)[word] = word_key(word)
         # Added after ``upper`` and ``lower``: a word seen is in its set.
-        self.seen |= found
+        self.seen |= new
 
 
 # The cases kept (``_Cases``); past _CASES_HELD words they are replaced by
@@ -212,7 +214,7 @@ def _part(key: str, found_names: Names) -> tuple[str, int, bool]:
     itself twice; a content word its stem, twice for a name, and as another
     word unless it is a name or shares a name's stem; any other word
     nothing (no times)."""
-    symbol, kind = _kind(key)
+    symbol, kind = _kinds[key]
     if kind == _CONTENT:
         if key in found_names:
             return symbol, 2, False
@@ -224,16 +226,31 @@ def _part(key: str, found_names: Names) -> tuple[str, int, bool]:
 _OTHER, _CONTENT, _FIGURE = 0, 1, 2
 
 
-@lru_cache(maxsize=65536)
+class _Kinds(dict[str, tuple[str, int]]):
+    """What a word key is, the names aside (``_kind``), by key, kept as
+    ``text.word_key`` keeps its keys (the same words recur in every text),
+    up to _KINDS_HELD keys; read with ``__getitem__``, which works out a
+    missing one."""
+
+    def __missing__(self, key: str) -> tuple[str, int]:
+        if len(self) >= _KINDS_HELD:
+            self.clear()
+        kind = self[key] = _kind(key)
+        return kind
+
+
 def _kind(key: str) -> tuple[str, int]:
     """What a word key is, the names aside: ``(key, _FIGURE)``, ``(stem,
-    _CONTENT)`` for a content word, ``(key, _OTHER)`` for any other word.
-    Cached as ``text.word_key`` is: the same words recur in every text."""
+    _CONTENT)`` for a content word, ``(key, _OTHER)`` for any other word."""
     if not key.isalpha() and _DIGIT.search(key):
         return key, _FIGURE
     if not content_words((key,)):
         return key, _OTHER
     return key[:_STEM], _CONTENT
+
+
+_KINDS_HELD = 65_536
+_kinds = _Kinds()
 
 
 def numbered_parts(
@@ -249,7 +266,7 @@ def numbered_parts(
 
     >>> found = names(["He met Ines Calder in Harbour on Monday."])
     >>> sentence = keys("Calder said Harbour needs 12 buses.")
-    >>> numbers = {k: n for n, k in enumerate(sentence)}
+    >>> numbers = {k: n for n, k in enumerate(sentence)}  # distinct keys, numbered in order
     >>> times, other, number = numbered_parts(sentence, found, numbers)
     >>> decode = {n: w for w, n in numbers.items()}
     >>> counted = [decode[n] for n, t in zip(number, times, strict=True) for _ in range(t)]
@@ -259,19 +276,22 @@ def numbered_parts(
     ['buses', 'needs', 'said']
     """
     size = len(keys)
-    kinds_of = list(map(_kind, keys))
+    kinds_of = list(map(_kinds.__getitem__, keys))
     symbols = list(map(itemgetter(0), kinds_of))
     kinds = np.fromiter(map(itemgetter(1), kinds_of), np.int8, size)
-    named = np.fromiter(map(found_names.__contains__, keys), np.bool_, size)
-    near_name = np.fromiter(map(found_names.stems.__contains__, symbols), np.bool_, size)
-    content = kinds == _CONTENT
-    times = np.where(content, np.where(named, 2, 1), np.where(kinds == _FIGURE, 2, 0))
-    other = content & ~named & ~near_name
     # The symbols counted, new ones numbered in order (as encoding them one
     # sentence after another would).
     counted = dict.fromkeys(compress(symbols, (kinds != _OTHER).tolist()))
     numbers.update(zip(filterfalse(numbers.__contains__, counted), count(len(numbers))))
     number = np.fromiter(map(numbers.__getitem__, symbols), np.int64, size)
+    # Names and their stems are few: found by their numbers, not by a look
+    # at every key.
+    named = np.zeros(size, np.bool_)
+    named[[n for n in map(numbers.get, found_names) if n is not None and n < size]] = True
+    near_name = np.isin(number, [n for n in map(numbers.get, found_names.stems) if n is not None])
+    content = kinds == _CONTENT
+    times = np.where(content, np.where(named, 2, 1), np.where(kinds == _FIGURE, 2, 0))
+    other = content & ~named & ~near_name
     return times, other, number
 
 

@@ -78,9 +78,9 @@ from rapidfuzz import fuzz, process
 from service.core.alignment import paraphrase
 from service.core.alignment.blocker import OverlapIndex
 from service.core.alignment.heading import find_heading
-from service.core.diff import DiffOp, word_diff
+from service.core.diff import DiffOp, word_diff, words_diff
 from service.core.sentences import sentence_spans
-from service.core.text import WordCodes, fold_marks, word_key
+from service.core.text import WordCodes, fold_marks, word_key, words
 
 __all__ = [
     "MIN_SCORE",
@@ -201,22 +201,45 @@ _Written = list[list[str]]
 _Keys = list[list[str]]
 
 
-def _sentences(text: str) -> tuple[tuple[Sentence, ...], _Keys, _Written]:
+def _sentences(text: str) -> tuple[tuple[Sentence, ...], _Keys, _Written, list[bool]]:
     """The sentences of ``text``, each one's word keys and its words
-    (``_Written``)."""
+    (``_Written``), and whether those are its words as written
+    (``text.words``, which ``_Aligner.item`` then reuses): when folding
+    changed nothing in the sentence."""
     # Folded once for the whole text: folding keeps length, character by
     # character, so a sentence's slice of it is the sentence folded.
     folded = fold_marks(text)
+    key_of = _word_keys.__getitem__
     sentences = []
     keys = []
     written = []
+    unfolded = []
     for start, end in sentence_spans(text):
-        found = folded[start:end].split()
-        key = list(filter(None, map(word_key, found)))
-        sentences.append(Sentence(start, end, text[start:end], " ".join(key)))
+        piece, folded_piece = text[start:end], folded[start:end]
+        found = folded_piece.split()
+        key = list(filter(None, map(key_of, found)))
+        sentences.append(Sentence(start, end, piece, " ".join(key)))
         keys.append(key)
         written.append(found)
-    return tuple(sentences), keys, written
+        unfolded.append(piece == folded_piece)
+    return tuple(sentences), keys, written, unfolded
+
+
+class _WordKeys(dict[str, str]):
+    """``text.word_key`` of words as written, kept (up to _WORD_KEYS_HELD):
+    read through ``__getitem__``, which works a missing one out. A dict's
+    look-up costs a third less than ``word_key``'s own cache, and every
+    word of both texts is looked up."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _WORD_KEYS_HELD:
+            self.clear()
+        key = self[word] = word_key(word)
+        return key
+
+
+_WORD_KEYS_HELD = 65_536
+_word_keys = _WordKeys()
 
 
 def _score(a: str, b: str) -> float:
@@ -230,11 +253,23 @@ def align_passages(
     """Align the sentences of ``left`` and ``right`` (see the module docstring),
     their headlines and bylines apart; with ``semantic``, also by meaning
     (``service.core.alignment.semantic``, an extra)."""
-    (ls, lkeys, lwritten), (rs, rkeys, rwritten) = _sentences(left), _sentences(right)
+    (ls, lkeys, lwritten, lplain), (rs, rkeys, rwritten, rplain) = (
+        _sentences(left),
+        _sentences(right),
+    )
     lhead, rhead = _heading(left, ls), _heading(right, rs)
     skip = ({k for k in lhead.values()}, {k for k in rhead.values()})
     aligned = _align(
-        left, right, ls, rs, (lkeys, rkeys), (lwritten, rwritten), min_score, semantic, skip
+        left,
+        right,
+        ls,
+        rs,
+        (lkeys, rkeys),
+        (lwritten, rwritten),
+        min_score,
+        semantic,
+        skip,
+        (lplain, rplain),
     )
     parts = tuple(
         _compare_heading(part, ls, rs, lhead.get(part), rhead.get(part))
@@ -296,7 +331,7 @@ def align_sentence_lists(
         at, found, side_keys, words = 0, [], [], []
         for sentence in sentences:
             words.append(fold_marks(sentence).split())
-            side_keys.append(list(filter(None, map(word_key, words[-1]))))
+            side_keys.append(list(filter(None, map(_word_keys.__getitem__, words[-1]))))
             found.append(Sentence(at, at + len(sentence), sentence, " ".join(side_keys[-1])))
             at += len(sentence) + 1
         sides.append(tuple(found))
@@ -324,16 +359,18 @@ def _align(
     min_score: float,
     semantic: bool = False,
     skip: tuple[set[int], set[int]] = (set(), set()),
+    as_written: tuple[list[bool], list[bool]] = ([], []),
 ) -> PassageAlignment:
     """The steps of the module docstring: score the candidate pairs, take
     them best first one to one (paraphrases after), let left-over neighbours
     join as splits (right) and merges (left), then read off the aligned items
     and each side's passages. ``skip``: each side's sentences that take no
-    part (its headline and byline)."""
+    part (its headline and byline); ``as_written``: whether each sentence's
+    ``written`` words are its words as written (``_sentences``)."""
     if min_score <= 0:
         # Candidates share words; a pair sharing none scores 0.
         raise ValueError(f"min_score must be above 0, not {min_score}")
-    aligner = _Aligner(ls, rs, keys, written, semantic, skip)
+    aligner = _Aligner(ls, rs, keys, written, semantic, skip, as_written)
     groups = aligner.pair_up(aligner.scored_pairs(min_score), aligner.paraphrase_pairs())
     aligner.join(groups, {j for g in groups.values() for j in g[1]}, "right")
     aligner.join(groups, {i for g in groups.values() for i in g[0]}, "left")
@@ -458,8 +495,11 @@ class _Aligner:
         written: tuple[_Written, _Written],
         semantic: bool,
         skip: tuple[set[int], set[int]] = (set(), set()),
+        as_written: tuple[list[bool], list[bool]] = ([], []),
     ) -> None:
         self.ls, self.rs = ls, rs
+        # Each sentence's words, and whether they are its words as written.
+        self.written, self.as_written = written, as_written
         self.li = [i for i, s in enumerate(ls) if s.key and i not in skip[0]]
         self.ri = [j for j, s in enumerate(rs) if s.key and j not in skip[1]]
         lkeys = [keys[0][i] for i in self.li]
@@ -703,9 +743,23 @@ class _Aligner:
             score = max(score, self.taken[lefts[0], rights[0]])
         ltext = " ".join(ls[i].text for i in lefts)
         rtext = " ".join(rs[j].text for j in rights)
-        return AlignedSentences(
-            tuple(lefts), tuple(rights), relation, round(score, 1), tuple(word_diff(ltext, rtext))
-        )
+        if ltext == rtext:
+            diff = word_diff(ltext, rtext)
+        else:
+            # What word_diff does, from the words each sentence already has
+            # (the words of sentences joined by spaces are theirs in turn).
+            diff = words_diff(self.written_words(0, lefts), self.written_words(1, rights))
+        return AlignedSentences(tuple(lefts), tuple(rights), relation, round(score, 1), tuple(diff))
+
+    def written_words(self, side: int, sentences: list[int]) -> list[str]:
+        """The words as written (``text.words``) of ``sentences`` of the left
+        (``side`` 0) or right, in turn."""
+        known, as_written = self.written[side], self.as_written[side]
+        texts = self.ls if side == 0 else self.rs
+        found: list[str] = []
+        for k in sentences:
+            found += known[k] if k < len(as_written) and as_written[k] else words(texts[k].text)
+        return found
 
 
 def _passages(

@@ -47,6 +47,7 @@ SCRIPTS = {
         "{x}/corpus/clients/versions",
     ),
     "bench/passages/measure_only_in.py": ("--corpus {x}/corpus", "{x}/corpus/dev"),
+    "bench/passages/time_align.py": ("--shared {x}", "{x}/corpus/seeds.json"),
 }
 
 

@@ -28,7 +28,6 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import TypeAdapter
 
 from service.keys.deps import READ, WRITE, TenantDep, api_router
 from service.platform.deps import (
@@ -41,7 +40,14 @@ from service.platform.deps import (
     require_json,
 )
 from service.platform.wire import StoryKey
-from service.stories.schemas import Joined, JoinRequest, StoryOut, StoryPage, StoryQuotes
+from service.stories.schemas import (
+    Joined,
+    JoinRequest,
+    StoryOut,
+    StoryPage,
+    StoryQuotes,
+    quotes_json,
+)
 from service.stories.service import (
     StoryLimits,
     StoryReading,
@@ -63,7 +69,6 @@ ValidKey = Annotated[StoryKey, Path()]
 
 # What a client whose story overran the deadline can ask instead.
 ADVICE = "ask for fewer statements (a smaller `limit`), or take articles out of the story"
-_QUOTES = TypeAdapter(StoryQuotes)
 
 
 @router.get("", response_model=StoryPage, dependencies=READ)
@@ -158,7 +163,7 @@ async def quotes(
 
 
 def _quotes_json(reading: StoryReading, offset: int, limit: int) -> bytes:
-    """The page's JSON, as FastAPI writes ``StoryQuotes``; it runs in a
-    worker process (or, for a small story, in a thread)."""
-    body = StoryQuotes.of(story_page(reading, offset=offset, limit=limit))
-    return _QUOTES.dump_json(body, by_alias=True)
+    """The page's JSON, as FastAPI writes ``StoryQuotes`` (written once,
+    ``quotes_json``); it runs in a worker process (or, for a small story,
+    in a thread)."""
+    return quotes_json(story_page(reading, offset=offset, limit=limit))

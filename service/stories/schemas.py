@@ -1,5 +1,16 @@
 """The JSON of stories and their aligned quotations, built from the
-service's rows and dataclasses by each model's ``of``."""
+service's rows and dataclasses by each model's ``of``.
+
+A page of a story's statements (``GET /v1/stories/{key}/quotes``) is
+written once: ``quotes_json`` builds the body as plain data (dicts, lists,
+and the core's frozen dataclasses whose fields are the JSON's: ``DiffOp``,
+``Edit``, ``Echo``) and orjson writes it, as ``service.compare.schemas``
+writes a comparison. ``StoryQuotes.of`` then dumping it, which the web page
+still uses, validated some 3,000 nested models of a 50-statement page
+again: about 10 ms of a 50-article story's page against 2 ms. The models
+stay the definition of the shape (OpenAPI), and the tests hold that
+``quotes_json`` writes exactly the bytes of ``StoryQuotes.of`` dumped.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal, Protocol, Self
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
@@ -44,6 +56,7 @@ __all__ = [
     "StorySummary",
     "VariantOut",
     "VariantRelation",
+    "quotes_json",
 ]
 
 
@@ -380,3 +393,134 @@ class StoryQuotes(BaseModel):
             articles_left_out=q.articles_left_out,
             next=q.next,
         )
+
+
+# Writing a page once (see the module docstring). Each builder gives the
+# fields of its model, in the model's order; times are aware UTC (``utc``,
+# as the repository reads them), which orjson writes with ``Z`` as pydantic
+# does; scores go through ``float`` (pydantic writes ``100.0`` for 100).
+
+
+def quotes_json(q: stories.StoryQuotations) -> bytes:
+    """The JSON of ``StoryQuotes.of(q)`` as the route dumps it, written once."""
+    return orjson.dumps(_quotes(q), option=orjson.OPT_UTC_Z)
+
+
+def _quotes(q: stories.StoryQuotations) -> dict[str, Any]:
+    return {
+        "story": q.story,
+        "articles": [_counted(a) for a in q.articles],
+        "statements": [_statement(s) for s in q.statements],
+        "omissions": [_omissions(o) for o in q.omissions],
+        "primary": _primary(q.primary) if q.primary is not None else None,
+        "total_statements": q.total,
+        "articles_left_out": q.articles_left_out,
+        "next": q.next,
+    }
+
+
+def _counted(counted: stories.ArticleQuotes) -> dict[str, Any]:
+    fields = _member_fields(counted.member)
+    fields["quotes"] = counted.quotes
+    fields["quotes_left_out"] = counted.left_out
+    return fields
+
+
+def _variant(v: stories.StoryVariant) -> dict[str, Any]:
+    member, quote = v.member, v.quote
+    return {
+        "article_id": member.article_id,
+        "outlet": member.outlet,
+        "version": quote.version,
+        "published_at": member.published_at,
+        "quote": {
+            "id": quote.id,
+            "text": quote.text,
+            "start": quote.start,
+            "end": quote.end,
+            "speaker": quote.speaker,
+        },
+        "relation": v.relation,
+        "score": float(v.score),
+        "diff": v.diff,
+        "edits": v.edits,
+        "drift": v.drift,
+        "repeats": v.repeats,
+    }
+
+
+def _statement(s: stories.StoryStatement) -> dict[str, Any]:
+    first = s.first
+    return {
+        "id": s.id,
+        "canonical": _variant(s.canonical),
+        "first": {
+            "article_id": first.article_id,
+            "outlet": first.outlet,
+            "published_at": first.published_at,
+            "stored_at": first.created_at,
+            "dated_by": "published" if first.published_at is not None else "stored",
+        },
+        "carried_by": s.carried_by,
+        "omitted_by": s.omitted_by,
+        "variants": [_variant(v) for v in s.variants],
+    }
+
+
+def _omissions(o: stories.StoryOmission) -> dict[str, Any]:
+    return {
+        "article_id": o.member.article_id,
+        "outlet": o.member.outlet,
+        "omits": o.omits,
+        "echoes": {
+            sid: {
+                "start": e.start,
+                "end": e.end,
+                "text": e.text,
+                "sentence": e.sentence,
+                "score": float(e.score),
+                "kind": e.kind,
+            }
+            for sid, e in o.echoes.items()
+        },
+        "omitted": o.omitted,
+    }
+
+
+def _sourced(q: stories.SourcedQuote) -> dict[str, Any]:
+    sourced, span = q.sourced, q.sourced.span
+    return {
+        "quote_id": q.quote.id,
+        "text": q.quote.text,
+        "primary": q.primary,
+        "verdict": sourced.verdict,
+        "score": float(sourced.score),
+        "source": None
+        if span is None
+        else {
+            "start": span.start,
+            "end": span.end,
+            "text": span.text,
+            "context_before": span.before,
+            "context_after": span.after,
+        },
+        "edits": sourced.edits,
+        "diff": sourced.diff,
+        "statement": q.statement,
+    }
+
+
+def _primary(check: stories.PrimaryCheck) -> dict[str, Any]:
+    return {
+        "documents": check.documents,
+        "outlets": [
+            {
+                "article_id": o.member.article_id,
+                "outlet": o.member.outlet,
+                "accurate": o.accurate,
+                "summary": o.summary,
+                "quotes": [_sourced(q) for q in o.quotes],
+            }
+            for o in check.outlets
+        ],
+    }

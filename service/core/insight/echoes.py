@@ -29,6 +29,7 @@ token-set ratio).
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -85,12 +86,16 @@ def _stem(key: str) -> str:
 @dataclass(frozen=True, slots=True)
 class _Wanted:
     """What a quotation's echo needs: its content stems, how many of them
-    must be found, and the longest stretch (in words) they may span."""
+    must be found, and the longest stretch (in words) they may span; for
+    ``may_echo``, the alphabetic prefixes of its stems (one a stem: two
+    stems may share one) and how many stems have another."""
 
     keys: tuple[str, ...]
     stems: frozenset[str]
     need: int
     limit: int
+    prefixes: tuple[str, ...]
+    others: int
 
     @classmethod
     def of(cls, quote: str) -> _Wanted | None:
@@ -102,15 +107,24 @@ class _Wanted:
         if short and (len(quote_keys) > 3 or any(len(s) < _STEM for s in stems)):
             return None
         need = len(stems) if short else max(3, -(-len(stems) * 6 // 10))
-        return cls(tuple(quote_keys), stems, need, max(6, 3 * len(quote_keys)))
+        prefixes = tuple(s[:4] for s in stems if s[:4].isalpha())
+        return cls(
+            tuple(quote_keys),
+            stems,
+            need,
+            max(6, 3 * len(quote_keys)),
+            prefixes,
+            len(stems) - len(prefixes),
+        )
 
     def may_echo(self, openings: set[str]) -> bool:
         """Whether a text whose words open with ``EchoFinder._openings`` may
         hold ``need`` of the stems: those whose prefix is no word's opening
         there cannot be found (a prefix with other characters than letters
-        is looked up by pattern, and may be)."""
-        possible = sum(1 for s in self.stems if s[:4] in openings or not s[:4].isalpha())
-        return possible >= self.need
+        is looked up by pattern, and may be). A story page asks it of every
+        statement a member omits, about 2,000 times: the prefixes are
+        counted in C (``map``), not in a generator."""
+        return self.others + sum(map(openings.__contains__, self.prefixes)) >= self.need
 
 
 # A story page looks each omitted statement up in every member's text that
@@ -123,6 +137,11 @@ def _wanted(quote: str) -> _Wanted | None:
 # The first four characters of a run of letters and digits (``str.isalnum``:
 # ``\\w`` without the underscore), or all of a shorter one.
 _OPENING = re.compile(r"(?<![^\W_])[^\W_]{1,4}")
+
+# Characters that end a token of news copy and are no letter or digit
+# (``str.isalnum`` is false for each, as the tests hold): stripped, they
+# leave most tokens one run of letters and digits.
+_EDGES = "".join(sorted(set(string.punctuation) | set("“”‘’‚„«»‹›–—―…•·")))
 
 # Up to this many prefixes of one length, each is found by str.find;
 # more (a story page's) by one pass over the text's words.
@@ -179,9 +198,25 @@ class EchoFinder:
     def _openings(self) -> set[str]:
         """The first three and the first four characters of every run of
         letters and digits of the lowered text (shorter runs whole): each
-        alphabetic prefix that ``_candidates`` may find is one of them."""
+        alphabetic prefix that ``_candidates`` may find is one of them.
+
+        Read from the text's distinct tokens (split at whitespace, which no
+        run crosses) rather than by ``_OPENING`` over the whole text: a token
+        that is one run once the punctuation at its ends is stripped (all but
+        about one in twenty) gives its opening at once, the others ("u.s.",
+        "1,500") go through the pattern. A story page reads some 50 texts
+        for this; the pattern over each took a third more time."""
         assert self.lowered is not None
-        openings = set(_OPENING.findall(self.lowered))
+        openings: set[str] = set()
+        mixed: list[str] = []
+        for token in set(self.lowered.split()):
+            core = token.strip(_EDGES)
+            if core.isalnum():
+                openings.add(core[:4])
+            elif core:
+                mixed.append(core)
+        if mixed:
+            openings.update(_OPENING.findall(" ".join(mixed)))
         openings.update([opening[:3] for opening in openings])
         return openings
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlalchemy import select as select_columns
 from sqlmodel import col
 
@@ -58,6 +59,33 @@ class StoredQuotation:
     start: int
     end: int
     speaker: str | None
+
+
+def _member(
+    article_id: str,
+    outlet: str,
+    url: str | None,
+    created: datetime,
+    number: int,
+    version_id: int,
+    title: str | None,
+    published: datetime | None,
+    added: datetime,
+    role: str,
+) -> StoryMember:
+    """A member from a row of ``StoryRepository._members``."""
+    return StoryMember(
+        article_id=article_id,
+        outlet=outlet,
+        url=url,
+        created_at=utc(created),
+        version=number,
+        version_id=version_id,
+        headline=title,
+        published_at=utc(published),
+        added_at=utc(added),
+        role=role,
+    )
 
 
 class StoryRepository(TenantRepository):
@@ -107,6 +135,31 @@ class StoryRepository(TenantRepository):
     def members(self, story: Story, *, limit: int | None = None) -> list[StoryMember]:
         """The story's articles in the order they joined (the first
         ``limit``), each with its outlet and latest version; no text."""
+        rows = self.session.execute(self._members(story, limit)).all()
+        return [_member(*row) for row in rows]
+
+    def aligned_members(
+        self, story: Story, *, limit: int | None = None
+    ) -> list[tuple[StoryMember, str, int]]:
+        """``members``, each with its latest version's text and how many
+        quotations that version has: what aligning the story reads of them,
+        in one query rather than three (each a round trip on PostgreSQL)."""
+        quotations = (
+            select_columns(func.count())
+            .where(
+                col(QuoteRecord.article_id) == Article.id,
+                col(QuoteRecord.latest).is_(True),
+                col(QuoteRecord.tenant) == self.tenant,
+            )
+            .correlate(Article)
+            .scalar_subquery()
+        )
+        query = self._members(story, limit).add_columns(col(Version.text), quotations)
+        return [
+            (_member(*row[:-2]), row[-2], int(row[-1])) for row in self.session.execute(query).all()
+        ]
+
+    def _members(self, story: Story, limit: int | None) -> Select[*tuple[Any, ...]]:
         latest = (
             select_columns(col(Version.article_id), func.max(Version.number).label("number"))
             .join(StoryArticle, col(StoryArticle.article_id) == Version.article_id)
@@ -140,23 +193,7 @@ class StoryRepository(TenantRepository):
             .limit(limit),
             Article,
         )
-        return [
-            StoryMember(
-                article_id=a,
-                outlet=outlet,
-                url=url,
-                created_at=utc(created),
-                version=number,
-                version_id=version_id,
-                headline=title,
-                published_at=utc(published),
-                added_at=utc(added),
-                role=role,
-            )
-            for a, outlet, url, created, number, version_id, title, published, added, role in (
-                self.session.execute(query).all()
-            )
-        ]
+        return query
 
     def texts(self, version_ids: Sequence[int]) -> dict[int, str]:
         """The text of each of these versions, by id."""

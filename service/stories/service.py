@@ -201,14 +201,13 @@ def read_story_quotes(session: Session, tenant: str, key: str, limits: StoryLimi
     quotations of each, and their texts."""
     stories = StoryRepository(session, tenant)
     story = _story_or_404(stories, key)
-    members = stories.members(story, limit=limits.articles)
+    rows = stories.aligned_members(story, limit=limits.articles)
+    members = [m for m, _, _ in rows]
     more = stories.member_count(story) - len(members) if len(members) == limits.articles else 0
-    ids = [m.article_id for m in members]
     coverage = [m.article_id for m in members if not m.primary]
     first = stories.first_quotations(coverage, limits.quotes + 1)
     quotes = {a: within(first[a], limits) for a in coverage}
-    texts = stories.texts([m.version_id for m in members])
-    text_of = {m.article_id: texts.get(m.version_id, "") for m in members}
+    text_of = {m.article_id: text for m, text, _ in rows}
     for a in coverage:
         if len(first[a]) > len(quotes[a]):
             text_of[a] = text_of[a][: first[a][len(quotes[a])].start]
@@ -217,7 +216,7 @@ def read_story_quotes(session: Session, tenant: str, key: str, limits: StoryLimi
         members=tuple(members),
         articles_left_out=more,
         quotes=quotes,
-        counts=stories.quote_counts(ids),
+        counts={m.article_id: count for m, _, count in rows},
         texts=text_of,
         limits=limits,
     )

@@ -145,11 +145,11 @@ class StoryRepository(TenantRepository):
         quotations that version has: what aligning the story reads of them,
         in one query rather than three (each a round trip on PostgreSQL)."""
         quotations = (
-            select_columns(func.count())
-            .where(
-                col(QuoteRecord.article_id) == Article.id,
-                col(QuoteRecord.latest).is_(True),
-                col(QuoteRecord.tenant) == self.tenant,
+            self.scoped(
+                select_columns(func.count()).where(
+                    col(QuoteRecord.article_id) == Article.id, col(QuoteRecord.latest).is_(True)
+                ),
+                QuoteRecord,
             )
             .correlate(Article)
             .scalar_subquery()

@@ -195,32 +195,6 @@ class StoryRepository(TenantRepository):
         )
         return query
 
-    def texts(self, version_ids: Sequence[int]) -> dict[int, str]:
-        """The text of each of these versions, by id."""
-        if not version_ids:
-            return {}
-        query = self.scoped(
-            select_columns(col(Version.id), col(Version.text)).where(
-                col(Version.id).in_(version_ids)
-            ),
-            Version,
-        )
-        return {int(v): text for v, text in self.session.execute(query).all()}
-
-    def quote_counts(self, article_ids: Sequence[str]) -> dict[str, int]:
-        """How many quotations each article's latest version has."""
-        found = dict.fromkeys(article_ids, 0)
-        if not article_ids:
-            return found
-        query = self.scoped(
-            select_columns(col(QuoteRecord.article_id), func.count())
-            .where(col(QuoteRecord.article_id).in_(article_ids), col(QuoteRecord.latest).is_(True))
-            .group_by(col(QuoteRecord.article_id)),
-            QuoteRecord,
-        )
-        found.update({a: int(n) for a, n in self.session.execute(query).all()})
-        return found
-
     def first_quotations(
         self, article_ids: Sequence[str], limit: int
     ) -> dict[str, list[StoredQuotation]]:

@@ -126,6 +126,7 @@ __all__ = [
     "TextSide",
     "Verdict",
     "response_json",
+    "source_span_json",
 ]
 
 
@@ -500,10 +501,11 @@ class SourceSpanOut(BaseModel):
 
     @classmethod
     def of(cls, span: SourceSpan) -> Self:
-        return cls.model_validate(_span(span))
+        return cls.model_validate(source_span_json(span))
 
 
-def _span(span: SourceSpan) -> dict[str, Any]:
+def source_span_json(span: SourceSpan) -> dict[str, Any]:
+    """``SourceSpanOut``'s fields, as plain data (a story page writes them too)."""
     return {
         "start": span.start,
         "end": span.end,
@@ -535,7 +537,7 @@ def _sourced(qid: str, primary: int | None, sourced: Sourced) -> dict[str, Any]:
         "verdict": sourced.verdict,
         "score": float(sourced.score),
         "primary": primary,
-        "source": _span(sourced.span) if sourced.span is not None else None,
+        "source": source_span_json(sourced.span) if sourced.span is not None else None,
         "edits": sourced.edits,
         "diff": sourced.diff,
     }

@@ -29,6 +29,7 @@ from service.compare.schemas import (
     EditOut,
     SourceSpanOut,
     Verdict,
+    source_span_json,
 )
 from service.core.insight.echoes import Echo
 from service.models.base import utc
@@ -495,15 +496,7 @@ def _sourced(q: stories.SourcedQuote) -> dict[str, Any]:
         "primary": q.primary,
         "verdict": sourced.verdict,
         "score": float(sourced.score),
-        "source": None
-        if span is None
-        else {
-            "start": span.start,
-            "end": span.end,
-            "text": span.text,
-            "context_before": span.before,
-            "context_after": span.after,
-        },
+        "source": None if span is None else source_span_json(span),
         "edits": sourced.edits,
         "diff": sourced.diff,
         "statement": q.statement,

@@ -238,6 +238,14 @@ class Settings(BaseSettings):
             "quotations in its text up to that length."
         ),
     )
+    story_cache_bytes: int = Field(
+        default=32_000_000,
+        ge=0,
+        description=(
+            "Bytes of story alignments and pages each server worker keeps between "
+            "requests (service/stories/cache.py); 0 keeps none."
+        ),
+    )
     background: bool = Field(
         default=True,
         description="Run the webhook dispatcher and the feed poller in each server worker.",

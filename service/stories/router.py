@@ -19,7 +19,10 @@ texts are read here, then aligned and written as JSON in
 ``service.platform.compute``'s worker processes, as comparisons are: 422
 ``too-complex`` past the deadline, 503 ``overloaded`` when they are all
 busy, stopped when the client leaves; a small story stays in the server's
-threads.
+threads. The server keeps the alignment and the pages it wrote for the
+stories read last (``service.stories.cache``), under a digest of what was
+read: a page asked for again is answered from there, and another page of
+the same story is built without aligning it again.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
 
 from service.keys.deps import READ, WRITE, TenantDep, api_router
 from service.platform.deps import (
@@ -37,9 +41,11 @@ from service.platform.deps import (
     Limit,
     SessionDep,
     SettingsDep,
+    per_app,
     require_json,
 )
 from service.platform.wire import StoryKey
+from service.stories.cache import StoryPages, pack_alignment, unpack_alignment
 from service.stories.schemas import (
     Joined,
     JoinRequest,
@@ -51,13 +57,13 @@ from service.stories.schemas import (
 from service.stories.service import (
     StoryLimits,
     StoryReading,
+    aligned_page,
     join_story,
     leave_story,
     list_stories,
     read_story,
     read_story_quotes,
     statements_offset,
-    story_page,
 )
 
 __all__ = ["router"]
@@ -69,6 +75,19 @@ ValidKey = Annotated[StoryKey, Path()]
 
 # What a client whose story overran the deadline can ask instead.
 ADVICE = "ask for fewer statements (a smaller `limit`), or take articles out of the story"
+
+
+async def story_pages(request: Request, settings: SettingsDep) -> StoryPages:
+    """The app's kept story pages (one per app, so per worker process)."""
+    return per_app(
+        request,
+        "story_pages",
+        StoryPages,
+        lambda: StoryPages(max_bytes=settings.story_cache_bytes),
+    )
+
+
+StoryPagesDep = Annotated[StoryPages, Depends(story_pages)]
 
 
 @router.get("", response_model=StoryPage, dependencies=READ)
@@ -142,6 +161,7 @@ async def quotes(
     tenant: TenantDep,
     settings: SettingsDep,
     compute: ComputeDep,
+    pages: StoryPagesDep,
     request: Request,
     cursor: Cursor = None,
     limit: Limit = 50,
@@ -152,18 +172,43 @@ async def quotes(
     article's first `SOURCEDIFF_STORY_MAX_QUOTES` quotations are aligned
     (`quotes_left_out` counts the rest); `omissions` and the `primary`
     report's quotations are those of the page's statements."""
-    reading = await run_in_threadpool(
-        read_story_quotes, session, tenant, key, StoryLimits.of(settings)
-    )
+    reading, digest = await run_in_threadpool(_read, session, tenant, key, StoryLimits.of(settings))
     offset = statements_offset(reading, cursor)
-    content = await compute.run(
-        _quotes_json, reading, offset, limit, request=request, size=reading.size, advice=ADVICE
-    )
+    kept = (tenant, digest)
+    content = pages.page(kept, offset=offset, limit=limit)
+    if content is None:
+        alignment = pages.alignment(kept)
+        written, aligned = await compute.run(
+            _quotes_json,
+            reading,
+            offset,
+            limit,
+            alignment,
+            request=request,
+            size=reading.size,
+            advice=ADVICE,
+        )
+        alignment = aligned if aligned is not None else alignment
+        assert alignment is not None  # computed there when not given
+        pages.keep(kept, offset=offset, limit=limit, page=written, alignment=alignment)
+        content = written
     return Response(content, media_type="application/json")
 
 
-def _quotes_json(reading: StoryReading, offset: int, limit: int) -> bytes:
+def _read(session: Session, tenant: str, key: str, limits: StoryLimits) -> tuple[StoryReading, str]:
+    """The story as ``read_story_quotes`` reads it, and its digest (the key
+    of what the server keeps for it)."""
+    reading = read_story_quotes(session, tenant, key, limits)
+    return reading, reading.digest
+
+
+def _quotes_json(
+    reading: StoryReading, offset: int, limit: int, alignment: bytes | None
+) -> tuple[bytes, bytes | None]:
     """The page's JSON, as FastAPI writes ``StoryQuotes`` (written once,
-    ``quotes_json``); it runs in a worker process (or, for a small story,
-    in a thread)."""
-    return quotes_json(story_page(reading, offset=offset, limit=limit))
+    ``quotes_json``), and the story's alignment when it was computed here
+    (``None`` when it was given: the reading's, kept by the server). It
+    runs in a worker process (or, for a small story, in a thread)."""
+    given = unpack_alignment(alignment) if alignment is not None else None
+    page, aligned = aligned_page(reading, offset=offset, limit=limit, alignment=given)
+    return quotes_json(page), pack_alignment(aligned) if given is None else None

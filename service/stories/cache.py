@@ -1,0 +1,160 @@
+"""Story pages kept between requests, in the server process.
+
+A story page is a pure function of what was read for it and of the page
+asked for: ``story_page(reading, offset=…, limit=…)``. So the server keeps,
+for the stories it answered last, their alignment and the pages it wrote,
+under the reading's ``digest`` (a hash of all of it: every member with its
+version, role and times, every quotation, every text, the counts and the
+limits). A page asked for again with the same reading, ``offset`` and
+``limit`` is answered with the bytes written before; another page of the
+same reading (the cursor's next) is built on the alignment kept, which the
+worker then does not compute again.
+
+Nothing is ever invalidated by hand: a story that changes in any way its
+page could show (an article joins or leaves, gets a new version or another
+role, a quotation is filed again) reads differently, so its digest differs
+and what was kept for the old reading is never found again; it ages out.
+The database is read on every request, so an answer is never staler than
+one computed afresh.
+
+Per server process (each uvicorn worker keeps its own), and bounded by
+bytes: the least recently used alignment or page goes first
+(``Settings.story_cache_bytes``; 0 keeps nothing). The event loop alone
+touches it.
+
+The alignment travels between the server and the workers as bytes
+(``pack_alignment``): its statements as tuples, which pickle writes and
+reads in C, where frozen dataclasses cost about 4 ms each way for a
+50-article story (the same reason ``StoryReading`` pickles as tuples).
+
+>>> pages = StoryPages(max_bytes=10)
+>>> key = ("tenant", "digest")
+>>> pages.keep(key, offset=0, limit=50, page=b"{}", alignment=b"12345678")
+>>> pages.page(key, offset=0, limit=50), pages.alignment(key)
+(b'{}', b'12345678')
+>>> pages.keep(("tenant", "other"), offset=0, limit=50, page=b"[]", alignment=b"abcdefgh")
+>>> pages.page(key, offset=0, limit=50), pages.alignment(key), pages.size
+(None, None, 10)
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections import OrderedDict
+from itertools import starmap
+from types import MappingProxyType
+from typing import Any
+
+from service.core.alignment.stories import Statement, StoryAlignment, Variant
+from service.core.diff import DiffOp
+
+__all__ = ["StoryKey", "StoryPages", "pack_alignment", "unpack_alignment"]
+
+# A story's reading: the tenant it was read for and its digest.
+StoryKey = tuple[str, str]
+
+
+class StoryPages:
+    """Alignments and written pages of the stories read last, at most
+    ``max_bytes`` of them (see the module docstring)."""
+
+    def __init__(self, *, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        # ("alignment", key) or ("page", key, offset, limit) -> bytes, the
+        # least recently used first.
+        self._kept: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+
+    def page(self, key: StoryKey, *, offset: int, limit: int) -> bytes | None:
+        """The page written before for this reading, offset and limit. Its
+        story's alignment counts as used too: its next page will want it."""
+        found = self._get(("page", key, offset, limit))
+        if found is not None:
+            self._get(("alignment", key))
+            self._kept.move_to_end(("page", key, offset, limit))
+        return found
+
+    def alignment(self, key: StoryKey) -> bytes | None:
+        """The reading's alignment (``pack_alignment``), if kept."""
+        return self._get(("alignment", key))
+
+    def keep(
+        self, key: StoryKey, *, offset: int, limit: int, page: bytes, alignment: bytes
+    ) -> None:
+        """Keep the page written for this reading, offset and limit, and the
+        reading's alignment; the least recently used go to make room."""
+        self._put(("alignment", key), alignment)
+        self._put(("page", key, offset, limit), page)
+
+    def _get(self, entry: tuple[Any, ...]) -> bytes | None:
+        found = self._kept.get(entry)
+        if found is not None:
+            self._kept.move_to_end(entry)
+        return found
+
+    def _put(self, entry: tuple[Any, ...], data: bytes) -> None:
+        old = self._kept.pop(entry, None)
+        if old is not None:
+            self.size -= len(old)
+        if len(data) > self.max_bytes:
+            return
+        self._kept[entry] = data
+        self.size += len(data)
+        while self.size > self.max_bytes:
+            _, dropped = self._kept.popitem(last=False)
+            self.size -= len(dropped)
+
+
+def _variant(v: Variant) -> tuple[Any, ...]:
+    diff = tuple((op.op, op.left, op.right) for op in v.diff)
+    return (v.member, v.quote, v.relation, v.score, diff, v.repeats)
+
+
+def _unvariant(
+    member: str,
+    quote: int,
+    relation: Any,
+    score: float,
+    diff: tuple[tuple[Any, str, str], ...],
+    repeats: tuple[int, ...],
+) -> Variant:
+    return Variant(member, quote, relation, score, tuple(starmap(DiffOp, diff)), repeats)
+
+
+def pack_alignment(alignment: StoryAlignment) -> bytes:
+    """``alignment`` as bytes, for ``unpack_alignment``."""
+    statements = []
+    for s in alignment.statements:
+        variants = [_variant(v) for v in s.variants]
+        # The canonical is its statement's first variant (the same object):
+        # it is written once, as that variant's place.
+        canonical = 0 if s.variants and s.variants[0] is s.canonical else _variant(s.canonical)
+        statements.append((canonical, variants, s.first, s.carried_by, s.omitted_by))
+    return pickle.dumps((statements, dict(alignment.omissions)), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_alignment(data: bytes) -> StoryAlignment:
+    """The alignment ``pack_alignment`` wrote (equal to it).
+
+    >>> from service.core.alignment.stories import Member, align_story
+    >>> from service.core.quotes.extract import Quote
+    >>> a = Member("a", [Quote("We will not export them.", 0, 24)])
+    >>> b = Member("b", [Quote("But we will not export them", 0, 27)], order=1)
+    >>> aligned = align_story([a, b])
+    >>> unpack_alignment(pack_alignment(aligned)) == aligned
+    True
+    """
+    statements, omissions = pickle.loads(data)
+    built = []
+    for canonical, variants, first, carried_by, omitted_by in statements:
+        unpacked = tuple(starmap(_unvariant, variants))
+        built.append(
+            Statement(
+                canonical=unpacked[0] if canonical == 0 else _unvariant(*canonical),
+                variants=unpacked,
+                first=first,
+                carried_by=carried_by,
+                omitted_by=omitted_by,
+            )
+        )
+    return StoryAlignment(tuple(built), MappingProxyType(omissions))

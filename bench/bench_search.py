@@ -1197,7 +1197,12 @@ def time_story(
     quotes = sum(a["quotes"] for a in body["articles"])
     carried = Counter(len(s["carried_by"]) for s in body["statements"])
     widest = max(carried) if carried else 0
-    following = [timed({"cursor": body["next"]}) for _ in range(reps)] if body["next"] else []
+    # The next page, of another size each time: a page not written before.
+    following = (
+        [timed({"cursor": body["next"], "limit": str(50 - rep)}) for rep in range(reps)]
+        if body["next"]
+        else []
+    )
     changed = []
     for rep in range(reps):
         # A new version of the first article, told apart by unquoted words

@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import threading
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass, fields
@@ -336,6 +337,23 @@ class StoryQuotations:
     next: str | None
 
 
+# The words' openings the echo look-ups of this thread's pages share (a
+# worker process's, or a server thread's for a small story): kept across
+# pages for the texts of about three stories of 50 articles, and started
+# afresh past ``_TOKENS_AT_MOST`` words and texts. A pure memo, so a page
+# is the same with it or without; one per thread, as it is not locked.
+_TEXTS_KEPT = 150
+_TOKENS_AT_MOST = 60_000
+_kept = threading.local()
+
+
+def _token_openings() -> TokenOpenings:
+    tokens: TokenOpenings | None = getattr(_kept, "tokens", None)
+    if tokens is None or tokens.size > _TOKENS_AT_MOST:
+        tokens = _kept.tokens = TokenOpenings(max_texts=_TEXTS_KEPT)
+    return tokens
+
+
 def story_page(reading: StoryReading, *, offset: int, limit: int) -> StoryQuotations:
     """The page of ``limit`` statements from position ``offset`` (from 0) of
     the story ``reading`` holds: every member's quotations aligned (see
@@ -438,9 +456,11 @@ class _StoryQuotes:
 
     def omissions(self, shown: range) -> tuple[StoryOmission, ...]:
         """Each coverage member's omissions of the page's statements, with
-        their echoes. The members' texts share most of their words: one
-        ``TokenOpenings`` reads each distinct word once for all of them."""
-        tokens = TokenOpenings()
+        their echoes. The members' texts share most of their words, and a
+        story's pages are asked for again and again with most texts
+        unchanged: the ``TokenOpenings`` this thread keeps reads each
+        distinct word once, and each text's words once, for all of them."""
+        tokens = _token_openings()
         return tuple(self.omission(m, shown, tokens) for m in self.coverage)
 
     def omission(self, m: StoryMember, shown: range, tokens: TokenOpenings) -> StoryOmission:

@@ -9,14 +9,17 @@ from __future__ import annotations
 import pickle
 import re
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.core.insight import echoes
 from service.core.insight.echoes import EchoFinder, TokenOpenings, find_echo
 from service.core.quotes.extract import extract_quotes
+from service.stories import quotations
 from service.stories.quotations import StoryLimits, StoryReading, story_page
 from service.stories.repository import StoredQuotation, StoryMember
 
@@ -46,11 +49,14 @@ def test_alnum_is_the_patterns_run_character_for_every_code_point() -> None:
 @given(st.lists(st.text(alphabet=_CHARS, max_size=40), min_size=1, max_size=4))
 def test_openings_read_token_by_token_are_the_patterns(texts: list[str]) -> None:
     shared = TokenOpenings()
-    for text in texts:
+    kept = TokenOpenings(max_texts=2)  # keeps texts' openings, forgets past two
+    for text in [*texts, *reversed(texts)]:
         if not text or len(text.lower()) != len(text):
             continue  # the finder does not filter such texts by openings
         assert EchoFinder(text, [], tokens=shared)._openings() == _by_pattern(text)
         assert EchoFinder(text, [])._openings() == _by_pattern(text)
+        assert EchoFinder(text, [], tokens=kept)._openings() == _by_pattern(text)
+        assert len(kept._texts) <= 2
 
 
 def _member(i: int, published: bool) -> StoryMember:
@@ -118,3 +124,35 @@ def test_page_omissions_find_what_each_lookup_finds_alone() -> None:
         found += len(omission.echoes)
     assert found > 0
     assert sum(len(o.omits) for o in page.omissions) > found
+
+
+def test_openings_kept_across_pages_are_those_of_the_text_read_now(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page's look-ups keep their texts' openings for the next pages
+    (``quotations._token_openings``): after a page of the story whose text
+    lacked an echo's words, the page of the text that has them finds it."""
+    monkeypatch.setattr(echoes, "_FIND_AT_MOST", 0)  # every look-up filters by openings
+    reading = _reading()
+    monkeypatch.setattr(quotations._kept, "tokens", None)
+    page = story_page(reading, offset=0, limit=50)
+    echoed = next(o for o in page.omissions if o.echoes)
+    article = echoed.member.article_id
+    echo = next(iter(echoed.echoes.values()))
+    text = reading.texts[article]
+    changed = text[: echo.start] + "so" + text[echo.end :]
+    shift = len(changed) - len(text)
+    moved = tuple(
+        q if q.start < echo.start else replace(q, start=q.start + shift, end=q.end + shift)
+        for q in reading.quotes[article]
+    )
+    without = replace(
+        reading,
+        texts={**reading.texts, article: changed},
+        quotes={**reading.quotes, article: moved},
+    )
+    monkeypatch.setattr(quotations._kept, "tokens", None)
+    assert not any(o.echoes for o in story_page(without, offset=0, limit=50).omissions)
+    kept = quotations._kept.tokens
+    assert story_page(reading, offset=0, limit=50).omissions == page.omissions
+    assert quotations._kept.tokens is kept  # the same openings, kept

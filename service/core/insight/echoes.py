@@ -32,6 +32,7 @@ import re
 import string
 from bisect import bisect_right
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -117,7 +118,7 @@ class _Wanted:
             len(stems) - len(prefixes),
         )
 
-    def may_echo(self, openings: set[str]) -> bool:
+    def may_echo(self, openings: AbstractSet[str]) -> bool:
         """Whether a text whose words open with ``EchoFinder._openings`` may
         hold ``need`` of the stems: those whose prefix is no word's opening
         there cannot be found (a prefix with other characters than letters
@@ -166,7 +167,7 @@ class TokenOpenings:
     True
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_texts: int = 0) -> None:
         # Plain dicts, so that the set operations below take their fast
         # paths: a token's first opening ("" for none), the openings of its
         # other runs where it has several ("u.s."), and each opening's first
@@ -174,6 +175,28 @@ class TokenOpenings:
         self._first: dict[str, str] = {}
         self._more: dict[str, list[str]] = {}
         self._three: dict[str, str] = {}
+        # The openings of whole texts (``of_text``), at most ``max_texts``.
+        self.max_texts = max_texts
+        self._texts: dict[str, AbstractSet[str]] = {}
+
+    @property
+    def size(self) -> int:
+        """Tokens and texts whose openings it holds."""
+        return len(self._first) + len(self._texts)
+
+    def of_text(self, lowered: str) -> AbstractSet[str]:
+        """The openings of the words of ``lowered`` (lowered text), kept for
+        the next ``max_texts`` texts asked for (then all are forgotten and
+        kept again): a story's page is asked for again and again with most
+        of its members' texts unchanged."""
+        found = self._texts.get(lowered)
+        if found is None:
+            found = self.of(set(lowered.split()))
+            if self.max_texts:
+                if len(self._texts) >= self.max_texts:
+                    self._texts.clear()
+                self._texts[lowered] = found
+        return found
 
     def of(self, tokens: set[str]) -> set[str]:
         """The openings of all of ``tokens`` (distinct tokens of lowered
@@ -253,7 +276,7 @@ class EchoFinder:
         postings = self._postings(union)
         return [None if w is None else self._find(w, postings) for w in wanted]
 
-    def _openings(self) -> set[str]:
+    def _openings(self) -> AbstractSet[str]:
         """The first three and the first four characters of every run of
         letters and digits of the lowered text (shorter runs whole): each
         alphabetic prefix that ``_candidates`` may find is one of them.
@@ -264,7 +287,7 @@ class EchoFinder:
         story page reads some 50 texts for this, which share most of their
         words."""
         assert self.lowered is not None
-        return self.tokens.of(set(self.lowered.split()))
+        return self.tokens.of_text(self.lowered)
 
     def _postings(self, stems: set[str]) -> dict[str, list[int]]:
         """Where each stem starts an unquoted word: character offsets."""

@@ -52,6 +52,7 @@ from service.core.alignment.stories import (
     StoryAlignment,
     Variant,
     VariantRelation,
+    Verdicts,
     align_story,
 )
 from service.core.diff import DiffOp
@@ -337,13 +338,16 @@ class StoryQuotations:
     next: str | None
 
 
-# The words' openings the echo look-ups of this thread's pages share (a
-# worker process's, or a server thread's for a small story): kept across
-# pages for the texts of about three stories of 50 articles, and started
-# afresh past ``_TOKENS_AT_MOST`` words and texts. A pure memo, so a page
-# is the same with it or without; one per thread, as it is not locked.
+# What this thread's pages (a worker process's, or a server thread's for a
+# small story) keep for the next ones, as a story is mostly read again with
+# one article changed: the openings of its texts' words, which the echo
+# look-ups share (for about three stories of 50 articles), and the verdicts
+# on pairs of wordings reached by the alignment. Pure memos, so a page is
+# the same with them or without; started afresh past their bounds, and one
+# per thread, as they are not locked.
 _TEXTS_KEPT = 150
 _TOKENS_AT_MOST = 60_000
+_VERDICTS_AT_MOST = 50_000
 _kept = threading.local()
 
 
@@ -352,6 +356,13 @@ def _token_openings() -> TokenOpenings:
     if tokens is None or tokens.size > _TOKENS_AT_MOST:
         tokens = _kept.tokens = TokenOpenings(max_texts=_TEXTS_KEPT)
     return tokens
+
+
+def _verdicts() -> Verdicts:
+    verdicts: Verdicts | None = getattr(_kept, "verdicts", None)
+    if verdicts is None or len(verdicts) > _VERDICTS_AT_MOST:
+        verdicts = _kept.verdicts = {}
+    return verdicts
 
 
 def story_page(reading: StoryReading, *, offset: int, limit: int) -> StoryQuotations:
@@ -402,7 +413,8 @@ class _StoryQuotes:
                         order=order,
                     )
                     for order, m in enumerate(self.coverage)
-                ]
+                ],
+                verdicts=_verdicts(),
             )
         )
         self.ids = [f"S{i}" for i in range(1, len(self.aligned.statements) + 1)]

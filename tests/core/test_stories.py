@@ -743,3 +743,85 @@ def test_prefilter_on_the_corpus(shared_dir: Path, market: dict[str, str]) -> No
         texts += [a["text"] for a in json.loads(path.read_text("utf-8"))["articles"]]
     texts += [p.read_text("utf-8") for p in sorted((shared_dir / "corpus" / "seeds").glob("*.txt"))]
     assert _prefilter_passes_every_match(texts) > 100
+
+
+# Verdicts kept between alignments (``align_story``'s ``verdicts``): the
+# answer is that of an alignment without them, whatever was aligned before.
+
+
+def test_kept_verdicts_change_no_alignment(
+    market: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The market story, then the same with the courier's new version (a
+    quotation reworded), without the local paper, and with a strict rule
+    set's own verdicts: each alignment with the kept verdicts is the one
+    without, and one aligned again judges no pair it judged before."""
+    from service.core.alignment import stories as module
+
+    judged: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+
+    def counting(a: Any, b: Any, *args: Any, **kwargs: Any) -> Any:
+        judged.append((tuple(a), tuple(b)))
+        return judge_keys(a, b, *args, **kwargs)
+
+    monkeypatch.setattr(module, "judge_keys", counting)
+    courier = edit(market["courier"], "isolated event", "one-off event")
+    stories = [
+        market_members(market),
+        market_members({**market, "courier": courier}),
+        [m for m in market_members(market) if m.key != "local"],
+        market_members(market),
+    ]
+    kept: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
+    strict: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
+    rules = MatchRules(min_similarity=0.9)
+    for n, members in enumerate(stories):
+        judged.clear()
+        with_kept = align_story(members, verdicts=kept)
+        calls = len(judged)
+        judged.clear()
+        assert with_kept == align_story(members)
+        assert len(judged) > 0
+        if n == 3:  # the first story again: every verdict was kept
+            assert calls == 0
+        elif n == 1:  # the courier's new version: only its reworded quotation's pairs
+            assert 0 < calls < len(judged)
+        assert align_story(members, rules=rules, verdicts=strict) == align_story(
+            members, rules=rules
+        )
+    assert kept and strict and kept != strict
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    hst.lists(
+        hst.lists(
+            hst.lists(hst.sampled_from(SMALL_VOCABULARY), min_size=1, max_size=8),
+            max_size=5,
+        ),
+        min_size=2,
+        max_size=4,
+    ),
+    hst.randoms(use_true_random=False),
+)
+def test_kept_verdicts_change_no_random_alignment(
+    quotes: list[list[list[str]]], rng: random.Random
+) -> None:
+    """Stories of a few members quoting words of a small vocabulary, aligned
+    one after another with the same kept verdicts: each is aligned as
+    without them."""
+    kept: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
+    for _ in range(3):
+        members = []
+        for i, member_quotes in enumerate(quotes):
+            chosen = [q for q in member_quotes if rng.random() < 0.8]
+            texts = [" ".join(q) for q in chosen]
+            starts = [sum(len(t) + 2 for t in texts[:j]) for j in range(len(texts))]
+            members.append(
+                Member(
+                    f"m{i}",
+                    [Quote(t, s, s + len(t)) for t, s in zip(texts, starts, strict=True)],
+                    order=i,
+                )
+            )
+        assert align_story(members, verdicts=kept) == align_story(members)

@@ -64,7 +64,7 @@ transitive chaining):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
@@ -83,11 +83,16 @@ __all__ = [
     "StoryAlignment",
     "Variant",
     "VariantRelation",
+    "Verdicts",
     "align_story",
 ]
 
 # How a variant relates to its statement's canonical wording.
 VariantRelation = Literal["canonical", "identical", "reworded", "partial"]
+
+# Verdicts kept between alignments (``align_story``'s ``verdicts``): by
+# the two wordings' word keys, in the order judged.
+Verdicts = MutableMapping[tuple[tuple[str, ...], tuple[str, ...]], Judgement | None]
 
 # A story of many members allows a content word in more quotes than the
 # blocker's default before it stops finding candidates: four per member.
@@ -219,7 +224,13 @@ class _Clustering:
     (rule 4) and each wording's candidates once found, the verdicts reached
     so far, and which wordings already belong to a statement."""
 
-    def __init__(self, items: Sequence[_Wording], members: int, rules: MatchRules) -> None:
+    def __init__(
+        self,
+        items: Sequence[_Wording],
+        members: int,
+        rules: MatchRules,
+        known: Verdicts | None = None,
+    ) -> None:
         self.items = items
         self.rules = rules
         self.blocker = Blocker(
@@ -233,6 +244,9 @@ class _Clustering:
         wording = {k: i for i, k in enumerate(self.blocker.by_keys)}
         self.ids = [wording[tuple(w.keys)] for w in items]
         self.verdicts: dict[tuple[int, int], Judgement | None] = {}
+        # Verdicts of earlier alignments, by the wordings' keys.
+        self.known = known
+        self.keys_of = list(self.blocker.by_keys)
         self.assigned = [False] * len(items)
 
     def groups(self) -> list[_Group]:
@@ -289,11 +303,16 @@ class _Clustering:
         pair = (self.ids[a], self.ids[b])
         if pair not in self.verdicts:
             x, y = self.items[a], self.items[b]
-            self.verdicts[pair] = (
-                judge_keys(x.keys, y.keys, x.content, y.content, rules=self.rules)
-                if _may_match(x, y, self.rules)
-                else None
-            )
+            verdict = None
+            if _may_match(x, y, self.rules):
+                key = (self.keys_of[pair[0]], self.keys_of[pair[1]])
+                if self.known is not None and key in self.known:
+                    verdict = self.known[key]
+                else:
+                    verdict = judge_keys(x.keys, y.keys, x.content, y.content, rules=self.rules)
+                    if self.known is not None:
+                        self.known[key] = verdict
+            self.verdicts[pair] = verdict
         return self.verdicts[pair]
 
     def closer_in(self, member: int, c: int, relation: Relation) -> bool:
@@ -307,9 +326,21 @@ class _Clustering:
         return False
 
 
-def align_story(members: Sequence[Member], *, rules: MatchRules = DEFAULT_RULES) -> StoryAlignment:
+def align_story(
+    members: Sequence[Member],
+    *,
+    rules: MatchRules = DEFAULT_RULES,
+    verdicts: Verdicts | None = None,
+) -> StoryAlignment:
     """Group the quotes of a story's members into statements (see the
     module docstring), judging pairs by ``rules``.
+
+    ``verdicts``, when given, keeps the verdicts reached on pairs of
+    wordings (by their word keys) for later calls *with the same rules*:
+    a story aligned again with most of its quotations unchanged (one
+    article has a new version) judges only the pairs it has not met
+    before. The answer is the same with it or without; the caller bounds
+    its size.
 
     Member keys must be unique; publication times must be comparable with
     each other (all naive or all aware).
@@ -322,7 +353,7 @@ def align_story(members: Sequence[Member], *, rules: MatchRules = DEFAULT_RULES)
     items = [w for rank, m in enumerate(ordered) for w in _wordings(rank, m.quotes)]
     # Canonical priority: longest, then earliest member, then earliest in text.
     items.sort(key=lambda w: (-w.size, w.member, w.position, w.quote))
-    groups = _Clustering(items, len(ordered), rules).groups()
+    groups = _Clustering(items, len(ordered), rules, verdicts).groups()
 
     texts = [[q.text for q in m.quotes] for m in ordered]
     built = [_statement(group, items, names, texts) for group in groups]

@@ -30,6 +30,13 @@ The cursor holds the next statement's position and a fingerprint of what
 was aligned (members, their versions and roles, the limits): a cursor from
 before the story changed is refused (409), not answered with statements
 numbered otherwise.
+
+A story is mostly read again unchanged, or with one article changed. The
+server keeps its alignment and pages under the reading's ``digest``
+(``service.stories.cache``; ``aligned_page`` takes the kept alignment),
+and each thread that builds pages (a worker process's) keeps the verdicts
+its alignments reached and its texts' word openings for the next pages:
+pure memos, bounded, that change no answer.
 """
 
 from __future__ import annotations

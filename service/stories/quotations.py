@@ -34,9 +34,9 @@ numbered otherwise.
 A story is mostly read again unchanged, or with one article changed. The
 server keeps its alignment and pages under the reading's ``digest``
 (``service.stories.cache``; ``aligned_page`` takes the kept alignment),
-and each thread that builds pages (a worker process's) keeps the verdicts
-its alignments reached and its texts' word openings for the next pages:
-pure memos, bounded, that change no answer.
+and each process that builds pages keeps the verdicts its alignments
+reached and its texts' word openings for the next pages: pure memos,
+bounded, that change no answer.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ import json
 import pickle
 import threading
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import astuple, dataclass, fields
 from datetime import datetime
 from itertools import starmap
@@ -345,31 +346,44 @@ class StoryQuotations:
     next: str | None
 
 
-# What this thread's pages (a worker process's, or a server thread's for a
-# small story) keep for the next ones, as a story is mostly read again with
-# one article changed: the openings of its texts' words, which the echo
-# look-ups share (for about three stories of 50 articles), and the verdicts
-# on pairs of wordings reached by the alignment. Pure memos, so a page is
-# the same with them or without; started afresh past their bounds, and one
-# per thread, as they are not locked.
+# What a process's pages keep for the next ones, as a story is mostly read
+# again with one article changed: the openings of its texts' words, which
+# the echo look-ups share (for about three stories of 50 articles), and the
+# verdicts on pairs of wordings reached by the alignment. Pure memos, so a
+# page is the same with them or without; started afresh past their bounds.
+# One set per process, not per thread (a server process has up to 40 threads
+# and would keep up to 40 sets): the page that finds it free takes it, and a
+# page built meanwhile in another thread builds without it rather than wait.
 _TEXTS_KEPT = 150
 _TOKENS_AT_MOST = 60_000
 _VERDICTS_AT_MOST = 50_000
-_kept = threading.local()
 
 
-def _token_openings() -> TokenOpenings:
-    tokens: TokenOpenings | None = getattr(_kept, "tokens", None)
-    if tokens is None or tokens.size > _TOKENS_AT_MOST:
-        tokens = _kept.tokens = TokenOpenings(max_texts=_TEXTS_KEPT)
-    return tokens
+class _Memos:
+    """The process's memos (see above), one page at a time."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.tokens = TokenOpenings(max_texts=_TEXTS_KEPT)
+        self.verdicts: Verdicts = {}
+
+    @contextmanager
+    def taken(self) -> Iterator[tuple[TokenOpenings, Verdicts]]:
+        """The memos, or fresh ones when another thread holds them."""
+        if not self.lock.acquire(blocking=False):
+            yield TokenOpenings(), {}
+            return
+        try:
+            if self.tokens.size > _TOKENS_AT_MOST:
+                self.tokens = TokenOpenings(max_texts=_TEXTS_KEPT)
+            if len(self.verdicts) > _VERDICTS_AT_MOST:
+                self.verdicts = {}
+            yield self.tokens, self.verdicts
+        finally:
+            self.lock.release()
 
 
-def _verdicts() -> Verdicts:
-    verdicts: Verdicts | None = getattr(_kept, "verdicts", None)
-    if verdicts is None or len(verdicts) > _VERDICTS_AT_MOST:
-        verdicts = _kept.verdicts = {}
-    return verdicts
+_MEMOS = _Memos()
 
 
 def story_page(reading: StoryReading, *, offset: int, limit: int) -> StoryQuotations:
@@ -380,7 +394,8 @@ def story_page(reading: StoryReading, *, offset: int, limit: int) -> StoryQuotat
     canonical wording, each omission with its unquoted echo if the article
     has one, and with primary documents, the check of every outlet's
     quotations. Plain data in and out: it runs in a worker process."""
-    return _StoryQuotes(reading).page(offset, limit)
+    with _MEMOS.taken() as (tokens, verdicts):
+        return _StoryQuotes(reading, tokens, verdicts).page(offset, limit)
 
 
 def aligned_page(
@@ -389,8 +404,9 @@ def aligned_page(
     """``story_page``, with the story's alignment: the one given, which must
     be that of ``reading`` (the server keeps it for the reading's
     ``digest``), else computed."""
-    story = _StoryQuotes(reading, alignment)
-    return story.page(offset, limit), story.aligned
+    with _MEMOS.taken() as (tokens, verdicts):
+        story = _StoryQuotes(reading, tokens, verdicts, alignment)
+        return story.page(offset, limit), story.aligned
 
 
 class _StoryQuotes:
@@ -398,8 +414,15 @@ class _StoryQuotes:
     the members by article id, their quotations (as stored, and as core
     ``Quote``s), the alignment and the statements' ids."""
 
-    def __init__(self, reading: StoryReading, aligned: StoryAlignment | None = None) -> None:
+    def __init__(
+        self,
+        reading: StoryReading,
+        tokens: TokenOpenings,
+        verdicts: Verdicts,
+        aligned: StoryAlignment | None = None,
+    ) -> None:
         self.reading = reading
+        self.tokens = tokens
         self.coverage = [m for m in reading.members if not m.primary]
         self.by_id = {m.article_id: m for m in reading.members}
         self.stored = {m.article_id: reading.quotes.get(m.article_id, ()) for m in self.coverage}
@@ -421,7 +444,7 @@ class _StoryQuotes:
                     )
                     for order, m in enumerate(self.coverage)
                 ],
-                verdicts=_verdicts(),
+                verdicts=verdicts,
             )
         )
         self.ids = [f"S{i}" for i in range(1, len(self.aligned.statements) + 1)]
@@ -477,10 +500,9 @@ class _StoryQuotes:
         """Each coverage member's omissions of the page's statements, with
         their echoes. The members' texts share most of their words, and a
         story's pages are asked for again and again with most texts
-        unchanged: the ``TokenOpenings`` this thread keeps reads each
+        unchanged: the ``TokenOpenings`` the process keeps reads each
         distinct word once, and each text's words once, for all of them."""
-        tokens = _token_openings()
-        return tuple(self.omission(m, shown, tokens) for m in self.coverage)
+        return tuple(self.omission(m, shown, self.tokens) for m in self.coverage)
 
     def omission(self, m: StoryMember, shown: range, tokens: TokenOpenings) -> StoryOmission:
         omitted = self.aligned.omissions[m.article_id]  # ascending

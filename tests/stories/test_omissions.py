@@ -130,11 +130,11 @@ def test_openings_kept_across_pages_are_those_of_the_text_read_now(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A page's look-ups keep their texts' openings for the next pages
-    (``quotations._token_openings``): after a page of the story whose text
+    (``quotations._MEMOS``): after a page of the story whose text
     lacked an echo's words, the page of the text that has them finds it."""
     monkeypatch.setattr(echoes, "_FIND_AT_MOST", 0)  # every look-up filters by openings
     reading = _reading()
-    monkeypatch.setattr(quotations._kept, "tokens", None)
+    monkeypatch.setattr(quotations, "_MEMOS", quotations._Memos())
     page = story_page(reading, offset=0, limit=50)
     echoed = next(o for o in page.omissions if o.echoes)
     article = echoed.member.article_id
@@ -151,8 +151,24 @@ def test_openings_kept_across_pages_are_those_of_the_text_read_now(
         texts={**reading.texts, article: changed},
         quotes={**reading.quotes, article: moved},
     )
-    monkeypatch.setattr(quotations._kept, "tokens", None)
+    monkeypatch.setattr(quotations, "_MEMOS", quotations._Memos())
     assert not any(o.echoes for o in story_page(without, offset=0, limit=50).omissions)
-    kept = quotations._kept.tokens
+    kept = quotations._MEMOS.tokens
+    assert kept.size > 0
     assert story_page(reading, offset=0, limit=50).omissions == page.omissions
-    assert quotations._kept.tokens is kept  # the same openings, kept
+    assert quotations._MEMOS.tokens is kept  # the same openings, kept
+
+
+def test_a_page_built_while_another_holds_the_memos_builds_without_them() -> None:
+    """One set of memos per process: a page that finds them taken (another
+    thread's page) neither waits nor touches them, and is the same."""
+    reading = _reading()
+    memos = quotations._Memos()
+    with memos.taken() as (tokens, verdicts):
+        with memos.taken() as (other_tokens, other_verdicts):
+            assert other_tokens is not tokens and other_verdicts is not verdicts
+        assert memos.lock.locked()
+    assert not memos.lock.locked()
+    alone = story_page(reading, offset=0, limit=50)
+    with quotations._MEMOS.taken():
+        assert story_page(reading, offset=0, limit=50) == alone

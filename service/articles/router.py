@@ -27,10 +27,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import replace
-from functools import partial
 from typing import Annotated, Any
 
-from anyio import from_thread
 from fastapi import Body, Depends, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -54,15 +52,12 @@ from service.articles.schemas import (
     read_article_body,
 )
 from service.articles.service import (
-    Filed,
-    Finder,
     Idempotency,
     Submission,
     VersionPair,
     diffed_versions,
     list_articles,
     list_versions,
-    quotations,
     read_article,
     read_version,
     record_version,
@@ -71,7 +66,6 @@ from service.articles.service import (
 )
 from service.keys.deps import READ, WRITE, TenantDep, api_router
 from service.platform import metrics
-from service.platform.compute import Compute
 from service.platform.config import Settings
 from service.platform.deps import (
     ComputeDep,
@@ -161,7 +155,6 @@ def record(
     engine: EngineDep,
     settings: SettingsDep,
     tenant: TenantDep,
-    compute: ComputeDep,
     outlet: Annotated[
         str | None,
         Query(
@@ -186,11 +179,8 @@ def record(
         raw = body if isinstance(body, bytes) else b""
         submissions, root = _newsml_submissions(raw, outlet, story, settings)
         key = hashlib.sha256(raw + given.encode()).hexdigest()
-        find = _found_by(compute)
         recorded = [
-            _record(
-                engine, tenant, submission, settings, _item_key(idempotency_key, n, root), key, find
-            )
+            _record(engine, tenant, submission, settings, _item_key(idempotency_key, n, root), key)
             for n, submission in enumerate(submissions)
         ]
         response.status_code = 201 if any(r.created for r in recorded) else 200
@@ -199,9 +189,7 @@ def record(
         return ArticlesRecorded(items=recorded)
     submission, canonical = _json_submission(body, outlet, story)
     key = hashlib.sha256((canonical + given).encode()).hexdigest()
-    recorded_one = _record(
-        engine, tenant, submission, settings, idempotency_key, key, _found_by(compute)
-    )
+    recorded_one = _record(engine, tenant, submission, settings, idempotency_key, key)
     response.status_code = 201 if recorded_one.created else 200
     return recorded_one
 
@@ -213,33 +201,13 @@ def _record(
     settings: Settings,
     idempotency_key: str | None,
     request_hash: str,
-    find: Finder,
 ) -> ArticleRecorded:
     idempotency = None
     if idempotency_key is not None:
         idempotency = Idempotency(idempotency_key, request_hash)
-    recorded = record_version(
-        engine, tenant, submission, settings, idempotency=idempotency, find=find
-    )
+    recorded = record_version(engine, tenant, submission, settings, idempotency=idempotency)
     metrics.INGESTS.labels(result="created" if recorded.created else "unchanged").inc()
     return ArticleRecorded.model_validate(recorded, from_attributes=True)
-
-
-def _found_by(compute: Compute) -> Finder:
-    """How the route finds a new text's quotations, from its request's
-    thread: as the compute pool runs small work (one task at a time in the
-    server, or in an idle worker process while that is taken, where cores
-    are spare: ``Compute.spill``), so that ingests under load use more than
-    one core. A text of ``compute_inline_chars`` or more is read in the
-    request's thread as before, with no deadline: a version is stored
-    whatever its length, within ``max_text_chars``."""
-
-    def find(text: str, tenant: str) -> Filed:
-        if len(text) >= compute.inline_chars:
-            return quotations(text, tenant)
-        return from_thread.run(partial(compute.run, quotations, text, tenant, size=len(text)))
-
-    return find
 
 
 def _item_key(key: str | None, n: int, root: str) -> str | None:

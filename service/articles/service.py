@@ -90,7 +90,6 @@ from service.webhooks.service import subscriptions, version_events
 __all__ = [
     "ArticleRow",
     "Filed",
-    "Finder",
     "Idempotency",
     "Recorded",
     "StaleVersion",
@@ -236,11 +235,8 @@ def record_version(
     settings: Settings,
     *,
     idempotency: Idempotency | None = None,
-    find: Finder | None = None,
 ) -> Recorded:
     """Store ``submission`` as a new version unless its text is unchanged.
-    ``find`` finds a new text's quotations (``quotations`` here, by default;
-    the route hands it to the compute pool's rules).
 
     Raises ``Unprocessable`` (no identity, no text), ``PayloadTooLarge``,
     ``Conflict`` (an idempotency key reused for another request) and
@@ -258,7 +254,7 @@ def record_version(
         raise Unprocessable("identify the article by `url` or by `external_id`")
     text = _text_of(submission, settings)
     content_hash = fingerprint(text)
-    quotes = _Quotations(text, tenant, find or quotations)
+    quotes = _Quotations(text, tenant)
     if not _is_latest(engine, tenant, submission, content_hash):
         # Found before the transaction, which on SQLite holds the write lock
         # from its start (service.platform.transactions): extracting there
@@ -413,24 +409,18 @@ def quotations(text: str, tenant: str) -> Filed:
     return Filed(filed, EXTRACTOR if len(filed) == len(found) else None)
 
 
-# What finds a text's quotations to file for a tenant: ``quotations``, or
-# the same through the compute pool's rules.
-Finder = Callable[[str, str], Filed]
-
-
 class _Quotations:
     """A submitted text's quotations, found once the text is known to be new
     (never for an unchanged resubmission), and then kept for the retries."""
 
-    def __init__(self, text: str, tenant: str, find: Finder) -> None:
+    def __init__(self, text: str, tenant: str) -> None:
         self._text = text
         self._tenant = tenant
-        self._find = find
         self._filed: Filed | None = None
 
     def filed(self) -> Filed:
         if self._filed is None:
-            self._filed = self._find(self._text, self._tenant)
+            self._filed = quotations(self._text, self._tenant)
         return self._filed
 
 

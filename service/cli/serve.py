@@ -42,13 +42,10 @@ def serve(
     # interface it is served on: comparing without a key is open by default
     # only on loopback (Settings.compare_open).
     os.environ["SOURCEDIFF_HOST"] = host
-    workers = settings.workers if workers is None else workers
-    # And how many processes serve (Compute.spill: cores the workers leave).
-    os.environ["SOURCEDIFF_WORKERS"] = str(workers)
     server.run(
         host=host,
         port=settings.port if port is None else port,
-        workers=workers,
+        workers=settings.workers if workers is None else workers,
         trusted_proxies=settings.trusted_proxies,
         limits=server.Limits.of(settings),
         healthcheck_seconds=settings.worker_healthcheck_seconds,

@@ -49,19 +49,6 @@ Decisions:
   on 2 workers (``bench/load.py --scenarios compare --rate-limit 0``, keys
   not counted) p99 fell from about 450 ms to about 320 ms, with no request
   refused; the thread pool's other work (database reads) is not held back.
-- **Spare cores take small work under load.** Where the machine has more
-  CPUs than the service has server processes (``SOURCEDIFF_COMPUTE_SPILL``,
-  ``auto`` by default: ``os.cpu_count()`` above ``SOURCEDIFF_WORKERS``),
-  small work that would wait for the server's thread, because another task
-  holds it, goes to an idle worker process instead (``Compute._spills``):
-  one server process then uses more than one core, at the hop's cost of
-  about 2 ms of pickling. Alone, small work stays in the server, where it
-  answers soonest; a task only spills to a worker that is free and already
-  started (the first spill starts the pool in the background and waits in
-  line itself), so heavy work never queues behind it for long. Where every
-  core has a server process of its own (``sourcediff serve --workers`` as
-  many as the CPUs) there is nothing to spill to: the hop would only add
-  its cost, so nothing spills.
 - **Processes from a fork server.** The server process has threads
   (anyio's pool, pebble's own, the background loops, database pools), and
   a plain ``fork`` copies their locks in whatever state they are, which can
@@ -88,7 +75,6 @@ import asyncio
 import logging
 import math
 import multiprocessing
-import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -127,13 +113,6 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _cpus() -> int:
-    """The CPUs this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
 def _with_main(modules: Sequence[str]) -> list[str]:
     """``modules`` and the module run as ``__main__`` when it was run by
     name (``python -m service.cli.app``): each new worker runs that module
@@ -165,12 +144,6 @@ class Compute:
         self._in_flight = 0  # touched by the event loop only
         self._closed = False
         self._inline: CapacityLimiter | None = None  # made in the event loop, on first use
-        self.spill: bool = (
-            _cpus() > settings.workers
-            if settings.compute_spill == "auto"
-            else settings.compute_spill
-        )
-        self._warming = False  # the pool is being started for a spill
 
     @property
     def capacity(self) -> int:
@@ -202,9 +175,8 @@ class Compute:
         if size is not None and size < self.inline_chars:
             if self._inline is None:
                 self._inline = CapacityLimiter(INLINE_AT_ONCE)
-            if not self._spills(self._inline):
-                return await to_thread.run_sync(partial(fn, *args), limiter=self._inline)
-        elif self._in_flight >= self.capacity:
+            return await to_thread.run_sync(partial(fn, *args), limiter=self._inline)
+        if self._in_flight >= self.capacity:
             raise self._overloaded(f"all {self.capacity} places for heavy work are taken")
         self._in_flight += 1
         try:
@@ -215,32 +187,6 @@ class Compute:
             return await self._outcome(future, fn, request, advice)
         finally:
             self._in_flight -= 1
-
-    def _spills(self, inline: CapacityLimiter) -> bool:
-        """Whether small work goes to a worker process rather than wait for
-        the server's thread (see the module docstring): spilling is on, the
-        thread is taken, and a started worker is free. When the pool has not
-        started, it is started in the background for the next one."""
-        if not self.spill or inline.borrowed_tokens < inline.total_tokens:
-            return False
-        pool = self._pool
-        if pool is None or not pool.active:
-            if not self._warming and not self._closed:
-                self._warming = True
-                asyncio.get_running_loop().run_in_executor(None, self._warm)
-            return False
-        return self._in_flight < self.workers
-
-    def _warm(self) -> None:
-        """Start the pool ahead of a spill (in a thread)."""
-        try:
-            self._started_pool()
-        except ServiceUnavailable:
-            pass  # closed meanwhile
-        except Exception:  # the next heavy task starts it and reports why
-            logger.exception("the compute pool did not start")
-        finally:
-            self._warming = False
 
     async def _outcome(
         self,

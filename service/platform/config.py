@@ -196,13 +196,6 @@ class Settings(BaseSettings):
         ge=0,
         description="Heavy tasks that may wait for a worker process; more get 503 (Retry-After).",
     )
-    compute_spill: bool | Literal["auto"] = Field(
-        default="auto",
-        description=(
-            "Whether small work waiting for the server's thread goes to an idle worker process "
-            "instead: true, false, or auto (when the machine has more CPUs than `workers`)."
-        ),
-    )
     compute_inline_chars: int = Field(
         default=20_000,
         ge=0,
@@ -311,7 +304,7 @@ class Settings(BaseSettings):
                 ipaddress.ip_network(str(entry), strict=False)
         return value
 
-    @field_validator("open_compare", "compute_spill", mode="before")
+    @field_validator("open_compare", mode="before")
     @classmethod
     def _lower_open(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value

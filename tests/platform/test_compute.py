@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -154,64 +153,3 @@ def test_a_closed_pool_stops_its_workers() -> None:
         compute.close()
         for worker in workers:
             _eventually(lambda w=worker: _gone(w), f"stopped ({worker})")
-
-
-# Spilling small work to idle workers (Compute.spill) ---------------------
-
-
-async def _while_the_thread_is_taken(compute: Compute) -> tuple[int, int]:
-    """Where ``pid`` runs as small work while another small task holds the
-    server's thread, and where the holder ran."""
-    release = threading.Event()
-    holding = asyncio.ensure_future(compute.run(_held, release, size=1))
-    while compute._inline is None or compute._inline.borrowed_tokens == 0:
-        await asyncio.sleep(0.01)
-    waiting = asyncio.ensure_future(compute.run(pid, size=1))
-    await asyncio.sleep(0.2)  # (not a timing assertion: either way it ends)
-    release.set()
-    return await waiting, await holding
-
-
-def _held(release: threading.Event) -> int:
-    release.wait(30)
-    return os.getpid()
-
-
-def test_small_work_spills_to_an_idle_worker_while_the_thread_is_taken() -> None:
-    with _compute(compute_workers=1, compute_spill=True) as compute:
-
-        async def scenario() -> tuple[int, int]:
-            await compute.run(pid)  # the pool, started by heavy work
-            return await _while_the_thread_is_taken(compute)
-
-        spilled, holder = asyncio.run(scenario())
-        assert holder == os.getpid()
-        assert spilled != os.getpid()
-        assert compute.in_flight == 0
-
-
-def test_without_spilling_small_work_waits_for_the_thread() -> None:
-    with _compute(compute_workers=1, compute_spill=False) as compute:
-
-        async def scenario() -> tuple[int, int]:
-            await compute.run(pid)
-            return await _while_the_thread_is_taken(compute)
-
-        waited, holder = asyncio.run(scenario())
-        assert waited == holder == os.getpid()
-
-
-def test_the_first_spill_starts_the_pool_and_waits_its_turn() -> None:
-    with _compute(compute_workers=1, compute_spill=True) as compute:
-        waited, _ = asyncio.run(_while_the_thread_is_taken(compute))
-        assert waited == os.getpid()  # no pool yet: it did not wait for one to start
-        _eventually(lambda: compute._pool is not None and compute._pool.active, "started")
-
-
-def test_spilling_is_on_where_cores_outnumber_the_server_processes() -> None:
-    cpus = len(os.sched_getaffinity(0))
-    assert Compute(Settings(workers=cpus)).spill is False
-    assert Compute(Settings(workers=1)).spill is (cpus > 1)
-    assert Compute(Settings(workers=cpus, compute_spill=True)).spill is True
-    assert Compute(Settings(workers=1, compute_spill="auto")).spill is (cpus > 1)
-    assert Compute(Settings(workers=1, compute_spill=False)).spill is False

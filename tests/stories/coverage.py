@@ -8,8 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
-__all__ = ["DENIAL", "store_story"]
+from service.platform.config import Settings
+from service.platform.db import make_engine
+from service.stories.service import StoryLimits, StoryReading, read_story_quotes
+
+__all__ = ["DENIAL", "read_reading", "store_story"]
 
 DENIAL = "Not one inspection has been skipped on any of our vessels"
 
@@ -50,3 +55,14 @@ def store_story(api: TestClient, pair_texts: tuple[str, str]) -> dict[str, Any]:
         assert response.json()["story"] == key
         ids[outlet] = response.json()["id"]
     return {"key": key, "ids": ids}
+
+
+def read_reading(url: str, tenant: str, key: str) -> StoryReading:
+    """What a story page is made from, read from the database at ``url``
+    as the route reads it (the default limits)."""
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            return read_story_quotes(session, tenant, key, StoryLimits.of(Settings()))
+    finally:
+        engine.dispose()

@@ -24,8 +24,8 @@ from service.platform.db import make_engine
 from service.stories import quotations
 from service.stories.cache import StoryPages, pack_alignment, unpack_alignment
 from service.stories.schemas import quotes_json
-from service.stories.service import StoryLimits, read_story_quotes, story_page
-from tests.stories.coverage import DENIAL
+from service.stories.service import story_page
+from tests.stories.coverage import DENIAL, read_reading
 
 TENANT = DEFAULT_TENANT
 
@@ -76,12 +76,7 @@ def _written(
 ) -> bytes:
     """The page as written afresh, in this process, with nothing kept (its
     alignment not counted in ``alignments``)."""
-    engine = make_engine(url)
-    try:
-        with Session(engine) as session:
-            reading = read_story_quotes(session, TENANT, key, StoryLimits.of(Settings()))
-    finally:
-        engine.dispose()
+    reading = read_reading(url, TENANT, key)
     written = quotes_json(story_page(reading, offset=offset, limit=limit))
     if alignments is not None:
         alignments.pop()
@@ -222,12 +217,7 @@ def test_an_alignment_unpacks_equal(
 ) -> None:
     key = "kept-packed"
     _story(api, key, pair_texts)
-    engine = make_engine(module_database_url)
-    try:
-        with Session(engine) as session:
-            reading = read_story_quotes(session, TENANT, key, StoryLimits.of(Settings()))
-    finally:
-        engine.dispose()
+    reading = read_reading(module_database_url, TENANT, key)
     _, aligned = quotations.aligned_page(reading, offset=0, limit=50)
     assert any(v.diff for s in aligned.statements for v in s.variants)
     unpacked = unpack_alignment(pack_alignment(aligned))

@@ -11,14 +11,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
-from sqlmodel import Session
 
 from service.http.app import create_app
 from service.platform.config import DEFAULT_TENANT, Settings
-from service.platform.db import make_engine
 from service.stories.schemas import StoryQuotes, quotes_json
-from service.stories.service import StoryLimits, read_story_quotes, story_page
-from tests.stories.coverage import store_story
+from service.stories.service import story_page
+from tests.stories.coverage import read_reading, store_story
 
 DUMP = TypeAdapter(StoryQuotes)
 TENANT = DEFAULT_TENANT
@@ -62,12 +60,7 @@ def story(api: TestClient, pair_texts: tuple[str, str]) -> dict[str, Any]:
 def test_every_page_is_written_as_the_models_dump_it(
     api: TestClient, module_database_url: str, story: dict[str, Any], limit: int
 ) -> None:
-    engine = make_engine(module_database_url)
-    try:
-        with Session(engine) as session:
-            reading = read_story_quotes(session, TENANT, KEY, StoryLimits.of(Settings()))
-    finally:
-        engine.dispose()
+    reading = read_reading(module_database_url, TENANT, KEY)
     total, offset, pages = None, 0, []
     while total is None or offset < total:
         page = story_page(reading, offset=offset, limit=limit)

@@ -79,8 +79,10 @@ import argparse
 import html
 import json
 import multiprocessing
+import os
 import random
 import re
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -112,7 +114,7 @@ from service.core.alignment.shingles import (
 from service.core.alignment.stories import Member, align_story
 from service.core.quotes.extract import Quote
 from service.core.text import fingerprint, keys
-from service.platform.config import DEFAULT_TENANT
+from service.platform.config import DEFAULT_TENANT, SQLITE_MMAP_BYTES
 from service.platform.db import make_engine, upgrade
 from service.quotes.repository import QuoteRepository
 from service.quotes.service import SEARCH_CANDIDATES, search_quotes
@@ -976,7 +978,7 @@ def found_by_api(http: httpx.Client, q: str) -> dict[int, float]:
 
 
 def time_inprocess(url: str, queries: Sequence[str], warm: Sequence[str]) -> list[float]:
-    engine = make_engine(url)
+    engine = make_engine(url, sqlite_mmap_bytes=MMAP[0])
     try:
 
         def once(q: str) -> None:
@@ -1000,7 +1002,7 @@ def time_inprocess(url: str, queries: Sequence[str], warm: Sequence[str]) -> lis
 def time_lookup(url: str, queries: Sequence[str]) -> tuple[list[float], list[int]]:
     """``QuoteRepository.sharing`` alone (the index look-up), as
     ``search_quotes`` calls it: seconds and candidates per query."""
-    engine = make_engine(url)
+    engine = make_engine(url, sqlite_mmap_bytes=MMAP[0])
     try:
         seconds, found = [], []
         with Session(engine) as session:
@@ -1022,7 +1024,7 @@ def explain(url: str, q: str) -> list[str]:
     ``q``: captured as they run, then EXPLAIN ANALYZE (PostgreSQL) or
     EXPLAIN QUERY PLAN (SQLite), after the time of the whole look-up.
     Long lines are cut short."""
-    engine = make_engine(url)
+    engine = make_engine(url, sqlite_mmap_bytes=MMAP[0])
     captured: list[tuple[str, Any]] = []
 
     def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
@@ -1343,6 +1345,9 @@ class Row:
     story: list[str] = field(default_factory=list)  # the story's target line
 
 
+# SQLite's memory map for the server and the in-process figures (--sqlite-mmap).
+MMAP = [SQLITE_MMAP_BYTES]
+
 TARGET_SIZE = 1_000_000
 TARGET_P99_MS = 20.0
 TARGET_RECALL = 0.99
@@ -1367,6 +1372,20 @@ def search_target(row: Row) -> str:
     )
 
 
+def kept_copy(args: argparse.Namespace, size: int) -> Path:
+    """Where ``--keep`` keeps the SQLite database loaded for ``size``
+    quotations (before the run adds anything): loaded once, copied for
+    every later run with the same size and seed."""
+    args.keep.mkdir(parents=True, exist_ok=True)
+    return args.keep / f"bench-search-{size}-seed{args.seed}.db"
+
+
+def kept_queries(args: argparse.Namespace, size: int) -> Path:
+    """Where ``--keep`` writes the timed and warm-up queries for ``size``."""
+    args.keep.mkdir(parents=True, exist_ok=True)
+    return args.keep / f"bench-search-{size}-seed{args.seed}.queries.json"
+
+
 def run_database(
     name: str,
     args: argparse.Namespace,
@@ -1378,8 +1397,18 @@ def run_database(
 ) -> Row:
     with database(name, args.postgres_url) as url:
         began = time.perf_counter()
-        (load_sqlite if name == "sqlite" else load_postgres)(url, a)
+        kept = None if args.keep is None or name != "sqlite" else kept_copy(args, len(a.texts))
+        if kept is not None and kept.exists():
+            shutil.copyfile(kept, url.removeprefix("sqlite:///"))
+            print(f"  copied the kept database {kept}", flush=True)
+        else:
+            (load_sqlite if name == "sqlite" else load_postgres)(url, a)
+            if kept is not None:
+                shutil.copyfile(url.removeprefix("sqlite:///"), kept)
         load = time.perf_counter() - began
+        # What the load wrote reaches the disk before anything is timed: the
+        # kernel writing a GB back meanwhile made the first figures slower.
+        os.sync()
         rows = len(a.texts) + len(a.shingles) + 2 * len(a.article_ids) + len(a.outlets)
         print(
             f"  loaded in {load:.1f} s: {len(a.texts):,} quotes, {len(a.shingles):,} shingles, "
@@ -1387,7 +1416,10 @@ def run_database(
             flush=True,
         )
         with (
-            Server(url, env={"SOURCEDIFF_AUTH_DISABLED": "1"}) as server,
+            Server(
+                url,
+                env={"SOURCEDIFF_AUTH_DISABLED": "1", "SOURCEDIFF_SQLITE_MMAP_BYTES": str(MMAP[0])},
+            ) as server,
             httpx.Client(base_url=server.url, timeout=120) as http,
         ):
             timed = time_api(http, queries, warm)
@@ -1460,6 +1492,9 @@ def run_size(size: int, args: argparse.Namespace, pool: Pool, names: list[str]) 
     )
     describe(data, a, asked, random.Random(args.seed))
     queries, warm = [q for q, _ in asked[: args.queries]], [q for q, _ in asked[args.queries :]]
+    if args.keep is not None:
+        # The queries beside the kept database, for bench/profile_search.py.
+        kept_queries(args, size).write_text(json.dumps({"queries": queries, "warm": warm}))
     kinds = Counter(kind for _, kind in asked[: args.queries])
     print("  queries: " + ", ".join(f"{n} {kind}" for kind, n in kinds.most_common()))
 
@@ -1510,7 +1545,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--postgres-url", default=POSTGRES_URL, help="an existing database there")
     ap.add_argument("--shared", type=Path, default=SHARED, help="the shared/ data directory")
     ap.add_argument("--explain", action="store_true", help="plan of the slowest query's lookup")
+    ap.add_argument(
+        "--sqlite-mmap",
+        type=int,
+        default=SQLITE_MMAP_BYTES,
+        help=f"PRAGMA mmap_size of the service's SQLite connections ({SQLITE_MMAP_BYTES}; 0: "
+        "none, as before it was set)",
+    )
+    ap.add_argument(
+        "--keep",
+        type=Path,
+        help="keep each size's loaded SQLite database in this directory and copy it on later "
+        "runs instead of loading again (the figures of a load then say 'copied')",
+    )
     args = ap.parse_args(argv)
+    MMAP[0] = args.sqlite_mmap
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     except ValueError:

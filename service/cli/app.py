@@ -144,7 +144,10 @@ def database(
     With ``existing`` (the commands that only read) a SQLite file that does
     not exist is not created: the command says where it looked and exits 1."""
     try:
-        engine = make_engine(settings.database_url if url is None else url)
+        engine = make_engine(
+            settings.database_url if url is None else url,
+            sqlite_mmap_bytes=settings.sqlite_mmap_bytes,
+        )
     except SQLAlchemyError as exc:
         fail(f"bad database URL: {exc}", 1)
     path = _sqlite_file(engine)

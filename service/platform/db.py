@@ -11,6 +11,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, make_url
+
+from service.platform.config import SQLITE_MMAP_BYTES
 
 __all__ = [
     "SchemaBehind",
@@ -42,7 +45,7 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(mmap_bytes: int, dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers run beside the writer; FULL makes every commit reach
     # the disk before it is acknowledged; the timeout queues writers.
@@ -50,19 +53,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA mmap_size={int(mmap_bytes)}")
     cursor.close()
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, sqlite_mmap_bytes: int = SQLITE_MMAP_BYTES, **kwargs: Any) -> Engine:
     """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://…``):
-    on SQLite, WAL journal, foreign keys, ``synchronous=FULL`` and a busy
-    timeout on every connection; on PostgreSQL, JIT compilation off."""
+    on SQLite, WAL journal, foreign keys, ``synchronous=FULL``, a busy
+    timeout and reads through a memory map of ``sqlite_mmap_bytes``
+    (``SQLITE_MMAP_BYTES``) on every connection; on PostgreSQL, JIT
+    compilation off."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", partial(_sqlite_pragmas, sqlite_mmap_bytes))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     # JIT compilation pays off for long analytical queries; for a service's

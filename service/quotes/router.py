@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Query, Response
 
 from service.keys.deps import READ, TenantDep, api_router
 from service.platform.deps import Cursor, Limit, SessionDep
 from service.platform.wire import Unicode
-from service.quotes.schemas import SearchPage
+from service.quotes.schemas import SearchPage, search_json
 from service.quotes.service import Scope, search_quotes
 
 __all__ = ["router"]
@@ -38,10 +38,11 @@ def search(
     ] = "latest",
     cursor: Cursor = None,
     limit: Limit = 20,
-) -> SearchPage:
+) -> Response:
     """Every stored quotation that is a variant of `q` (fuzzy, fragments
     included), best first, with its article, outlet, version and score."""
     results = search_quotes(
         session, tenant, q, min_score=min_score, scope=scope, cursor=cursor, limit=limit
     )
-    return SearchPage.of(results)
+    # Written once (search_json); the model documents the shape.
+    return Response(search_json(results), media_type="application/json")

@@ -6,8 +6,9 @@ nested models included."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Self
+from typing import Any, Self
 
+import orjson
 from pydantic import BaseModel, Field
 
 from service.compare.schemas import Relation
@@ -15,7 +16,15 @@ from service.platform.wire import FromAttributes, NextCursor
 from service.quotes import service as quotes
 from service.stories.schemas import StoredQuote
 
-__all__ = ["Evidence", "EvidenceQuote", "RelatedArticle", "RelatedPage", "SearchHit", "SearchPage"]
+__all__ = [
+    "Evidence",
+    "EvidenceQuote",
+    "RelatedArticle",
+    "RelatedPage",
+    "SearchHit",
+    "SearchPage",
+    "search_json",
+]
 
 
 class SearchHit(BaseModel):
@@ -58,6 +67,43 @@ class SearchPage(BaseModel):
             items=[SearchHit.of(hit) for hit in results.hits],
             next=results.next,
         )
+
+
+def search_json(results: quotes.SearchResults) -> bytes:
+    """The JSON of ``SearchPage.of(results)`` as the route's model dumps it,
+    written once by orjson from the service's dataclasses (as
+    ``service.stories.schemas.quotes_json``): a full page of 100 hits built
+    as models, validated and dumped again cost the route more than its
+    look-up (bench/profile_search.py). Fields in the models' order; scores
+    through ``float`` (pydantic writes ``100.0`` for 100); a test holds it to
+    the models' dump."""
+    return orjson.dumps(
+        {
+            "query": results.query,
+            "items": [_hit(hit) for hit in results.hits],
+            "next": results.next,
+        }
+    )
+
+
+def _hit(hit: quotes.SearchHit) -> dict[str, Any]:
+    c = hit.candidate
+    return {
+        "article_id": c.article_id,
+        "outlet": hit.outlet,
+        "url": hit.url,
+        "version": c.version,
+        "latest": c.latest,
+        "score": float(hit.score),
+        "relation": hit.relation,
+        "quote": {
+            "id": c.id,
+            "text": c.text,
+            "start": c.start,
+            "end": c.end,
+            "speaker": c.speaker,
+        },
+    }
 
 
 class EvidenceQuote(BaseModel):

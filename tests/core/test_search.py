@@ -87,6 +87,9 @@ def test_the_batch_scorer_gives_the_same_scores(query: str, many: list[str], cut
     together = search_scores(query, many, cutoff)
     assert [s >= cutoff for s in together] == [s >= cutoff for s in alone]
     assert [s for s in together if s >= cutoff] == [s for s in alone if s >= cutoff]
+    # Encoded once for the batch, each text is carried as it is alone.
+    for score, c in zip(search_scores(query, many), many, strict=True):
+        assert score >= carried(query.split(), c.split())
 
 
 def test_fragments_are_scored_word_for_word() -> None:

@@ -132,9 +132,17 @@ def carried(a: Sequence[str], b: Sequence[str]) -> float:
     """
     if not a or not b:
         return 0.0
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     codes = WordCodes()
-    s, full = codes.encode(short), codes.encode(long_)
+    return _carried(a, b, codes.encode(a), codes.encode(b))
+
+
+def _carried(a: Sequence[str], b: Sequence[str], a_codes: str, b_codes: str) -> float:
+    """``carried(a, b)`` of texts already encoded (``a_codes``, ``b_codes``)
+    by one ``WordCodes``: a search encodes its query once and each
+    candidate once, whatever it scores them against."""
+    short, long_, s, full = (
+        (a, b, a_codes, b_codes) if len(a) <= len(b) else (b, a, b_codes, a_codes)
+    )
     offset, window = 0, full
     if len(full) > 2 * len(s):
         found = fuzz.partial_ratio_alignment(s, full)
@@ -233,14 +241,19 @@ def _scores(query: str, candidates: Sequence[str], cutoff: float) -> list[float]
             )[0]
             scores[long_] = np.maximum(scores[long_], partial)
     # Indel's similarity is twice the words in common in order.
-    common = process.cdist([q], split, scorer=Indel.similarity, dtype=np.int32)[0] // 2
-    for i, words in enumerate(split):
-        s, c = min(len(q), len(words)), int(common[i])
-        if scores[i] >= 100 or (
-            c < min(MIN_OVERLAP, s) and 200 * c < cut * (2 * c + min(s - c, 2))
-        ):
-            continue
-        scores[i] = max(scores[i], carried(q, words))
+    common = process.cdist([q], split, scorer=Indel.similarity, dtype=np.int64)[0] // 2
+    shorter = np.minimum(len(q), np.fromiter(map(len, split), np.int64, len(split)))
+    hopeless = (common < np.minimum(MIN_OVERLAP, shorter)) & (
+        200 * common < cut * (2 * common + np.minimum(shorter - common, 2))
+    )
+    worth = np.flatnonzero((scores < 100) & ~hopeless)
+    if len(q) and len(worth):
+        codes = WordCodes()
+        query = codes.encode(q)
+        for i in worth.tolist():
+            words = split[i]
+            if words:
+                scores[i] = max(scores[i], _carried(q, words, query, codes.encode(words)))
     return [round(float(score), 1) for score in scores]
 
 

@@ -1380,6 +1380,33 @@ def kept_copy(args: argparse.Namespace, size: int) -> Path:
     return args.keep / f"bench-search-{size}-seed{args.seed}.db"
 
 
+def keep_postgres(args: argparse.Namespace, url: str, a: Archive) -> None:
+    """``--keep`` on PostgreSQL: the loaded database is kept on the server as
+    a template (``sourcediff_bench_kept_<size>_s<seed>``), and a later run's
+    scratch database is made from it (``CREATE DATABASE … TEMPLATE``, a
+    copy of its files) instead of loaded again. Drop it by hand when done."""
+    from sqlalchemy import create_engine, make_url, text
+
+    kept = f"sourcediff_bench_kept_{len(a.texts)}_s{args.seed}"
+    scratch = make_url(url).database
+    admin = create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            found = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": kept}
+            ).first()
+            if found is not None:
+                connection.execute(text(f'DROP DATABASE "{scratch}" WITH (FORCE)'))
+                connection.execute(text(f'CREATE DATABASE "{scratch}" TEMPLATE "{kept}"'))
+                print(f"  copied the kept database {kept}", flush=True)
+                return
+        load_postgres(url, a)
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{kept}" TEMPLATE "{scratch}"'))
+    finally:
+        admin.dispose()
+
+
 def kept_queries(args: argparse.Namespace, size: int) -> Path:
     """Where ``--keep`` writes the timed and warm-up queries for ``size``."""
     args.keep.mkdir(parents=True, exist_ok=True)
@@ -1397,14 +1424,18 @@ def run_database(
 ) -> Row:
     with database(name, args.postgres_url) as url:
         began = time.perf_counter()
-        kept = None if args.keep is None or name != "sqlite" else kept_copy(args, len(a.texts))
-        if kept is not None and kept.exists():
-            shutil.copyfile(kept, url.removeprefix("sqlite:///"))
-            print(f"  copied the kept database {kept}", flush=True)
-        else:
+        if args.keep is None:
             (load_sqlite if name == "sqlite" else load_postgres)(url, a)
-            if kept is not None:
+        elif name == "sqlite":
+            kept = kept_copy(args, len(a.texts))
+            if kept.exists():
+                shutil.copyfile(kept, url.removeprefix("sqlite:///"))
+                print(f"  copied the kept database {kept}", flush=True)
+            else:
+                load_sqlite(url, a)
                 shutil.copyfile(url.removeprefix("sqlite:///"), kept)
+        else:
+            keep_postgres(args, url, a)
         load = time.perf_counter() - began
         # What the load wrote reaches the disk before anything is timed: the
         # kernel writing a GB back meanwhile made the first figures slower.
@@ -1555,8 +1586,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--keep",
         type=Path,
-        help="keep each size's loaded SQLite database in this directory and copy it on later "
-        "runs instead of loading again (the figures of a load then say 'copied')",
+        help="keep each size's loaded SQLite database in this directory (PostgreSQL's as a "
+        "template database on its server) and copy it on later runs instead of loading again "
+        "(the figures of a load then say 'copied')",
     )
     args = ap.parse_args(argv)
     MMAP[0] = args.sqlite_mmap

@@ -7,6 +7,8 @@
     python bench/profile_search.py --keep /tmp/keep --slowest 20 --top 25
     python bench/profile_search.py --keep /tmp/keep --sqlite-mmap 0  # as before mmap
     python bench/profile_search.py --keep /tmp/keep --models  # page as models, as before
+    python bench/bench_search.py --sizes 1000000 --databases postgres --keep /tmp/keep
+    python bench/profile_search.py --keep /tmp/keep --postgres
 
 The kept database is copied to a scratch directory first (nothing is
 written to it). Every timed query of the bench runs once, untimed (the
@@ -24,6 +26,7 @@ the absolute times.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -34,11 +37,15 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
 
+from bench_search import POSTGRES_URL  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from service.platform.config import DEFAULT_TENANT, SQLITE_MMAP_BYTES  # noqa: E402
@@ -59,6 +66,25 @@ STAGES = [
 ]
 
 
+@contextlib.contextmanager
+def from_template(args: argparse.Namespace) -> Iterator[str]:
+    """A scratch PostgreSQL database made from the one ``bench_search.py
+    --keep`` kept as a template, dropped after."""
+    admin = create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
+    kept = f"sourcediff_bench_kept_{args.size}_s{args.seed}"
+    name = f"sourcediff_profile_search_{os.getpid()}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{kept}"'))
+        try:
+            yield admin.url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -77,18 +103,29 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="write the page as before: SearchPage.of(results), then its JSON",
     )
+    ap.add_argument(
+        "--postgres",
+        action="store_true",
+        help="on PostgreSQL: a copy of the template database bench_search.py --keep kept there",
+    )
+    ap.add_argument("--postgres-url", default=POSTGRES_URL, help="that server (%(default)s)")
     ap.add_argument("--sqlite-mmap", type=int, default=SQLITE_MMAP_BYTES, help="PRAGMA mmap_size")
     args = ap.parse_args(argv)
     stem = args.keep / f"bench-search-{args.size}-seed{args.seed}"
     kept, asked = stem.with_suffix(".db"), stem.with_suffix(".queries.json")
-    if not kept.exists() or not asked.exists():
+    if (not args.postgres and not kept.exists()) or not asked.exists():
         ap.error(f"{kept} or {asked} missing: run bench_search.py with --keep {args.keep}")
     queries = json.loads(asked.read_text())
-    with tempfile.TemporaryDirectory(prefix="sourcediff-profile-search-") as tmp:
-        copy = Path(tmp) / "search.db"
-        shutil.copyfile(kept, copy)
+    with contextlib.ExitStack() as stack:
+        if args.postgres:
+            url = stack.enter_context(from_template(args))
+        else:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="sourcediff-profile-"))
+            copy = Path(tmp) / "search.db"
+            shutil.copyfile(kept, copy)
+            url = f"sqlite:///{copy}"
         os.sync()  # the copy on disk before anything is timed
-        engine = make_engine(f"sqlite:///{copy}", sqlite_mmap_bytes=args.sqlite_mmap)
+        engine = make_engine(url, sqlite_mmap_bytes=args.sqlite_mmap)
 
         def once(q: str) -> bytes:
             with Session(engine) as session:
@@ -114,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
             seconds[q] = time.perf_counter() - began
         ms = [s * 1000 for s in seconds.values()]
         print(
-            f"{len(ms)} queries at {args.size:,} quotations (SQLite, mmap_size "
-            f"{args.sqlite_mmap}): p50 {statistics.median(ms):.2f} ms, p99 "
+            f"{len(ms)} queries at {args.size:,} quotations ("
+            + ("PostgreSQL" if args.postgres else f"SQLite, mmap_size {args.sqlite_mmap}")
+            + f"): p50 {statistics.median(ms):.2f} ms, p99 "
             f"{percentile(ms, 0.99):.2f} ms, max {max(ms):.2f} ms"
         )
         slowest = sorted(seconds, key=seconds.__getitem__, reverse=True)[: args.slowest]

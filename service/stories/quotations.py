@@ -52,7 +52,7 @@ from dataclasses import astuple, dataclass, fields
 from datetime import datetime
 from itertools import starmap
 from operator import attrgetter
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 from service.core.alignment.stories import (
     Member,
@@ -348,15 +348,38 @@ class StoryQuotations:
 
 # What a process's pages keep for the next ones, as a story is mostly read
 # again with one article changed: the openings of its texts' words, which
-# the echo look-ups share (for about three stories of 50 articles), and the
-# verdicts on pairs of wordings reached by the alignment. Pure memos, so a
-# page is the same with them or without; started afresh past their bounds.
-# One set per process, not per thread (a server process has up to 40 threads
+# the echo look-ups share (for about three stories of 50 articles), the
+# verdicts on pairs of wordings reached by the alignment, each variant's
+# typed edits against its canonical wording (by the two wordings and their
+# diff) and each omitted quotation's echo in a member's text (by the
+# quotation, the text's digest and its quoted spans). Pure memos, so a page
+# is the same with them or without; started afresh past their bounds. One
+# set per process, not per thread (a server process has up to 40 threads
 # and would keep up to 40 sets): the page that finds it free takes it, and a
 # page built meanwhile in another thread builds without it rather than wait.
 _TEXTS_KEPT = 150
 _TOKENS_AT_MOST = 60_000
 _VERDICTS_AT_MOST = 50_000
+_EDITS_AT_MOST = 50_000
+_ECHOES_AT_MOST = 100_000
+
+# A variant's edits: (canonical wording, variant wording, their diff).
+EditsKey = tuple[str, str, tuple[DiffOp, ...]]
+# An omitted quotation's echo: (text digest, the text's quoted spans, quotation).
+EchoKey = tuple[bytes, tuple[tuple[int, int], ...], str]
+
+
+class Kept(NamedTuple):
+    """The memos one page is built with (see above)."""
+
+    tokens: TokenOpenings
+    verdicts: Verdicts
+    edits: dict[EditsKey, tuple[Edit, ...]]
+    echoes: dict[EchoKey, Echo | None]
+
+    @classmethod
+    def fresh(cls) -> Self:
+        return cls(TokenOpenings(max_texts=_TEXTS_KEPT), {}, {}, {})
 
 
 class _Memos:
@@ -364,21 +387,27 @@ class _Memos:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.tokens = TokenOpenings(max_texts=_TEXTS_KEPT)
-        self.verdicts: Verdicts = {}
+        self.kept = Kept.fresh()
+
+    @property
+    def tokens(self) -> TokenOpenings:
+        return self.kept.tokens
 
     @contextmanager
-    def taken(self) -> Iterator[tuple[TokenOpenings, Verdicts]]:
+    def taken(self) -> Iterator[Kept]:
         """The memos, or fresh ones when another thread holds them."""
         if not self.lock.acquire(blocking=False):
-            yield TokenOpenings(), {}
+            yield Kept(TokenOpenings(), {}, {}, {})
             return
         try:
-            if self.tokens.size > _TOKENS_AT_MOST:
-                self.tokens = TokenOpenings(max_texts=_TEXTS_KEPT)
-            if len(self.verdicts) > _VERDICTS_AT_MOST:
-                self.verdicts = {}
-            yield self.tokens, self.verdicts
+            tokens, verdicts, edits, echoes = self.kept
+            self.kept = Kept(
+                TokenOpenings(max_texts=_TEXTS_KEPT) if tokens.size > _TOKENS_AT_MOST else tokens,
+                {} if len(verdicts) > _VERDICTS_AT_MOST else verdicts,
+                {} if len(edits) > _EDITS_AT_MOST else edits,
+                {} if len(echoes) > _ECHOES_AT_MOST else echoes,
+            )
+            yield self.kept
         finally:
             self.lock.release()
 
@@ -394,8 +423,8 @@ def story_page(reading: StoryReading, *, offset: int, limit: int) -> StoryQuotat
     canonical wording, each omission with its unquoted echo if the article
     has one, and with primary documents, the check of every outlet's
     quotations. Plain data in and out: it runs in a worker process."""
-    with _MEMOS.taken() as (tokens, verdicts):
-        return _StoryQuotes(reading, tokens, verdicts).page(offset, limit)
+    with _MEMOS.taken() as kept:
+        return _StoryQuotes(reading, kept).page(offset, limit)
 
 
 def aligned_page(
@@ -404,8 +433,8 @@ def aligned_page(
     """``story_page``, with the story's alignment: the one given, which must
     be that of ``reading`` (the server keeps it for the reading's
     ``digest``), else computed."""
-    with _MEMOS.taken() as (tokens, verdicts):
-        story = _StoryQuotes(reading, tokens, verdicts, alignment)
+    with _MEMOS.taken() as kept:
+        story = _StoryQuotes(reading, kept, alignment)
         return story.page(offset, limit), story.aligned
 
 
@@ -417,12 +446,11 @@ class _StoryQuotes:
     def __init__(
         self,
         reading: StoryReading,
-        tokens: TokenOpenings,
-        verdicts: Verdicts,
+        kept: Kept,
         aligned: StoryAlignment | None = None,
     ) -> None:
         self.reading = reading
-        self.tokens = tokens
+        self.kept = kept
         self.coverage = [m for m in reading.members if not m.primary]
         self.by_id = {m.article_id: m for m in reading.members}
         self.stored = {m.article_id: reading.quotes.get(m.article_id, ()) for m in self.coverage}
@@ -444,7 +472,7 @@ class _StoryQuotes:
                     )
                     for order, m in enumerate(self.coverage)
                 ],
-                verdicts=verdicts,
+                verdicts=kept.verdicts,
             )
         )
         self.ids = [f"S{i}" for i in range(1, len(self.aligned.statements) + 1)]
@@ -479,10 +507,18 @@ class _StoryQuotes:
             relation=v.relation,
             score=v.score,
             diff=v.diff,
-            edits=classify_edits(canonical.text, record.text, v.diff),
+            edits=self.edits(canonical.text, record.text, v.diff),
             drift=drift(canonical.speaker, record.speaker),
             repeats=tuple(self.stored[v.member][i].id for i in v.repeats),
         )
+
+    def edits(self, left: str, right: str, diff: tuple[DiffOp, ...]) -> tuple[Edit, ...]:
+        """``classify_edits``, kept for the next pages (``Kept.edits``)."""
+        key = (left, right, diff)
+        found = self.kept.edits.get(key)
+        if found is None:
+            found = self.kept.edits[key] = classify_edits(left, right, diff)
+        return found
 
     def statement(self, i: int) -> StoryStatement:
         s: Statement = self.aligned.statements[i]
@@ -502,21 +538,33 @@ class _StoryQuotes:
         story's pages are asked for again and again with most texts
         unchanged: the ``TokenOpenings`` the process keeps reads each
         distinct word once, and each text's words once, for all of them."""
-        return tuple(self.omission(m, shown, self.tokens) for m in self.coverage)
+        return tuple(self.omission(m, shown) for m in self.coverage)
 
-    def omission(self, m: StoryMember, shown: range, tokens: TokenOpenings) -> StoryOmission:
+    def omission(self, m: StoryMember, shown: range) -> StoryOmission:
         omitted = self.aligned.omissions[m.article_id]  # ascending
         on_page = omitted[bisect_left(omitted, shown.start) : bisect_left(omitted, shown.stop)]
         echoes: dict[str, Echo] = {}
         text = self.reading.texts.get(m.article_id)
         if on_page and text is not None:
-            # One pass over the text for all of the page's omitted statements.
-            spans = [(q.start, q.end) for q in self.quotes[m.article_id]]
-            finder = EchoFinder(text, spans, tokens=tokens)
             canonicals = [self.aligned.statements[i].canonical for i in on_page]
-            found = finder.find_all([self.quotes[c.member][c.quote].text for c in canonicals])
+            found = self.echoes(text, m, [self.quotes[c.member][c.quote].text for c in canonicals])
             echoes = {self.ids[i]: e for i, e in zip(on_page, found, strict=True) if e is not None}
         return StoryOmission(m, tuple(self.ids[i] for i in on_page), echoes, len(omitted))
+
+    def echoes(self, text: str, m: StoryMember, quotations: list[str]) -> list[Echo | None]:
+        """Each quotation's echo in ``m``'s ``text`` (``EchoFinder``), those
+        not kept (``Kept.echoes``) looked up in one pass over the text. A
+        quotation's echo is the text's alone: the others looked up with it
+        change which stems are read, not what each stem's postings are."""
+        spans = tuple((q.start, q.end) for q in self.quotes[m.article_id])
+        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        kept = self.kept.echoes
+        missing = list(dict.fromkeys(q for q in quotations if (digest, spans, q) not in kept))
+        if missing:
+            finder = EchoFinder(text, spans, tokens=self.kept.tokens)
+            for quotation, echo in zip(missing, finder.find_all(missing), strict=True):
+                kept[(digest, spans, quotation)] = echo
+        return [kept[(digest, spans, q)] for q in quotations]
 
     def primary(self, shown: range) -> PrimaryCheck | None:
         """Every outlet's quotations checked against the primary documents

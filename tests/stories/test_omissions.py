@@ -164,11 +164,48 @@ def test_a_page_built_while_another_holds_the_memos_builds_without_them() -> Non
     thread's page) neither waits nor touches them, and is the same."""
     reading = _reading()
     memos = quotations._Memos()
-    with memos.taken() as (tokens, verdicts):
-        with memos.taken() as (other_tokens, other_verdicts):
-            assert other_tokens is not tokens and other_verdicts is not verdicts
+    with memos.taken() as kept:
+        with memos.taken() as other:
+            assert all(a is not b for a, b in zip(kept, other, strict=True))
         assert memos.lock.locked()
     assert not memos.lock.locked()
     alone = story_page(reading, offset=0, limit=50)
     with quotations._MEMOS.taken():
         assert story_page(reading, offset=0, limit=50) == alone
+
+
+def test_kept_echoes_and_edits_are_those_of_the_texts_read_now(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The echoes and edits a page keeps (``quotations.Kept``) answer the
+    next page only for the same texts: on the same memos, the page of a
+    text whose echo's words were replaced finds no echo there, the page of
+    the text as it was finds it again, and each page is the page built with
+    nothing kept."""
+    reading = _reading()
+    monkeypatch.setattr(quotations, "_MEMOS", quotations._Memos())
+    page = story_page(reading, offset=0, limit=50)
+    kept = quotations._MEMOS.kept
+    assert kept.echoes and kept.edits
+    echoed = next(o for o in page.omissions if o.echoes)
+    article = echoed.member.article_id
+    echo = next(iter(echoed.echoes.values()))
+    text = reading.texts[article]
+    changed = text[: echo.start] + "so" + text[echo.end :]
+    shift = len(changed) - len(text)
+    moved = tuple(
+        q if q.start < echo.start else replace(q, start=q.start + shift, end=q.end + shift)
+        for q in reading.quotes[article]
+    )
+    without = replace(
+        reading,
+        texts={**reading.texts, article: changed},
+        quotes={**reading.quotes, article: moved},
+    )
+    after = story_page(without, offset=0, limit=50)
+    assert quotations._MEMOS.kept.echoes is kept.echoes  # the same memos, kept
+    assert not any(o.echoes for o in after.omissions if o.member.article_id == article)
+    assert story_page(reading, offset=0, limit=50) == page
+    for built in (page, after):
+        monkeypatch.setattr(quotations, "_MEMOS", quotations._Memos())
+        assert story_page(reading if built is page else without, offset=0, limit=50) == built

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import gc
 import io
 import json
 import os
@@ -37,7 +38,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -45,13 +45,13 @@ sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
 from bench_search import POSTGRES_URL  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from service.platform.config import DEFAULT_TENANT, SQLITE_MMAP_BYTES  # noqa: E402
 from service.platform.db import make_engine  # noqa: E402
 from service.quotes.schemas import SearchPage, search_json  # noqa: E402
 from service.quotes.service import search_quotes  # noqa: E402
+from tests.databases import scratch_postgres  # noqa: E402
 
 # Stages: (label, file fragment, function name), each the cumulative time of
 # its outermost call.
@@ -64,25 +64,6 @@ STAGES = [
     ("page's JSON (search_json)", "quotes/schemas.py", "search_json"),
     ("page's JSON (--models: SearchPage.of)", "quotes/schemas.py", "of"),
 ]
-
-
-@contextlib.contextmanager
-def from_template(args: argparse.Namespace) -> Iterator[str]:
-    """A scratch PostgreSQL database made from the one ``bench_search.py
-    --keep`` kept as a template, dropped after."""
-    admin = create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
-    kept = f"sourcediff_bench_kept_{args.size}_s{args.seed}"
-    name = f"sourcediff_profile_search_{os.getpid()}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{kept}"'))
-        try:
-            yield admin.url.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -118,7 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     queries = json.loads(asked.read_text())
     with contextlib.ExitStack() as stack:
         if args.postgres:
-            url = stack.enter_context(from_template(args))
+            # A copy of the database bench_search.py --keep kept as a template.
+            kept_db = f"sourcediff_bench_kept_{args.size}_s{args.seed}"
+            url = stack.enter_context(
+                scratch_postgres(args.postgres_url, "sourcediff_profile_search", template=kept_db)
+            )
         else:
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="sourcediff-profile-"))
             copy = Path(tmp) / "search.db"
@@ -144,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
 
         for q in queries["warm"]:
             once(q)
+        # As a server process does once started (service/http/app.py).
+        gc.collect()
+        gc.freeze()
         seconds = {}
         for q in queries["queries"]:
             began = time.perf_counter()

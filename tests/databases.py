@@ -28,12 +28,17 @@ __all__ = ["postgres_unreachable", "scratch_postgres", "scratch_sqlite"]
 
 
 @contextmanager
-def scratch_postgres(admin_url: str, prefix: str = "sourcediff_scratch") -> Iterator[str]:
+def scratch_postgres(
+    admin_url: str, prefix: str = "sourcediff_scratch", *, template: str | None = None
+) -> Iterator[str]:
+    """A new database on ``admin_url``'s server (a copy of ``template``
+    when given), dropped after."""
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    copied = f' TEMPLATE "{template}"' if template is not None else ""
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"{copied}'))
         try:
             yield admin.url.set(database=name).render_as_string(hide_password=False)
         finally:

@@ -20,7 +20,7 @@ from service.core.insight import echoes
 from service.core.insight.echoes import EchoFinder, TokenOpenings, find_echo
 from service.core.quotes.extract import extract_quotes
 from service.stories import quotations
-from service.stories.quotations import StoryLimits, StoryReading, story_page
+from service.stories.quotations import StoryLimits, StoryQuotations, StoryReading, story_page
 from service.stories.repository import StoredQuotation, StoryMember
 
 EPOCH = datetime(2025, 10, 14, 8, tzinfo=UTC)
@@ -126,16 +126,9 @@ def test_page_omissions_find_what_each_lookup_finds_alone() -> None:
     assert sum(len(o.omits) for o in page.omissions) > found
 
 
-def test_openings_kept_across_pages_are_those_of_the_text_read_now(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A page's look-ups keep their texts' openings for the next pages
-    (``quotations._MEMOS``): after a page of the story whose text
-    lacked an echo's words, the page of the text that has them finds it."""
-    monkeypatch.setattr(echoes, "_FIND_AT_MOST", 0)  # every look-up filters by openings
-    reading = _reading()
-    monkeypatch.setattr(quotations, "_MEMOS", quotations._Memos())
-    page = story_page(reading, offset=0, limit=50)
+def _echo_replaced(reading: StoryReading, page: StoryQuotations) -> tuple[str, StoryReading]:
+    """The first article with an echo on ``page``, and ``reading`` with that
+    echo's words in its text replaced by "so" (its quotations moved along)."""
     echoed = next(o for o in page.omissions if o.echoes)
     article = echoed.member.article_id
     echo = next(iter(echoed.echoes.values()))
@@ -146,11 +139,24 @@ def test_openings_kept_across_pages_are_those_of_the_text_read_now(
         q if q.start < echo.start else replace(q, start=q.start + shift, end=q.end + shift)
         for q in reading.quotes[article]
     )
-    without = replace(
+    return article, replace(
         reading,
         texts={**reading.texts, article: changed},
         quotes={**reading.quotes, article: moved},
     )
+
+
+def test_openings_kept_across_pages_are_those_of_the_text_read_now(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page's look-ups keep their texts' openings for the next pages
+    (``quotations._MEMOS``): after a page of the story whose text
+    lacked an echo's words, the page of the text that has them finds it."""
+    monkeypatch.setattr(echoes, "_FIND_AT_MOST", 0)  # every look-up filters by openings
+    reading = _reading()
+    monkeypatch.setattr(quotations, "_MEMOS", quotations._Memos())
+    page = story_page(reading, offset=0, limit=50)
+    _, without = _echo_replaced(reading, page)
     monkeypatch.setattr(quotations, "_MEMOS", quotations._Memos())
     assert not any(o.echoes for o in story_page(without, offset=0, limit=50).omissions)
     kept = quotations._MEMOS.tokens
@@ -187,21 +193,7 @@ def test_kept_echoes_and_edits_are_those_of_the_texts_read_now(
     page = story_page(reading, offset=0, limit=50)
     kept = quotations._MEMOS.kept
     assert kept.echoes and kept.edits
-    echoed = next(o for o in page.omissions if o.echoes)
-    article = echoed.member.article_id
-    echo = next(iter(echoed.echoes.values()))
-    text = reading.texts[article]
-    changed = text[: echo.start] + "so" + text[echo.end :]
-    shift = len(changed) - len(text)
-    moved = tuple(
-        q if q.start < echo.start else replace(q, start=q.start + shift, end=q.end + shift)
-        for q in reading.quotes[article]
-    )
-    without = replace(
-        reading,
-        texts={**reading.texts, article: changed},
-        quotes={**reading.quotes, article: moved},
-    )
+    article, without = _echo_replaced(reading, page)
     after = story_page(without, offset=0, limit=50)
     assert quotations._MEMOS.kept.echoes is kept.echoes  # the same memos, kept
     assert not any(o.echoes for o in after.omissions if o.member.article_id == article)

@@ -53,10 +53,12 @@ def is_loopback(host: str) -> bool:
 
 # How much of a SQLite file its connections read through a memory map
 # (``PRAGMA mmap_size``): a page is then read where the operating system
-# caches it, not copied into each connection's own 2 MB page cache first. A
-# search at a million quotations reads tens of index pages of a 2 GB file;
-# mapped, its look-up took half the time (bench/bench_search.py, README's
-# figures). SQLite caps it at its own build's limit (2 GB here) and maps
+# caches it, not copied into each connection's own 2 MB page cache first,
+# which a server's pooled connections would each fill again. At a million
+# quotations (a 1.2 GB file) the search API's p99 was 20.15 and 21.91 ms
+# mapped against 26.10 and 27.38 ms not (bench/bench_search.py
+# --sqlite-mmap, alternated; in process, one connection, no clear
+# difference). SQLite caps it at its own build's limit (2 GB here) and maps
 # only what the file holds; the map is address space, shared by every
 # connection and worker, not memory taken. 0 reads as SQLite does by
 # default. (An I/O error on a mapped page is a signal, not an exception:

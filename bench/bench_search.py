@@ -93,12 +93,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, make_url
+from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from service.core import extract_quotes
@@ -1273,15 +1274,17 @@ def time_story(
 
 
 @contextmanager
-def database(name: str, admin_url: str) -> Iterator[str]:
-    """A scratch database, migrated to head; removed after."""
+def database(name: str, admin_url: str, *, template: str | None = None) -> Iterator[str]:
+    """A scratch database, migrated to head (on PostgreSQL, a copy of
+    ``template`` when given, as it is); removed after."""
     if name == "sqlite":
         with scratch_sqlite("sourcediff-bench-search") as url:
             migrated(url)
             yield url
     else:
-        with scratch_postgres(admin_url, "sourcediff_bench_search") as url:
-            migrated(url)
+        with scratch_postgres(admin_url, "sourcediff_bench_search", template=template) as url:
+            if template is None:
+                migrated(url)
             yield url
 
 
@@ -1372,45 +1375,50 @@ def search_target(row: Row) -> str:
     )
 
 
-def kept_copy(args: argparse.Namespace, size: int) -> Path:
-    """Where ``--keep`` keeps the SQLite database loaded for ``size``
-    quotations (before the run adds anything): loaded once, copied for
-    every later run with the same size and seed."""
-    args.keep.mkdir(parents=True, exist_ok=True)
-    return args.keep / f"bench-search-{size}-seed{args.seed}.db"
+class Kept(NamedTuple):
+    """What ``--keep DIR`` keeps for a size and seed (``kept``): the loaded
+    SQLite database and the queries in ``DIR``, and the loaded PostgreSQL
+    database as a template on its server. ``bench/profile_search.py`` reads
+    them by the same names."""
+
+    sqlite: Path
+    queries: Path
+    postgres: str
 
 
-def keep_postgres(args: argparse.Namespace, url: str, a: Archive) -> None:
-    """``--keep`` on PostgreSQL: the loaded database is kept on the server as
-    a template (``sourcediff_bench_kept_<size>_s<seed>``), and a later run's
-    scratch database is made from it (``CREATE DATABASE … TEMPLATE``, a
-    copy of its files) instead of loaded again. Drop it by hand when done."""
-    from sqlalchemy import create_engine, make_url, text
+def kept(directory: Path, size: int, seed: int) -> Kept:
+    stem = directory / f"bench-search-{size}-seed{seed}"
+    return Kept(
+        stem.with_suffix(".db"),
+        stem.with_suffix(".queries.json"),
+        f"sourcediff_bench_kept_{size}_s{seed}",
+    )
 
-    kept = f"sourcediff_bench_kept_{len(a.texts)}_s{args.seed}"
-    scratch = make_url(url).database
-    admin = create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
+
+def postgres_has(admin_url: str, name: str) -> bool:
+    """Whether the server of ``admin_url`` has a database ``name``."""
+    admin = create_engine(admin_url)
     try:
         with admin.connect() as connection:
             found = connection.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": kept}
+                sql("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
             ).first()
-            if found is not None:
-                connection.execute(text(f'DROP DATABASE "{scratch}" WITH (FORCE)'))
-                connection.execute(text(f'CREATE DATABASE "{scratch}" TEMPLATE "{kept}"'))
-                print(f"  copied the kept database {kept}", flush=True)
-                return
-        load_postgres(url, a)
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{kept}" TEMPLATE "{scratch}"'))
+        return found is not None
     finally:
         admin.dispose()
 
 
-def kept_queries(args: argparse.Namespace, size: int) -> Path:
-    """Where ``--keep`` writes the timed and warm-up queries for ``size``."""
-    args.keep.mkdir(parents=True, exist_ok=True)
-    return args.keep / f"bench-search-{size}-seed{args.seed}.queries.json"
+def keep_postgres(admin_url: str, url: str, name: str) -> None:
+    """Keep the database at ``url`` as the template ``name`` (``CREATE
+    DATABASE … TEMPLATE``, a copy of its files): later runs' scratch
+    databases are made from it instead of loaded. Drop it by hand when done."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            scratch = make_url(url).database
+            connection.execute(sql(f'CREATE DATABASE "{name}" TEMPLATE "{scratch}"'))
+    finally:
+        admin.dispose()
 
 
 def run_database(
@@ -1422,20 +1430,27 @@ def run_database(
     truths: dict[str, dict[int, float]],
     story: list[dict[str, str]],
 ) -> Row:
-    with database(name, args.postgres_url) as url:
-        began = time.perf_counter()
-        if args.keep is None:
+    keeping = None if args.keep is None else kept(args.keep, len(a.texts), args.seed)
+    template = None
+    if keeping is not None and name == "postgres":
+        found = postgres_has(args.postgres_url, keeping.postgres)
+        template = keeping.postgres if found else None
+    began = time.perf_counter()
+    with database(name, args.postgres_url, template=template) as url:
+        if template is not None:
+            print(f"  copied the kept database {template}", flush=True)
+        elif keeping is None:
             (load_sqlite if name == "sqlite" else load_postgres)(url, a)
         elif name == "sqlite":
-            kept = kept_copy(args, len(a.texts))
-            if kept.exists():
-                shutil.copyfile(kept, url.removeprefix("sqlite:///"))
-                print(f"  copied the kept database {kept}", flush=True)
+            if keeping.sqlite.exists():
+                shutil.copyfile(keeping.sqlite, url.removeprefix("sqlite:///"))
+                print(f"  copied the kept database {keeping.sqlite}", flush=True)
             else:
                 load_sqlite(url, a)
-                shutil.copyfile(url.removeprefix("sqlite:///"), kept)
+                shutil.copyfile(url.removeprefix("sqlite:///"), keeping.sqlite)
         else:
-            keep_postgres(args, url, a)
+            load_postgres(url, a)
+            keep_postgres(args.postgres_url, url, keeping.postgres)
         load = time.perf_counter() - began
         # What the load wrote reaches the disk before anything is timed: the
         # kernel writing a GB back meanwhile made the first figures slower.
@@ -1525,7 +1540,9 @@ def run_size(size: int, args: argparse.Namespace, pool: Pool, names: list[str]) 
     queries, warm = [q for q, _ in asked[: args.queries]], [q for q, _ in asked[args.queries :]]
     if args.keep is not None:
         # The queries beside the kept database, for bench/profile_search.py.
-        kept_queries(args, size).write_text(json.dumps({"queries": queries, "warm": warm}))
+        args.keep.mkdir(parents=True, exist_ok=True)
+        queries_file = kept(args.keep, size, args.seed).queries
+        queries_file.write_text(json.dumps({"queries": queries, "warm": warm}))
     kinds = Counter(kind for _, kind in asked[: args.queries])
     print("  queries: " + ", ".join(f"{n} {kind}" for kind, n in kinds.most_common()))
 

@@ -44,7 +44,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-from bench_search import POSTGRES_URL  # noqa: E402
+from bench_search import POSTGRES_URL, kept  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from service.platform.config import DEFAULT_TENANT, SQLITE_MMAP_BYTES  # noqa: E402
@@ -92,22 +92,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--postgres-url", default=POSTGRES_URL, help="that server (%(default)s)")
     ap.add_argument("--sqlite-mmap", type=int, default=SQLITE_MMAP_BYTES, help="PRAGMA mmap_size")
     args = ap.parse_args(argv)
-    stem = args.keep / f"bench-search-{args.size}-seed{args.seed}"
-    kept, asked = stem.with_suffix(".db"), stem.with_suffix(".queries.json")
-    if (not args.postgres and not kept.exists()) or not asked.exists():
-        ap.error(f"{kept} or {asked} missing: run bench_search.py with --keep {args.keep}")
-    queries = json.loads(asked.read_text())
+    keeping = kept(args.keep, args.size, args.seed)
+    if (not args.postgres and not keeping.sqlite.exists()) or not keeping.queries.exists():
+        ap.error(
+            f"{keeping.sqlite} or {keeping.queries} missing: run bench_search.py with "
+            f"--keep {args.keep}"
+        )
+    queries = json.loads(keeping.queries.read_text())
     with contextlib.ExitStack() as stack:
         if args.postgres:
             # A copy of the database bench_search.py --keep kept as a template.
-            kept_db = f"sourcediff_bench_kept_{args.size}_s{args.seed}"
             url = stack.enter_context(
-                scratch_postgres(args.postgres_url, "sourcediff_profile_search", template=kept_db)
+                scratch_postgres(
+                    args.postgres_url, "sourcediff_profile_search", template=keeping.postgres
+                )
             )
         else:
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="sourcediff-profile-"))
             copy = Path(tmp) / "search.db"
-            shutil.copyfile(kept, copy)
+            shutil.copyfile(keeping.sqlite, copy)
             url = f"sqlite:///{copy}"
         os.sync()  # the copy on disk before anything is timed
         engine = make_engine(url, sqlite_mmap_bytes=args.sqlite_mmap)

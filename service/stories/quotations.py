@@ -389,10 +389,6 @@ class _Memos:
         self.lock = threading.Lock()
         self.kept = Kept.fresh()
 
-    @property
-    def tokens(self) -> TokenOpenings:
-        return self.kept.tokens
-
     @contextmanager
     def taken(self) -> Iterator[Kept]:
         """The memos, or fresh ones when another thread holds them."""

@@ -159,10 +159,10 @@ def test_openings_kept_across_pages_are_those_of_the_text_read_now(
     _, without = _echo_replaced(reading, page)
     monkeypatch.setattr(quotations, "_MEMOS", quotations._Memos())
     assert not any(o.echoes for o in story_page(without, offset=0, limit=50).omissions)
-    kept = quotations._MEMOS.tokens
+    kept = quotations._MEMOS.kept.tokens
     assert kept.size > 0
     assert story_page(reading, offset=0, limit=50).omissions == page.omissions
-    assert quotations._MEMOS.tokens is kept  # the same openings, kept
+    assert quotations._MEMOS.kept.tokens is kept  # the same openings, kept
 
 
 def test_a_page_built_while_another_holds_the_memos_builds_without_them() -> None:

@@ -2,18 +2,22 @@
 
 A story page is a pure function of what was read for it and of the page
 asked for: ``story_page(reading, offset=…, limit=…)``. So the server keeps,
-for the stories it answered last, their alignment and the pages it wrote,
-under the reading's ``digest`` (a hash of all of it: every member with its
-version, role and times, every quotation, every text, the counts and the
-limits). A page asked for again with the same reading, ``offset`` and
-``limit`` is answered with the bytes written before; another page of the
-same reading (the cursor's next) is built on the alignment kept, which the
-worker then does not compute again.
+for the stories it answered last, the pages it wrote under the reading's
+``digest`` (a hash of all of it: every member with its version, role and
+times, every quotation, every text, the counts and the limits), and their
+alignments under the reading's ``alignment_digest`` (a hash of what the
+alignment reads: each coverage member's id, outlet, time and quotations).
+A page asked for again with the same reading, ``offset`` and ``limit`` is
+answered with the bytes written before; another page of the same reading
+(the cursor's next), or the first page after a new version that left every
+quotation as it was (a correction outside them, a paragraph added), is built
+on the alignment kept, which the worker then does not compute again.
 
 Nothing is ever invalidated by hand: a story that changes in any way its
 page could show (an article joins or leaves, gets a new version or another
 role, a quotation is filed again) reads differently, so its digest differs
-and what was kept for the old reading is never found again; it ages out.
+and what was kept for the old reading is never found again; it ages out. So
+does an alignment once what it reads changes.
 The database is read on every request, so an answer is never staler than
 one computed afresh.
 
@@ -28,13 +32,14 @@ reads in C, where frozen dataclasses cost about 4 ms each way for a
 50-article story (the same reason ``StoryReading`` pickles as tuples).
 
 >>> pages = StoryPages(max_bytes=10)
->>> key = ("tenant", "digest")
->>> pages.keep(key, offset=0, limit=50, page=b"{}", alignment=b"12345678")
->>> pages.page(key, offset=0, limit=50), pages.alignment(key)
+>>> key, aligned = ("tenant", "digest"), ("tenant", "alignment digest")
+>>> pages.keep_alignment(aligned, b"12345678")
+>>> pages.keep_page(key, offset=0, limit=50, page=b"{}")
+>>> pages.page(key, offset=0, limit=50), pages.alignment(aligned)
 (b'{}', b'12345678')
->>> pages.keep(("tenant", "other"), offset=0, limit=50, page=b"[]", alignment=b"abcdefgh")
->>> pages.page(key, offset=0, limit=50), pages.alignment(key), pages.size
-(None, None, 10)
+>>> pages.keep_page(("tenant", "other"), offset=0, limit=50, page=b"[]")
+>>> pages.page(key, offset=0, limit=50), pages.alignment(aligned), pages.size
+(None, b'12345678', 10)
 """
 
 from __future__ import annotations
@@ -66,25 +71,23 @@ class StoryPages:
         self._kept: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 
     def page(self, key: StoryKey, *, offset: int, limit: int) -> bytes | None:
-        """The page written before for this reading, offset and limit. Its
-        story's alignment counts as used too: its next page will want it."""
-        found = self._get(("page", key, offset, limit))
-        if found is not None:
-            self._get(("alignment", key))
-            self._kept.move_to_end(("page", key, offset, limit))
-        return found
+        """The page written before for this reading, offset and limit."""
+        return self._get(("page", key, offset, limit))
 
     def alignment(self, key: StoryKey) -> bytes | None:
-        """The reading's alignment (``pack_alignment``), if kept."""
+        """The alignment (``pack_alignment``) kept under its key (the
+        reading's ``alignment_digest``), if kept; asking counts as a use."""
         return self._get(("alignment", key))
 
-    def keep(
-        self, key: StoryKey, *, offset: int, limit: int, page: bytes, alignment: bytes
-    ) -> None:
-        """Keep the page written for this reading, offset and limit, and the
-        reading's alignment; the least recently used go to make room."""
-        self._put(("alignment", key), alignment)
+    def keep_page(self, key: StoryKey, *, offset: int, limit: int, page: bytes) -> None:
+        """Keep the page written for this reading, offset and limit; the
+        least recently used go to make room."""
         self._put(("page", key, offset, limit), page)
+
+    def keep_alignment(self, key: StoryKey, alignment: bytes) -> None:
+        """Keep an alignment under its key; the least recently used go to
+        make room."""
+        self._put(("alignment", key), alignment)
 
     def _get(self, entry: tuple[Any, ...]) -> bytes | None:
         found = self._kept.get(entry)

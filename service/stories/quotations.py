@@ -58,9 +58,9 @@ from service.core.alignment.stories import (
     Member,
     Statement,
     StoryAlignment,
+    StoryMemo,
     Variant,
     VariantRelation,
-    Verdicts,
     align_story,
 )
 from service.core.diff import DiffOp
@@ -181,6 +181,16 @@ class StoryReading:
         return hashlib.blake2b(data, digest_size=20).hexdigest()
 
     @property
+    def alignment_digest(self) -> str:
+        """Names what the story's alignment reads of it (``aligned``): two
+        readings with the same one align the same. A new version that
+        changes an article outside its quotations (a paragraph added at the
+        end, a headline) has a new ``digest`` and the same alignment, which
+        the server keeps under this digest."""
+        data = pickle.dumps(aligned(self), protocol=pickle.HIGHEST_PROTOCOL)
+        return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+    @property
     def fingerprint(self) -> str:
         """Names what was aligned: the same for the same members, versions,
         roles and limits, so a cursor can tell whether it still applies."""
@@ -218,6 +228,27 @@ def _reading(
         texts=texts,
         limits=StoryLimits(*limits),
     )
+
+
+# What aligning a story reads of one coverage member: its article id, outlet,
+# time and quotations (text, start, end and speaker), in the order of the
+# story's coverage members.
+AlignedMember = tuple[str, str | None, datetime, list[tuple[str, int, int, str | None]]]
+
+
+def aligned(reading: StoryReading) -> list[AlignedMember]:
+    """All that ``align_story`` reads of ``reading`` (``alignment_digest``
+    names it), as tuples: the members it aligns are made of them."""
+    return [
+        (
+            m.article_id,
+            m.outlet,
+            published(m),
+            [(r.text, r.start, r.end, r.speaker) for r in reading.quotes.get(m.article_id, ())],
+        )
+        for m in reading.members
+        if not m.primary
+    ]
 
 
 def statements_cursor(reading: StoryReading, offset: int) -> str:
@@ -348,38 +379,40 @@ class StoryQuotations:
 
 # What a process's pages keep for the next ones, as a story is mostly read
 # again with one article changed: the openings of its texts' words, which
-# the echo look-ups share (for about three stories of 50 articles), the
-# verdicts on pairs of wordings reached by the alignment, each variant's
-# typed edits against its canonical wording (by the two wordings and their
-# diff) and each omitted quotation's echo in a member's text (by the
-# quotation, the text's digest and its quoted spans). Pure memos, so a page
+# the echo look-ups share (for about three stories of 50 articles), what
+# the alignment works out (``StoryMemo``: verdicts on pairs of wordings, its
+# variants' word diffs, its quotations' words), each variant's typed edits
+# against its canonical wording
+# (by the two wordings: their diff is the alignment's, a function of them)
+# and each omitted quotation's echo in a member's text (by the quotation and
+# one digest of the text and its quoted spans). Pure memos, so a page
 # is the same with them or without; started afresh past their bounds. One
 # set per process, not per thread (a server process has up to 40 threads
 # and would keep up to 40 sets): the page that finds it free takes it, and a
 # page built meanwhile in another thread builds without it rather than wait.
 _TEXTS_KEPT = 150
 _TOKENS_AT_MOST = 60_000
-_VERDICTS_AT_MOST = 50_000
+_ALIGNMENT_AT_MOST = 150_000
 _EDITS_AT_MOST = 50_000
 _ECHOES_AT_MOST = 100_000
 
-# A variant's edits: (canonical wording, variant wording, their diff).
-EditsKey = tuple[str, str, tuple[DiffOp, ...]]
-# An omitted quotation's echo: (text digest, the text's quoted spans, quotation).
-EchoKey = tuple[bytes, tuple[tuple[int, int], ...], str]
+# A variant's edits: (canonical wording, variant wording).
+EditsKey = tuple[str, str]
+# An omitted quotation's echo: (digest of the text and its quoted spans, quotation).
+EchoKey = tuple[bytes, str]
 
 
 class Kept(NamedTuple):
     """The memos one page is built with (see above)."""
 
     tokens: TokenOpenings
-    verdicts: Verdicts
+    alignment: StoryMemo
     edits: dict[EditsKey, tuple[Edit, ...]]
     echoes: dict[EchoKey, Echo | None]
 
     @classmethod
     def fresh(cls) -> Self:
-        return cls(TokenOpenings(max_texts=_TEXTS_KEPT), {}, {}, {})
+        return cls(TokenOpenings(max_texts=_TEXTS_KEPT), StoryMemo(), {}, {})
 
 
 class _Memos:
@@ -393,13 +426,13 @@ class _Memos:
     def taken(self) -> Iterator[Kept]:
         """The memos, or fresh ones when another thread holds them."""
         if not self.lock.acquire(blocking=False):
-            yield Kept(TokenOpenings(), {}, {}, {})
+            yield Kept(TokenOpenings(), StoryMemo(), {}, {})
             return
         try:
-            tokens, verdicts, edits, echoes = self.kept
+            tokens, alignment, edits, echoes = self.kept
             self.kept = Kept(
                 TokenOpenings(max_texts=_TEXTS_KEPT) if tokens.size > _TOKENS_AT_MOST else tokens,
-                {} if len(verdicts) > _VERDICTS_AT_MOST else verdicts,
+                StoryMemo() if alignment.size > _ALIGNMENT_AT_MOST else alignment,
                 {} if len(edits) > _EDITS_AT_MOST else edits,
                 {} if len(echoes) > _ECHOES_AT_MOST else echoes,
             )
@@ -443,7 +476,7 @@ class _StoryQuotes:
         self,
         reading: StoryReading,
         kept: Kept,
-        aligned: StoryAlignment | None = None,
+        alignment: StoryAlignment | None = None,
     ) -> None:
         self.reading = reading
         self.kept = kept
@@ -455,20 +488,20 @@ class _StoryQuotes:
             for article_id, records in self.stored.items()
         }
         self.aligned = (
-            aligned
-            if aligned is not None
+            alignment
+            if alignment is not None
             else align_story(
                 [
                     Member(
-                        key=m.article_id,
-                        quotes=self.quotes[m.article_id],
-                        outlet=m.outlet,
-                        published=published(m),
+                        key=key,
+                        quotes=[Quote(*q) for q in quotes],
+                        outlet=outlet,
+                        published=when,
                         order=order,
                     )
-                    for order, m in enumerate(self.coverage)
+                    for order, (key, outlet, when, quotes) in enumerate(aligned(reading))
                 ],
-                verdicts=kept.verdicts,
+                memo=kept.alignment,
             )
         )
         self.ids = [f"S{i}" for i in range(1, len(self.aligned.statements) + 1)]
@@ -509,8 +542,9 @@ class _StoryQuotes:
         )
 
     def edits(self, left: str, right: str, diff: tuple[DiffOp, ...]) -> tuple[Edit, ...]:
-        """``classify_edits``, kept for the next pages (``Kept.edits``)."""
-        key = (left, right, diff)
+        """``classify_edits``, kept for the next pages (``Kept.edits``) by the
+        two wordings: ``diff`` is the alignment's, ``words_diff`` of their words."""
+        key = (left, right)
         found = self.kept.edits.get(key)
         if found is None:
             found = self.kept.edits[key] = classify_edits(left, right, diff)
@@ -553,14 +587,16 @@ class _StoryQuotes:
         quotation's echo is the text's alone: the others looked up with it
         change which stems are read, not what each stem's postings are."""
         spans = tuple((q.start, q.end) for q in self.quotes[m.article_id])
-        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        # The spans' repr first: it ends where its brackets close, so no two
+        # (spans, text) pairs give the same bytes.
+        digest = hashlib.blake2b(f"{spans!r}{text}".encode(), digest_size=16).digest()
         kept = self.kept.echoes
-        missing = list(dict.fromkeys(q for q in quotations if (digest, spans, q) not in kept))
+        missing = list(dict.fromkeys(q for q in quotations if (digest, q) not in kept))
         if missing:
             finder = EchoFinder(text, spans, tokens=self.kept.tokens)
             for quotation, echo in zip(missing, finder.find_all(missing), strict=True):
-                kept[(digest, spans, quotation)] = echo
-        return [kept[(digest, spans, q)] for q in quotations]
+                kept[(digest, quotation)] = echo
+        return [kept[(digest, q)] for q in quotations]
 
     def primary(self, shown: range) -> PrimaryCheck | None:
         """Every outlet's quotations checked against the primary documents

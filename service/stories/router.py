@@ -20,9 +20,10 @@ texts are read here, then aligned and written as JSON in
 ``too-complex`` past the deadline, 503 ``overloaded`` when they are all
 busy, stopped when the client leaves; a small story stays in the server's
 threads. The server keeps the alignment and the pages it wrote for the
-stories read last (``service.stories.cache``), under a digest of what was
+stories read last (``service.stories.cache``), under digests of what was
 read: a page asked for again is answered from there, and another page of
-the same story is built without aligning it again.
+the same story, or its page after a new version that left every quotation
+as it was, is built without aligning it again.
 """
 
 from __future__ import annotations
@@ -172,12 +173,14 @@ async def quotes(
     article's first `SOURCEDIFF_STORY_MAX_QUOTES` quotations are aligned
     (`quotes_left_out` counts the rest); `omissions` and the `primary`
     report's quotations are those of the page's statements."""
-    reading, digest = await run_in_threadpool(_read, session, tenant, key, StoryLimits.of(settings))
+    reading, digest, aligned_digest = await run_in_threadpool(
+        _read, session, tenant, key, StoryLimits.of(settings)
+    )
     offset = statements_offset(reading, cursor)
-    kept = (tenant, digest)
+    kept, aligned_kept = (tenant, digest), (tenant, aligned_digest)
     content = pages.page(kept, offset=offset, limit=limit)
+    alignment = pages.alignment(aligned_kept)  # asked for on every read: kept longest
     if content is None:
-        alignment = pages.alignment(kept)
         written, aligned = await compute.run(
             _quotes_json,
             reading,
@@ -188,18 +191,20 @@ async def quotes(
             size=reading.size,
             advice=ADVICE,
         )
-        alignment = aligned if aligned is not None else alignment
-        assert alignment is not None  # computed there when not given
-        pages.keep(kept, offset=offset, limit=limit, page=written, alignment=alignment)
+        if aligned is not None:  # computed there, as none was given
+            pages.keep_alignment(aligned_kept, aligned)
+        pages.keep_page(kept, offset=offset, limit=limit, page=written)
         content = written
     return Response(content, media_type="application/json")
 
 
-def _read(session: Session, tenant: str, key: str, limits: StoryLimits) -> tuple[StoryReading, str]:
-    """The story as ``read_story_quotes`` reads it, and its digest (the key
-    of what the server keeps for it)."""
+def _read(
+    session: Session, tenant: str, key: str, limits: StoryLimits
+) -> tuple[StoryReading, str, str]:
+    """The story as ``read_story_quotes`` reads it, and its two digests (the
+    keys of what the server keeps for it: its pages, its alignment)."""
     reading = read_story_quotes(session, tenant, key, limits)
-    return reading, reading.digest
+    return reading, reading.digest, reading.alignment_digest
 
 
 def _quotes_json(

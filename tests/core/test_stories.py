@@ -29,6 +29,7 @@ from service.core.alignment.stories import (
     Member,
     Statement,
     StoryAlignment,
+    StoryMemo,
     Variant,
     _may_match,
     _wordings,
@@ -655,7 +656,7 @@ SMALL_VOCABULARY = (
 
 
 def _wording(text: str) -> Any:
-    (w,) = _wordings(0, [Quote(text, 0, len(text))])
+    (w,) = _wordings(0, [Quote(text, 0, len(text))], StoryMemo())
     return w
 
 
@@ -745,8 +746,8 @@ def test_prefilter_on_the_corpus(shared_dir: Path, market: dict[str, str]) -> No
     assert _prefilter_passes_every_match(texts) > 100
 
 
-# Verdicts kept between alignments (``align_story``'s ``verdicts``): the
-# answer is that of an alignment without them, whatever was aligned before.
+# What alignments keep for the next ones (``align_story``'s ``memo``): the
+# answer is that of an alignment without it, whatever was aligned before.
 
 
 def test_kept_verdicts_change_no_alignment(
@@ -754,8 +755,9 @@ def test_kept_verdicts_change_no_alignment(
 ) -> None:
     """The market story, then the same with the courier's new version (a
     quotation reworded), without the local paper, and with a strict rule
-    set's own verdicts: each alignment with the kept verdicts is the one
-    without, and one aligned again judges no pair it judged before."""
+    set's own memo: each alignment with the kept memo is the one without,
+    and one aligned again judges no pair it judged before; the memo holds
+    each variant's diff, by its two wordings, and each quotation's words."""
     from service.core.alignment import stories as module
 
     judged: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
@@ -772,12 +774,11 @@ def test_kept_verdicts_change_no_alignment(
         [m for m in market_members(market) if m.key != "local"],
         market_members(market),
     ]
-    kept: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
-    strict: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
+    kept, strict = StoryMemo(), StoryMemo()
     rules = MatchRules(min_similarity=0.9)
     for n, members in enumerate(stories):
         judged.clear()
-        with_kept = align_story(members, verdicts=kept)
+        with_kept = align_story(members, memo=kept)
         calls = len(judged)
         judged.clear()
         assert with_kept == align_story(members)
@@ -786,10 +787,18 @@ def test_kept_verdicts_change_no_alignment(
             assert calls == 0
         elif n == 1:  # the courier's new version: only its reworded quotation's pairs
             assert 0 < calls < len(judged)
-        assert align_story(members, rules=rules, verdicts=strict) == align_story(
-            members, rules=rules
-        )
-    assert kept and strict and kept != strict
+        assert align_story(members, rules=rules, memo=strict) == align_story(members, rules=rules)
+    assert kept.verdicts and strict.verdicts and kept.verdicts != strict.verdicts
+    # Each variant's diff was kept by its two wordings, each quotation's words by its text.
+    by_key = {m.key: m for m in stories[-1]}
+    pairs = [
+        (by_key[st.canonical.member].quotes[st.canonical.quote].text, by_key[v.member], v)
+        for st in with_kept.statements
+        for v in st.variants[1:]
+    ]
+    assert pairs and all(kept.diffs[(c, m.quotes[v.quote].text)] == v.diff for c, m, v in pairs)
+    quoted = {q.text for m in stories[-1] for q in m.quotes}
+    assert all(kept.words[t] == (tuple(keys(t)), content_words(keys(t))) for t in quoted)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -808,9 +817,9 @@ def test_kept_verdicts_change_no_random_alignment(
     quotes: list[list[list[str]]], rng: random.Random
 ) -> None:
     """Stories of a few members quoting words of a small vocabulary, aligned
-    one after another with the same kept verdicts: each is aligned as
-    without them."""
-    kept: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
+    one after another with the same kept memo: each is aligned as without
+    it."""
+    kept = StoryMemo()
     for _ in range(3):
         members = []
         for i, member_quotes in enumerate(quotes):
@@ -824,4 +833,4 @@ def test_kept_verdicts_change_no_random_alignment(
                     order=i,
                 )
             )
-        assert align_story(members, verdicts=kept) == align_story(members)
+        assert align_story(members, memo=kept) == align_story(members)

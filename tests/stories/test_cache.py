@@ -174,7 +174,51 @@ def test_whatever_changes_the_story_changes_the_answer(
     again = api.post(f"/v1/stories/{key}/articles", json={"article_id": other, "primary": True})
     assert again.status_code == 200
     assert page()["primary"]["documents"] == [other]
-    assert len(alignments) == 5
+    # As a primary document it is not aligned: the coverage is again what
+    # it was before it joined, whose alignment was kept.
+    assert len(alignments) == 4
+
+
+def test_a_new_version_with_the_same_quotations_is_not_aligned_again(
+    api: TestClient,
+    module_database_url: str,
+    pair_texts: tuple[str, str],
+    alignments: list[int],
+) -> None:
+    """A correction outside every quotation (words added after the last)
+    gives a new page, the new version's, on the alignment kept; a word
+    changed inside a quotation is aligned again."""
+    key = "kept-alignment"
+    _story(api, key, pair_texts)
+    left, _ = pair_texts
+    url = f"https://news.example/{key}/Left"
+    before = api.get(f"/v1/stories/{key}/quotes")
+    assert before.status_code == 200 and alignments == [1]
+
+    corrected = left + "\n\nThis article has been corrected."
+    assert (
+        api.post("/v1/articles", json={"outlet": "Left", "url": url, "text": corrected}).json()[
+            "version"
+        ]
+        == 2
+    )
+    after = api.get(f"/v1/stories/{key}/quotes")
+    assert after.status_code == 200 and alignments == [1]
+    assert after.content != before.content  # the new version's, its quotations' ids
+    assert after.content == _written(module_database_url, key, 0, 50, alignments)
+    assert {a["version"] for a in after.json()["articles"] if a["outlet"] == "Left"} == {2}
+
+    reworded = corrected.replace(DENIAL, DENIAL.replace("skipped", "missed"))
+    assert reworded != corrected
+    assert (
+        api.post("/v1/articles", json={"outlet": "Left", "url": url, "text": reworded}).json()[
+            "version"
+        ]
+        == 3
+    )
+    again = api.get(f"/v1/stories/{key}/quotes")
+    assert again.status_code == 200 and alignments == [1, 1]
+    assert again.content == _written(module_database_url, key, 0, 50, alignments)
 
 
 def test_a_cache_of_no_bytes_keeps_nothing(
@@ -233,28 +277,34 @@ def _pages(max_bytes: int) -> tuple[StoryPages, Callable[[str], bytes | None]]:
     return pages, lambda digest: pages.page(("t", digest), offset=0, limit=50)
 
 
+def _keep(pages: StoryPages, digest: str, page: bytes, alignment: bytes) -> None:
+    pages.keep_alignment(("t", f"aligned {digest}"), alignment)
+    pages.keep_page(("t", digest), offset=0, limit=50, page=page)
+
+
 def test_kept_pages_are_bounded_by_bytes_least_recently_used_first() -> None:
     pages, page = _pages(30)
     for digest in "abc":
-        pages.keep(("t", digest), offset=0, limit=50, page=b"p" * 5, alignment=b"a" * 5)
+        _keep(pages, digest, b"p" * 5, b"a" * 5)
     assert pages.size == 30
-    assert page("a") == b"ppppp"  # now the most recently used
-    pages.keep(("t", "d"), offset=0, limit=50, page=b"p" * 5, alignment=b"a" * 5)
+    assert page("a") == b"ppppp"  # now the most recently used page
+    assert pages.alignment(("t", "aligned a")) == b"aaaaa"  # and alignment
+    _keep(pages, "d", b"p" * 5, b"a" * 5)
     assert pages.size == 30
-    assert page("b") is None and pages.alignment(("t", "b")) is None
+    assert page("b") is None and pages.alignment(("t", "aligned b")) is None
     assert page("a") == page("c") == page("d") == b"ppppp"
     assert pages.page(("t", "a"), offset=50, limit=50) is None
     assert pages.page(("other tenant", "a"), offset=0, limit=50) is None
     # Kept again: counted once.
-    pages.keep(("t", "a"), offset=0, limit=50, page=b"q" * 5, alignment=b"a" * 5)
+    pages.keep_page(("t", "a"), offset=0, limit=50, page=b"q" * 5)
     assert pages.size == 30 and page("a") == b"qqqqq"
     # What is larger than the whole budget is not kept, and evicts nothing.
-    pages.keep(("t", "e"), offset=0, limit=50, page=b"p" * 31, alignment=b"a")
-    assert page("e") is None and pages.alignment(("t", "e")) == b"a"
+    _keep(pages, "e", b"p" * 31, b"a")
+    assert page("e") is None and pages.alignment(("t", "aligned e")) == b"a"
     assert pages.size <= 30
 
 
 def test_no_bytes_keep_nothing() -> None:
     pages, page = _pages(0)
-    pages.keep(("t", "a"), offset=0, limit=50, page=b"p", alignment=b"a")
-    assert page("a") is None and pages.alignment(("t", "a")) is None and pages.size == 0
+    _keep(pages, "a", b"p", b"a")
+    assert page("a") is None and pages.alignment(("t", "aligned a")) is None and pages.size == 0

@@ -64,8 +64,8 @@ transitive chaining):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Literal
@@ -81,18 +81,43 @@ __all__ = [
     "Member",
     "Statement",
     "StoryAlignment",
+    "StoryMemo",
     "Variant",
     "VariantRelation",
-    "Verdicts",
     "align_story",
 ]
 
 # How a variant relates to its statement's canonical wording.
 VariantRelation = Literal["canonical", "identical", "reworded", "partial"]
 
-# Verdicts kept between alignments (``align_story``'s ``verdicts``): by
-# the two wordings' word keys, in the order judged.
-Verdicts = MutableMapping[tuple[tuple[str, ...], tuple[str, ...]], Judgement | None]
+
+@dataclass(slots=True)
+class StoryMemo:
+    """What ``align_story`` keeps between calls (its ``memo``), for calls
+    with the same rules: a story aligned again with most of its quotations
+    unchanged (one article has a new version) works out only what it has
+    not met before. Each entry is a pure function of its key, so an
+    alignment is the same with a memo or without; the caller bounds its
+    ``size``.
+
+    - ``verdicts``: ``judge_keys`` on a pair of wordings, by their word
+      keys in the order judged;
+    - ``diffs``: a variant's word diff against its canonical wording, by
+      the two texts;
+    - ``words``: a quotation's word keys and content words, by its text.
+    """
+
+    verdicts: dict[tuple[tuple[str, ...], tuple[str, ...]], Judgement | None] = field(
+        default_factory=dict
+    )
+    diffs: dict[tuple[str, str], tuple[DiffOp, ...]] = field(default_factory=dict)
+    words: dict[str, tuple[tuple[str, ...], list[str]]] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        """Entries kept, of all three kinds."""
+        return len(self.verdicts) + len(self.diffs) + len(self.words)
+
 
 # A story of many members allows a content word in more quotes than the
 # blocker's default before it stops finding candidates: four per member.
@@ -154,7 +179,7 @@ class _Wording:
     member: int  # rank of the member
     quote: int
     repeats: tuple[int, ...]
-    keys: list[str]
+    keys: tuple[str, ...]
     content: list[str]
     position: int  # where the first occurrence starts in the text
     distinct: frozenset[str]  # the keys as a set, for ``_may_match``
@@ -172,19 +197,26 @@ def _member_rank(m: Member) -> tuple[bool, datetime | None, int, str]:
     return (m.published is None, m.published, m.order, m.key)
 
 
-def _wordings(rank: int, quotes: Sequence[Quote]) -> list[_Wording]:
+def _wordings(rank: int, quotes: Sequence[Quote], memo: StoryMemo) -> list[_Wording]:
     by_keys: dict[tuple[str, ...], list[int]] = {}
+    content_of: dict[tuple[str, ...], list[str]] = {}
     for i in sorted(range(len(quotes)), key=lambda i: (quotes[i].start, i)):
-        k = tuple(keys(quotes[i].text))
+        text = quotes[i].text
+        found = memo.words.get(text)
+        if found is None:
+            k = tuple(keys(text))
+            found = memo.words[text] = (k, content_words(k))
+        k, content = found
         if k:
             by_keys.setdefault(k, []).append(i)
+            content_of[k] = content
     return [
         _Wording(
             member=rank,
             quote=g[0],
             repeats=tuple(g[1:]),
-            keys=list(k),
-            content=content_words(k),
+            keys=k,
+            content=content_of[k],
             position=quotes[g[0]].start,
             distinct=frozenset(k),
             size=len(k),
@@ -229,7 +261,7 @@ class _Clustering:
         items: Sequence[_Wording],
         members: int,
         rules: MatchRules,
-        known: Verdicts | None = None,
+        known: StoryMemo,
     ) -> None:
         self.items = items
         self.rules = rules
@@ -242,10 +274,10 @@ class _Clustering:
         # A verdict depends on the words alone, and outlets running the same
         # copy repeat them: each pair of distinct wordings is judged once.
         wording = {k: i for i, k in enumerate(self.blocker.by_keys)}
-        self.ids = [wording[tuple(w.keys)] for w in items]
+        self.ids = [wording[w.keys] for w in items]
         self.verdicts: dict[tuple[int, int], Judgement | None] = {}
         # Verdicts of earlier alignments, by the wordings' keys.
-        self.known = known
+        self.known = known.verdicts
         self.keys_of = list(self.blocker.by_keys)
         self.assigned = [False] * len(items)
 
@@ -278,7 +310,7 @@ class _Clustering:
         if n not in self.found:
             w = self.items[n]
             blocker, cap = self.blocker, self.blocker.max_postings
-            pool = set(blocker.by_keys.get(tuple(w.keys), ()))
+            pool = set(blocker.by_keys.get(w.keys, ()))
             # Rarest first, then by the word itself: the same input gives the
             # same candidates in every process, whatever its hash seed.
             rarest = sorted((len(blocker.by_word[c]), c) for c in set(w.content))
@@ -306,12 +338,11 @@ class _Clustering:
             verdict = None
             if _may_match(x, y, self.rules):
                 key = (self.keys_of[pair[0]], self.keys_of[pair[1]])
-                if self.known is not None and key in self.known:
+                if key in self.known:
                     verdict = self.known[key]
                 else:
                     verdict = judge_keys(x.keys, y.keys, x.content, y.content, rules=self.rules)
-                    if self.known is not None:
-                        self.known[key] = verdict
+                    self.known[key] = verdict
             self.verdicts[pair] = verdict
         return self.verdicts[pair]
 
@@ -330,17 +361,14 @@ def align_story(
     members: Sequence[Member],
     *,
     rules: MatchRules = DEFAULT_RULES,
-    verdicts: Verdicts | None = None,
+    memo: StoryMemo | None = None,
 ) -> StoryAlignment:
     """Group the quotes of a story's members into statements (see the
     module docstring), judging pairs by ``rules``.
 
-    ``verdicts``, when given, keeps the verdicts reached on pairs of
-    wordings (by their word keys) for later calls *with the same rules*:
-    a story aligned again with most of its quotations unchanged (one
-    article has a new version) judges only the pairs it has not met
-    before. The answer is the same with it or without; the caller bounds
-    its size.
+    ``memo``, when given, is read and added to: what this alignment works
+    out that a later one may need again (see ``StoryMemo``), for later
+    calls *with the same rules*. The answer is the same with it or without.
 
     Member keys must be unique; publication times must be comparable with
     each other (all naive or all aware).
@@ -350,13 +378,14 @@ def align_story(
     if len(set(names)) != len(names):
         raise ValueError("member keys must be unique")
 
-    items = [w for rank, m in enumerate(ordered) for w in _wordings(rank, m.quotes)]
+    memo = memo if memo is not None else StoryMemo()
+    items = [w for rank, m in enumerate(ordered) for w in _wordings(rank, m.quotes, memo)]
     # Canonical priority: longest, then earliest member, then earliest in text.
     items.sort(key=lambda w: (-w.size, w.member, w.position, w.quote))
-    groups = _Clustering(items, len(ordered), rules, verdicts).groups()
+    groups = _Clustering(items, len(ordered), rules, memo).groups()
 
     texts = [[q.text for q in m.quotes] for m in ordered]
-    built = [_statement(group, items, names, texts) for group in groups]
+    built = [_statement(group, items, names, texts, memo.diffs) for group in groups]
     # Most carriers, earliest first appearance, then the canonical's place.
     built.sort(key=lambda b: (-len(b[1].carried_by), b[0]))
     statements = tuple(st for _, st in built)
@@ -373,29 +402,43 @@ def _statement(
     items: Sequence[_Wording],
     names: Sequence[str],
     texts: Sequence[Sequence[str]],
+    diffs: dict[tuple[str, str], tuple[DiffOp, ...]],
 ) -> tuple[tuple[int, int, int, int], Statement]:
     """A group (canonical first) as a ``Statement``, with its sort key:
-    first carrier's rank, the canonical's member rank, position and index."""
+    first carrier's rank, the canonical's member rank, position and index;
+    each variant's diff found in ``diffs``, or computed and kept there."""
     canon = items[group[0][0]]
-    canon_words = words(texts[canon.member][canon.quote])
+    canon_text = texts[canon.member][canon.quote]
+    canon_words: list[str] | None = None
     variants: list[Variant] = []
     for c, relation, score in sorted(
         group, key=lambda g: (g[1] != "canonical", items[g[0]].member, items[g[0]].position, g[0])
     ):
         w = items[c]
-        diff = (
-            ()
-            if relation == "canonical"
-            else tuple(words_diff(canon_words, words(texts[w.member][w.quote])))
-        )
+        diff: tuple[DiffOp, ...] = ()
+        if relation != "canonical":
+            text = texts[w.member][w.quote]
+            found = diffs.get((canon_text, text))
+            if found is None:
+                if canon_words is None:
+                    canon_words = words(canon_text)
+                found = diffs[(canon_text, text)] = tuple(words_diff(canon_words, words(text)))
+            diff = found
         variants.append(Variant(names[w.member], w.quote, relation, score, diff, w.repeats))
     carriers = sorted({items[c].member for c, _, _ in group})
-    carrying = set(carriers)
+    # The members between and after the carriers, in rank order: most
+    # statements are carried by few of a story's members.
+    omitted_by: list[str] = []
+    after = 0
+    for r in carriers:
+        omitted_by += names[after:r]
+        after = r + 1
+    omitted_by += names[after:]
     statement = Statement(
         canonical=variants[0],
         variants=tuple(variants),
         first=names[carriers[0]],
         carried_by=tuple(names[r] for r in carriers),
-        omitted_by=tuple(k for r, k in enumerate(names) if r not in carrying),
+        omitted_by=tuple(omitted_by),
     )
     return (carriers[0], canon.member, canon.position, canon.quote), statement

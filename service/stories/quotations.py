@@ -32,11 +32,12 @@ before the story changed is refused (409), not answered with statements
 numbered otherwise.
 
 A story is mostly read again unchanged, or with one article changed. The
-server keeps its alignment and pages under the reading's ``digest``
+server keeps its pages under the reading's ``digest`` and its alignment
+under the reading's ``alignment_digest``, of what the alignment reads
 (``service.stories.cache``; ``aligned_page`` takes the kept alignment),
-and each process that builds pages keeps the verdicts its alignments
-reached and its texts' word openings for the next pages: pure memos,
-bounded, that change no answer.
+and each process that builds pages keeps what its alignments worked out
+(``StoryMemo``) and its texts' word openings for the next pages: pure
+memos, bounded, that change no answer.
 """
 
 from __future__ import annotations

@@ -486,23 +486,19 @@ class _StoryQuotes:
         self.coverage = [m for m in reading.members if not m.primary]
         self.by_id = {m.article_id: m for m in reading.members}
         self.stored = {m.article_id: reading.quotes.get(m.article_id, ()) for m in self.coverage}
-        self.quotes = {
-            article_id: [Quote(r.text, r.start, r.end, r.speaker) for r in records]
-            for article_id, records in self.stored.items()
-        }
+        # What the alignment reads (``aligned``), and the core's quotes made
+        # of it once: the page reads them too.
+        inputs = aligned(reading)
+        self.quotes = {key: [Quote(*q) for q in quotes] for key, _, _, quotes in inputs}
         self.aligned = (
             alignment
             if alignment is not None
             else align_story(
                 [
                     Member(
-                        key=key,
-                        quotes=[Quote(*q) for q in quotes],
-                        outlet=outlet,
-                        published=when,
-                        order=order,
+                        key=key, quotes=self.quotes[key], outlet=outlet, published=when, order=order
                     )
-                    for order, (key, outlet, when, quotes) in enumerate(aligned(reading))
+                    for order, (key, outlet, when, _) in enumerate(inputs)
                 ],
                 memo=kept.alignment,
             )

@@ -8,6 +8,7 @@ not share workers; the fork server is the test process's one.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import time
 from collections.abc import Iterator
@@ -38,6 +39,10 @@ def spin(seconds: float) -> int:
     while time.monotonic() < until:
         count += 1
     return count
+
+
+def frozen() -> int:
+    return gc.get_freeze_count()
 
 
 def missing(article_id: str) -> None:
@@ -88,6 +93,14 @@ def test_work_runs_in_a_worker_process_and_its_result_comes_back(one_worker: Com
     assert result == 144
     assert worker != os.getpid()
     assert one_worker.in_flight == 0
+
+
+def test_a_worker_starts_with_what_it_inherited_out_of_the_collectors_reach(
+    one_worker: Compute,
+) -> None:
+    # A full collection would otherwise traverse every object the fork
+    # server imported, in the middle of a request (see the module docstring).
+    assert asyncio.run(one_worker.run(frozen)) > 10_000
 
 
 def test_small_work_runs_inline_in_this_process() -> None:

@@ -263,6 +263,15 @@ class Settings(BaseSettings):
             "requests (service/stories/cache.py); 0 keeps none."
         ),
     )
+    story_versions_cache_bytes: int = Field(
+        default=16_000_000,
+        ge=0,
+        description=(
+            "Characters of article versions' texts and quotations (and about 200 bytes a "
+            "quotation) each server worker keeps for reading stories again "
+            "(service/stories/cache.py, StoryVersions); 0 keeps none."
+        ),
+    )
     background: bool = Field(
         default=True,
         description="Run the webhook dispatcher and the feed poller in each server worker.",

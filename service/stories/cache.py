@@ -26,6 +26,13 @@ bytes: the least recently used alignment or page goes first
 (``Settings.story_cache_bytes``; 0 keeps nothing). The event loop alone
 touches it.
 
+What the pages are made from is read from the database on every request,
+but not all of it afresh: the texts and first quotations of the versions
+read last are kept too (``StoryVersions``), under each version's id and
+extractor stamp, and only the story's members (which version of each, its
+role, its times) are read every time; the rest is read for the versions
+not kept. See ``StoryVersions`` for why that is never stale.
+
 The alignment travels between the server and the workers as bytes
 (``pack_alignment``): its statements as tuples, which pickle writes and
 reads in C, where frozen dataclasses cost about 4 ms each way for a
@@ -45,6 +52,7 @@ reads in C, where frozen dataclasses cost about 4 ms each way for a
 from __future__ import annotations
 
 import pickle
+import threading
 from collections import OrderedDict
 from itertools import starmap
 from types import MappingProxyType
@@ -52,11 +60,29 @@ from typing import Any
 
 from service.core.alignment.stories import Statement, StoryAlignment, Variant
 from service.core.diff import DiffOp
+from service.stories.repository import StoredQuotation
 
-__all__ = ["StoryKey", "StoryPages", "pack_alignment", "unpack_alignment"]
+__all__ = [
+    "StoryKey",
+    "StoryPages",
+    "StoryVersions",
+    "VersionKey",
+    "VersionRead",
+    "pack_alignment",
+    "unpack_alignment",
+]
 
 # A story's reading: the tenant it was read for and its digest.
 StoryKey = tuple[str, str]
+
+# A version as a story reads it: the tenant, the version's id, its extractor
+# stamp and how many of its first quotations are read.
+VersionKey = tuple[str, int, str, int]
+# What is read of it: its text and those quotations.
+VersionRead = tuple[str, tuple[StoredQuotation, ...]]
+
+# What a kept quotation costs besides its text's characters, about.
+_QUOTATION_BYTES = 200
 
 
 class StoryPages:
@@ -106,6 +132,66 @@ class StoryPages:
         while self.size > self.max_bytes:
             _, dropped = self._kept.popitem(last=False)
             self.size -= len(dropped)
+
+
+class StoryVersions:
+    """The texts and first quotations of the versions the stories read
+    last, at most ``max_bytes`` of them (their characters, and about 200
+    bytes a quotation), the least recently used going first.
+
+    Kept under ``VersionKey``: (tenant, version id, extractor stamp,
+    quotations read). It is never stale, for a version's text is never
+    changed once stored, and its quotations are rewritten only when they
+    are extracted again (``service.quotes.refresh``, for a version the
+    running extractor did not stamp), in the transaction that stamps the
+    version with the extractor that found them: a version extracted again
+    has another key. A version with no stamp is never kept (its quotations
+    may be filed again and leave it with none); ``read_story_quotes`` reads
+    it every time.
+
+    Per server process, as ``StoryPages``; the reads run in the server's
+    threads, so a lock keeps the bookkeeping whole.
+
+    >>> versions = StoryVersions(max_bytes=500)
+    >>> versions.keep(("t", 1, "x", 51), ("A text.", ()))
+    >>> versions.get(("t", 1, "x", 51)), versions.get(("t", 1, "y", 51))
+    (('A text.', ()), None)
+    >>> versions.keep(("t", 2, "x", 51), ("x" * 496, ()))
+    >>> versions.get(("t", 1, "x", 51)), versions.size
+    (None, 496)
+    """
+
+    def __init__(self, *, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[VersionKey, tuple[VersionRead, int]] = OrderedDict()
+
+    def get(self, key: VersionKey) -> VersionRead | None:
+        """What was kept under ``key``, if kept; asking counts as a use."""
+        with self._lock:
+            found = self._kept.get(key)
+            if found is None:
+                return None
+            self._kept.move_to_end(key)
+            return found[0]
+
+    def keep(self, key: VersionKey, read: VersionRead) -> None:
+        """Keep ``read`` under ``key``; the least recently used go to make
+        room."""
+        text, quotations = read
+        size = len(text) + sum(len(q.text) + _QUOTATION_BYTES for q in quotations)
+        with self._lock:
+            old = self._kept.pop(key, None)
+            if old is not None:
+                self.size -= old[1]
+            if size > self.max_bytes:
+                return
+            self._kept[key] = (read, size)
+            self.size += size
+            while self.size > self.max_bytes:
+                _, (_, dropped) = self._kept.popitem(last=False)
+                self.size -= dropped
 
 
 def _variant(v: Variant) -> tuple[Any, ...]:

@@ -140,10 +140,13 @@ class StoryRepository(TenantRepository):
 
     def aligned_members(
         self, story: Story, *, limit: int | None = None
-    ) -> list[tuple[StoryMember, str, int]]:
-        """``members``, each with its latest version's text and how many
-        quotations that version has: what aligning the story reads of them,
-        in one query rather than three (each a round trip on PostgreSQL)."""
+    ) -> list[tuple[StoryMember, str | None, int]]:
+        """``members``, each with its latest version's ``extractor`` stamp
+        (``None`` where its quotations may not stand for the extractor's
+        answer) and how many quotations that version has: what aligning the
+        story reads of them besides the texts and quotations, which
+        ``version_texts`` and ``first_quotations`` read by version, and
+        which a server keeps (``service.stories.cache.StoryVersions``)."""
         quotations = (
             self.scoped(
                 select_columns(func.count()).where(
@@ -154,10 +157,22 @@ class StoryRepository(TenantRepository):
             .correlate(Article)
             .scalar_subquery()
         )
-        query = self._members(story, limit).add_columns(col(Version.text), quotations)
+        query = self._members(story, limit).add_columns(col(Version.extractor), quotations)
         return [
             (_member(*row[:-2]), row[-2], int(row[-1])) for row in self.session.execute(query).all()
         ]
+
+    def version_texts(self, version_ids: Sequence[int]) -> dict[int, str]:
+        """The texts of the tenant's versions ``version_ids``."""
+        if not version_ids:
+            return {}
+        query = self.scoped(
+            select_columns(col(Version.id), col(Version.text)).where(
+                col(Version.id).in_(version_ids)
+            ),
+            Version,
+        )
+        return {version_id: text for version_id, text in self.session.execute(query).all()}
 
     def _members(self, story: Story, limit: int | None) -> Select[*tuple[Any, ...]]:
         latest = (
@@ -196,17 +211,19 @@ class StoryRepository(TenantRepository):
         return query
 
     def first_quotations(
-        self, article_ids: Sequence[str], limit: int
-    ) -> dict[str, list[StoredQuotation]]:
-        """The first ``limit`` quotations of each article's latest version,
-        in text order (an article's quotations are numbered from 0 in its
-        text, so no more than ``limit`` rows an article are read)."""
-        found: dict[str, list[StoredQuotation]] = {a: [] for a in article_ids}
-        if not article_ids:
+        self, version_ids: Sequence[int], limit: int
+    ) -> dict[int, list[StoredQuotation]]:
+        """The first ``limit`` quotations of each of the versions
+        ``version_ids``, in text order (a version's quotations are numbered
+        from 0 in its text, so no more than ``limit`` rows a version are
+        read). Read by version rather than as an article's latest, so that
+        they are the quotations of the very version its member names."""
+        found: dict[int, list[StoredQuotation]] = {v: [] for v in version_ids}
+        if not version_ids:
             return found
         query = self.scoped(
             select_columns(
-                col(QuoteRecord.article_id),
+                col(QuoteRecord.version_id),
                 col(QuoteRecord.id),
                 col(QuoteRecord.version),
                 col(QuoteRecord.text),
@@ -214,16 +231,12 @@ class StoryRepository(TenantRepository):
                 col(QuoteRecord.end),
                 col(QuoteRecord.speaker),
             )
-            .where(
-                col(QuoteRecord.article_id).in_(article_ids),
-                col(QuoteRecord.latest).is_(True),
-                col(QuoteRecord.ordinal) < limit,
-            )
-            .order_by(col(QuoteRecord.article_id), col(QuoteRecord.ordinal)),
+            .where(col(QuoteRecord.version_id).in_(version_ids), col(QuoteRecord.ordinal) < limit)
+            .order_by(col(QuoteRecord.version_id), col(QuoteRecord.ordinal)),
             QuoteRecord,
         )
-        for article_id, *fields in self.session.execute(query).all():
-            found[article_id].append(StoredQuotation(*fields))
+        for version_id, *fields in self.session.execute(query).all():
+            found[version_id].append(StoredQuotation(*fields))
         return found
 
     def stories_of(self, article_ids: Sequence[str]) -> dict[str, list[str]]:

@@ -23,7 +23,10 @@ threads. The server keeps the alignment and the pages it wrote for the
 stories read last (``service.stories.cache``), under digests of what was
 read: a page asked for again is answered from there, and another page of
 the same story, or its page after a new version that left every quotation
-as it was, is built without aligning it again.
+as it was, is built without aligning it again. It keeps the texts and
+quotations of the versions it read too (``StoryVersions``), so a story read
+again reads its members from the database and only the versions it has
+not met.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from service.platform.deps import (
     require_json,
 )
 from service.platform.wire import StoryKey
-from service.stories.cache import StoryPages, pack_alignment, unpack_alignment
+from service.stories.cache import StoryPages, StoryVersions, pack_alignment, unpack_alignment
 from service.stories.schemas import (
     Joined,
     JoinRequest,
@@ -89,6 +92,20 @@ async def story_pages(request: Request, settings: SettingsDep) -> StoryPages:
 
 
 StoryPagesDep = Annotated[StoryPages, Depends(story_pages)]
+
+
+async def story_versions(request: Request, settings: SettingsDep) -> StoryVersions:
+    """The app's kept versions' texts and quotations (one per app, so per
+    worker process), which the story reads share."""
+    return per_app(
+        request,
+        "story_versions",
+        StoryVersions,
+        lambda: StoryVersions(max_bytes=settings.story_versions_cache_bytes),
+    )
+
+
+StoryVersionsDep = Annotated[StoryVersions, Depends(story_versions)]
 
 
 @router.get("", response_model=StoryPage, dependencies=READ)
@@ -163,6 +180,7 @@ async def quotes(
     settings: SettingsDep,
     compute: ComputeDep,
     pages: StoryPagesDep,
+    versions: StoryVersionsDep,
     request: Request,
     cursor: Cursor = None,
     limit: Limit = 50,
@@ -174,7 +192,7 @@ async def quotes(
     (`quotes_left_out` counts the rest); `omissions` and the `primary`
     report's quotations are those of the page's statements."""
     reading, digest, aligned_digest = await run_in_threadpool(
-        _read, session, tenant, key, StoryLimits.of(settings)
+        _read, session, tenant, key, StoryLimits.of(settings), versions
     )
     offset = statements_offset(reading, cursor)
     kept, aligned_kept = (tenant, digest), (tenant, aligned_digest)
@@ -199,11 +217,12 @@ async def quotes(
 
 
 def _read(
-    session: Session, tenant: str, key: str, limits: StoryLimits
+    session: Session, tenant: str, key: str, limits: StoryLimits, versions: StoryVersions
 ) -> tuple[StoryReading, str, str]:
-    """The story as ``read_story_quotes`` reads it, and its two digests (the
-    keys of what the server keeps for it: its pages, its alignment)."""
-    reading = read_story_quotes(session, tenant, key, limits)
+    """The story as ``read_story_quotes`` reads it (the versions' texts and
+    quotations the server keeps taken from there), and its two digests
+    (the keys of what the server keeps for it: its pages, its alignment)."""
+    reading = read_story_quotes(session, tenant, key, limits, kept=versions)
     return reading, reading.digest, reading.alignment_digest
 
 

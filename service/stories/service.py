@@ -37,6 +37,7 @@ from service.models.stories import Story
 from service.platform.config import Settings
 from service.platform.errors import Conflict, NotFound, existing
 from service.platform.transactions import in_transaction
+from service.stories.cache import StoryVersions, VersionRead
 from service.stories.quotations import (
     ArticleQuotes,
     OutletAgainstPrimary,
@@ -71,6 +72,7 @@ __all__ = [
     "StoryReading",
     "StoryStatement",
     "StoryVariant",
+    "StoryVersions",
     "aligned_page",
     "join_if_needed",
     "join_story",
@@ -196,23 +198,36 @@ def read_story(session: Session, tenant: str, key: str) -> tuple[Story, list[Sto
     return story, stories.members(story)
 
 
-def read_story_quotes(session: Session, tenant: str, key: str, limits: StoryLimits) -> StoryReading:
+def read_story_quotes(
+    session: Session,
+    tenant: str,
+    key: str,
+    limits: StoryLimits,
+    *,
+    kept: StoryVersions | None = None,
+) -> StoryReading:
     """What aligning story ``key`` needs, within ``limits``: its first
     members, of each coverage member its first quotations (one more is
     read, to know where the text the alignment covers ends), the number of
-    quotations of each, and their texts."""
+    quotations of each, and their texts.
+
+    With ``kept`` (a server's), the texts and quotations of the versions
+    it holds are taken from there, and those read are kept: only the
+    members are read every time (``StoryVersions`` says why that is never
+    stale). The reading is the same with it or without."""
     stories = StoryRepository(session, tenant)
     story = _story_or_404(stories, key)
     rows = stories.aligned_members(story, limit=limits.articles)
     members = [m for m, _, _ in rows]
     more = stories.member_count(story) - len(members) if len(members) == limits.articles else 0
-    coverage = [m.article_id for m in members if not m.primary]
-    first = stories.first_quotations(coverage, limits.quotes + 1)
-    quotes = {a: within(first[a], limits) for a in coverage}
-    text_of = {m.article_id: text for m, text, _ in rows}
-    for a in coverage:
-        if len(first[a]) > len(quotes[a]):
-            text_of[a] = text_of[a][: first[a][len(quotes[a])].start]
+    read = _versions(stories, rows, limits.quotes + 1, kept)
+    coverage = [m for m in members if not m.primary]
+    quotes = {m.article_id: within(read[m.version_id][1], limits) for m in coverage}
+    text_of = {m.article_id: read[m.version_id][0] for m in members}
+    for m in coverage:
+        first, aligned = read[m.version_id][1], quotes[m.article_id]
+        if len(first) > len(aligned):
+            text_of[m.article_id] = text_of[m.article_id][: first[len(aligned)].start]
     return StoryReading(
         key=story.key,
         members=tuple(members),
@@ -222,6 +237,34 @@ def read_story_quotes(session: Session, tenant: str, key: str, limits: StoryLimi
         texts=text_of,
         limits=limits,
     )
+
+
+def _versions(
+    stories: StoryRepository,
+    rows: Sequence[tuple[StoryMember, str | None, int]],
+    first: int,
+    kept: StoryVersions | None,
+) -> dict[int, VersionRead]:
+    """Each member's version's text and ``first`` quotations, by version id:
+    from ``kept`` where it has them, else read (and kept, when stamped)."""
+    tenant = stories.tenant
+    found: dict[int, VersionRead] = {}
+    if kept is not None:
+        for m, extractor, _ in rows:
+            if extractor is not None:
+                hit = kept.get((tenant, m.version_id, extractor, first))
+                if hit is not None:
+                    found[m.version_id] = hit
+    missing = [(m.version_id, extractor) for m, extractor, _ in rows if m.version_id not in found]
+    if missing:
+        ids = [version_id for version_id, _ in missing]
+        texts = stories.version_texts(ids)
+        quotations = stories.first_quotations(ids, first)
+        for version_id, extractor in missing:
+            read = found[version_id] = (texts[version_id], tuple(quotations[version_id]))
+            if kept is not None and extractor is not None:
+                kept.keep((tenant, version_id, extractor, first), read)
+    return found
 
 
 def story_quotes(

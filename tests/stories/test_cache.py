@@ -18,13 +18,14 @@ from sqlmodel import Session, col
 
 from service.core.alignment import stories as core_stories
 from service.http.app import create_app
+from service.models.articles import Version
 from service.models.quotes import QuoteRecord
 from service.platform.config import DEFAULT_TENANT, Settings
 from service.platform.db import make_engine
 from service.stories import quotations
-from service.stories.cache import StoryPages, pack_alignment, unpack_alignment
+from service.stories.cache import StoryPages, StoryVersions, pack_alignment, unpack_alignment
 from service.stories.schemas import quotes_json
-from service.stories.service import story_page
+from service.stories.service import StoryLimits, read_story_quotes, story_page
 from tests.stories.coverage import DENIAL, read_reading
 
 TENANT = DEFAULT_TENANT
@@ -144,22 +145,18 @@ def test_whatever_changes_the_story_changes_the_answer(
     assert versions["Copy"] == 2
 
     # A quotation filed again under the same version (another extractor,
-    # ``sourcediff quotes refresh``): its speaker changes, the version does not.
-    engine = make_engine(module_database_url)
-    try:
-        with Session(engine) as session:
-            session.execute(
-                update(QuoteRecord)
-                .where(col(QuoteRecord.article_id) == ids["Right"], col(QuoteRecord.latest))
-                .values(speaker="Someone Else Entirely")
-            )
-            session.commit()
-    finally:
-        engine.dispose()
+    # ``sourcediff quotes refresh``, which stamps the version with it in the
+    # same transaction): its speaker changes, the version's number does not.
+    _refile(module_database_url, ids["Right"], "Someone Else Entirely", "another extractor")
     refiled = page()
     assert "Someone Else Entirely" not in str(after)
     assert "Someone Else Entirely" in str(refiled)
     assert len(alignments) == 3
+    # And filed again leaving the version unstamped (quotations not all
+    # filed): the server keeps nothing of such a version, so it is seen too.
+    _refile(module_database_url, ids["Right"], "Yet Another Speaker", None)
+    assert "Yet Another Speaker" in str(page())
+    assert len(alignments) == 4
 
     # A member joining, then becoming a primary document.
     other = api.post(
@@ -176,7 +173,63 @@ def test_whatever_changes_the_story_changes_the_answer(
     assert page()["primary"]["documents"] == [other]
     # As a primary document it is not aligned: the coverage is again what
     # it was before it joined, whose alignment was kept.
-    assert len(alignments) == 4
+    assert len(alignments) == 5
+
+
+def _refile(url: str, article_id: str, speaker: str, extractor: str | None) -> None:
+    """What ``sourcediff quotes refresh`` does to an article's quotations,
+    in one transaction: their speaker rewritten in place, and the version
+    stamped with the extractor that found them."""
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            session.execute(
+                update(QuoteRecord)
+                .where(col(QuoteRecord.article_id) == article_id, col(QuoteRecord.latest))
+                .values(speaker=speaker)
+            )
+            session.execute(
+                update(Version)
+                .where(col(Version.article_id) == article_id)
+                .values(extractor=extractor)
+            )
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+def test_a_story_read_again_takes_its_versions_from_what_the_server_keeps(
+    api: TestClient, module_database_url: str, pair_texts: tuple[str, str]
+) -> None:
+    key = "kept-versions"
+    ids = _story(api, key, pair_texts)
+    limits = StoryLimits.of(Settings())
+    versions = StoryVersions(max_bytes=10_000_000)
+    engine = make_engine(module_database_url)
+    try:
+        with Session(engine) as session:
+            afresh = read_story_quotes(session, TENANT, key, limits)
+            kept = read_story_quotes(session, TENANT, key, limits, kept=versions)
+            assert kept == afresh
+            assert versions.size >= sum(map(len, afresh.texts.values()))
+            # A text changed behind the server's back (Sourcediff never
+            # changes a stored version's): read afresh it shows, but the
+            # kept version is what a read with ``kept`` takes.
+            session.execute(
+                update(Version)
+                .where(col(Version.article_id) == ids["Left"])
+                .values(text="Rewritten behind the server's back.")
+            )
+            changed = read_story_quotes(session, TENANT, key, limits)
+            assert changed.texts[ids["Left"]].startswith("Rewritten")
+            assert read_story_quotes(session, TENANT, key, limits, kept=versions) == afresh
+            session.rollback()
+            # Nothing kept: every read is afresh.
+            nothing = StoryVersions(max_bytes=0)
+            assert read_story_quotes(session, TENANT, key, limits, kept=nothing) == afresh
+            assert nothing.size == 0
+    finally:
+        engine.dispose()
 
 
 def test_a_new_version_with_the_same_quotations_is_not_aligned_again(

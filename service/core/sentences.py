@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from sentencex import get_sentence_boundaries
 
@@ -153,8 +153,14 @@ class LineSentences:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._starts = [0, *(m.end() for m in re.finditer("\n", text))]
         self._lines: dict[int, tuple[tuple[int, int], ...]] = {}
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        # Where each line starts, on first use: most finders are made for
+        # look-ups that need no sentence (a story page makes one for each
+        # member that omits a statement).
+        return [0, *(m.end() for m in re.finditer("\n", self.text))]
 
     def around(self, pos: int) -> tuple[int, int]:
         """``(start, end)`` of the sentence holding offset ``pos``; a

@@ -799,6 +799,19 @@ def test_kept_verdicts_change_no_alignment(
     assert pairs and all(kept.diffs[(c, m.quotes[v.quote].text)] == v.diff for c, m, v in pairs)
     quoted = {q.text for m in stories[-1] for q in m.quotes}
     assert all(kept.words[t] == (tuple(keys(t)), content_words(keys(t))) for t in quoted)
+    # And each member's wordings, by its rank and quotations: a story aligned
+    # again works out only those of the member whose quotations changed.
+    built: list[int] = []
+    distinct = module._distinct_wordings
+
+    def building(*args: Any) -> Any:
+        built.append(1)
+        return distinct(*args)
+
+    monkeypatch.setattr(module, "_distinct_wordings", building)
+    assert align_story(stories[-1], memo=kept) == with_kept and built == []
+    again = market_members({**market, "courier": edit(market["courier"], "isolated", "rare")})
+    assert align_story(again, memo=kept) == align_story(again) and len(built) == 1 + len(again)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

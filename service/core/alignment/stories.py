@@ -104,7 +104,10 @@ class StoryMemo:
       keys in the order judged;
     - ``diffs``: a variant's word diff against its canonical wording, by
       the two texts;
-    - ``words``: a quotation's word keys and content words, by its text.
+    - ``words``: a quotation's word keys and content words, by its text;
+    - ``wordings``: a member's distinct wordings, by its rank in the story
+      and its quotations' texts and offsets (most members of a story
+      aligned again are as they were, and in the same place).
     """
 
     verdicts: dict[tuple[tuple[str, ...], tuple[str, ...]], Judgement | None] = field(
@@ -112,11 +115,14 @@ class StoryMemo:
     )
     diffs: dict[tuple[str, str], tuple[DiffOp, ...]] = field(default_factory=dict)
     words: dict[str, tuple[tuple[str, ...], list[str]]] = field(default_factory=dict)
+    wordings: dict[tuple[int, tuple[tuple[str, int], ...]], list[_Wording]] = field(
+        default_factory=dict
+    )
 
     @property
     def size(self) -> int:
-        """Entries kept, of all three kinds."""
-        return len(self.verdicts) + len(self.diffs) + len(self.words)
+        """Entries kept, of all four kinds."""
+        return len(self.verdicts) + len(self.diffs) + len(self.words) + len(self.wordings)
 
 
 # A story of many members allows a content word in more quotes than the
@@ -198,6 +204,17 @@ def _member_rank(m: Member) -> tuple[bool, datetime | None, int, str]:
 
 
 def _wordings(rank: int, quotes: Sequence[Quote], memo: StoryMemo) -> list[_Wording]:
+    """The member's distinct wordings (repeats of the same words in one),
+    found in ``memo`` or worked out and kept there. Never changed after:
+    the memo's lists are shared by the alignments that find them."""
+    key = (rank, tuple([(q.text, q.start) for q in quotes]))
+    found = memo.wordings.get(key)
+    if found is None:
+        found = memo.wordings[key] = _distinct_wordings(rank, quotes, memo)
+    return found
+
+
+def _distinct_wordings(rank: int, quotes: Sequence[Quote], memo: StoryMemo) -> list[_Wording]:
     by_keys: dict[tuple[str, ...], list[int]] = {}
     content_of: dict[tuple[str, ...], list[str]] = {}
     for i in sorted(range(len(quotes)), key=lambda i: (quotes[i].start, i)):

@@ -45,11 +45,11 @@ from service.platform.deps import (
     Limit,
     SessionDep,
     SettingsDep,
-    per_app,
     require_json,
 )
 from service.platform.wire import StoryKey
-from service.stories.cache import StoryPages, StoryVersions, pack_alignment, unpack_alignment
+from service.stories.cache import StoryVersions, pack_alignment, unpack_alignment
+from service.stories.deps import StoryPagesDep, StoryVersionsDep
 from service.stories.schemas import (
     Joined,
     JoinRequest,
@@ -79,33 +79,6 @@ ValidKey = Annotated[StoryKey, Path()]
 
 # What a client whose story overran the deadline can ask instead.
 ADVICE = "ask for fewer statements (a smaller `limit`), or take articles out of the story"
-
-
-async def story_pages(request: Request, settings: SettingsDep) -> StoryPages:
-    """The app's kept story pages (one per app, so per worker process)."""
-    return per_app(
-        request,
-        "story_pages",
-        StoryPages,
-        lambda: StoryPages(max_bytes=settings.story_cache_bytes),
-    )
-
-
-StoryPagesDep = Annotated[StoryPages, Depends(story_pages)]
-
-
-async def story_versions(request: Request, settings: SettingsDep) -> StoryVersions:
-    """The app's kept versions' texts and quotations (one per app, so per
-    worker process), which the story reads share."""
-    return per_app(
-        request,
-        "story_versions",
-        StoryVersions,
-        lambda: StoryVersions(max_bytes=settings.story_versions_cache_bytes),
-    )
-
-
-StoryVersionsDep = Annotated[StoryVersions, Depends(story_versions)]
 
 
 @router.get("", response_model=StoryPage, dependencies=READ)

@@ -84,6 +84,7 @@ from service.platform.config import Settings
 from service.platform.deps import ComputeDep, EngineDep, NowDep, SessionDep, SettingsDep
 from service.platform.errors import Forbidden, PayloadTooLarge, Unauthorized, Unprocessable
 from service.platform.wire import MAX_VERSION
+from service.stories.deps import StoryVersionsDep
 from service.stories.schemas import StoryPage, StoryQuotes
 from service.stories.service import (
     StoryLimits,
@@ -535,12 +536,14 @@ async def story_page_view(
     settings: SettingsDep,
     compute: ComputeDep,
     tenant: Reader,
+    versions: StoryVersionsDep,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
 ) -> Response:
-    # As GET /v1/stories/{key}/quotes: read here, aligned in the compute
+    # As GET /v1/stories/{key}/quotes: read here (the versions' texts and
+    # quotations the server keeps taken from there), aligned in the compute
     # pool (422 too-complex past its deadline), rendered in a thread.
     reading = await run_in_threadpool(
-        read_story_quotes, session, tenant, key, StoryLimits.of(settings)
+        read_story_quotes, session, tenant, key, StoryLimits.of(settings), kept=versions
     )
     offset = statements_offset(reading, cursor)
     body = await compute.run(

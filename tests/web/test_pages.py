@@ -283,6 +283,11 @@ def test_the_story_page_lists_statements_and_who_omits_them(pages: TestClient) -
     assert page.text.count('class="statement"') >= 10
     assert "omitted by Harbour Gazette" in page.text
     assert "<ins>But</ins>" in page.text or "<del>But</del>" in page.text
+    # It read the two versions into what the server keeps for story reads,
+    # which the API's reads share: viewed again, it is the same page.
+    kept = pages.app.state.story_versions  # type: ignore[attr-defined]
+    assert kept.size > len(left) + len(right) - 2
+    assert pages.get(f"/stories/{story}", headers=HTML).text == page.text
 
 
 def test_the_story_page_shows_a_primary_document_and_the_outlets_against_it(

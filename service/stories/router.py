@@ -35,7 +35,6 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from sqlmodel import Session
 
 from service.keys.deps import READ, WRITE, TenantDep, api_router
 from service.platform.deps import (
@@ -48,7 +47,6 @@ from service.platform.deps import (
     require_json,
 )
 from service.platform.wire import StoryKey
-from service.stories.cache import StoryVersions, pack_alignment, unpack_alignment
 from service.stories.deps import StoryPagesDep, StoryVersionsDep
 from service.stories.schemas import (
     Joined,
@@ -61,12 +59,12 @@ from service.stories.schemas import (
 from service.stories.service import (
     StoryLimits,
     StoryReading,
-    aligned_page,
     join_story,
+    kept_page,
     leave_story,
     list_stories,
     read_story,
-    read_story_quotes,
+    read_story_digested,
     statements_offset,
 )
 
@@ -165,7 +163,7 @@ async def quotes(
     (`quotes_left_out` counts the rest); `omissions` and the `primary`
     report's quotations are those of the page's statements."""
     reading, digest, aligned_digest = await run_in_threadpool(
-        _read, session, tenant, key, StoryLimits.of(settings), versions
+        read_story_digested, session, tenant, key, StoryLimits.of(settings), versions
     )
     offset = statements_offset(reading, cursor)
     kept, aligned_kept = (tenant, digest), (tenant, aligned_digest)
@@ -189,23 +187,12 @@ async def quotes(
     return Response(content, media_type="application/json")
 
 
-def _read(
-    session: Session, tenant: str, key: str, limits: StoryLimits, versions: StoryVersions
-) -> tuple[StoryReading, str, str]:
-    """The story as ``read_story_quotes`` reads it (the versions' texts and
-    quotations the server keeps taken from there), and its two digests
-    (the keys of what the server keeps for it: its pages, its alignment)."""
-    reading = read_story_quotes(session, tenant, key, limits, kept=versions)
-    return reading, reading.digest, reading.alignment_digest
-
-
 def _quotes_json(
     reading: StoryReading, offset: int, limit: int, alignment: bytes | None
 ) -> tuple[bytes, bytes | None]:
     """The page's JSON, as FastAPI writes ``StoryQuotes`` (written once,
     ``quotes_json``), and the story's alignment when it was computed here
-    (``None`` when it was given: the reading's, kept by the server). It
-    runs in a worker process (or, for a small story, in a thread)."""
-    given = unpack_alignment(alignment) if alignment is not None else None
-    page, aligned = aligned_page(reading, offset=offset, limit=limit, alignment=given)
-    return quotes_json(page), pack_alignment(aligned) if given is None else None
+    (``kept_page``). It runs in a worker process (or, for a small story, in
+    a thread)."""
+    page, aligned = kept_page(reading, offset=offset, limit=limit, alignment=alignment)
+    return quotes_json(page), aligned

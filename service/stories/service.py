@@ -37,7 +37,7 @@ from service.models.stories import Story
 from service.platform.config import Settings
 from service.platform.errors import Conflict, NotFound, existing
 from service.platform.transactions import in_transaction
-from service.stories.cache import StoryVersions, VersionRead
+from service.stories.cache import StoryVersions, VersionRead, pack_alignment, unpack_alignment
 from service.stories.quotations import (
     ArticleQuotes,
     OutletAgainstPrimary,
@@ -76,9 +76,11 @@ __all__ = [
     "aligned_page",
     "join_if_needed",
     "join_story",
+    "kept_page",
     "leave_story",
     "list_stories",
     "read_story",
+    "read_story_digested",
     "read_story_quotes",
     "statements_cursor",
     "statements_offset",
@@ -265,6 +267,29 @@ def _versions(
             if kept is not None and extractor is not None:
                 kept.keep((tenant, version_id, extractor, first), read)
     return found
+
+
+def read_story_digested(
+    session: Session, tenant: str, key: str, limits: StoryLimits, kept: StoryVersions
+) -> tuple[StoryReading, str, str]:
+    """The story as ``read_story_quotes`` reads it (with the versions
+    ``kept``), and its two digests, the keys of what a server keeps for it:
+    its pages (``digest``) and its alignment (``alignment_digest``). For a
+    server thread: the digests hash all that was read."""
+    reading = read_story_quotes(session, tenant, key, limits, kept=kept)
+    return reading, reading.digest, reading.alignment_digest
+
+
+def kept_page(
+    reading: StoryReading, *, offset: int, limit: int, alignment: bytes | None
+) -> tuple[StoryQuotations, bytes | None]:
+    """``aligned_page`` on the alignment a server kept (``pack_alignment``'s
+    bytes) when given, and that alignment packed when it was computed here
+    (``None`` when it was given). For a worker process: what goes in and
+    out is plain data and bytes."""
+    given = unpack_alignment(alignment) if alignment is not None else None
+    page, aligned = aligned_page(reading, offset=offset, limit=limit, alignment=given)
+    return page, pack_alignment(aligned) if given is None else None
 
 
 def story_quotes(

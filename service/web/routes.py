@@ -84,15 +84,15 @@ from service.platform.config import Settings
 from service.platform.deps import ComputeDep, EngineDep, NowDep, SessionDep, SettingsDep
 from service.platform.errors import Forbidden, PayloadTooLarge, Unauthorized, Unprocessable
 from service.platform.wire import MAX_VERSION
-from service.stories.deps import StoryVersionsDep
+from service.stories.deps import StoryPagesDep, StoryVersionsDep
 from service.stories.schemas import StoryPage, StoryQuotes
 from service.stories.service import (
     StoryLimits,
     StoryReading,
+    kept_page,
     list_stories,
-    read_story_quotes,
+    read_story_digested,
     statements_offset,
-    story_page,
 )
 from service.web.views import (
     RELATIONS,
@@ -537,28 +537,46 @@ async def story_page_view(
     compute: ComputeDep,
     tenant: Reader,
     versions: StoryVersionsDep,
+    pages: StoryPagesDep,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
 ) -> Response:
     # As GET /v1/stories/{key}/quotes: read here (the versions' texts and
     # quotations the server keeps taken from there), aligned in the compute
-    # pool (422 too-complex past its deadline), rendered in a thread.
-    reading = await run_in_threadpool(
-        read_story_quotes, session, tenant, key, StoryLimits.of(settings), kept=versions
+    # pool (422 too-complex past its deadline) unless the server kept the
+    # story's alignment, which the API's reads share, rendered in a thread.
+    reading, _, aligned_digest = await run_in_threadpool(
+        read_story_digested, session, tenant, key, StoryLimits.of(settings), versions
     )
     offset = statements_offset(reading, cursor)
-    body = await compute.run(
-        _story_view, reading, offset, request=request, size=reading.size, advice=_STORY_ADVICE
+    aligned_kept = (tenant, aligned_digest)
+    body, aligned = await compute.run(
+        _story_view,
+        reading,
+        offset,
+        pages.alignment(aligned_kept),
+        request=request,
+        size=reading.size,
+        advice=_STORY_ADVICE,
     )
+    if aligned is not None:  # computed there, as none was kept
+        pages.keep_alignment(aligned_kept, aligned)
     outlets = {a.article_id: a.outlet for a in body.articles}
     omitted = {o.article_id: o.omitted for o in body.omissions}
     context = {"story": body, "outlets": outlets, "omitted": omitted, "offset": offset}
     return await run_in_threadpool(_render, request, "story.html", context)
 
 
-def _story_view(reading: StoryReading, offset: int) -> StoryQuotes:
-    """The page of statements a story's page shows; it runs in a worker
-    process (or, for a small story, in a thread)."""
-    return StoryQuotes.of(story_page(reading, offset=offset, limit=_STORY_PAGE_STATEMENTS))
+def _story_view(
+    reading: StoryReading, offset: int, alignment: bytes | None
+) -> tuple[StoryQuotes, bytes | None]:
+    """The page of statements a story's page shows, on the alignment the
+    server kept when given, and the alignment when it was computed here
+    (``kept_page``); it runs in a worker process (or, for a small story, in
+    a thread)."""
+    page, aligned = kept_page(
+        reading, offset=offset, limit=_STORY_PAGE_STATEMENTS, alignment=alignment
+    )
+    return StoryQuotes.of(page), aligned
 
 
 # Wiring ----------------------------------------------------------------------

@@ -7,14 +7,17 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from service.core.alignment import stories as core_stories
 from service.http import create_app
 from service.keys.service import create_key
 from service.platform.config import Settings
+from service.stories import quotations
 from tests.fixtures import PAIR
 
 HTML = {"accept": "text/html,application/xhtml+xml"}
@@ -268,7 +271,16 @@ def test_version_history_and_the_diff_of_two_versions(pages: TestClient) -> None
     assert "<del>A new line.</del>" in latest.text and "<ins>changed.</ins>" in latest.text
 
 
-def test_the_story_page_lists_statements_and_who_omits_them(pages: TestClient) -> None:
+def test_the_story_page_lists_statements_and_who_omits_them(
+    pages: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aligned: list[int] = []
+
+    def counting(*args: Any, **kwargs: Any) -> core_stories.StoryAlignment:
+        aligned.append(1)
+        return core_stories.align_story(*args, **kwargs)
+
+    monkeypatch.setattr(quotations, "align_story", counting)
     story = f"story-{uuid.uuid4().hex[:8]}"
     left, right = (path.read_text("utf-8") for path in PAIR)
     _store(
@@ -284,10 +296,14 @@ def test_the_story_page_lists_statements_and_who_omits_them(pages: TestClient) -
     assert "omitted by Harbour Gazette" in page.text
     assert "<ins>But</ins>" in page.text or "<del>But</del>" in page.text
     # It read the two versions into what the server keeps for story reads,
-    # which the API's reads share: viewed again, it is the same page.
+    # and kept the story's alignment, which the API's reads share: viewed
+    # again, it is the same page, and neither aligns the story again.
     kept = pages.app.state.story_versions  # type: ignore[attr-defined]
     assert kept.size > len(left) + len(right) - 2
+    assert aligned == [1]
     assert pages.get(f"/stories/{story}", headers=HTML).text == page.text
+    assert pages.get(f"/v1/stories/{story}/quotes").status_code == 200
+    assert aligned == [1]
 
 
 def test_the_story_page_shows_a_primary_document_and_the_outlets_against_it(

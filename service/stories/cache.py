@@ -56,7 +56,7 @@ import threading
 from collections import OrderedDict
 from itertools import starmap
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from service.core.alignment.stories import Statement, StoryAlignment, Variant
 from service.core.diff import DiffOp
@@ -84,54 +84,79 @@ VersionRead = tuple[str, tuple[StoredQuotation, ...]]
 # What a kept quotation costs besides its text's characters, about.
 _QUOTATION_BYTES = 200
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Kept(Generic[K, V]):
+    """Values under keys, each with its size, at most ``max_bytes`` of
+    them; the least recently used go first to make room, and a value
+    larger than the whole is not kept. Not thread-safe by itself."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        # key -> (value, size), the least recently used first.
+        self._kept: OrderedDict[K, tuple[V, int]] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        """The value kept under ``key``, if kept; asking counts as a use."""
+        found = self._kept.get(key)
+        if found is None:
+            return None
+        self._kept.move_to_end(key)
+        return found[0]
+
+    def put(self, key: K, value: V, size: int) -> None:
+        """Keep ``value`` (``size`` bytes) under ``key``, in place of what
+        was kept there."""
+        old = self._kept.pop(key, None)
+        if old is not None:
+            self.size -= old[1]
+        if size > self.max_bytes:
+            return
+        self._kept[key] = (value, size)
+        self.size += size
+        while self.size > self.max_bytes:
+            _, (_, dropped) = self._kept.popitem(last=False)
+            self.size -= dropped
+
 
 class StoryPages:
     """Alignments and written pages of the stories read last, at most
     ``max_bytes`` of them (see the module docstring)."""
 
     def __init__(self, *, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        # ("alignment", key) or ("page", key, offset, limit) -> bytes, the
-        # least recently used first.
-        self._kept: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        # ("alignment", key) or ("page", key, offset, limit) -> bytes.
+        self._kept: _Kept[tuple[Any, ...], bytes] = _Kept(max_bytes)
+
+    @property
+    def max_bytes(self) -> int:
+        return self._kept.max_bytes
+
+    @property
+    def size(self) -> int:
+        """Bytes kept."""
+        return self._kept.size
 
     def page(self, key: StoryKey, *, offset: int, limit: int) -> bytes | None:
         """The page written before for this reading, offset and limit."""
-        return self._get(("page", key, offset, limit))
+        return self._kept.get(("page", key, offset, limit))
 
     def alignment(self, key: StoryKey) -> bytes | None:
         """The alignment (``pack_alignment``) kept under its key (the
         reading's ``alignment_digest``), if kept; asking counts as a use."""
-        return self._get(("alignment", key))
+        return self._kept.get(("alignment", key))
 
     def keep_page(self, key: StoryKey, *, offset: int, limit: int, page: bytes) -> None:
         """Keep the page written for this reading, offset and limit; the
         least recently used go to make room."""
-        self._put(("page", key, offset, limit), page)
+        self._kept.put(("page", key, offset, limit), page, len(page))
 
     def keep_alignment(self, key: StoryKey, alignment: bytes) -> None:
         """Keep an alignment under its key; the least recently used go to
         make room."""
-        self._put(("alignment", key), alignment)
-
-    def _get(self, entry: tuple[Any, ...]) -> bytes | None:
-        found = self._kept.get(entry)
-        if found is not None:
-            self._kept.move_to_end(entry)
-        return found
-
-    def _put(self, entry: tuple[Any, ...], data: bytes) -> None:
-        old = self._kept.pop(entry, None)
-        if old is not None:
-            self.size -= len(old)
-        if len(data) > self.max_bytes:
-            return
-        self._kept[entry] = data
-        self.size += len(data)
-        while self.size > self.max_bytes:
-            _, dropped = self._kept.popitem(last=False)
-            self.size -= len(dropped)
+        self._kept.put(("alignment", key), alignment, len(alignment))
 
 
 class StoryVersions:
@@ -162,19 +187,18 @@ class StoryVersions:
     """
 
     def __init__(self, *, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
         self._lock = threading.Lock()
-        self._kept: OrderedDict[VersionKey, tuple[VersionRead, int]] = OrderedDict()
+        self._kept: _Kept[VersionKey, VersionRead] = _Kept(max_bytes)
+
+    @property
+    def size(self) -> int:
+        """Bytes kept, about."""
+        return self._kept.size
 
     def get(self, key: VersionKey) -> VersionRead | None:
         """What was kept under ``key``, if kept; asking counts as a use."""
         with self._lock:
-            found = self._kept.get(key)
-            if found is None:
-                return None
-            self._kept.move_to_end(key)
-            return found[0]
+            return self._kept.get(key)
 
     def keep(self, key: VersionKey, read: VersionRead) -> None:
         """Keep ``read`` under ``key``; the least recently used go to make
@@ -182,16 +206,7 @@ class StoryVersions:
         text, quotations = read
         size = len(text) + sum(len(q.text) + _QUOTATION_BYTES for q in quotations)
         with self._lock:
-            old = self._kept.pop(key, None)
-            if old is not None:
-                self.size -= old[1]
-            if size > self.max_bytes:
-                return
-            self._kept[key] = (read, size)
-            self.size += size
-            while self.size > self.max_bytes:
-                _, (_, dropped) = self._kept.popitem(last=False)
-                self.size -= dropped
+            self._kept.put(key, read, size)
 
 
 def _variant(v: Variant) -> tuple[Any, ...]:

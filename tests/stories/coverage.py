@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from service.core.alignment import stories as core_stories
 from service.platform.config import Settings
 from service.platform.db import make_engine
+from service.stories import quotations
 from service.stories.service import StoryLimits, StoryReading, read_story_quotes
 
-__all__ = ["DENIAL", "read_reading", "store_story"]
+__all__ = ["DENIAL", "count_alignments", "read_reading", "store_story"]
 
 DENIAL = "Not one inspection has been skipped on any of our vessels"
 
@@ -66,3 +69,16 @@ def read_reading(url: str, tenant: str, key: str) -> StoryReading:
             return read_story_quotes(session, tenant, key, StoryLimits.of(Settings()))
     finally:
         engine.dispose()
+
+
+def count_alignments(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that gets a 1 for each story aligned in this process from now
+    on (small stories are answered in the server's threads)."""
+    counted: list[int] = []
+
+    def counting(*args: Any, **kwargs: Any) -> core_stories.StoryAlignment:
+        counted.append(1)
+        return core_stories.align_story(*args, **kwargs)
+
+    monkeypatch.setattr(quotations, "align_story", counting)
+    return counted

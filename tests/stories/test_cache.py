@@ -16,7 +16,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from service.core.alignment import stories as core_stories
 from service.http.app import create_app
 from service.models.articles import Version
 from service.models.quotes import QuoteRecord
@@ -26,7 +25,7 @@ from service.stories import quotations
 from service.stories.cache import StoryPages, StoryVersions, pack_alignment, unpack_alignment
 from service.stories.schemas import quotes_json
 from service.stories.service import StoryLimits, read_story_quotes, story_page
-from tests.stories.coverage import DENIAL, read_reading
+from tests.stories.coverage import DENIAL, count_alignments, read_reading
 
 TENANT = DEFAULT_TENANT
 
@@ -46,16 +45,8 @@ def api(module_database_url: str) -> Iterator[TestClient]:
 
 @pytest.fixture
 def alignments(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the stories aligned in this process (small stories are
-    answered in the server's threads)."""
-    counted: list[int] = []
-
-    def counting(*args: Any, **kwargs: Any) -> core_stories.StoryAlignment:
-        counted.append(1)
-        return core_stories.align_story(*args, **kwargs)
-
-    monkeypatch.setattr(quotations, "align_story", counting)
-    return counted
+    """Counts the stories aligned in this process."""
+    return count_alignments(monkeypatch)
 
 
 def _story(api: TestClient, key: str, pair_texts: tuple[str, str]) -> dict[str, str]:

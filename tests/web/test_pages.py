@@ -7,18 +7,16 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from service.core.alignment import stories as core_stories
 from service.http import create_app
 from service.keys.service import create_key
 from service.platform.config import Settings
-from service.stories import quotations
 from tests.fixtures import PAIR
+from tests.stories.coverage import count_alignments
 
 HTML = {"accept": "text/html,application/xhtml+xml"}
 HOSTILE = (
@@ -274,13 +272,7 @@ def test_version_history_and_the_diff_of_two_versions(pages: TestClient) -> None
 def test_the_story_page_lists_statements_and_who_omits_them(
     pages: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    aligned: list[int] = []
-
-    def counting(*args: Any, **kwargs: Any) -> core_stories.StoryAlignment:
-        aligned.append(1)
-        return core_stories.align_story(*args, **kwargs)
-
-    monkeypatch.setattr(quotations, "align_story", counting)
+    aligned = count_alignments(monkeypatch)
     story = f"story-{uuid.uuid4().hex[:8]}"
     left, right = (path.read_text("utf-8") for path in PAIR)
     _store(
